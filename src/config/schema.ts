@@ -1,0 +1,178 @@
+import { z } from 'zod';
+
+const rect = z
+  .object({
+    x: z.number().min(0).max(1),
+    y: z.number().min(0).max(1),
+    width: z.number().gt(0).max(1),
+    height: z.number().gt(0).max(1),
+  })
+  .strict()
+  .refine((r) => r.x + r.width <= 1.0001 && r.y + r.height <= 1.0001, {
+    message: 'rectangle must lie inside the frame (x + width <= 1 and y + height <= 1, as fractions)',
+  });
+
+export const webcamSchema = z
+  .object({
+    kind: z.literal('webcam'),
+    /** V4L2 device (/dev/video0) or anything fswebcam's -d accepts, e.g. FILE:bench.jpg */
+    device: z.string().min(1).default('/dev/video0'),
+    width: z.number().int().positive().default(1280),
+    height: z.number().int().positive().default(720),
+    /** Frames fswebcam skips before grabbing (lets auto-exposure settle). */
+    skip: z.number().int().min(0).default(0),
+    /** Seconds fswebcam waits before capturing. */
+    delay: z.number().min(0).default(0),
+    /** Interval between stills, ms. fswebcam opens the device each time: this source is slow. */
+    intervalMs: z.number().int().min(0).default(500),
+  })
+  .strict();
+
+export const streamSchema = z
+  .object({
+    kind: z.literal('stream'),
+    /** /dev/videoN, rtsp://, http(s)://, a video file, or an ffmpeg lavfi graph with `format: lavfi`. */
+    input: z.string().min(1),
+    /** ffmpeg input format (-f), e.g. v4l2, lavfi; omitted: ffmpeg guesses. */
+    format: z.string().min(1).optional(),
+    fps: z.number().positive().max(120).default(15),
+    width: z.number().int().positive().optional(),
+    height: z.number().int().positive().optional(),
+    /** Loop a video file forever (-stream_loop -1). */
+    loop: z.boolean().default(false),
+    /** Read a file at its native rate (-re) instead of as fast as possible. */
+    realtime: z.boolean().default(true),
+    quality: z.number().int().min(2).max(31).default(5),
+    ffmpegPath: z.string().min(1).default('ffmpeg'),
+  })
+  .strict();
+
+export const folderSchema = z
+  .object({
+    kind: z.literal('folder'),
+    path: z.string().min(1),
+    fps: z.number().positive().max(120).default(5),
+    loop: z.boolean().default(true),
+  })
+  .strict();
+
+export const cameraSchema = z.discriminatedUnion('kind', [webcamSchema, streamSchema, folderSchema]);
+
+export const supervisionSchema = z
+  .object({
+    /** No frame for this long: the source is restarted. */
+    stallTimeoutMs: z.number().int().positive().default(5000),
+    backoffInitialMs: z.number().int().positive().default(500),
+    backoffMaxMs: z.number().int().positive().default(30_000),
+    /** Consecutive undecodable frames before the source is declared broken and restarted. */
+    maxGarbageFrames: z.number().int().positive().default(10),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    camera: z
+      .object({
+        id: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, - and _ only')
+          .default('bench-1'),
+        source: cameraSchema.default({ kind: 'folder', path: 'demo/frames', fps: 5, loop: true }),
+        supervision: supervisionSchema.default({
+          stallTimeoutMs: 5000,
+          backoffInitialMs: 500,
+          backoffMaxMs: 30_000,
+          maxGarbageFrames: 10,
+        }),
+        /** Optional crop applied before slots, as fractions of the frame. */
+        crop: rect.optional(),
+      })
+      .strict()
+      .prefault({}),
+    slots: z
+      .array(
+        z
+          .object({
+            name: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, - and _ only'),
+            rect,
+          })
+          .strict(),
+      )
+      .default([])
+      .refine((slots) => new Set(slots.map((s) => s.name)).size === slots.length, {
+        message: 'slot names must be unique',
+      }),
+    model: z
+      .object({
+        /** A manifest name in models/ (e.g. benchsight-tiny) or a path to a manifest JSON. */
+        name: z.string().min(1).default('benchsight-tiny'),
+        dir: z.string().min(1).default('models'),
+        executionProviders: z.array(z.enum(['cuda', 'tensorrt', 'cpu'])).min(1).default(['cpu']),
+        intraOpThreads: z.number().int().min(0).default(0),
+      })
+      .strict()
+      .prefault({}),
+    gate: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Thumbnail side (pixels) the change detector compares. */
+        thumbSize: z.number().int().min(8).max(128).default(32),
+        /** Mean absolute grey-level difference (0-255) above which a frame counts as changed. */
+        changeThreshold: z.number().min(0).max(255).default(6),
+        /** Unchanged frames in a row before the scene is considered stable and recognized. */
+        stableFrames: z.number().int().min(1).default(3),
+      })
+      .strict()
+      .prefault({}),
+    match: z
+      .object({
+        topK: z.number().int().min(1).max(50).default(5),
+        /** Cosine similarity a board must reach to be recognized. */
+        threshold: z.number().min(-1).max(1).default(0.6),
+        /** Minimum gap between the best board and the runner-up. */
+        minMargin: z.number().min(0).max(2).default(0.02),
+        /** Stable decisions in a row that must agree before `recognized` fires. */
+        smoothing: z.number().int().min(1).max(20).default(2),
+      })
+      .strict()
+      .prefault({}),
+    server: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8080),
+        /** Max frames per second pushed to each dashboard client. */
+        frameRate: z.number().positive().max(30).default(5),
+        /** Width of the JPEG streamed to the dashboard. */
+        frameWidth: z.number().int().min(64).max(4096).default(640),
+        maxUploadBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(15 * 1024 * 1024),
+      })
+      .strict()
+      .prefault({}),
+    data: z
+      .object({
+        dir: z.string().min(1).default('data'),
+        /** Max decoded pixels accepted in an uploaded image (decompression-bomb guard). */
+        maxImagePixels: z.number().int().positive().default(40_000_000),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({
+        level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type CameraConfig = z.infer<typeof cameraSchema>;
+export type WebcamConfig = z.infer<typeof webcamSchema>;
+export type StreamConfig = z.infer<typeof streamSchema>;
+export type FolderConfig = z.infer<typeof folderSchema>;
+export type SupervisionConfig = z.infer<typeof supervisionSchema>;
+export type Rect = { x: number; y: number; width: number; height: number };

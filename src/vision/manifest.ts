@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import { BenchsightError } from '../errors.ts';
+
+/**
+ * What a model needs to be fed and how its output becomes an embedding. Preprocessing code reads
+ * these values; it holds no constants of its own.
+ */
+export const manifestSchema = z
+  .object({
+    /** Stable id stored with every embedding, e.g. "benchsight-tiny@1". Change it when weights change. */
+    id: z.string().min(1),
+    name: z.string().min(1),
+    description: z.string().default(''),
+    /** ONNX file, relative to the manifest. */
+    file: z.string().min(1),
+    inputName: z.string().default('pixel_values'),
+    preprocess: z
+      .object({
+        /** shortestEdge: scale so the shorter side is `size`; exact: scale to width x height. */
+        resize: z.discriminatedUnion('mode', [
+          z.object({ mode: z.literal('shortestEdge'), size: z.number().int().positive() }).strict(),
+          z
+            .object({
+              mode: z.literal('exact'),
+              width: z.number().int().positive(),
+              height: z.number().int().positive(),
+            })
+            .strict(),
+        ]),
+        /** pil-* reproduce Pillow's resampling exactly (what Python reference pipelines use). */
+        resample: z.enum(['pil-bicubic', 'pil-bilinear', 'nearest', 'sharp-cubic', 'sharp-lanczos3']),
+        /** Centre crop after the resize; omitted: no crop. */
+        crop: z
+          .object({ width: z.number().int().positive(), height: z.number().int().positive() })
+          .strict()
+          .optional(),
+        rescale: z.number().positive().default(1 / 255),
+        mean: z.tuple([z.number(), z.number(), z.number()]),
+        std: z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]),
+      })
+      .strict(),
+    /** cls: token 0 of last_hidden_state; pooler: pooler_output; mean: mean of the patch tokens. */
+    pooling: z.enum(['cls', 'pooler', 'mean']),
+    outputs: z
+      .object({
+        lastHiddenState: z.string().default('last_hidden_state'),
+        pooler: z.string().default('pooler_output'),
+      })
+      .strict()
+      .prefault({}),
+    embeddingSize: z.number().int().positive(),
+    /** Random weights: recognition quality is meaningless; the daemon says so at start. */
+    randomWeights: z.boolean().default(false),
+    license: z.string().optional(),
+    source: z
+      .object({
+        url: z.string().url().optional(),
+        bytes: z.number().int().positive().optional(),
+        sha256: z
+          .string()
+          .regex(/^[0-9a-f]{64}$/)
+          .optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type ModelManifest = z.infer<typeof manifestSchema>;
+
+export interface LoadedManifest {
+  manifest: ModelManifest;
+  /** Absolute path of the manifest file. */
+  manifestPath: string;
+  /** Absolute path of the ONNX file. */
+  modelPath: string;
+}
+
+/** Input tensor side lengths the manifest produces: [height, width]. */
+export function inputSize(manifest: ModelManifest): [number, number] {
+  const p = manifest.preprocess;
+  if (p.crop) return [p.crop.height, p.crop.width];
+  if (p.resize.mode === 'exact') return [p.resize.height, p.resize.width];
+  throw new BenchsightError(
+    'E_MODEL_MANIFEST',
+    `manifest ${manifest.id}: a shortestEdge resize needs a crop so that every input has the same size`,
+  );
+}
+
+/**
+ * Resolves a model name or path: "benchsight-tiny" -> <modelsDir>/benchsight-tiny.json, or a path to
+ * a manifest JSON file.
+ */
+export function loadManifest(nameOrPath: string, modelsDir: string): LoadedManifest {
+  const looksLikePath = nameOrPath.endsWith('.json') || nameOrPath.includes('/');
+  const manifestPath = looksLikePath
+    ? resolve(nameOrPath)
+    : resolve(isAbsolute(modelsDir) ? modelsDir : resolve(modelsDir), `${nameOrPath}.json`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  } catch (err) {
+    throw new BenchsightError(
+      'E_MODEL_MISSING',
+      `model manifest ${manifestPath} could not be read (${(err as Error).message}). ` +
+        `Set model.name to a manifest in ${modelsDir}/ or a path to one; \`benchsight model list\` shows what is installed.`,
+      { cause: err },
+    );
+  }
+  const parsed = manifestSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new BenchsightError('E_MODEL_MANIFEST', `model manifest ${manifestPath} is invalid:\n${lines.join('\n')}`);
+  }
+  const manifest = parsed.data;
+  inputSize(manifest);
+  return { manifest, manifestPath, modelPath: resolve(dirname(manifestPath), manifest.file) };
+}
