@@ -29,8 +29,20 @@ export const manifestSchema = z
             })
             .strict(),
         ]),
-        /** pil-* reproduce Pillow's resampling exactly (what Python reference pipelines use). */
-        resample: z.enum(['pil-bicubic', 'pil-bilinear', 'nearest', 'sharp-cubic', 'sharp-lanczos3']),
+        /**
+         * pil-* reproduce Pillow's resampling exactly (what Python reference pipelines use);
+         * pil-simd-* reproduce Pillow-SIMD's, which torchvision's uint8 antialiased resize (Hugging
+         * Face "fast" image processors) shares; sharp-* and nearest use sharp's kernels.
+         */
+        resample: z.enum([
+          'pil-bicubic',
+          'pil-bilinear',
+          'pil-simd-bicubic',
+          'pil-simd-bilinear',
+          'nearest',
+          'sharp-cubic',
+          'sharp-lanczos3',
+        ]),
         /** Centre crop after the resize; omitted: no crop. */
         crop: z
           .object({ width: z.number().int().positive(), height: z.number().int().positive() })
@@ -81,7 +93,17 @@ export interface LoadedManifest {
 /** Input tensor side lengths the manifest produces: [height, width]. */
 export function inputSize(manifest: ModelManifest): [number, number] {
   const p = manifest.preprocess;
-  if (p.crop) return [p.crop.height, p.crop.width];
+  if (p.crop) {
+    const smallest = p.resize.mode === 'exact' ? [p.resize.width, p.resize.height] : [p.resize.size, p.resize.size];
+    if (p.crop.width > smallest[0]! || p.crop.height > smallest[1]!) {
+      throw new BenchsightError(
+        'E_MODEL_MANIFEST',
+        `manifest ${manifest.id}: the ${p.crop.width}x${p.crop.height} crop can be larger than the resized image; ` +
+          'make the resize at least as large as the crop',
+      );
+    }
+    return [p.crop.height, p.crop.width];
+  }
   if (p.resize.mode === 'exact') return [p.resize.height, p.resize.width];
   throw new BenchsightError(
     'E_MODEL_MANIFEST',

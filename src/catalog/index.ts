@@ -1,0 +1,253 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { BoardRepository } from './boards.ts';
+import { type Database, openDatabase } from './db.ts';
+import { EmbeddingRepository } from './embeddings.ts';
+import { RecognitionRepository } from './recognitions.ts';
+import { ReferenceRepository } from './references.ts';
+import { SettingsRepository } from './settings.ts';
+import { toBenchsightError } from './sqlite-errors.ts';
+import type {
+  Board,
+  BoardInput,
+  BoardPatch,
+  BoardSummary,
+  EmbeddingInput,
+  EmbeddingModelInfo,
+  EmbeddingSet,
+  NewRecognition,
+  NewReference,
+  PruneThumbnailsOptions,
+  Recognition,
+  RecognitionFilter,
+  RecognitionPage,
+  RecognitionQuery,
+  Reference,
+} from './types.ts';
+import { badRequest, notFound } from './validate.ts';
+
+export type { Database } from './db.ts';
+export { openDatabase, schemaVersion } from './db.ts';
+export { ImportManifestError, type ImportRow, parseImportManifest } from './import.ts';
+export * from './types.ts';
+
+export interface CatalogOptions {
+  /** open an existing database without writing (exports, inspection) */
+  readonly?: boolean;
+  /** clock for created_at / updated_at; defaults to Date.now */
+  now?: () => number;
+}
+
+/** The board catalog and recognition history: the daemon's only door to SQLite. */
+export class Catalog {
+  readonly path: string;
+  private readonly boards: BoardRepository;
+  private readonly references: ReferenceRepository;
+  private readonly embeddings: EmbeddingRepository;
+  private readonly recognitions: RecognitionRepository;
+  private readonly settings: SettingsRepository;
+
+  static open(path: string, opts: CatalogOptions = {}): Catalog {
+    return new Catalog(openDatabase(path, { readonly: opts.readonly ?? false }), opts);
+  }
+
+  /** Takes ownership of `db` (already migrated by openDatabase); close() closes it. */
+  constructor(
+    private readonly db: Database,
+    opts: Pick<CatalogOptions, 'now'> = {},
+  ) {
+    const now = opts.now ?? Date.now;
+    this.path = db.name;
+    this.boards = new BoardRepository(db, now);
+    this.references = new ReferenceRepository(db, now);
+    this.embeddings = new EmbeddingRepository(db);
+    this.recognitions = new RecognitionRepository(db);
+    this.settings = new SettingsRepository(db);
+  }
+
+  // Boards
+
+  listBoards(opts: { search?: string } = {}): BoardSummary[] {
+    return this.guard('listing boards', () => this.boards.list(opts.search));
+  }
+
+  getBoard(id: number): Board | undefined {
+    return this.guard(`reading board ${id}`, () => this.boards.get(id));
+  }
+
+  /** The board with this vendor and model, ignoring case (the same test as the uniqueness rule). */
+  findBoard(vendor: string, model: string): Board | undefined {
+    return this.guard('finding a board', () => this.boards.findByName(vendor, model));
+  }
+
+  createBoard(input: BoardInput): Board {
+    return this.guard('creating a board', () => this.boards.create(input));
+  }
+
+  /** Throws E_NOT_FOUND when the board does not exist, E_CONFLICT when renaming onto another board. */
+  updateBoard(id: number, patch: BoardPatch): Board {
+    return this.guard(`updating board ${id}`, () => this.transaction(() => this.boards.update(id, patch)));
+  }
+
+  /** Deletes the board with its references and embeddings; its recognitions become unknown (board_id NULL). */
+  deleteBoard(id: number): boolean {
+    return this.guard(`deleting board ${id}`, () => this.boards.delete(id));
+  }
+
+  // References
+
+  /** Stores a reference and, optionally, its embedding in one transaction: never a half-enrolled board. */
+  addReference(ref: NewReference, embedding?: EmbeddingInput): Reference {
+    return this.guard(`adding a reference to board ${ref.boardId}`, () =>
+      this.transaction(() => {
+        if (!this.boards.exists(ref.boardId)) throw notFound(`board ${ref.boardId} does not exist`);
+        const reference = this.references.insert(ref);
+        if (embedding) this.embeddings.put(reference.id, embedding.modelId, embedding.vector);
+        return reference;
+      }),
+    );
+  }
+
+  getReference(id: number): Reference | undefined {
+    return this.guard(`reading reference ${id}`, () => this.references.get(id));
+  }
+
+  listReferences(boardId: number): Reference[] {
+    return this.guard(`listing references of board ${boardId}`, () => this.references.listForBoard(boardId));
+  }
+
+  /** References (on any board) whose JPEG has this SHA-256: spots an image enrolled before. */
+  findReferencesBySha256(sha256: string): Reference[] {
+    return this.guard('finding references', () => this.references.findBySha256(sha256));
+  }
+
+  getReferenceImage(id: number): Buffer | undefined {
+    return this.guard(`reading reference ${id}`, () => this.references.image(id));
+  }
+
+  getReferenceThumbnail(id: number): Buffer | undefined {
+    return this.guard(`reading reference ${id}`, () => this.references.thumbnail(id));
+  }
+
+  /** Deletes the reference and its embeddings; returns what was deleted. */
+  deleteReference(id: number): Reference | undefined {
+    return this.guard(`deleting reference ${id}`, () => this.references.delete(id));
+  }
+
+  // Embeddings
+
+  putEmbedding(referenceId: number, modelId: string, vector: Float32Array): void {
+    this.guard(`storing the ${modelId} embedding of reference ${referenceId}`, () => {
+      if (!this.references.get(referenceId)) throw notFound(`reference ${referenceId} does not exist`);
+      this.embeddings.put(referenceId, modelId, vector);
+    });
+  }
+
+  getEmbedding(referenceId: number, modelId: string): Float32Array | undefined {
+    return this.guard(`reading an embedding`, () => this.embeddings.get(referenceId, modelId));
+  }
+
+  /** Every vector of one model as one matrix, ordered by reference id. */
+  loadEmbeddings(modelId: string): EmbeddingSet {
+    return this.guard(`loading the ${modelId} embeddings`, () => this.embeddings.load(modelId));
+  }
+
+  /** Reference ids that still need an embedding from this model (after a model switch, or a failed encode). */
+  referencesWithoutEmbedding(modelId: string): number[] {
+    return this.guard('listing references to embed', () => this.embeddings.referencesWithout(modelId));
+  }
+
+  countEmbeddings(modelId: string): number {
+    return this.guard('counting embeddings', () => this.embeddings.count(modelId));
+  }
+
+  deleteEmbeddingsForModel(modelId: string): number {
+    return this.guard(`deleting the ${modelId} embeddings`, () => this.embeddings.deleteForModel(modelId));
+  }
+
+  /** The models that have embeddings stored, with their dimension and vector count. */
+  listEmbeddingModels(): EmbeddingModelInfo[] {
+    return this.guard('listing embedding models', () => this.embeddings.models());
+  }
+
+  // Recognitions
+
+  insertRecognition(r: NewRecognition): Recognition {
+    return this.guard(`recording a recognition for slot ${r.slot}`, () => this.recognitions.insert(r));
+  }
+
+  /** Newest first; `total` counts every row the filter matches. */
+  queryRecognitions(q: RecognitionQuery): RecognitionPage {
+    return this.guard('querying recognitions', () => this.recognitions.query(q));
+  }
+
+  getRecognitionThumbnail(id: number): Buffer | undefined {
+    return this.guard(`reading recognition ${id}`, () => this.recognitions.thumbnail(id));
+  }
+
+  /** Every matching recognition, newest first, read in batches (for CSV export of long histories). */
+  iterateRecognitions(filter: RecognitionFilter = {}): IterableIterator<Recognition> {
+    return this.guard('reading recognitions', () => this.recognitions.iterate(filter));
+  }
+
+  /** Drops thumbnails older than `olderThan`, then the oldest until at most `maxTotalBytes` remain. */
+  pruneRecognitionThumbnails(opts: PruneThumbnailsOptions): number {
+    return this.guard('pruning recognition thumbnails', () => this.recognitions.pruneThumbnails(opts));
+  }
+
+  // Settings
+
+  getSetting(key: string): string | undefined {
+    return this.guard(`reading setting ${key}`, () => this.settings.get(key));
+  }
+
+  setSetting(key: string, value: string): void {
+    this.guard(`saving setting ${key}`, () => this.settings.set(key, value));
+  }
+
+  deleteSetting(key: string): boolean {
+    return this.guard(`deleting setting ${key}`, () => this.settings.delete(key));
+  }
+
+  // Maintenance
+
+  /** Online copy of the whole database to `destPath`, safe while the daemon keeps writing. */
+  async backup(destPath: string): Promise<void> {
+    if (resolve(destPath) === resolve(this.path)) throw badRequest('cannot back up a database onto itself');
+    try {
+      mkdirSync(dirname(destPath), { recursive: true });
+      await this.db.backup(destPath);
+    } catch (err) {
+      throw toBenchsightError(err, `backing up to ${destPath}`, destPath);
+    }
+  }
+
+  /** 'ok', or SQLite's list of problems, one per line. */
+  integrityCheck(): string {
+    return this.guard('checking integrity', () => {
+      const rows = this.db.pragma('integrity_check') as { integrity_check: string }[];
+      return rows.map((r) => r.integrity_check).join('\n');
+    });
+  }
+
+  /** Runs fn in one transaction (a savepoint when nested); a throw rolls everything back. */
+  transaction<T>(fn: () => T): T {
+    return this.guard('running a transaction', () => this.db.transaction(fn)());
+  }
+
+  get isOpen(): boolean {
+    return this.db.open;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private guard<T>(doing: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      throw toBenchsightError(err, doing, this.path);
+    }
+  }
+}

@@ -1,0 +1,250 @@
+import type { Statement } from 'better-sqlite3';
+import type { Database } from './db.ts';
+import type {
+  NewRecognition,
+  PruneThumbnailsOptions,
+  Recognition,
+  RecognitionFilter,
+  RecognitionPage,
+  RecognitionQuery,
+  TopKEntry,
+} from './types.ts';
+import { assertFinite, assertJpeg, assertText, badRequest } from './validate.ts';
+
+interface RecognitionRow {
+  id: number;
+  at: number;
+  camera: string;
+  slot: string;
+  board_id: number | null;
+  score: number;
+  margin: number;
+  topk: string;
+  model_id: string;
+  has_thumbnail: number;
+}
+
+interface Cursor {
+  at: number;
+  id: number;
+}
+
+type Params = Record<string, string | number>;
+
+interface FilterStatements {
+  page: Statement<Params, RecognitionRow>;
+  count: Statement<Params, number>;
+}
+
+const COLUMNS =
+  'id, at, camera, slot, board_id, score, margin, topk, model_id, thumbnail IS NOT NULL AS has_thumbnail';
+const NEWEST_FIRST = 'ORDER BY at DESC, id DESC';
+/** Rows per query while iterating: the connection stays free for the pipeline's inserts in between. */
+const ITERATE_BATCH = 500;
+const MAX_LIMIT = 10_000;
+
+function toRecognition(row: RecognitionRow): Recognition {
+  return {
+    id: row.id,
+    at: row.at,
+    camera: row.camera,
+    slot: row.slot,
+    boardId: row.board_id,
+    score: row.score,
+    margin: row.margin,
+    topk: JSON.parse(row.topk) as TopKEntry[],
+    modelId: row.model_id,
+    hasThumbnail: row.has_thumbnail === 1,
+  };
+}
+
+function isIntOrNull(v: unknown): boolean {
+  return v === null || Number.isSafeInteger(v);
+}
+
+function validateFilter(f: RecognitionFilter): void {
+  if (f.boardId !== undefined && !isIntOrNull(f.boardId))
+    throw badRequest('boardId must be an integer or null');
+  for (const key of ['from', 'to'] as const) {
+    if (f[key] !== undefined && !Number.isFinite(f[key])) throw badRequest(`${key} must be a time in ms`);
+  }
+}
+
+/** The WHERE clause for the filter's shape (which fields are set) and the values it binds. */
+function where(f: RecognitionFilter, cursor: Cursor | undefined): { sql: string; params: Params } {
+  const parts: string[] = [];
+  const params: Params = {};
+  if (f.boardId === null) parts.push('board_id IS NULL');
+  else if (f.boardId !== undefined) {
+    parts.push('board_id = @boardId');
+    params.boardId = f.boardId;
+  }
+  for (const key of ['camera', 'slot'] as const) {
+    const value = f[key];
+    if (value !== undefined) {
+      parts.push(`${key} = @${key}`);
+      params[key] = value;
+    }
+  }
+  if (f.from !== undefined) {
+    parts.push('at >= @from');
+    params.from = f.from;
+  }
+  if (f.to !== undefined) {
+    parts.push('at <= @to');
+    params.to = f.to;
+  }
+  if (cursor) {
+    parts.push('(at < @cursorAt OR (at = @cursorAt AND id < @cursorId))');
+    params.cursorAt = cursor.at;
+    params.cursorId = cursor.id;
+  }
+  return { sql: parts.length > 0 ? `WHERE ${parts.join(' AND ')}` : '', params };
+}
+
+export class RecognitionRepository {
+  private readonly insertRow: Statement<Record<string, unknown>, RecognitionRow>;
+  private readonly selectThumbnail: Statement<[number], Buffer | null>;
+  private readonly clearBefore: Statement<[number]>;
+  private readonly clearUpTo: Statement<Cursor>;
+  private readonly selectThumbnailBytes: Statement<[], number>;
+  private readonly selectOldestThumbnails: Statement<[], [id: number, at: number, bytes: number]>;
+  /** One pair of statements per filter shape, prepared the first time that shape is asked for. */
+  private readonly byShape = new Map<string, FilterStatements>();
+
+  constructor(private readonly db: Database) {
+    this.insertRow = db.prepare(
+      `INSERT INTO recognitions (at, camera, slot, board_id, score, margin, topk, model_id, thumbnail)
+       VALUES (@at, @camera, @slot, @boardId, @score, @margin, @topk, @modelId, @thumbnail)
+       RETURNING ${COLUMNS}`,
+    );
+    this.selectThumbnail = db
+      .prepare<[number], Buffer | null>('SELECT thumbnail FROM recognitions WHERE id = ?')
+      .pluck();
+    this.clearBefore = db.prepare(
+      'UPDATE recognitions SET thumbnail = NULL WHERE thumbnail IS NOT NULL AND at < ?',
+    );
+    this.clearUpTo = db.prepare(
+      `UPDATE recognitions SET thumbnail = NULL
+       WHERE thumbnail IS NOT NULL AND (at < @at OR (at = @at AND id <= @id))`,
+    );
+    this.selectThumbnailBytes = db
+      .prepare<[], number>(
+        'SELECT coalesce(sum(length(thumbnail)), 0) FROM recognitions WHERE thumbnail IS NOT NULL',
+      )
+      .pluck();
+    this.selectOldestThumbnails = db
+      .prepare<[], [number, number, number]>(
+        `SELECT id, at, length(thumbnail) FROM recognitions WHERE thumbnail IS NOT NULL ORDER BY at, id`,
+      )
+      .raw(true);
+  }
+
+  insert(r: NewRecognition): Recognition {
+    if (!Number.isFinite(r.at)) throw badRequest('recognition time (at) must be ms since the epoch');
+    assertText(r.camera, 'camera');
+    assertText(r.slot, 'slot');
+    assertText(r.modelId, 'model id');
+    if (!isIntOrNull(r.boardId)) throw badRequest('boardId must be an integer or null (unknown)');
+    assertFinite(r.score, 'score');
+    assertFinite(r.margin, 'margin');
+    if (!Array.isArray(r.topk)) throw badRequest('topk must be an array');
+    const topk = r.topk.map((e, i) => {
+      if (!Number.isSafeInteger(e?.boardId)) throw badRequest(`topk[${i}].boardId must be an integer`);
+      assertFinite(e.score, `topk[${i}].score`);
+      return { boardId: e.boardId, score: e.score };
+    });
+    const thumbnail = r.thumbnail ?? null;
+    if (thumbnail !== null) assertJpeg(thumbnail, 'recognition thumbnail');
+    const row = this.insertRow.get({
+      at: Math.round(r.at),
+      camera: r.camera,
+      slot: r.slot,
+      boardId: r.boardId,
+      score: r.score,
+      margin: r.margin,
+      topk: JSON.stringify(topk),
+      modelId: r.modelId,
+      thumbnail,
+    });
+    return toRecognition(row!);
+  }
+
+  /** Newest first, with the number of rows the filter matches. */
+  query(q: RecognitionQuery): RecognitionPage {
+    validateFilter(q);
+    if (!Number.isSafeInteger(q.limit) || q.limit < 0 || q.limit > MAX_LIMIT) {
+      throw badRequest(`limit must be a whole number from 0 to ${MAX_LIMIT}`);
+    }
+    if (!Number.isSafeInteger(q.offset) || q.offset < 0)
+      throw badRequest('offset must be a whole number >= 0');
+    const { sql, params } = where(q, undefined);
+    const statements = this.statementsFor(sql);
+    return this.db.transaction(() => ({
+      rows: statements.page.all({ ...params, limit: q.limit, offset: q.offset }).map(toRecognition),
+      total: statements.count.get(params)!,
+    }))();
+  }
+
+  /**
+   * Every matching recognition, newest first, fetched in batches by keyset (at, id): a long export never
+   * holds a statement open, so the pipeline keeps inserting on the same connection meanwhile.
+   */
+  iterate(filter: RecognitionFilter): IterableIterator<Recognition> {
+    validateFilter(filter);
+    return this.batches(filter);
+  }
+
+  private *batches(filter: RecognitionFilter): Generator<Recognition, undefined, undefined> {
+    let cursor: Cursor | undefined;
+    for (;;) {
+      const { sql, params } = where(filter, cursor);
+      const rows = this.statementsFor(sql).page.all({ ...params, limit: ITERATE_BATCH, offset: 0 });
+      for (const row of rows) yield toRecognition(row);
+      const last = rows.at(-1);
+      if (!last || rows.length < ITERATE_BATCH) return undefined;
+      cursor = { at: last.at, id: last.id };
+    }
+  }
+
+  thumbnail(id: number): Buffer | undefined {
+    return this.selectThumbnail.get(id) ?? undefined;
+  }
+
+  /** Clears thumbnails (oldest first), keeping the rows. Returns how many thumbnails were dropped. */
+  pruneThumbnails(opts: PruneThumbnailsOptions): number {
+    const { olderThan, maxTotalBytes } = opts;
+    if (olderThan !== undefined && !Number.isFinite(olderThan))
+      throw badRequest('olderThan must be a time in ms');
+    if (maxTotalBytes !== undefined && !(maxTotalBytes >= 0)) throw badRequest('maxTotalBytes must be >= 0');
+    return this.db.transaction(() => {
+      let dropped = olderThan === undefined ? 0 : this.clearBefore.run(olderThan).changes;
+      if (maxTotalBytes === undefined) return dropped;
+      let excess = this.selectThumbnailBytes.get()! - maxTotalBytes;
+      if (excess <= 0) return dropped;
+      let cutoff: Cursor | undefined;
+      for (const [id, at, bytes] of this.selectOldestThumbnails.iterate()) {
+        cutoff = { at, id };
+        excess -= bytes;
+        if (excess <= 0) break;
+      }
+      if (cutoff) dropped += this.clearUpTo.run(cutoff).changes;
+      return dropped;
+    })();
+  }
+
+  /** `where` is built from fixed fragments only, so it also names the filter's shape. */
+  private statementsFor(where: string): FilterStatements {
+    let statements = this.byShape.get(where);
+    if (!statements) {
+      statements = {
+        page: this.db.prepare(
+          `SELECT ${COLUMNS} FROM recognitions ${where} ${NEWEST_FIRST} LIMIT @limit OFFSET @offset`,
+        ),
+        count: this.db.prepare<Params, number>(`SELECT count(*) FROM recognitions ${where}`).pluck(),
+      };
+      this.byShape.set(where, statements);
+    }
+    return statements;
+  }
+}

@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Command, Option } from 'commander';
+import { Catalog } from '../catalog/index.ts';
+import { BenchsightError } from '../errors.ts';
+import { DATABASE_FILE, openModelAndCatalog } from '../main.ts';
+import { importFolder } from '../pipeline/import.ts';
+import type { PreparedReference } from '../pipeline/recognizer.ts';
+import { cliLogger, configFor, parseIntOption, progressBar } from './common.ts';
+
+const KINDS = ['hashboard', 'control-board', 'psu', 'empty-bench', 'other'];
+
+export function catalogCommands(program: Command): void {
+  const catalog = program
+    .command('catalog')
+    .description('manage the catalog of boards and their reference images (works while the daemon runs)');
+
+  catalog
+    .command('add')
+    .description('add a board, optionally with reference images')
+    .requiredOption('--vendor <name>', 'maker, e.g. Bitmain')
+    .requiredOption('--model <name>', 'model, e.g. "S19j Pro hashboard"')
+    .addOption(new Option('--kind <kind>', 'board kind').choices(KINDS).default('hashboard'))
+    .option('--chip-type <type>', 'ASIC chip, e.g. BM1362')
+    .option('--chip-count <n>', 'number of ASIC chips', parseIntOption('--chip-count'))
+    .option('--notes <text>', 'repair hints and test settings', '')
+    .option('--tags <list>', 'comma-separated tags', '')
+    .argument('[images...]', 'reference images (JPEG/PNG/WebP)')
+    .action(async (images: string[], o, cmd: Command) => {
+      const { config } = configFor(cmd);
+      const parts = await openModelAndCatalog(config, cliLogger());
+      try {
+        const prepared: { p: PreparedReference; file: string }[] = [];
+        const bar = progressBar('embedding');
+        for (const [i, file] of images.entries()) {
+          prepared.push({ p: await parts.recognizer.prepareReference(readFileSync(file)), file });
+          bar.update(i + 1, images.length);
+        }
+        bar.stop();
+        const board = parts.catalog.transaction(() => {
+          const b = parts.catalog.createBoard({
+            vendor: o.vendor,
+            model: o.model,
+            kind: o.kind,
+            chipType: o.chipType ?? null,
+            chipCount: o.chipCount ?? null,
+            notes: o.notes,
+            tags: String(o.tags)
+              .split(',')
+              .map((t: string) => t.trim())
+              .filter(Boolean),
+          });
+          for (const { p, file } of prepared) parts.recognizer.store(b.id, p, 'upload', file);
+          return b;
+        });
+        process.stdout.write(`added board ${board.id}: ${board.vendor} ${board.model} (${images.length} references)\n`);
+      } finally {
+        await parts.encoder.stop();
+        parts.catalog.close();
+      }
+    });
+
+  catalog
+    .command('import')
+    .description('import a folder of images described by boards.yaml or boards.csv')
+    .argument('<dir>', 'folder with the images and the manifest')
+    .option('--manifest <file>', 'manifest path (default: <dir>/boards.yaml|yml|csv)')
+    .addHelpText(
+      'after',
+      '\nManifest columns (CSV header) or keys (YAML list):\n  vendor, model, kind, chip_type, chip_count, notes, tags (a;b), images (f1.jpg;f2.jpg)\n',
+    )
+    .action(async (dir: string, o, cmd: Command) => {
+      const { config } = configFor(cmd);
+      const parts = await openModelAndCatalog(config, cliLogger());
+      const bar = progressBar('importing');
+      try {
+        const r = await importFolder(dir, parts, {
+          manifest: o.manifest,
+          onProgress: (done, total) => bar.update(done, total),
+        });
+        bar.stop();
+        process.stdout.write(`imported ${r.boards} new boards, ${r.references} references\n`);
+        for (const s of r.skipped) process.stderr.write(`skipped ${s.board}: ${s.reason}\n`);
+        if (r.skipped.length) process.exitCode = 2;
+      } finally {
+        bar.stop();
+        await parts.encoder.stop();
+        parts.catalog.close();
+      }
+    });
+
+  catalog
+    .command('list')
+    .description('list boards')
+    .option('--search <text>', 'filter by vendor, model, chip type, notes or tags')
+    .option('--json', 'print JSON')
+    .action((o, cmd: Command) => {
+      const { config } = configFor(cmd);
+      const db = Catalog.open(join(config.data.dir, DATABASE_FILE));
+      try {
+        const boards = db.listBoards(o.search ? { search: o.search } : undefined);
+        if (o.json) {
+          process.stdout.write(`${JSON.stringify(boards, null, 2)}\n`);
+          return;
+        }
+        for (const b of boards) {
+          const refs = db.listReferences(b.id).length;
+          process.stdout.write(
+            `${String(b.id).padStart(5)}  ${b.kind.padEnd(13)} ${`${b.vendor} ${b.model}`.padEnd(40)} ${b.chipType ?? ''}${b.chipCount ? ` x${b.chipCount}` : ''}  refs:${refs}\n`,
+          );
+        }
+        if (boards.length === 0) process.stdout.write('no boards\n');
+      } finally {
+        db.close();
+      }
+    });
+
+  catalog
+    .command('remove')
+    .description('remove a board with its references (its recognitions stay in the history as unknown)')
+    .argument('<id>', 'board id (see catalog list)', parseIntOption('id'))
+    .action((id: number, _o, cmd: Command) => {
+      const { config } = configFor(cmd);
+      const db = Catalog.open(join(config.data.dir, DATABASE_FILE));
+      try {
+        if (!db.deleteBoard(id)) throw new BenchsightError('E_NOT_FOUND', `no board ${id} (see: benchsight catalog list)`);
+        process.stdout.write(`removed board ${id}\n`);
+      } finally {
+        db.close();
+      }
+    });
+}

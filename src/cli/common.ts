@@ -1,0 +1,79 @@
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { pino, type Logger } from 'pino';
+import { type LoadedConfig, loadConfig } from '../config/load.ts';
+import { BenchsightError, errorMessage } from '../errors.ts';
+
+export interface GlobalOptions {
+  config?: string;
+  dataDir?: string;
+  port?: number;
+  host?: string;
+}
+
+/** Options of the root program, wherever the subcommand sits. */
+export function globalOptions(cmd: Command): GlobalOptions {
+  return cmd.optsWithGlobals() as GlobalOptions;
+}
+
+export function configFor(cmd: Command): LoadedConfig {
+  const g = globalOptions(cmd);
+  return loadConfig({ configPath: g.config, flags: { port: g.port, dataDir: g.dataDir, host: g.host } });
+}
+
+/** Human-facing commands log warnings only, to stderr, so stdout stays parseable. */
+export function cliLogger(): Logger {
+  return pino({ level: process.env.BENCHSIGHT_LOG_LEVEL ?? 'warn' }, pino.destination(2));
+}
+
+export function progressBar(label: string): { update(done: number, total: number): void; stop(): void } {
+  const bar = new SingleBar({
+    format: `${label} [{bar}] {value}/{total} {percentage}% | ETA {eta_formatted}`,
+    stream: process.stderr,
+    hideCursor: true,
+    noTTYOutput: true,
+    notTTYSchedule: 2000,
+  });
+  let started = false;
+  return {
+    update(done, total) {
+      if (!started) {
+        bar.start(total, done);
+        started = true;
+      } else {
+        bar.setTotal(total);
+        bar.update(done);
+      }
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}
+
+/** Prints an error the way a user can act on it and sets a non-zero exit code. */
+export function reportError(err: unknown): void {
+  if (err instanceof BenchsightError) {
+    process.stderr.write(`benchsight: ${err.message} [${err.code}]\n`);
+  } else {
+    process.stderr.write(`benchsight: ${errorMessage(err)}\n`);
+    if (process.env.BENCHSIGHT_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+  }
+  process.exitCode = process.exitCode || 1;
+}
+
+export function parseIntOption(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n)) throw new BenchsightError('E_BAD_REQUEST', `${name} must be an integer, got "${value}"`);
+    return n;
+  };
+}
+
+export function parseTime(value: string): number {
+  const n = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  if (Number.isNaN(n)) {
+    throw new BenchsightError('E_BAD_REQUEST', `"${value}" is not a time: use ISO 8601 (2026-11-27T08:00) or ms`);
+  }
+  return n;
+}

@@ -1,0 +1,82 @@
+import { Command, Option } from 'commander';
+import { loadConfig } from '../config/load.ts';
+import { Daemon } from '../main.ts';
+import { catalogCommands } from './catalog.ts';
+import { configFor, globalOptions, parseIntOption, reportError } from './common.ts';
+import { modelCommands } from './model.ts';
+import { recognitionCommands } from './recognitions.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('benchsight')
+    .description('Camera-based ASIC board recognition for mining-hardware repair benches')
+    .option('-c, --config <file>', 'YAML config file (env: BENCHSIGHT_CONFIG)')
+    .option('--data-dir <dir>', 'where the catalog database lives (env: BENCHSIGHT_DATA_DIR)')
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  benchsight run                          run the daemon on the defaults (demo bench, http://127.0.0.1:8080)
+  benchsight run --config /etc/benchsight/benchsight.yaml
+  benchsight catalog import ./boards      import images + boards.yaml
+  benchsight recognitions list --board 3 --from 2026-11-01
+  benchsight config check --config bench.yaml`,
+    );
+
+  program
+    .command('run')
+    .description('run the daemon: capture, recognize, serve the dashboard and API')
+    .addOption(new Option('-p, --port <port>', 'HTTP port (env: BENCHSIGHT_PORT)').argParser(parseIntOption('--port')))
+    .option('--host <address>', 'address to bind (env: BENCHSIGHT_HOST; default 127.0.0.1)')
+    .option('--no-demo', 'do not import the demo catalog into an empty catalog')
+    .action(async (o, cmd: Command) => {
+      const g = globalOptions(cmd);
+      const { config } = loadConfig({ configPath: g.config, flags: { port: o.port, dataDir: g.dataDir, host: o.host } });
+      const daemon = new Daemon(config, { seedDemo: o.demo !== false });
+      let stopping = false;
+      const shutdown = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        daemon.logger.info({ signal }, 'stopping');
+        setTimeout(() => process.exit(1), 10_000).unref();
+        daemon.stop().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.on('SIGTERM', () => shutdown('SIGTERM'));
+      process.on('SIGINT', () => shutdown('SIGINT'));
+      try {
+        await daemon.start();
+      } catch (err) {
+        await daemon.stop().catch(() => undefined);
+        throw err;
+      }
+    });
+
+  const configCmd = program.command('config').description('inspect the configuration');
+  configCmd
+    .command('check')
+    .description('validate the config (file + BENCHSIGHT_* env) and print the effective values')
+    .option('--quiet', 'print nothing when valid')
+    .action((o, cmd: Command) => {
+      const { config, configPath } = configFor(cmd);
+      if (!o.quiet) {
+        process.stdout.write(`# config: ${configPath ?? '(built-in defaults)'}: valid\n`);
+        process.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
+      }
+    });
+
+  catalogCommands(program);
+  recognitionCommands(program);
+  modelCommands(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    reportError(err);
+  }
+}

@@ -1,0 +1,122 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { BenchsightError } from '../errors.ts';
+import { type Config, configSchema } from './schema.ts';
+
+/** The repository / package root (where models/ and package.json live). */
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface ConfigSources {
+  /** Path of the YAML file; omitted: BENCHSIGHT_CONFIG, else built-in defaults. */
+  configPath?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+  /** Command-line flags, highest precedence. */
+  flags?: { port?: number | undefined; dataDir?: string | undefined; host?: string | undefined };
+}
+
+export interface LoadedConfig {
+  config: Readonly<Config>;
+  /** Where each value came from, for `config check`. */
+  configPath: string | null;
+}
+
+type Json = Record<string, unknown>;
+
+function section(obj: Json, key: string): Json {
+  const existing = obj[key];
+  if (existing && typeof existing === 'object' && !Array.isArray(existing)) return existing as Json;
+  const created: Json = {};
+  obj[key] = created;
+  return created;
+}
+
+function envNumber(env: NodeJS.ProcessEnv, name: string, errors: string[]): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n)) errors.push(`env ${name}: expected a number, got "${raw}"`);
+  return n;
+}
+
+function readYaml(path: string): Json {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new BenchsightError('E_CONFIG', `config file ${path} could not be read: ${(err as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    throw new BenchsightError('E_CONFIG', `config file ${path} is not valid YAML: ${(err as Error).message}`);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new BenchsightError('E_CONFIG', `config file ${path} must hold a YAML mapping (key: value lines)`);
+  }
+  return doc as Json;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * YAML file, then BENCHSIGHT_* environment variables, then flags; validated once, every problem
+ * reported with its path, then frozen. Relative paths in the file resolve against the file's folder.
+ */
+export function loadConfig(sources: ConfigSources = {}): LoadedConfig {
+  const env = sources.env ?? process.env;
+  const configPath = sources.configPath ?? (env.BENCHSIGHT_CONFIG || undefined);
+  const raw: Json = configPath ? readYaml(resolve(configPath)) : {};
+  const baseDir = configPath ? dirname(resolve(configPath)) : process.cwd();
+  const errors: string[] = [];
+
+  const port = sources.flags?.port ?? envNumber(env, 'BENCHSIGHT_PORT', errors);
+  if (port !== undefined) section(raw, 'server').port = port;
+  const host = sources.flags?.host ?? (env.BENCHSIGHT_HOST || undefined);
+  if (host !== undefined) section(raw, 'server').host = host;
+  const dataDir = sources.flags?.dataDir ?? (env.BENCHSIGHT_DATA_DIR || undefined);
+  if (dataDir !== undefined) section(raw, 'data').dir = dataDir;
+  if (env.BENCHSIGHT_MODEL) section(raw, 'model').name = env.BENCHSIGHT_MODEL;
+  if (env.BENCHSIGHT_LOG_LEVEL) section(raw, 'log').level = env.BENCHSIGHT_LOG_LEVEL;
+
+  const cameraGiven = typeof raw.camera === 'object' && raw.camera !== null && 'source' in (raw.camera as Json);
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      errors.push(`${issue.path.length ? issue.path.join('.') : '(top level)'}: ${issue.message}`);
+    }
+  }
+  if (errors.length > 0 || !parsed.success) {
+    const where = configPath ? `config ${resolve(configPath)}` : 'config';
+    throw new BenchsightError(
+      'E_CONFIG',
+      `${where} is invalid (${errors.length} problem${errors.length === 1 ? '' : 's'}):\n` +
+        errors.map((e) => `  - ${e}`).join('\n') +
+        '\nFix these and run `benchsight config check` to verify.',
+    );
+  }
+  const config = parsed.data;
+
+  const abs = (p: string, base: string) => (isAbsolute(p) ? p : resolve(base, p));
+  config.data.dir = abs(config.data.dir, dataDir !== undefined ? process.cwd() : baseDir);
+  config.model.dir = config.model.dir === 'models' ? join(PACKAGE_ROOT, 'models') : abs(config.model.dir, baseDir);
+  const source = config.camera.source;
+  if (!cameraGiven && source.kind === 'folder') {
+    source.path = join(config.data.dir, 'demo', 'frames');
+  } else if (source.kind === 'folder') {
+    source.path = abs(source.path, baseDir);
+  } else if (source.kind === 'stream' && source.format !== 'lavfi' && !/^[a-z]+:\/\//i.test(source.input)) {
+    const candidate = abs(source.input, baseDir);
+    if (existsSync(candidate)) source.input = candidate;
+  }
+  return { config: deepFreeze(config), configPath: configPath ? resolve(configPath) : null };
+}

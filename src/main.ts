@@ -1,0 +1,139 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { Bus } from './bus.ts';
+import { createFrameSource } from './capture/index.ts';
+import type { FrameSource } from './capture/types.ts';
+import { Catalog } from './catalog/index.ts';
+import type { Config } from './config/schema.ts';
+import { createLogger } from './logger.ts';
+import { BenchPipeline } from './pipeline/bench.ts';
+import { importFolder } from './pipeline/import.ts';
+import { Recognizer } from './pipeline/recognizer.ts';
+import { BenchServer } from './server/app.ts';
+import { makeDemo } from './synth/demo.ts';
+import { SystemdNotifier } from './systemd.ts';
+import { createEncoder, type Encoder } from './vision/encoder.ts';
+import { loadManifest } from './vision/manifest.ts';
+
+export const DATABASE_FILE = 'benchsight.db';
+
+export interface DaemonOptions {
+  logger?: Logger;
+  /** Import <dataDir>/demo/catalog when the catalog is empty and the demo frames are the source. */
+  seedDemo?: boolean;
+}
+
+/** Opens the catalog and the active model the way every command does. */
+export async function openModelAndCatalog(config: Readonly<Config>, logger: Logger) {
+  const loaded = loadManifest(config.model.name, config.model.dir);
+  const encoder = await createEncoder(loaded, {
+    executionProviders: [...config.model.executionProviders],
+    intraOpThreads: config.model.intraOpThreads,
+    logger,
+  });
+  const catalog = Catalog.open(join(config.data.dir, DATABASE_FILE));
+  const recognizer = new Recognizer({
+    encoder,
+    manifest: loaded.manifest,
+    catalog,
+    policy: { threshold: config.match.threshold, minMargin: config.match.minMargin },
+    topK: config.match.topK,
+    maxImagePixels: config.data.maxImagePixels,
+  });
+  return { loaded, encoder, catalog, recognizer };
+}
+
+/**
+ * The composition root: builds every part, wires them, starts them in order and stops them in
+ * reverse. Nothing is created at import time.
+ */
+export class Daemon {
+  readonly config: Readonly<Config>;
+  readonly logger: Logger;
+  readonly bus = new Bus();
+  readonly #opts: DaemonOptions;
+  readonly #notifier = new SystemdNotifier();
+  #encoder: Encoder | null = null;
+  #catalog: Catalog | null = null;
+  #source: FrameSource | null = null;
+  #pipeline: BenchPipeline | null = null;
+  #server: BenchServer | null = null;
+
+  constructor(config: Readonly<Config>, opts: DaemonOptions = {}) {
+    this.config = config;
+    this.#opts = opts;
+    this.logger = opts.logger ?? createLogger(config.log.level);
+  }
+
+  get port(): number {
+    return this.#server?.port ?? 0;
+  }
+
+  get pipeline(): BenchPipeline | null {
+    return this.#pipeline;
+  }
+
+  get catalog(): Catalog | null {
+    return this.#catalog;
+  }
+
+  async start(): Promise<void> {
+    const { config, logger } = this;
+    const { loaded, encoder, catalog, recognizer } = await openModelAndCatalog(config, logger);
+    this.#encoder = encoder;
+    this.#catalog = catalog;
+    if (loaded.manifest.randomWeights) {
+      logger.warn(
+        { model: loaded.manifest.id },
+        'the active model has RANDOM weights: recognition quality is meaningless beyond exact or near-exact repeats of enrolled images; install a trained encoder (see README, "Encoders")',
+      );
+    }
+    recognizer.reload();
+    const demoDir = join(config.data.dir, 'demo');
+    const source = config.camera.source;
+    if (this.#opts.seedDemo && source.kind === 'folder' && source.path === join(demoDir, 'frames')) {
+      const summary = await makeDemo(demoDir);
+      logger.info({ dir: demoDir, frames: summary.frames }, 'demo bench ready');
+    }
+    const demoCatalog = join(demoDir, 'catalog');
+    if (this.#opts.seedDemo && catalog.listBoards().length === 0 && existsSync(demoCatalog)) {
+      const r = await importFolder(demoCatalog, { catalog, recognizer });
+      logger.info({ boards: r.boards, references: r.references }, 'demo catalog imported');
+    }
+    const missing = await recognizer.reindex((done, total) => {
+      if (total > 0 && (done === total || done % 50 === 0)) logger.info({ done, total }, 'embedding references');
+    });
+    if (missing) logger.info({ references: missing, model: recognizer.modelId }, 'references embedded');
+
+    this.#source = createFrameSource(config.camera.source, config.camera.supervision, { logger });
+    this.#source.onStatus((s) =>
+      logger[s.state === 'online' ? 'info' : 'warn']({ camera: config.camera.id, reason: s.reason }, `camera ${s.state}`),
+    );
+    this.#pipeline = new BenchPipeline({ config, source: this.#source, recognizer, catalog, bus: this.bus, logger });
+    this.#server = new BenchServer({ config, catalog, recognizer, pipeline: this.#pipeline, bus: this.bus, logger });
+    await this.#server.start();
+    await this.#source.start();
+    this.#pipeline.start();
+    logger.info(
+      { url: `http://${config.server.host}:${this.port}`, model: recognizer.modelId, references: recognizer.index.size },
+      'benchsight is running',
+    );
+    this.#notifier.ready(`serving on port ${this.port}`);
+  }
+
+  /** Orderly stop in reverse order of start; safe to call twice. */
+  async stop(): Promise<void> {
+    this.#notifier.stopping();
+    await this.#server?.stop();
+    await this.#source?.stop();
+    await this.#pipeline?.stop();
+    await this.#encoder?.stop();
+    this.#catalog?.close();
+    this.#server = null;
+    this.#source = null;
+    this.#pipeline = null;
+    this.#encoder = null;
+    this.#catalog = null;
+  }
+}

@@ -1,0 +1,267 @@
+import type { Bus } from '../bus.ts';
+import type { Frame, FrameSource } from '../capture/types.ts';
+import type { Catalog } from '../catalog/index.ts';
+import type { Config, Rect } from '../config/schema.ts';
+import { errorMessage } from '../errors.ts';
+import { SlotTracker } from '../match/smoothing.ts';
+import type { SlotView, StatusPayload } from '../protocol.ts';
+import { SceneGate, thumbnail } from '../vision/gate.ts';
+import { cropJpeg, decodeImage } from '../vision/preprocess.ts';
+import type { Recognizer } from './recognizer.ts';
+import { RateMeter, RollingMedian } from './stats.ts';
+
+export interface Logger {
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+  debug(obj: object | string, msg?: string): void;
+}
+
+export interface BenchSlot {
+  name: string;
+  rect: Rect;
+}
+
+export interface BenchPipelineOptions {
+  config: Readonly<Config>;
+  source: FrameSource;
+  recognizer: Recognizer;
+  catalog: Catalog;
+  bus: Bus;
+  logger: Logger;
+}
+
+const RECOGNITION_THUMB_WIDTH = 240;
+
+/** The bench slots from config; none configured: the whole (optionally cropped) frame is one slot. */
+export function benchSlots(config: Readonly<Config>): BenchSlot[] {
+  if (config.slots.length > 0) return config.slots.map((s) => ({ name: s.name, rect: { ...s.rect } }));
+  return [{ name: 'bench', rect: config.camera.crop ? { ...config.camera.crop } : { x: 0, y: 0, width: 1, height: 1 } }];
+}
+
+/**
+ * capture -> gate -> preprocess/encode -> match -> smoothing -> history + live events.
+ * Frames the pipeline cannot keep up with are dropped by the source, never queued.
+ */
+export class BenchPipeline {
+  readonly slots: BenchSlot[];
+  readonly #o: BenchPipelineOptions;
+  readonly #gate: SceneGate;
+  readonly #trackers = new Map<string, SlotTracker>();
+  readonly #views = new Map<string, SlotView>();
+  readonly #encodedRate = new RateMeter();
+  readonly #timings = { preprocess: new RollingMedian(), encode: new RollingMedian(), match: new RollingMedian() };
+  readonly #counts = { captured: 0, encoded: 0, skippedByGate: 0, badFrames: 0 };
+  #latest: Frame | null = null;
+  #sceneSamples = 0;
+  #lastGateState = 'idle';
+  #loop: Promise<void> | null = null;
+  #stopping = false;
+  readonly #startedAt = Date.now();
+
+  constructor(opts: BenchPipelineOptions) {
+    this.#o = opts;
+    this.slots = benchSlots(opts.config);
+    this.#gate = new SceneGate(opts.config.gate);
+    for (const slot of this.slots) {
+      this.#trackers.set(slot.name, new SlotTracker(opts.config.match.smoothing));
+      this.#views.set(slot.name, {
+        slot: slot.name,
+        rect: slot.rect,
+        state: 'pending',
+        board: null,
+        score: 0,
+        margin: 0,
+        candidates: [],
+        since: Date.now(),
+      });
+    }
+  }
+
+  get latestFrame(): Frame | null {
+    return this.#latest;
+  }
+
+  slotViews(): SlotView[] {
+    return [...this.#views.values()];
+  }
+
+  start(): void {
+    this.#stopping = false;
+    this.#loop = this.#run();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    await this.#loop;
+  }
+
+  /** A JPEG of one slot of the latest frame, at full resolution (for enrollment from the live view). */
+  slotImage(name: string): { frame: Frame; rect: Rect } | null {
+    const slot = this.slots.find((s) => s.name === name);
+    if (!slot || !this.#latest) return null;
+    return { frame: this.#latest, rect: slot.rect };
+  }
+
+  /** Forget smoothing state so the next stable scene is recognized afresh (after catalog edits). */
+  rescan(): void {
+    for (const t of this.#trackers.values()) t.reset();
+    this.#gate.reset();
+    this.#sceneSamples = 0;
+  }
+
+  status(): StatusPayload {
+    const cam = this.#o.source.status();
+    const r = this.#o.recognizer;
+    return {
+      at: Date.now(),
+      camera: {
+        id: this.#o.config.camera.id,
+        kind: this.#o.source.kind,
+        state: cam.state,
+        reason: cam.reason,
+        since: cam.since,
+        retries: cam.retries,
+      },
+      fps: { captured: cam.fps, encoded: this.#encodedRate.rate() },
+      timings: {
+        preprocessMs: this.#timings.preprocess.median(),
+        encodeMs: this.#timings.encode.median(),
+        matchMs: this.#timings.match.median(),
+      },
+      model: {
+        id: r.modelId,
+        name: r.manifest.name,
+        randomWeights: r.manifest.randomWeights,
+        providers: r.encoder.providers,
+        references: r.index.size,
+      },
+      frames: {
+        captured: this.#counts.captured,
+        encoded: this.#counts.encoded,
+        dropped: this.#o.source.dropped,
+        skippedByGate: this.#counts.skippedByGate,
+      },
+      gate: { enabled: this.#o.config.gate.enabled, lastDiff: this.#gate.lastDiff, state: this.#lastGateState },
+      uptimeS: (Date.now() - this.#startedAt) / 1000,
+    };
+  }
+
+  async #run(): Promise<void> {
+    for await (const frame of this.#o.source.frames()) {
+      if (this.#stopping) break;
+      try {
+        await this.#onFrame(frame);
+      } catch (err) {
+        this.#counts.badFrames++;
+        this.#o.logger.warn({ err: errorMessage(err), seq: frame.seq }, 'frame skipped');
+      }
+      if (this.#stopping) break;
+    }
+  }
+
+  async #onFrame(frame: Frame): Promise<void> {
+    this.#latest = frame;
+    this.#counts.captured++;
+    const { gate, match } = this.#o.config;
+    let encode = true;
+    if (gate.enabled) {
+      const decision = this.#gate.update(await thumbnail(frame.jpeg, gate.thumbSize));
+      this.#lastGateState = decision;
+      if (decision === 'changed') this.#sceneSamples = 0;
+      encode = (decision === 'stable' || decision === 'idle') && this.#sceneSamples < match.smoothing;
+    }
+    if (!encode) {
+      this.#counts.skippedByGate++;
+      return;
+    }
+    this.#sceneSamples++;
+    await this.#recognize(frame);
+  }
+
+  async #recognize(frame: Frame): Promise<void> {
+    const r = this.#o.recognizer;
+    const t0 = performance.now();
+    const raw = await decodeImage(frame.jpeg, { maxPixels: this.#o.config.data.maxImagePixels });
+    const t1 = performance.now();
+    const vectors = await r.embed(
+      raw,
+      this.slots.map((s) => s.rect),
+    );
+    const t2 = performance.now();
+    this.#timings.preprocess.push(t1 - t0);
+    this.#timings.encode.push(t2 - t1);
+    this.#counts.encoded++;
+    this.#encodedRate.tick();
+    for (let i = 0; i < this.slots.length; i++) {
+      const slot = this.slots[i]!;
+      const tm = performance.now();
+      const result = r.match(vectors[i]!);
+      this.#timings.match.push(performance.now() - tm);
+      const view = this.#views.get(slot.name)!;
+      const tracker = this.#trackers.get(slot.name)!;
+      for (const event of tracker.push(result.outcome)) {
+        if (event.type === 'cleared') {
+          this.#o.bus.emit('cleared', {
+            at: frame.capturedAt,
+            camera: this.#o.config.camera.id,
+            slot: slot.name,
+            previousBoardId: event.previousBoardId,
+            reason: event.reason,
+          });
+        } else {
+          await this.#record(frame, raw, slot, result);
+        }
+      }
+      const current = tracker.current;
+      const state = current.kind === 'board' ? 'recognized' : current.kind;
+      const changed = state !== view.state || (current.kind === 'board' && view.board?.id !== current.boardId);
+      Object.assign(view, {
+        state,
+        board: current.kind === 'board' ? (r.board(current.boardId) ?? null) : null,
+        score: result.decision.score,
+        margin: result.decision.margin,
+        candidates: result.candidates,
+        since: changed ? Date.now() : view.since,
+      });
+      this.#o.bus.emit('slot', { ...view });
+    }
+  }
+
+  async #record(
+    frame: Frame,
+    raw: Awaited<ReturnType<typeof decodeImage>>,
+    slot: BenchSlot,
+    result: ReturnType<Recognizer['match']>,
+  ): Promise<void> {
+    const camera = this.#o.config.camera.id;
+    const topk = result.candidates.map((c) => ({ boardId: c.boardId, score: c.score }));
+    let recognitionId: number | null = null;
+    try {
+      const thumb = await cropJpeg(raw, slot.rect, { width: RECOGNITION_THUMB_WIDTH, quality: 70 });
+      recognitionId = this.#o.catalog.insertRecognition({
+        at: frame.capturedAt,
+        camera,
+        slot: slot.name,
+        boardId: result.board?.id ?? null,
+        score: result.decision.score,
+        margin: result.decision.margin,
+        topk,
+        modelId: this.#o.recognizer.modelId,
+        thumbnail: thumb.jpeg,
+      }).id;
+    } catch (err) {
+      this.#o.logger.error({ err: errorMessage(err), slot: slot.name }, 'recognition not saved to history');
+    }
+    this.#o.bus.emit('recognized', {
+      recognitionId,
+      at: frame.capturedAt,
+      camera,
+      slot: slot.name,
+      board: result.board,
+      score: result.decision.score,
+      margin: result.decision.margin,
+      candidates: result.candidates,
+    });
+  }
+}

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { extname, join, resolve, sep } from 'node:path';
+import { parseImportManifest } from '../catalog/import.ts';
+import type { Catalog } from '../catalog/index.ts';
+import { BenchsightError, errorMessage } from '../errors.ts';
+import type { PreparedReference, Recognizer } from './recognizer.ts';
+
+export interface ImportResult {
+  boards: number;
+  references: number;
+  skipped: { board: string; reason: string }[];
+}
+
+/** Finds the manifest of an import folder: boards.yaml, boards.yml or boards.csv. */
+export function findImportManifest(dir: string, explicit?: string): { path: string; format: 'csv' | 'yaml' } {
+  const candidates = explicit ? [resolve(explicit)] : ['boards.yaml', 'boards.yml', 'boards.csv'].map((f) => join(dir, f));
+  for (const path of candidates) {
+    try {
+      readFileSync(path, { flag: 'r' });
+      return { path, format: extname(path).toLowerCase() === '.csv' ? 'csv' : 'yaml' };
+    } catch {
+      // try the next name
+    }
+  }
+  throw new BenchsightError(
+    'E_BAD_REQUEST',
+    `no manifest found in ${dir}: expected boards.yaml or boards.csv (or pass --manifest FILE)`,
+    { status: 400 },
+  );
+}
+
+/**
+ * Imports a folder of images described by a CSV/YAML manifest. Each board is created together with
+ * all of its references in one transaction: a crash or a bad image never leaves a half-enrolled
+ * board. Boards that already exist (same vendor and model) get the new references.
+ */
+export async function importFolder(
+  dir: string,
+  deps: { catalog: Catalog; recognizer: Recognizer },
+  opts: { manifest?: string; onProgress?: (done: number, total: number, label: string) => void } = {},
+): Promise<ImportResult> {
+  const { path, format } = findImportManifest(dir, opts.manifest);
+  const rows = parseImportManifest(readFileSync(path, 'utf8'), format);
+  const result: ImportResult = { boards: 0, references: 0, skipped: [] };
+  const total = rows.reduce((n, r) => n + r.images.length, 0);
+  let done = 0;
+  for (const row of rows) {
+    const label = `${row.vendor} ${row.model}`;
+    const prepared: { p: PreparedReference; file: string }[] = [];
+    try {
+      for (const file of row.images) {
+        const full = resolve(dir, file);
+        if (!full.startsWith(resolve(dir) + sep)) {
+          throw new BenchsightError('E_BAD_REQUEST', `image path ${file} leaves the import folder`, { status: 400 });
+        }
+        const bytes = readFileSync(full);
+        prepared.push({ p: await deps.recognizer.prepareReference(bytes), file });
+        opts.onProgress?.(++done, total, label);
+      }
+    } catch (err) {
+      result.skipped.push({ board: label, reason: errorMessage(err) });
+      continue;
+    }
+    deps.catalog.transaction(() => {
+      const existing = deps.catalog.findBoard(row.vendor, row.model);
+      const board =
+        existing ??
+        deps.catalog.createBoard({
+          vendor: row.vendor,
+          model: row.model,
+          kind: row.kind,
+          chipType: row.chipType ?? null,
+          chipCount: row.chipCount ?? null,
+          notes: row.notes ?? '',
+          tags: row.tags ?? [],
+        });
+      if (!existing) result.boards++;
+      for (const { p, file } of prepared) deps.recognizer.store(board.id, p, 'import', file);
+      result.references += prepared.length;
+    });
+  }
+  deps.recognizer.reload();
+  return result;
+}

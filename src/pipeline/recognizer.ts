@@ -1,0 +1,189 @@
+import type { Catalog } from '../catalog/index.ts';
+import type { Board, Reference } from '../catalog/types.ts';
+import type { Rect } from '../config/schema.ts';
+import { decide, type MatchDecision, type MatchPolicy } from '../match/decide.ts';
+import { EmbeddingIndex } from '../match/embedding-index.ts';
+import type { SlotOutcome } from '../match/smoothing.ts';
+import type { BoardInfo, Candidate } from '../protocol.ts';
+import type { Encoder } from '../vision/encoder.ts';
+import type { ModelManifest } from '../vision/manifest.ts';
+import { cropJpeg, decodeImage, preprocess, type RawImage } from '../vision/preprocess.ts';
+import { SerialQueue } from './stats.ts';
+
+export interface MatchResult {
+  decision: MatchDecision;
+  board: BoardInfo | null;
+  outcome: SlotOutcome;
+  candidates: Candidate[];
+}
+
+export interface PreparedReference {
+  image: Buffer;
+  thumbnail: Buffer;
+  width: number;
+  height: number;
+  vector: Float32Array;
+}
+
+export interface RecognizerOptions {
+  encoder: Encoder;
+  manifest: ModelManifest;
+  catalog: Catalog;
+  policy: MatchPolicy;
+  topK: number;
+  maxImagePixels: number;
+}
+
+const FULL_FRAME: Rect = { x: 0, y: 0, width: 1, height: 1 };
+const REFERENCE_MAX_SIDE = 1280;
+const THUMBNAIL_WIDTH = 200;
+
+export function toBoardInfo(b: Board): BoardInfo {
+  return {
+    id: b.id,
+    vendor: b.vendor,
+    model: b.model,
+    kind: b.kind,
+    chipType: b.chipType,
+    chipCount: b.chipCount,
+    notes: b.notes,
+    tags: b.tags,
+  };
+}
+
+/**
+ * Owns the active model's view of the catalog: the encoder, the in-memory embedding index and the
+ * boards. Frames, uploads and enrollment all go through it, so embeddings always come from the
+ * same preprocessing and the index is updated with every enrollment.
+ */
+export class Recognizer {
+  readonly encoder: Encoder;
+  readonly manifest: ModelManifest;
+  readonly #catalog: Catalog;
+  readonly #opts: RecognizerOptions;
+  readonly #queue = new SerialQueue();
+  readonly index: EmbeddingIndex;
+  #boards = new Map<number, BoardInfo>();
+  #batch = new Float32Array(0);
+  readonly #inputLength: number;
+
+  constructor(opts: RecognizerOptions) {
+    this.#opts = opts;
+    this.encoder = opts.encoder;
+    this.manifest = opts.manifest;
+    this.#catalog = opts.catalog;
+    this.index = new EmbeddingIndex(opts.encoder.dim);
+    const [h, w] = opts.encoder.inputSize;
+    this.#inputLength = 3 * h * w;
+  }
+
+  get modelId(): string {
+    return this.manifest.id;
+  }
+
+  board(id: number): BoardInfo | undefined {
+    return this.#boards.get(id);
+  }
+
+  /** Reloads boards and the active model's embeddings from the catalog. */
+  reload(): void {
+    this.#boards = new Map(this.#catalog.listBoards().map((b) => [b.id, toBoardInfo(b)]));
+    const set = this.#catalog.loadEmbeddings(this.modelId);
+    this.index.load(set.referenceIds, set.boardIds, set.matrix);
+  }
+
+  /** Embeds references that have no embedding for the active model yet. */
+  async reindex(onProgress?: (done: number, total: number) => void): Promise<number> {
+    const missing = this.#catalog.referencesWithoutEmbedding(this.modelId);
+    let done = 0;
+    onProgress?.(0, missing.length);
+    for (const referenceId of missing) {
+      const image = this.#catalog.getReferenceImage(referenceId);
+      if (image) {
+        const [vector] = await this.embed(image, [FULL_FRAME]);
+        this.#catalog.putEmbedding(referenceId, this.modelId, vector!);
+      }
+      onProgress?.(++done, missing.length);
+    }
+    this.reload();
+    return missing.length;
+  }
+
+  /** One embedding per region, encoded as one batch. Regions are fractions of the image. */
+  embed(image: Buffer | RawImage, regions: readonly Rect[]): Promise<Float32Array[]> {
+    return this.#queue.run(async () => {
+      const n = regions.length;
+      const needed = n * this.#inputLength;
+      if (this.#batch.length !== needed) this.#batch = new Float32Array(needed);
+      for (let i = 0; i < n; i++) {
+        await preprocess(image, this.manifest, {
+          region: regions[i]!,
+          out: this.#batch,
+          offset: i * this.#inputLength,
+        });
+      }
+      const flat = await this.encoder.encode(this.#batch, n);
+      const dim = this.encoder.dim;
+      return Array.from({ length: n }, (_, i) => flat.slice(i * dim, (i + 1) * dim));
+    });
+  }
+
+  match(vector: Float32Array): MatchResult {
+    const scores = this.index.searchBoards(vector, this.#opts.topK);
+    const decision = decide(scores, this.#opts.policy);
+    const candidates: Candidate[] = scores.map((s) => {
+      const b = this.#boards.get(s.boardId);
+      return { boardId: s.boardId, vendor: b?.vendor ?? '?', model: b?.model ?? '?', score: s.score };
+    });
+    const board = decision.boardId === null ? null : (this.#boards.get(decision.boardId) ?? null);
+    let outcome: SlotOutcome;
+    if (!board) outcome = { kind: 'unknown' };
+    else if (board.kind === 'empty-bench') outcome = { kind: 'empty' };
+    else outcome = { kind: 'board', boardId: board.id };
+    return { decision, board, outcome, candidates };
+  }
+
+  /** Decodes, normalizes, thumbnails and embeds an image; stores nothing. */
+  async prepareReference(image: Buffer, region: Rect = FULL_FRAME): Promise<PreparedReference> {
+    const raw = await decodeImage(image, { maxPixels: this.#opts.maxImagePixels });
+    const stored = await cropJpeg(raw, region, { maxSide: REFERENCE_MAX_SIDE, quality: 90 });
+    const thumbnail = await cropJpeg(raw, region, { width: THUMBNAIL_WIDTH, quality: 75 });
+    const [vector] = await this.embed(raw, [region]);
+    return { image: stored.jpeg, thumbnail: thumbnail.jpeg, width: stored.width, height: stored.height, vector: vector! };
+  }
+
+  /** Stores a prepared reference with its embedding (one transaction) and adds it to the live index. */
+  store(boardId: number, p: PreparedReference, source: Reference['source'], sourceDetail: string | null): Reference {
+    const reference = this.#catalog.addReference(
+      {
+        boardId,
+        image: p.image,
+        thumbnail: p.thumbnail,
+        width: p.width,
+        height: p.height,
+        source,
+        ...(sourceDetail ? { sourceDetail } : {}),
+      },
+      { modelId: this.modelId, vector: p.vector },
+    );
+    this.index.add(reference.id, boardId, p.vector);
+    return reference;
+  }
+
+  /**
+   * Enrolls an image as a reference of a board. Throws E_IMAGE_* for images that are not usable;
+   * nothing is stored then.
+   */
+  async enroll(
+    boardId: number,
+    image: Buffer,
+    source: Reference['source'],
+    sourceDetail: string | null,
+    region: Rect = FULL_FRAME,
+  ): Promise<Reference> {
+    const prepared = await this.prepareReference(image, region);
+    const reference = this.store(boardId, prepared, source, sourceDetail);
+    if (!this.#boards.has(boardId)) this.reload();
+    return reference;
+  }
+}

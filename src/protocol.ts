@@ -1,0 +1,111 @@
+/**
+ * The wire protocol between the daemon and its dashboards: socket.io event name -> payload type.
+ * Imported by src/server and by dashboard/, so both sides agree on every event's shape. Types only:
+ * nothing here runs.
+ */
+
+export type BoardKind = 'hashboard' | 'control-board' | 'psu' | 'empty-bench' | 'other';
+
+export interface BoardInfo {
+  id: number;
+  vendor: string;
+  model: string;
+  kind: BoardKind;
+  chipType: string | null;
+  chipCount: number | null;
+  notes: string;
+  tags: string[];
+}
+
+export interface Candidate {
+  boardId: number;
+  vendor: string;
+  model: string;
+  score: number;
+}
+
+export type CameraStateName = 'starting' | 'online' | 'offline' | 'error' | 'stopped';
+
+export interface StatusPayload {
+  at: number;
+  camera: { id: string; kind: string; state: CameraStateName; reason: string | null; since: number; retries: number };
+  fps: { captured: number; encoded: number };
+  /** Median over the last frames, ms. */
+  timings: { preprocessMs: number; encodeMs: number; matchMs: number };
+  model: { id: string; name: string; randomWeights: boolean; providers: string[]; references: number };
+  frames: { captured: number; encoded: number; dropped: number; skippedByGate: number };
+  gate: { enabled: boolean; lastDiff: number; state: string };
+  uptimeS: number;
+}
+
+export type SlotState = 'pending' | 'recognized' | 'unknown' | 'empty';
+
+export interface SlotView {
+  slot: string;
+  /** Fractions of the frame. */
+  rect: { x: number; y: number; width: number; height: number };
+  state: SlotState;
+  board: BoardInfo | null;
+  score: number;
+  margin: number;
+  candidates: Candidate[];
+  since: number;
+}
+
+export interface FramePayload {
+  seq: number;
+  at: number;
+  width: number;
+  height: number;
+  jpeg: ArrayBuffer | Uint8Array;
+}
+
+export interface RecognizedPayload {
+  /** History row id. */
+  recognitionId: number | null;
+  at: number;
+  camera: string;
+  slot: string;
+  /** null: something is on the bench but it matches no board well enough (unknown). */
+  board: BoardInfo | null;
+  score: number;
+  margin: number;
+  candidates: Candidate[];
+}
+
+export interface ClearedPayload {
+  at: number;
+  camera: string;
+  slot: string;
+  previousBoardId: number | null;
+  reason: 'empty' | 'changed';
+}
+
+export interface CatalogChangedPayload {
+  entity: 'board' | 'reference';
+  action: 'created' | 'updated' | 'deleted';
+  id: number;
+  boardId: number;
+}
+
+export interface SnapshotPayload {
+  status: StatusPayload;
+  slots: SlotView[];
+}
+
+export interface ServerToClientEvents {
+  snapshot: (payload: SnapshotPayload) => void;
+  status: (payload: StatusPayload) => void;
+  frame: (payload: FramePayload) => void;
+  slot: (payload: SlotView) => void;
+  recognized: (payload: RecognizedPayload) => void;
+  cleared: (payload: ClearedPayload) => void;
+  catalog: (payload: CatalogChangedPayload) => void;
+}
+
+export interface ClientToServerEvents {
+  /** Turn the frame stream on or off for this client (on by default). */
+  'frames:subscribe': (on: boolean) => void;
+}
+
+export const EVENT_NAMES = ['snapshot', 'status', 'frame', 'slot', 'recognized', 'cleared', 'catalog'] as const;

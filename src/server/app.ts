@@ -1,0 +1,79 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { PACKAGE_ROOT } from '../config/load.ts';
+import type { ServerContext } from './context.ts';
+import { errorHandler } from './http-errors.ts';
+import { createMetrics } from './metrics.ts';
+import { boardRoutes } from './routes/boards.ts';
+import { liveRoutes } from './routes/live.ts';
+import { recognitionRoutes } from './routes/recognitions.ts';
+import { attachSocket } from './socket.ts';
+
+const DASHBOARD_DIR = join(PACKAGE_ROOT, 'dashboard', 'dist');
+
+/** HTTP API, dashboard and socket.io on one port. */
+export class BenchServer {
+  readonly #ctx: ServerContext;
+  #app: FastifyInstance | null = null;
+  #socket: { close(): Promise<void> } | null = null;
+  #metricsStop: (() => void) | null = null;
+
+  constructor(ctx: ServerContext) {
+    this.#ctx = ctx;
+  }
+
+  /** The bound port (useful with port 0 in tests). */
+  get port(): number {
+    const addr = this.#app?.server.address();
+    return addr && typeof addr === 'object' ? addr.port : 0;
+  }
+
+  async start(): Promise<void> {
+    const { config, logger } = this.#ctx;
+    const app = Fastify({
+      loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
+      disableRequestLogging: true,
+      bodyLimit: 256 * 1024,
+      forceCloseConnections: true,
+    });
+    app.setErrorHandler(errorHandler);
+    await app.register(multipart, {
+      limits: { fileSize: config.server.maxUploadBytes, files: 20, fields: 10, parts: 40 },
+      throwFileSizeLimit: true,
+    });
+    const metrics = createMetrics(() => this.#ctx.pipeline.status(), this.#ctx.bus);
+    this.#metricsStop = metrics.stop;
+    liveRoutes(app, this.#ctx, metrics.registry);
+    boardRoutes(app, this.#ctx);
+    recognitionRoutes(app, this.#ctx);
+    if (existsSync(DASHBOARD_DIR)) {
+      await app.register(fastifyStatic, { root: DASHBOARD_DIR, prefix: '/' });
+    } else {
+      app.get('/', async (_req, reply) =>
+        reply
+          .type('text/html')
+          .send(
+            '<!doctype html><title>benchsight</title><p>The dashboard is not built. Run <code>npm run build:dashboard</code>. The API is at <a href="/api/status">/api/status</a>.</p>',
+          ),
+      );
+    }
+    app.setNotFoundHandler((req, reply) => {
+      void reply
+        .status(404)
+        .send({ error: { code: 'E_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
+    });
+    this.#socket = attachSocket(app.server, this.#ctx);
+    await app.listen({ host: config.server.host, port: config.server.port });
+    this.#app = app;
+  }
+
+  async stop(): Promise<void> {
+    await this.#socket?.close();
+    this.#metricsStop?.();
+    await this.#app?.close();
+    this.#app = null;
+  }
+}

@@ -1,0 +1,45 @@
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { Bus } from '../bus.ts';
+import type { StatusPayload } from '../protocol.ts';
+
+/**
+ * Prometheus metrics. Gauges read the pipeline's status at scrape time, so the frame path does no
+ * metric bookkeeping of its own.
+ */
+export function createMetrics(status: () => StatusPayload, bus: Bus): { registry: Registry; stop: () => void } {
+  const registry = new Registry();
+  const gauge = (name: string, help: string, read: (s: StatusPayload) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read(status()));
+      },
+    });
+  gauge('benchsight_camera_online', '1 when the camera delivers frames', (s) => (s.camera.state === 'online' ? 1 : 0));
+  gauge('benchsight_frames_captured', 'Frames captured since start', (s) => s.frames.captured);
+  gauge('benchsight_frames_encoded', 'Frames encoded since start', (s) => s.frames.encoded);
+  gauge('benchsight_frames_dropped', 'Frames dropped because the pipeline was busy', (s) => s.frames.dropped);
+  gauge('benchsight_frames_skipped_by_gate', 'Frames skipped as unchanged', (s) => s.frames.skippedByGate);
+  gauge('benchsight_capture_fps', 'Captured frames per second', (s) => s.fps.captured);
+  gauge('benchsight_encode_fps', 'Encoded frames per second', (s) => s.fps.encoded);
+  gauge('benchsight_encode_ms', 'Median encode time per frame, ms', (s) => s.timings.encodeMs);
+  gauge('benchsight_match_ms', 'Median match time per slot, ms', (s) => s.timings.matchMs);
+  gauge('benchsight_references', 'References in the active model index', (s) => s.model.references);
+  const recognitions = new Counter({
+    name: 'benchsight_recognitions_total',
+    help: 'Recognition events',
+    labelNames: ['result'],
+    registers: [registry],
+  });
+  const offRecognized = bus.on('recognized', (r) => recognitions.inc({ result: r.board ? 'board' : 'unknown' }));
+  const offCleared = bus.on('cleared', () => recognitions.inc({ result: 'cleared' }));
+  return {
+    registry,
+    stop: () => {
+      offRecognized();
+      offCleared();
+    },
+  };
+}

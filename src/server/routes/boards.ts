@@ -1,0 +1,115 @@
+import type { FastifyInstance } from 'fastify';
+import type { Reference } from '../../catalog/types.ts';
+import { BenchsightError } from '../../errors.ts';
+import type { ServerContext } from '../context.ts';
+import { notFound, parseInput } from '../http-errors.ts';
+import { boardInput, boardPatch, boardsQuery, fromSlotBody, idParam } from '../schemas.ts';
+
+function referenceJson(r: Reference) {
+  return {
+    ...r,
+    imageUrl: `/api/references/${r.id}/image.jpg`,
+    thumbnailUrl: `/api/references/${r.id}/thumbnail.jpg`,
+  };
+}
+
+export function boardRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const { catalog, recognizer, pipeline, bus } = ctx;
+
+  const boardJson = (id: number) => {
+    const board = catalog.getBoard(id);
+    if (!board) throw notFound(`board ${id}`);
+    return { ...board, references: catalog.listReferences(id).map(referenceJson) };
+  };
+
+  app.get('/api/boards', async (req) => {
+    const q = parseInput(boardsQuery, req.query, 'query');
+    return {
+      boards: catalog.listBoards(q.search ? { search: q.search } : undefined).map((b) => ({
+        ...b,
+        references: catalog.listReferences(b.id).map(referenceJson),
+      })),
+    };
+  });
+
+  app.get('/api/boards/:id', async (req) => boardJson(parseInput(idParam, req.params, 'path').id));
+
+  app.post('/api/boards', async (req, reply) => {
+    const input = parseInput(boardInput, req.body, 'board');
+    const board = catalog.createBoard(input);
+    recognizer.reload();
+    bus.emit('catalog', { entity: 'board', action: 'created', id: board.id, boardId: board.id });
+    return reply.status(201).send(boardJson(board.id));
+  });
+
+  app.patch('/api/boards/:id', async (req) => {
+    const { id } = parseInput(idParam, req.params, 'path');
+    const patch = parseInput(boardPatch, req.body, 'board');
+    catalog.updateBoard(id, patch);
+    recognizer.reload();
+    bus.emit('catalog', { entity: 'board', action: 'updated', id, boardId: id });
+    return boardJson(id);
+  });
+
+  app.delete('/api/boards/:id', async (req, reply) => {
+    const { id } = parseInput(idParam, req.params, 'path');
+    if (!catalog.deleteBoard(id)) throw notFound(`board ${id}`);
+    recognizer.reload();
+    pipeline.rescan();
+    bus.emit('catalog', { entity: 'board', action: 'deleted', id, boardId: id });
+    return reply.status(204).send();
+  });
+
+  app.post('/api/boards/:id/references', async (req, reply) => {
+    const { id } = parseInput(idParam, req.params, 'path');
+    if (!catalog.getBoard(id)) throw notFound(`board ${id}`);
+    const created: Reference[] = [];
+    if (req.isMultipart()) {
+      for await (const part of req.files()) {
+        const bytes = await part.toBuffer();
+        created.push(await recognizer.enroll(id, bytes, 'upload', part.filename || null));
+      }
+      if (created.length === 0) {
+        throw new BenchsightError('E_BAD_REQUEST', 'no image file in the upload (multipart field of type file)', {
+          status: 400,
+        });
+      }
+    } else {
+      const { fromSlot } = parseInput(fromSlotBody, req.body, 'body');
+      const live = pipeline.slotImage(fromSlot);
+      if (!live) {
+        const names = pipeline.slots.map((s) => s.name).join(', ');
+        throw new BenchsightError(
+          pipeline.slots.some((s) => s.name === fromSlot) ? 'E_CAMERA_LOST' : 'E_NOT_FOUND',
+          pipeline.slots.some((s) => s.name === fromSlot)
+            ? 'no live frame yet: the camera has not delivered a frame'
+            : `no slot named "${fromSlot}" (slots: ${names})`,
+          { status: pipeline.slots.some((s) => s.name === fromSlot) ? 409 : 404 },
+        );
+      }
+      created.push(await recognizer.enroll(id, live.frame.jpeg, 'live', fromSlot, live.rect));
+    }
+    pipeline.rescan();
+    for (const r of created) bus.emit('catalog', { entity: 'reference', action: 'created', id: r.id, boardId: id });
+    return reply.status(201).send({ references: created.map(referenceJson) });
+  });
+
+  app.delete('/api/references/:id', async (req, reply) => {
+    const { id } = parseInput(idParam, req.params, 'path');
+    const removed = catalog.deleteReference(id);
+    if (!removed) throw notFound(`reference ${id}`);
+    recognizer.index.removeReference(id);
+    pipeline.rescan();
+    bus.emit('catalog', { entity: 'reference', action: 'deleted', id, boardId: removed.boardId });
+    return reply.status(204).send();
+  });
+
+  for (const variant of ['image', 'thumbnail'] as const) {
+    app.get(`/api/references/:id/${variant}.jpg`, async (req, reply) => {
+      const { id } = parseInput(idParam, req.params, 'path');
+      const bytes = variant === 'image' ? catalog.getReferenceImage(id) : catalog.getReferenceThumbnail(id);
+      if (!bytes) throw notFound(`reference ${id}`);
+      return reply.type('image/jpeg').header('cache-control', 'private, max-age=3600').send(bytes);
+    });
+  }
+}

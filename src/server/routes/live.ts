@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import { BenchsightError } from '../../errors.ts';
+import { decodeImage } from '../../vision/preprocess.ts';
+import type { ServerContext } from '../context.ts';
+
+const WHOLE_IMAGE = { x: 0, y: 0, width: 1, height: 1 };
+
+export function liveRoutes(app: FastifyInstance, ctx: ServerContext, metrics: Registry): void {
+  const { pipeline, recognizer, config } = ctx;
+
+  app.get('/api/status', async () => ({ ...pipeline.status(), slots: pipeline.slotViews() }));
+
+  app.get('/api/frame.jpg', async (_req, reply) => {
+    const frame = pipeline.latestFrame;
+    if (!frame) {
+      const cam = pipeline.status().camera;
+      throw new BenchsightError('E_CAMERA_LOST', `no frame yet: camera is ${cam.state} (${cam.reason ?? 'starting'})`, {
+        status: 503,
+      });
+    }
+    return reply
+      .type('image/jpeg')
+      .header('cache-control', 'no-store')
+      .header('x-frame-seq', String(frame.seq))
+      .send(frame.jpeg);
+  });
+
+  app.post('/api/recognize', async (req) => {
+    if (!req.isMultipart()) {
+      throw new BenchsightError('E_BAD_REQUEST', 'send the image as multipart/form-data (field "image")', {
+        status: 415,
+      });
+    }
+    const file = await req.file();
+    if (!file) throw new BenchsightError('E_BAD_REQUEST', 'no image file in the upload', { status: 400 });
+    const raw = await decodeImage(await file.toBuffer(), { maxPixels: config.data.maxImagePixels });
+    const [vector] = await recognizer.embed(raw, [WHOLE_IMAGE]);
+    const result = recognizer.match(vector!);
+    return {
+      decision: result.outcome.kind === 'board' ? 'recognized' : result.outcome.kind,
+      board: result.board,
+      score: result.decision.score,
+      margin: result.decision.margin,
+      reason: result.decision.reason,
+      candidates: result.candidates,
+      modelId: recognizer.modelId,
+    };
+  });
+
+  app.get('/metrics', async (_req, reply) => {
+    return reply.type(metrics.contentType).send(await metrics.metrics());
+  });
+
+  app.get('/healthz', async () => ({ ok: true }));
+}

@@ -1,0 +1,55 @@
+import { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import type { Recognition, RecognitionQuery } from '../../catalog/types.ts';
+import type { ServerContext } from '../context.ts';
+import { RECOGNITION_CSV_HEADER, recognitionCsvLine } from '../csv.ts';
+import { notFound, parseInput } from '../http-errors.ts';
+import { idParam, recognitionsQuery } from '../schemas.ts';
+
+export function recognitionRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const { catalog, recognizer } = ctx;
+
+  const withBoard = (r: Recognition) => {
+    const board = r.boardId === null ? null : (recognizer.board(r.boardId) ?? null);
+    return {
+      ...r,
+      board,
+      thumbnailUrl: r.hasThumbnail ? `/api/recognitions/${r.id}/thumbnail.jpg` : null,
+    };
+  };
+
+  app.get('/api/recognitions', async (req, reply) => {
+    const q = parseInput(recognitionsQuery, req.query, 'query');
+    const filter: Omit<RecognitionQuery, 'limit' | 'offset'> = {
+      ...(q.board !== undefined ? { boardId: q.board === 'unknown' ? null : q.board } : {}),
+      ...(q.camera !== undefined ? { camera: q.camera } : {}),
+      ...(q.slot !== undefined ? { slot: q.slot } : {}),
+      ...(q.from !== undefined ? { from: q.from } : {}),
+      ...(q.to !== undefined ? { to: q.to } : {}),
+    };
+    if (q.format === 'csv') {
+      // iterateRecognitions reads in batches (no cursor held across yields: other requests share
+      // the connection). The time range is fixed now so rows recorded during the export stay out.
+      const rows = catalog.iterateRecognitions({ ...filter, to: Math.min(filter.to ?? Number.MAX_SAFE_INTEGER, Date.now()) });
+      const stream = Readable.from(
+        (function* () {
+          yield RECOGNITION_CSV_HEADER;
+          for (const r of rows) yield recognitionCsvLine(r, r.boardId === null ? undefined : recognizer.board(r.boardId));
+        })(),
+      );
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="recognitions.csv"')
+        .send(stream);
+    }
+    const { rows, total } = catalog.queryRecognitions({ ...filter, limit: q.limit, offset: q.offset });
+    return { total, limit: q.limit, offset: q.offset, items: rows.map(withBoard) };
+  });
+
+  app.get('/api/recognitions/:id/thumbnail.jpg', async (req, reply) => {
+    const { id } = parseInput(idParam, req.params, 'path');
+    const bytes = catalog.getRecognitionThumbnail(id);
+    if (!bytes) throw notFound(`thumbnail of recognition ${id}`);
+    return reply.type('image/jpeg').header('cache-control', 'private, max-age=86400').send(bytes);
+  });
+}

@@ -1,0 +1,84 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import { errorMessage } from '../errors.ts';
+import type { ClientToServerEvents, FramePayload, ServerToClientEvents } from '../protocol.ts';
+import { cropJpeg } from '../vision/preprocess.ts';
+import type { ServerContext } from './context.ts';
+
+interface SocketData {
+  frames: boolean;
+}
+
+const FULL = { x: 0, y: 0, width: 1, height: 1 };
+const STATUS_INTERVAL_MS = 1000;
+
+/**
+ * socket.io on the HTTP server's port. A new client gets a snapshot, then live events. Frames go out
+ * at a capped rate as volatile messages: a client whose connection is still busy with the previous
+ * frame misses this one instead of building a queue.
+ */
+export function attachSocket(httpServer: HttpServer, ctx: ServerContext): { close(): Promise<void> } {
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: 64 * 1024,
+  });
+  const { bus, pipeline, config, logger } = ctx;
+
+  io.on('connection', (socket) => {
+    socket.data.frames = true;
+    socket.emit('snapshot', { status: pipeline.status(), slots: pipeline.slotViews() });
+    socket.on('frames:subscribe', (on) => {
+      socket.data.frames = on === true;
+    });
+  });
+
+  const offs = [
+    bus.on('recognized', (p) => io.emit('recognized', p)),
+    bus.on('cleared', (p) => io.emit('cleared', p)),
+    bus.on('slot', (p) => io.emit('slot', p)),
+    bus.on('catalog', (p) => io.emit('catalog', p)),
+  ];
+
+  const statusTimer = setInterval(() => {
+    if (io.engine.clientsCount > 0) io.emit('status', pipeline.status());
+  }, STATUS_INTERVAL_MS);
+
+  let lastSeq = -1;
+  let encoding = false;
+  const frameTimer = setInterval(
+    () => {
+      const frame = pipeline.latestFrame;
+      if (encoding || !frame || frame.seq === lastSeq || io.engine.clientsCount === 0) return;
+      encoding = true;
+      lastSeq = frame.seq;
+      cropJpeg(frame.jpeg, FULL, { width: Math.min(config.server.frameWidth, frame.width), quality: 70 })
+        .then((small) => {
+          const payload: FramePayload = {
+            seq: frame.seq,
+            at: frame.capturedAt,
+            width: small.width,
+            height: small.height,
+            jpeg: small.jpeg,
+          };
+          for (const socket of io.sockets.sockets.values()) {
+            if (socket.data.frames) socket.volatile.emit('frame', payload);
+          }
+        })
+        .catch((err) => logger.warn({ err: errorMessage(err) }, 'frame not streamed'))
+        .finally(() => {
+          encoding = false;
+        });
+    },
+    Math.round(1000 / config.server.frameRate),
+  );
+
+  return {
+    async close() {
+      clearInterval(statusTimer);
+      clearInterval(frameTimer);
+      for (const off of offs) off();
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    },
+  };
+}

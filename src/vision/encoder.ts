@@ -1,0 +1,235 @@
+import { existsSync } from 'node:fs';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Rect } from '../config/schema.ts';
+import { BenchsightError } from '../errors.ts';
+import type { ExecutionProvider, FromWorker, ToWorker, WorkerInit } from './encoder-worker.ts';
+import type { RawImage } from './image.ts';
+import { inputSize, type LoadedManifest, type ModelManifest } from './manifest.ts';
+import { pooledOutput } from './pooling.ts';
+import { preprocess } from './preprocess.ts';
+
+export type { ExecutionProvider } from './encoder-worker.ts';
+
+export interface EncoderLogger {
+  warn(msg: string): void;
+  info(msg: string): void;
+}
+
+export interface EncoderOptions {
+  /** Tried in order; an unavailable one is skipped with one warning. */
+  executionProviders: ExecutionProvider[];
+  /** onnxruntime intra-op threads; 0: onnxruntime's default (one per core). */
+  intraOpThreads: number;
+  logger?: EncoderLogger;
+}
+
+const ENABLE_HINT: Record<ExecutionProvider, string> = {
+  cuda:
+    'install onnxruntime-node\'s CUDA binaries with "ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node" ' +
+    '(needs an NVIDIA driver, CUDA 12 and cuDNN 9)',
+  tensorrt:
+    'install onnxruntime-node\'s CUDA binaries with "ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node" ' +
+    'and put the TensorRT 10 libraries on LD_LIBRARY_PATH',
+  cpu: 'the CPU provider is built in',
+};
+
+const STOP_TIMEOUT_MS = 5000;
+
+interface Pending {
+  resolve(embeddings: Float32Array): void;
+  reject(err: Error): void;
+  count: number;
+}
+
+/**
+ * The one onnxruntime adapter. The session lives in a worker thread, so encoding never blocks the
+ * event loop. Build it with createEncoder(); stop() releases the session and the thread.
+ */
+export class Encoder {
+  readonly modelId: string;
+  /** Embedding length. */
+  readonly dim: number;
+  /** [height, width] of the model input. */
+  readonly inputSize: [number, number];
+  /** Execution providers the session was created with, in priority order. */
+  readonly providers: ExecutionProvider[];
+  readonly #worker: Worker;
+  readonly #manifest: ModelManifest;
+  readonly #inputLength: number;
+  /** Per batch size: the buffer that travels to the worker and back (detached while it is there). */
+  readonly #transfer = new Map<number, ArrayBuffer>();
+  /** Per batch size: a buffer callers may fill (see inputBuffer). */
+  readonly #inputs = new Map<number, Float32Array>();
+  readonly #pending = new Map<number, Pending>();
+  #nextId = 1;
+  #queue: Promise<unknown> = Promise.resolve();
+  #failure: Error | null = null;
+  #stopped = false;
+
+  private constructor(worker: Worker, loaded: LoadedManifest, providers: ExecutionProvider[]) {
+    this.#worker = worker;
+    this.#manifest = loaded.manifest;
+    this.modelId = loaded.manifest.id;
+    this.dim = loaded.manifest.embeddingSize;
+    this.inputSize = inputSize(loaded.manifest);
+    this.#inputLength = 3 * this.inputSize[0] * this.inputSize[1];
+    this.providers = providers;
+    worker.on('message', (msg: FromWorker) => this.#onMessage(msg));
+    worker.on('error', (err) => this.#fail(err));
+    worker.on('exit', (code) => {
+      if (!this.#stopped) this.#fail(new Error(`encoder thread exited (code ${code})`));
+    });
+  }
+
+  /** Loads the model, checks it against the manifest and runs one warm-up batch. */
+  static async create(loaded: LoadedManifest, opts: EncoderOptions): Promise<Encoder> {
+    const { manifest, manifestPath, modelPath } = loaded;
+    if (!existsSync(modelPath)) {
+      throw new BenchsightError(
+        'E_MODEL_MISSING',
+        `model file ${modelPath} not found (manifest ${manifestPath} names "${manifest.file}", relative to the manifest); ` +
+          'put the ONNX file there, or rebuild the bundled random-weight model as scripts/model/README.md shows',
+      );
+    }
+    const init: WorkerInit = {
+      modelPath,
+      manifestPath,
+      executionProviders: opts.executionProviders.length > 0 ? [...opts.executionProviders] : ['cpu'],
+      intraOpThreads: opts.intraOpThreads,
+      inputName: manifest.inputName,
+      outputName: pooledOutput(manifest),
+      pooling: manifest.pooling,
+      dim: manifest.embeddingSize,
+      inputSize: inputSize(manifest),
+    };
+    const ext = extname(fileURLToPath(import.meta.url));
+    const entry = new URL(`./encoder-worker${ext}`, import.meta.url).href;
+    const worker = new Worker(new URL('./worker-bootstrap.mjs', import.meta.url), { workerData: { entry, init } });
+    const ready = await new Promise<FromWorker>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`encoder thread exited during start (code ${code})`)));
+    }).catch((err: Error) => ({ type: 'failed', code: 'E_MODEL_RUN', message: err.message }) as const);
+    worker.removeAllListeners();
+    if (ready.type !== 'ready') {
+      await worker.terminate();
+      const failed = ready.type === 'failed' ? ready : { code: 'E_MODEL_RUN' as const, message: ready.type };
+      throw new BenchsightError(failed.code, failed.message);
+    }
+    if (ready.unavailable.length > 0) {
+      const lines = ready.unavailable.map((u) => `${u.provider} (${u.message}): to enable it, ${ENABLE_HINT[u.provider]}`);
+      opts.logger?.warn(
+        `execution provider${lines.length > 1 ? 's' : ''} unavailable, using ${ready.providers.join(', ')} instead: ${lines.join('; ')}`,
+      );
+    }
+    const encoder = new Encoder(worker, loaded, ready.providers);
+    opts.logger?.info(
+      `encoder ${manifest.id} ready on ${ready.providers.join(', ')}: input ${encoder.inputSize.join('x')}, ` +
+        `${encoder.dim}-d ${manifest.pooling} embeddings, warm-up ${ready.warmupMs.toFixed(0)} ms`,
+    );
+    return encoder;
+  }
+
+  /**
+   * A zeroed-on-creation Float32Array of `count` model inputs that this encoder keeps for that batch
+   * size: fill it with preprocess({ out, offset }) and pass it to encode(). Reused on every call.
+   */
+  inputBuffer(count: number): Float32Array {
+    let buf = this.#inputs.get(count);
+    if (!buf) {
+      buf = new Float32Array(count * this.#inputLength);
+      this.#inputs.set(count, buf);
+    }
+    return buf;
+  }
+
+  /**
+   * Encodes `count` preprocessed images (CHW, back to back at the start of `batch`). Resolves to a
+   * new Float32Array of count x dim L2-normalised embeddings, owned by the caller. `batch` is copied
+   * before the promise is created, so the caller may refill it at once. Calls run one at a time.
+   */
+  encode(batch: Float32Array, count: number): Promise<Float32Array> {
+    if (!Number.isInteger(count) || count < 1 || batch.length < count * this.#inputLength) {
+      return Promise.reject(
+        new RangeError(`encode: ${count} images need ${count * this.#inputLength} floats, got ${batch.length}`),
+      );
+    }
+    if (this.#stopped || this.#failure) {
+      return Promise.reject(
+        new BenchsightError('E_MODEL_RUN', `encoder ${this.modelId} is not running (${this.#failure?.message ?? 'stopped'})`),
+      );
+    }
+    const size = count * this.#inputLength;
+    const transfer = this.#transfer.get(count) ?? new ArrayBuffer(size * 4);
+    this.#transfer.delete(count);
+    new Float32Array(transfer).set(batch.subarray(0, size));
+    const job = this.#queue.then(() => this.#send(transfer, count));
+    this.#queue = job.catch(() => undefined);
+    return job;
+  }
+
+  /** Preprocesses and encodes images (optionally one region each); one embedding per image. */
+  async encodeImages(images: readonly (Buffer | RawImage)[], regions?: readonly (Rect | undefined)[]) {
+    const count = images.length;
+    if (count === 0) return [];
+    const batch = this.inputBuffer(count);
+    for (let i = 0; i < count; i++) {
+      await preprocess(images[i]!, this.#manifest, { region: regions?.[i], out: batch, offset: i * this.#inputLength });
+    }
+    const flat = await this.encode(batch, count);
+    return Array.from({ length: count }, (_, i) => flat.subarray(i * this.dim, (i + 1) * this.dim));
+  }
+
+  /** Waits for the running batch, then releases the session and ends the thread. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    await this.#queue;
+    if (!this.#failure) {
+      const stopped = new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, STOP_TIMEOUT_MS);
+        this.#worker.on('message', (msg: FromWorker) => {
+          if (msg.type === 'stopped') {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+      this.#worker.postMessage({ type: 'stop' } satisfies ToWorker);
+      await stopped;
+    }
+    await this.#worker.terminate();
+  }
+
+  #send(input: ArrayBuffer, count: number): Promise<Float32Array> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    const id = this.#nextId++;
+    return new Promise<Float32Array>((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject, count });
+      this.#worker.postMessage({ type: 'run', id, input, count } satisfies ToWorker, [input]);
+    });
+  }
+
+  #onMessage(msg: FromWorker): void {
+    if (msg.type !== 'result' && msg.type !== 'error') return;
+    const pending = this.#pending.get(msg.id);
+    if (!pending) return;
+    this.#pending.delete(msg.id);
+    this.#transfer.set(pending.count, msg.input);
+    if (msg.type === 'result') pending.resolve(new Float32Array(msg.embeddings));
+    else pending.reject(new BenchsightError('E_MODEL_RUN', `encoder ${this.modelId}: ${msg.message}`));
+  }
+
+  #fail(err: Error): void {
+    this.#failure = new BenchsightError('E_MODEL_RUN', `encoder ${this.modelId} failed: ${err.message}`, { cause: err });
+    for (const p of this.#pending.values()) p.reject(this.#failure);
+    this.#pending.clear();
+  }
+}
+
+/** Starts an encoder for a loaded manifest (see Encoder.create). */
+export function createEncoder(loaded: LoadedManifest, opts: EncoderOptions): Promise<Encoder> {
+  return Encoder.create(loaded, opts);
+}
