@@ -107,9 +107,6 @@ export class Daemon {
     if (missing) logger.info({ references: missing, model: recognizer.modelId }, 'references embedded');
 
     this.#source = createFrameSource(config.camera.source, config.camera.supervision, { logger });
-    this.#source.onStatus((s) =>
-      logger[s.state === 'online' ? 'info' : 'warn']({ camera: config.camera.id, reason: s.reason }, `camera ${s.state}`),
-    );
     this.#pipeline = new BenchPipeline({ config, source: this.#source, recognizer, catalog, bus: this.bus, logger });
     this.#server = new BenchServer({ config, catalog, recognizer, pipeline: this.#pipeline, bus: this.bus, logger });
     await this.#server.start();

@@ -31,6 +31,9 @@ export function spawnCapture(command: string, args: readonly string[]): CaptureP
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
+  // A pipe error must not become an uncaught 'error' event; the exit is reported through `closed`.
+  child.stdout.on('error', () => {});
+  child.stderr.on('error', () => {});
   let tail = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (text: string) => {

@@ -3,8 +3,8 @@ import { extname, join } from 'node:path';
 import sharp from 'sharp';
 import type { FolderConfig } from '../config/schema.ts';
 import { BenchsightError, errorMessage } from '../errors.ts';
+import type { CaptureDriver, CaptureLogger, CaptureRun, CaptureSink } from './driver.ts';
 import { isPlausibleJpeg } from './jpeg.ts';
-import type { CaptureDriver, CaptureLogger, CaptureRun, CaptureSink } from './supervisor.ts';
 
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png']);
 const CONVERTED_QUALITY = 90;

@@ -1,12 +1,13 @@
 import { resolve } from 'node:path';
 import type { CameraConfig, SupervisionConfig } from '../config/schema.ts';
+import type { CaptureDriver, CaptureLogger } from './driver.ts';
 import { createFolderDriver } from './folder.ts';
 import { createStreamDriver } from './stream.ts';
-import { type CaptureDriver, type CaptureLogger, SupervisedSource } from './supervisor.ts';
+import { SupervisedSource } from './supervisor.ts';
 import type { FrameSource } from './types.ts';
 import { createWebcamDriver } from './webcam.ts';
 
-export type { CaptureLogger } from './supervisor.ts';
+export type { CaptureLogger } from './driver.ts';
 export type { CameraState, CameraStatus, Frame, FrameSource } from './types.ts';
 
 export interface FrameSourceOptions {

@@ -10,6 +10,7 @@ const DONE: IteratorResult<Frame> = { done: true, value: undefined };
 /**
  * One single-slot mailbox per consumer: a new frame replaces one the consumer has not taken yet
  * (counted as dropped), so a slow consumer always gets the newest frame and nothing queues up.
+ * Several consumers receive the same Frame object: treat its buffer as read-only.
  */
 export class LatestFrame {
   private readonly boxes = new Set<Box>();

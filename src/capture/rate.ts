@@ -1,4 +1,7 @@
+import type { WebcamConfig } from '../config/schema.ts';
+import { exitReason, spawnCapture } from './child.ts';
 import type { FrameSource } from './types.ts';
+import { fswebcamCommand } from './webcam.ts';
 
 export interface CaptureRate {
   frames: number;
@@ -48,4 +51,19 @@ export async function measureCaptureRate(source: FrameSource, seconds: number): 
     height,
     status: frames > 0 ? status : `${source.status().state}: no frames`,
   };
+}
+
+/**
+ * Reference for the webcam source: bare fswebcam runs, one after another, with the same command
+ * line the source uses (no supervision, no JPEG checks). Returns stills per second.
+ */
+export async function measureBareStills(cfg: WebcamConfig, file: string, runs: number): Promise<number> {
+  const startedAt = Date.now();
+  for (let i = 0; i < runs; i += 1) {
+    const proc = spawnCapture('/bin/sh', ['-c', `exec ${fswebcamCommand(cfg, file)}`]);
+    proc.stdout.resume();
+    const exit = await proc.closed;
+    if (exit.code !== 0) throw new Error(exitReason('fswebcam', exit, proc.stderrTail()));
+  }
+  return Math.round(((runs * 1000) / (Date.now() - startedAt)) * 10) / 10;
 }

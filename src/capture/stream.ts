@@ -1,7 +1,7 @@
 import type { StreamConfig } from '../config/schema.ts';
 import { exitReason, spawnCapture } from './child.ts';
+import type { CaptureDriver, CaptureRun, CaptureSink } from './driver.ts';
 import { MjpegSplitter } from './mjpeg-splitter.ts';
-import type { CaptureDriver, CaptureRun, CaptureSink } from './supervisor.ts';
 
 const LIVE_FORMATS = new Set(['v4l2', 'video4linux2', 'x11grab', 'kmsgrab', 'fbdev', 'decklink']);
 

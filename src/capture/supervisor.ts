@@ -1,43 +1,10 @@
 import type { SupervisionConfig } from '../config/schema.ts';
 import { errorMessage } from '../errors.ts';
+import type { CaptureDriver, CaptureLogger, CaptureRun, CaptureSink } from './driver.ts';
 import { FpsMeter } from './fps-meter.ts';
 import { readJpegSize } from './jpeg.ts';
 import { LatestFrame } from './latest-frame.ts';
 import type { CameraState, CameraStatus, Frame, FrameSource } from './types.ts';
-
-export interface CaptureLogger {
-  warn(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  debug(obj: object, msg?: string): void;
-}
-
-/** What a running capture reports to its supervisor. Calls after the run has ended are ignored. */
-export interface CaptureSink {
-  /** A JPEG the device produced; the supervisor reads its size and owns the buffer from now on. */
-  frame(jpeg: Buffer): void;
-  /** Data that was not a usable JPEG. */
-  garbage(detail: string): void;
-  /** The capture broke; the supervisor closes the run and reconnects after a backoff. */
-  fail(reason: string, state?: 'offline' | 'error'): void;
-  /** A finite input ended normally: go offline and do not reconnect. */
-  finish(reason: string): void;
-}
-
-export interface CaptureRun {
-  /** Stops capturing and releases processes and files; must not throw. */
-  close(): Promise<void>;
-}
-
-/** One way of getting frames (ffmpeg, fswebcam, a folder); the supervisor does the rest. */
-export interface CaptureDriver {
-  readonly kind: FrameSource['kind'];
-  /** Shown in status reasons and logs, e.g. "ffmpeg /dev/video0". */
-  readonly label: string;
-  /** Normal time between two frames beyond the stall timeout (slow stills, low fps). */
-  readonly frameIntervalMs: number;
-  /** Starts capturing. Throwing (BenchsightError E_CAMERA_OPEN) counts as a failed attempt. */
-  open(sink: CaptureSink): Promise<CaptureRun>;
-}
 
 interface Outcome {
   state: 'offline' | 'error';
@@ -70,6 +37,7 @@ export class SupervisedSource implements FrameSource {
   private lastFrameAt = 0;
   private abort: AbortController | undefined;
   private loop: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
 
   constructor(
     private readonly driver: CaptureDriver,
@@ -85,6 +53,7 @@ export class SupervisedSource implements FrameSource {
   }
 
   async start(): Promise<void> {
+    if (this.stopping) await this.stopping;
     if (this.loop) return;
     const abort = new AbortController();
     this.abort = abort;
@@ -104,14 +73,17 @@ export class SupervisedSource implements FrameSource {
     await firstAttempt;
   }
 
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
     const loop = this.loop;
-    if (!loop) return;
+    if (this.stopping || !loop) return this.stopping ?? Promise.resolve();
     this.abort?.abort();
-    await loop;
-    this.loop = undefined;
-    this.latest.close();
-    this.setState('stopped', 'stopped');
+    this.stopping = loop.then(() => {
+      this.loop = undefined;
+      this.stopping = undefined;
+      this.latest.close();
+      this.setState('stopped', 'stopped');
+    });
+    return this.stopping;
   }
 
   frames(): AsyncIterable<Frame> {
@@ -119,7 +91,8 @@ export class SupervisedSource implements FrameSource {
   }
 
   status(): CameraStatus {
-    return { ...this.current, fps: this.fps.rate(Date.now()) };
+    const fps = this.current.state === 'online' ? this.fps.rate(Date.now()) : 0;
+    return { ...this.current, fps };
   }
 
   onStatus(listener: (status: CameraStatus) => void): () => void {

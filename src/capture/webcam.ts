@@ -5,8 +5,8 @@ import NodeWebcam from 'node-webcam';
 import type { WebcamConfig } from '../config/schema.ts';
 import { BenchsightError, errorMessage } from '../errors.ts';
 import { type CaptureProcess, lastLine, spawnCapture } from './child.ts';
+import type { CaptureDriver, CaptureRun, CaptureSink } from './driver.ts';
 import { isPlausibleJpeg } from './jpeg.ts';
-import type { CaptureDriver, CaptureRun, CaptureSink } from './supervisor.ts';
 
 const STILL_QUALITY = 90;
 

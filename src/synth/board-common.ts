@@ -141,7 +141,7 @@ export function electrolytic(rng: Rng, x: number, y: number, r: number): Capacit
   };
 }
 
-export function clamp(v: number, min: number, max: number): number {
+function clamp(v: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, v));
 }
 

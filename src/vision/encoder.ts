@@ -43,6 +43,28 @@ interface Pending {
   count: number;
 }
 
+/** The worker's first message; a thread that dies first counts as a failed start. */
+function firstMessage(worker: Worker): Promise<FromWorker> {
+  return new Promise<FromWorker>((resolve) => {
+    const done = (msg: FromWorker) => {
+      worker.off('message', done);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      resolve(msg);
+    };
+    const onError = (err: Error) => done({ type: 'failed', code: 'E_MODEL_RUN', message: err.message });
+    const onExit = (code: number) =>
+      done({
+        type: 'failed',
+        code: 'E_MODEL_RUN',
+        message: `encoder thread exited during start (code ${code})`,
+      });
+    worker.on('message', done);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+  });
+}
+
 /**
  * The one onnxruntime adapter. The session lives in a worker thread, so encoding never blocks the
  * event loop. Build it with createEncoder(); stop() releases the session and the thread.
@@ -106,20 +128,19 @@ export class Encoder {
     };
     const ext = extname(fileURLToPath(import.meta.url));
     const entry = new URL(`./encoder-worker${ext}`, import.meta.url).href;
-    const worker = new Worker(new URL('./worker-bootstrap.mjs', import.meta.url), { workerData: { entry, init } });
-    const ready = await new Promise<FromWorker>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`encoder thread exited during start (code ${code})`)));
-    }).catch((err: Error) => ({ type: 'failed', code: 'E_MODEL_RUN', message: err.message }) as const);
-    worker.removeAllListeners();
+    const worker = new Worker(new URL('./worker-bootstrap.mjs', import.meta.url), {
+      workerData: { entry, init },
+    });
+    const ready = await firstMessage(worker);
     if (ready.type !== 'ready') {
       await worker.terminate();
       const failed = ready.type === 'failed' ? ready : { code: 'E_MODEL_RUN' as const, message: ready.type };
       throw new BenchsightError(failed.code, failed.message);
     }
     if (ready.unavailable.length > 0) {
-      const lines = ready.unavailable.map((u) => `${u.provider} (${u.message}): to enable it, ${ENABLE_HINT[u.provider]}`);
+      const lines = ready.unavailable.map(
+        (u) => `${u.provider} (${u.message}): to enable it, ${ENABLE_HINT[u.provider]}`,
+      );
       opts.logger?.warn(
         `execution provider${lines.length > 1 ? 's' : ''} unavailable, using ${ready.providers.join(', ')} instead: ${lines.join('; ')}`,
       );
@@ -134,7 +155,8 @@ export class Encoder {
 
   /**
    * A zeroed-on-creation Float32Array of `count` model inputs that this encoder keeps for that batch
-   * size: fill it with preprocess({ out, offset }) and pass it to encode(). Reused on every call.
+   * size: fill it with preprocess({ out, offset }) and pass it to encode(). The same array is
+   * returned on every call for that size, so it serves one caller at a time.
    */
   inputBuffer(count: number): Float32Array {
     let buf = this.#inputs.get(count);
@@ -153,12 +175,17 @@ export class Encoder {
   encode(batch: Float32Array, count: number): Promise<Float32Array> {
     if (!Number.isInteger(count) || count < 1 || batch.length < count * this.#inputLength) {
       return Promise.reject(
-        new RangeError(`encode: ${count} images need ${count * this.#inputLength} floats, got ${batch.length}`),
+        new RangeError(
+          `encode: ${count} images need ${count * this.#inputLength} floats, got ${batch.length}`,
+        ),
       );
     }
     if (this.#stopped || this.#failure) {
       return Promise.reject(
-        new BenchsightError('E_MODEL_RUN', `encoder ${this.modelId} is not running (${this.#failure?.message ?? 'stopped'})`),
+        new BenchsightError(
+          'E_MODEL_RUN',
+          `encoder ${this.modelId} is not running (${this.#failure?.message ?? 'stopped'})`,
+        ),
       );
     }
     const size = count * this.#inputLength;
@@ -170,13 +197,23 @@ export class Encoder {
     return job;
   }
 
-  /** Preprocesses and encodes images (optionally one region each); one embedding per image. */
-  async encodeImages(images: readonly (Buffer | RawImage)[], regions?: readonly (Rect | undefined)[]) {
+  /**
+   * Preprocesses and encodes images (optionally one region each) as one batch; one embedding per
+   * image. Uses its own input array, so concurrent calls do not share buffers.
+   */
+  async encodeImages(
+    images: readonly (Buffer | RawImage)[],
+    regions?: readonly (Rect | undefined)[],
+  ): Promise<Float32Array[]> {
     const count = images.length;
     if (count === 0) return [];
-    const batch = this.inputBuffer(count);
+    const batch = new Float32Array(count * this.#inputLength);
     for (let i = 0; i < count; i++) {
-      await preprocess(images[i]!, this.#manifest, { region: regions?.[i], out: batch, offset: i * this.#inputLength });
+      await preprocess(images[i]!, this.#manifest, {
+        region: regions?.[i],
+        out: batch,
+        offset: i * this.#inputLength,
+      });
     }
     const flat = await this.encode(batch, count);
     return Array.from({ length: count }, (_, i) => flat.subarray(i * this.dim, (i + 1) * this.dim));
@@ -223,7 +260,9 @@ export class Encoder {
   }
 
   #fail(err: Error): void {
-    this.#failure = new BenchsightError('E_MODEL_RUN', `encoder ${this.modelId} failed: ${err.message}`, { cause: err });
+    this.#failure = new BenchsightError('E_MODEL_RUN', `encoder ${this.modelId} failed: ${err.message}`, {
+      cause: err,
+    });
     for (const p of this.#pending.values()) p.reject(this.#failure);
     this.#pending.clear();
   }

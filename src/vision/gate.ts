@@ -29,13 +29,18 @@ export async function thumbnail(jpeg: Buffer, size: number): Promise<Uint8Array>
       .resize(size, size, { fit: 'fill', kernel: sharp.kernel.linear, fastShrinkOnLoad: true })
       .raw()
       .toBuffer();
-    if (data.length !== size * size) throw new Error(`thumbnail has ${data.length} bytes, expected ${size * size}`);
+    if (data.length !== size * size)
+      throw new Error(`thumbnail has ${data.length} bytes, expected ${size * size}`);
     return data;
   } catch (err) {
-    throw new BenchsightError('E_IMAGE_INVALID', `frame could not be decoded for the change gate (${errorMessage(err)})`, {
-      status: 400,
-      cause: err,
-    });
+    throw new BenchsightError(
+      'E_IMAGE_INVALID',
+      `frame could not be decoded for the change gate (${errorMessage(err)})`,
+      {
+        status: 400,
+        cause: err,
+      },
+    );
   }
 }
 

@@ -77,7 +77,9 @@ export async function decodeImage(buf: Buffer, opts: DecodeOptions = {}): Promis
       .raw()
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3 || data.length !== info.width * info.height * 3) {
-      throw new Error(`decoder produced ${info.channels} channels of ${data.length} bytes, expected 8-bit RGB`);
+      throw new Error(
+        `decoder produced ${info.channels} channels of ${data.length} bytes, expected 8-bit RGB`,
+      );
     }
     return { data, width: info.width, height: info.height, channels: 3 };
   } catch (err) {
@@ -106,7 +108,11 @@ export interface Jpeg {
  * and reference thumbnails. An encoded input is cropped and scaled by sharp in one pass, using
  * JPEG shrink-on-load where it can.
  */
-export async function cropJpeg(image: Buffer | RawImage, region?: Rect, opts: CropJpegOptions = {}): Promise<Jpeg> {
+export async function cropJpeg(
+  image: Buffer | RawImage,
+  region?: Rect,
+  opts: CropJpegOptions = {},
+): Promise<Jpeg> {
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
   try {
     let width: number;

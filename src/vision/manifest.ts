@@ -48,7 +48,10 @@ export const manifestSchema = z
           .object({ width: z.number().int().positive(), height: z.number().int().positive() })
           .strict()
           .optional(),
-        rescale: z.number().positive().default(1 / 255),
+        rescale: z
+          .number()
+          .positive()
+          .default(1 / 255),
         mean: z.tuple([z.number(), z.number(), z.number()]),
         std: z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]),
       })
@@ -94,7 +97,8 @@ export interface LoadedManifest {
 export function inputSize(manifest: ModelManifest): [number, number] {
   const p = manifest.preprocess;
   if (p.crop) {
-    const smallest = p.resize.mode === 'exact' ? [p.resize.width, p.resize.height] : [p.resize.size, p.resize.size];
+    const smallest =
+      p.resize.mode === 'exact' ? [p.resize.width, p.resize.height] : [p.resize.size, p.resize.size];
     if (p.crop.width > smallest[0]! || p.crop.height > smallest[1]!) {
       throw new BenchsightError(
         'E_MODEL_MANIFEST',
@@ -134,7 +138,10 @@ export function loadManifest(nameOrPath: string, modelsDir: string): LoadedManif
   const parsed = manifestSchema.safeParse(raw);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new BenchsightError('E_MODEL_MANIFEST', `model manifest ${manifestPath} is invalid:\n${lines.join('\n')}`);
+    throw new BenchsightError(
+      'E_MODEL_MANIFEST',
+      `model manifest ${manifestPath} is invalid:\n${lines.join('\n')}`,
+    );
   }
   const manifest = parsed.data;
   inputSize(manifest);

@@ -116,7 +116,7 @@ function coefficients(filter: PilFilter, simd: boolean, inSize: number, outSize:
 
 function clip8(ss: number, bits: number): number {
   const v = ss >> bits;
-  return v < 0 ? 0 : v > 255 ? 255 : v;
+  return v < 0 ? 0 : Math.min(v, 255);
 }
 
 function horizontalPass(

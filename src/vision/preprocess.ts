@@ -1,6 +1,5 @@
 import sharp from 'sharp';
 import type { Rect } from '../config/schema.ts';
-import { BenchsightError } from '../errors.ts';
 import { decodeImage, isRawImage, type PixelRect, type RawImage, regionToPixels } from './image.ts';
 import { inputSize, type ModelManifest } from './manifest.ts';
 import { type PilFilter, resizePil } from './pil-resample.ts';
@@ -24,7 +23,11 @@ export interface PreprocessOptions {
  * get_resize_output_image_size: the short side becomes `size`, the long side int(size * long / short)
  * (640x480 at 256 -> 341x256).
  */
-export function resizedSize(width: number, height: number, resize: PreprocessSpec['resize']): [number, number] {
+export function resizedSize(
+  width: number,
+  height: number,
+  resize: PreprocessSpec['resize'],
+): [number, number] {
   if (resize.mode === 'exact') return [resize.width, resize.height];
   const short = Math.min(width, height);
   const long = Math.max(width, height);
@@ -116,7 +119,9 @@ export async function preprocess(
   const offset = opts.offset ?? 0;
   const out = opts.out ?? new Float32Array(3 * plane);
   if (offset < 0 || offset + 3 * plane > out.length) {
-    throw new RangeError(`preprocess: out has ${out.length} floats, needs ${offset + 3 * plane} (offset ${offset})`);
+    throw new RangeError(
+      `preprocess: out has ${out.length} floats, needs ${offset + 3 * plane} (offset ${offset})`,
+    );
   }
   const raw = isRawImage(image) ? image : await decodeImage(image, { maxPixels: opts.maxPixels });
   const rect = opts.region
@@ -124,13 +129,6 @@ export async function preprocess(
     : { left: 0, top: 0, width: raw.width, height: raw.height };
   const [width, height] = resizedSize(rect.width, rect.height, p.resize);
   const win = { left: cropStart(width, outW), top: cropStart(height, outH), width: outW, height: outH };
-  if (win.left < 0 || win.top < 0) {
-    throw new BenchsightError(
-      'E_MODEL_MANIFEST',
-      `manifest ${manifest.id}: the ${outW}x${outH} crop is larger than the ${width}x${height} resized image; ` +
-        'make the resize at least as large as the crop',
-    );
-  }
   const pixels = await resizeWindow(raw, rect, width, height, win, p);
   const table = normalizeTable(p);
   for (let c = 0; c < 3; c++) {
