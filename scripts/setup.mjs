@@ -43,7 +43,9 @@ if (missing.length > 0) {
       process.exit(1);
     }
   } else {
-    console.error(`missing Debian packages: ${missing.join(', ')}. Install them with:\n  sudo apt-get update && sudo ${line}`);
+    console.error(
+      `missing Debian packages: ${missing.join(', ')}. Install them with:\n  sudo apt-get update && sudo ${line}`,
+    );
     process.exit(1);
   }
 }

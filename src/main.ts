@@ -102,18 +102,37 @@ export class Daemon {
       logger.info({ boards: r.boards, references: r.references }, 'demo catalog imported');
     }
     const missing = await recognizer.reindex((done, total) => {
-      if (total > 0 && (done === total || done % 50 === 0)) logger.info({ done, total }, 'embedding references');
+      if (total > 0 && (done === total || done % 50 === 0))
+        logger.info({ done, total }, 'embedding references');
     });
     if (missing) logger.info({ references: missing, model: recognizer.modelId }, 'references embedded');
 
     this.#source = createFrameSource(config.camera.source, config.camera.supervision, { logger });
-    this.#pipeline = new BenchPipeline({ config, source: this.#source, recognizer, catalog, bus: this.bus, logger });
-    this.#server = new BenchServer({ config, catalog, recognizer, pipeline: this.#pipeline, bus: this.bus, logger });
+    this.#pipeline = new BenchPipeline({
+      config,
+      source: this.#source,
+      recognizer,
+      catalog,
+      bus: this.bus,
+      logger,
+    });
+    this.#server = new BenchServer({
+      config,
+      catalog,
+      recognizer,
+      pipeline: this.#pipeline,
+      bus: this.bus,
+      logger,
+    });
     await this.#server.start();
     await this.#source.start();
     this.#pipeline.start();
     logger.info(
-      { url: `http://${config.server.host}:${this.port}`, model: recognizer.modelId, references: recognizer.index.size },
+      {
+        url: `http://${config.server.host}:${this.port}`,
+        model: recognizer.modelId,
+        references: recognizer.index.size,
+      },
       'benchsight is running',
     );
     this.#notifier.ready(`serving on port ${this.port}`);

@@ -28,7 +28,14 @@ export type CameraStateName = 'starting' | 'online' | 'offline' | 'error' | 'sto
 
 export interface StatusPayload {
   at: number;
-  camera: { id: string; kind: string; state: CameraStateName; reason: string | null; since: number; retries: number };
+  camera: {
+    id: string;
+    kind: string;
+    state: CameraStateName;
+    reason: string | null;
+    since: number;
+    retries: number;
+  };
   fps: { captured: number; encoded: number };
   /** Median over the last frames, ms. */
   timings: { preprocessMs: number; encodeMs: number; matchMs: number };
@@ -108,4 +115,12 @@ export interface ClientToServerEvents {
   'frames:subscribe': (on: boolean) => void;
 }
 
-export const EVENT_NAMES = ['snapshot', 'status', 'frame', 'slot', 'recognized', 'cleared', 'catalog'] as const;
+export const EVENT_NAMES = [
+  'snapshot',
+  'status',
+  'frame',
+  'slot',
+  'recognized',
+  'cleared',
+  'catalog',
+] as const;

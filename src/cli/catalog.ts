@@ -53,7 +53,9 @@ export function catalogCommands(program: Command): void {
           for (const { p, file } of prepared) parts.recognizer.store(b.id, p, 'upload', file);
           return b;
         });
-        process.stdout.write(`added board ${board.id}: ${board.vendor} ${board.model} (${images.length} references)\n`);
+        process.stdout.write(
+          `added board ${board.id}: ${board.vendor} ${board.model} (${images.length} references)\n`,
+        );
       } finally {
         await parts.encoder.stop();
         parts.catalog.close();
@@ -123,7 +125,8 @@ export function catalogCommands(program: Command): void {
       const { config } = configFor(cmd);
       const db = Catalog.open(join(config.data.dir, DATABASE_FILE));
       try {
-        if (!db.deleteBoard(id)) throw new BenchsightError('E_NOT_FOUND', `no board ${id} (see: benchsight catalog list)`);
+        if (!db.deleteBoard(id))
+          throw new BenchsightError('E_NOT_FOUND', `no board ${id} (see: benchsight catalog list)`);
         process.stdout.write(`removed board ${id}\n`);
       } finally {
         db.close();

@@ -1,6 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 import { type LoadedConfig, loadConfig } from '../config/load.ts';
 import { BenchsightError, errorMessage } from '../errors.ts';
 
@@ -65,7 +65,8 @@ export function reportError(err: unknown): void {
 export function parseIntOption(name: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n)) throw new BenchsightError('E_BAD_REQUEST', `${name} must be an integer, got "${value}"`);
+    if (!Number.isInteger(n))
+      throw new BenchsightError('E_BAD_REQUEST', `${name} must be an integer, got "${value}"`);
     return n;
   };
 }
@@ -73,7 +74,10 @@ export function parseIntOption(name: string) {
 export function parseTime(value: string): number {
   const n = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
   if (Number.isNaN(n)) {
-    throw new BenchsightError('E_BAD_REQUEST', `"${value}" is not a time: use ISO 8601 (2026-11-27T08:00) or ms`);
+    throw new BenchsightError(
+      'E_BAD_REQUEST',
+      `"${value}" is not a time: use ISO 8601 (2026-11-27T08:00) or ms`,
+    );
   }
   return n;
 }

@@ -26,12 +26,17 @@ Examples:
   program
     .command('run')
     .description('run the daemon: capture, recognize, serve the dashboard and API')
-    .addOption(new Option('-p, --port <port>', 'HTTP port (env: BENCHSIGHT_PORT)').argParser(parseIntOption('--port')))
+    .addOption(
+      new Option('-p, --port <port>', 'HTTP port (env: BENCHSIGHT_PORT)').argParser(parseIntOption('--port')),
+    )
     .option('--host <address>', 'address to bind (env: BENCHSIGHT_HOST; default 127.0.0.1)')
     .option('--no-demo', 'do not import the demo catalog into an empty catalog')
     .action(async (o, cmd: Command) => {
       const g = globalOptions(cmd);
-      const { config } = loadConfig({ configPath: g.config, flags: { port: o.port, dataDir: g.dataDir, host: o.host } });
+      const { config } = loadConfig({
+        configPath: g.config,
+        flags: { port: o.port, dataDir: g.dataDir, host: o.host },
+      });
       const daemon = new Daemon(config, { seedDemo: o.demo !== false });
       let stopping = false;
       const shutdown = (signal: string) => {

@@ -57,7 +57,9 @@ export function modelCommands(program: Command): void {
             model: loaded.manifest.id,
             dim: encoder.dim,
             embedding: Array.from(vector.subarray(0, encoder.dim)),
-            ...(o.pixels ? { pixels: { shape: [1, 3, h, w], mean, first16: Array.from(pixels.subarray(0, 16)) } } : {}),
+            ...(o.pixels
+              ? { pixels: { shape: [1, 3, h, w], mean, first16: Array.from(pixels.subarray(0, 16)) } }
+              : {}),
           });
         }
         process.stdout.write(`${JSON.stringify(out)}\n`);

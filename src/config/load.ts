@@ -88,7 +88,8 @@ export function loadConfig(sources: ConfigSources = {}): LoadedConfig {
   if (env.BENCHSIGHT_MODEL) section(raw, 'model').name = env.BENCHSIGHT_MODEL;
   if (env.BENCHSIGHT_LOG_LEVEL) section(raw, 'log').level = env.BENCHSIGHT_LOG_LEVEL;
 
-  const cameraGiven = typeof raw.camera === 'object' && raw.camera !== null && 'source' in (raw.camera as Json);
+  const cameraGiven =
+    typeof raw.camera === 'object' && raw.camera !== null && 'source' in (raw.camera as Json);
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -108,7 +109,8 @@ export function loadConfig(sources: ConfigSources = {}): LoadedConfig {
 
   const abs = (p: string, base: string) => (isAbsolute(p) ? p : resolve(base, p));
   config.data.dir = abs(config.data.dir, dataDir !== undefined ? process.cwd() : baseDir);
-  config.model.dir = config.model.dir === 'models' ? join(PACKAGE_ROOT, 'models') : abs(config.model.dir, baseDir);
+  config.model.dir =
+    config.model.dir === 'models' ? join(PACKAGE_ROOT, 'models') : abs(config.model.dir, baseDir);
   const source = config.camera.source;
   if (!cameraGiven && source.kind === 'folder') {
     source.path = join(config.data.dir, 'demo', 'frames');

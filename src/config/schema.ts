@@ -107,7 +107,10 @@ export const configSchema = z
         /** A manifest name in models/ (e.g. benchsight-tiny) or a path to a manifest JSON. */
         name: z.string().min(1).default('benchsight-tiny'),
         dir: z.string().min(1).default('models'),
-        executionProviders: z.array(z.enum(['cuda', 'tensorrt', 'cpu'])).min(1).default(['cpu']),
+        executionProviders: z
+          .array(z.enum(['cuda', 'tensorrt', 'cpu']))
+          .min(1)
+          .default(['cpu']),
         intraOpThreads: z.number().int().min(0).default(0),
       })
       .strict()

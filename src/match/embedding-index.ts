@@ -52,7 +52,8 @@ export class EmbeddingIndex {
   }
 
   add(referenceId: number, boardId: number, vector: Float32Array): void {
-    if (vector.length !== this.dim) throw new Error(`index add: vector has ${vector.length} dims, index ${this.dim}`);
+    if (vector.length !== this.dim)
+      throw new Error(`index add: vector has ${vector.length} dims, index ${this.dim}`);
     this.removeReference(referenceId);
     this.#ensureCapacity(this.#count + 1);
     this.#matrix.set(vector, this.#count * this.dim);

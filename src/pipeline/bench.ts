@@ -36,7 +36,12 @@ const RECOGNITION_THUMB_WIDTH = 240;
 /** The bench slots from config; none configured: the whole (optionally cropped) frame is one slot. */
 export function benchSlots(config: Readonly<Config>): BenchSlot[] {
   if (config.slots.length > 0) return config.slots.map((s) => ({ name: s.name, rect: { ...s.rect } }));
-  return [{ name: 'bench', rect: config.camera.crop ? { ...config.camera.crop } : { x: 0, y: 0, width: 1, height: 1 } }];
+  return [
+    {
+      name: 'bench',
+      rect: config.camera.crop ? { ...config.camera.crop } : { x: 0, y: 0, width: 1, height: 1 },
+    },
+  ];
 }
 
 /**
@@ -50,7 +55,11 @@ export class BenchPipeline {
   readonly #trackers = new Map<string, SlotTracker>();
   readonly #views = new Map<string, SlotView>();
   readonly #encodedRate = new RateMeter();
-  readonly #timings = { preprocess: new RollingMedian(), encode: new RollingMedian(), match: new RollingMedian() };
+  readonly #timings = {
+    preprocess: new RollingMedian(),
+    encode: new RollingMedian(),
+    match: new RollingMedian(),
+  };
   readonly #counts = { captured: 0, encoded: 0, skippedByGate: 0, badFrames: 0 };
   #latest: Frame | null = null;
   #sceneSamples = 0;
@@ -142,7 +151,11 @@ export class BenchPipeline {
         dropped: this.#o.source.dropped,
         skippedByGate: this.#counts.skippedByGate,
       },
-      gate: { enabled: this.#o.config.gate.enabled, lastDiff: this.#gate.lastDiff, state: this.#lastGateState },
+      gate: {
+        enabled: this.#o.config.gate.enabled,
+        lastDiff: this.#gate.lastDiff,
+        state: this.#lastGateState,
+      },
       uptimeS: (Date.now() - this.#startedAt) / 1000,
     };
   }
@@ -215,7 +228,8 @@ export class BenchPipeline {
       }
       const current = tracker.current;
       const state = current.kind === 'board' ? 'recognized' : current.kind;
-      const changed = state !== view.state || (current.kind === 'board' && view.board?.id !== current.boardId);
+      const changed =
+        state !== view.state || (current.kind === 'board' && view.board?.id !== current.boardId);
       Object.assign(view, {
         state,
         board: current.kind === 'board' ? (r.board(current.boardId) ?? null) : null,

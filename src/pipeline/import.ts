@@ -13,7 +13,9 @@ export interface ImportResult {
 
 /** Finds the manifest of an import folder: boards.yaml, boards.yml or boards.csv. */
 export function findImportManifest(dir: string, explicit?: string): { path: string; format: 'csv' | 'yaml' } {
-  const candidates = explicit ? [resolve(explicit)] : ['boards.yaml', 'boards.yml', 'boards.csv'].map((f) => join(dir, f));
+  const candidates = explicit
+    ? [resolve(explicit)]
+    : ['boards.yaml', 'boards.yml', 'boards.csv'].map((f) => join(dir, f));
   for (const path of candidates) {
     try {
       readFileSync(path, { flag: 'r' });
@@ -51,7 +53,9 @@ export async function importFolder(
       for (const file of row.images) {
         const full = resolve(dir, file);
         if (!full.startsWith(resolve(dir) + sep)) {
-          throw new BenchsightError('E_BAD_REQUEST', `image path ${file} leaves the import folder`, { status: 400 });
+          throw new BenchsightError('E_BAD_REQUEST', `image path ${file} leaves the import folder`, {
+            status: 400,
+          });
         }
         const bytes = readFileSync(full);
         prepared.push({ p: await deps.recognizer.prepareReference(bytes), file });

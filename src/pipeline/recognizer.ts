@@ -149,11 +149,22 @@ export class Recognizer {
     const stored = await cropJpeg(raw, region, { maxSide: REFERENCE_MAX_SIDE, quality: 90 });
     const thumbnail = await cropJpeg(raw, region, { width: THUMBNAIL_WIDTH, quality: 75 });
     const [vector] = await this.embed(raw, [region]);
-    return { image: stored.jpeg, thumbnail: thumbnail.jpeg, width: stored.width, height: stored.height, vector: vector! };
+    return {
+      image: stored.jpeg,
+      thumbnail: thumbnail.jpeg,
+      width: stored.width,
+      height: stored.height,
+      vector: vector!,
+    };
   }
 
   /** Stores a prepared reference with its embedding (one transaction) and adds it to the live index. */
-  store(boardId: number, p: PreparedReference, source: Reference['source'], sourceDetail: string | null): Reference {
+  store(
+    boardId: number,
+    p: PreparedReference,
+    source: Reference['source'],
+    sourceDetail: string | null,
+  ): Reference {
     const reference = this.#catalog.addReference(
       {
         boardId,

@@ -25,7 +25,9 @@ export function errorHandler(err: FastifyError | Error, request: FastifyRequest,
   const status = typeof fe.statusCode === 'number' && fe.statusCode >= 400 ? fe.statusCode : 500;
   if (status >= 500) {
     request.log.error({ err }, 'request failed');
-    void reply.status(status).send({ error: { code: 'E_INTERNAL', message: 'internal error; see the daemon log' } });
+    void reply
+      .status(status)
+      .send({ error: { code: 'E_INTERNAL', message: 'internal error; see the daemon log' } });
     return;
   }
   const code = fe.code === 'FST_REQ_FILE_TOO_LARGE' ? 'E_IMAGE_TOO_LARGE' : 'E_BAD_REQUEST';

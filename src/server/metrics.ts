@@ -6,7 +6,10 @@ import type { StatusPayload } from '../protocol.ts';
  * Prometheus metrics. Gauges read the pipeline's status at scrape time, so the frame path does no
  * metric bookkeeping of its own.
  */
-export function createMetrics(status: () => StatusPayload, bus: Bus): { registry: Registry; stop: () => void } {
+export function createMetrics(
+  status: () => StatusPayload,
+  bus: Bus,
+): { registry: Registry; stop: () => void } {
   const registry = new Registry();
   const gauge = (name: string, help: string, read: (s: StatusPayload) => number) =>
     new Gauge({
@@ -17,7 +20,9 @@ export function createMetrics(status: () => StatusPayload, bus: Bus): { registry
         this.set(read(status()));
       },
     });
-  gauge('benchsight_camera_online', '1 when the camera delivers frames', (s) => (s.camera.state === 'online' ? 1 : 0));
+  gauge('benchsight_camera_online', '1 when the camera delivers frames', (s) =>
+    s.camera.state === 'online' ? 1 : 0,
+  );
   gauge('benchsight_frames_captured', 'Frames captured since start', (s) => s.frames.captured);
   gauge('benchsight_frames_encoded', 'Frames encoded since start', (s) => s.frames.encoded);
   gauge('benchsight_frames_dropped', 'Frames dropped because the pipeline was busy', (s) => s.frames.dropped);
@@ -33,7 +38,9 @@ export function createMetrics(status: () => StatusPayload, bus: Bus): { registry
     labelNames: ['result'],
     registers: [registry],
   });
-  const offRecognized = bus.on('recognized', (r) => recognitions.inc({ result: r.board ? 'board' : 'unknown' }));
+  const offRecognized = bus.on('recognized', (r) =>
+    recognitions.inc({ result: r.board ? 'board' : 'unknown' }),
+  );
   const offCleared = bus.on('cleared', () => recognitions.inc({ result: 'cleared' }));
   return {
     registry,

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 
-export const idParam = z.object({ id: z.coerce.number().int().positive().max(2 ** 31) }).strict();
+export const idParam = z
+  .object({
+    id: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(2 ** 31),
+  })
+  .strict();
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 

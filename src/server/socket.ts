@@ -18,10 +18,13 @@ const STATUS_INTERVAL_MS = 1000;
  * frame misses this one instead of building a queue.
  */
 export function attachSocket(httpServer: HttpServer, ctx: ServerContext): { close(): Promise<void> } {
-  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
-    serveClient: false,
-    maxHttpBufferSize: 64 * 1024,
-  });
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(
+    httpServer,
+    {
+      serveClient: false,
+      maxHttpBufferSize: 64 * 1024,
+    },
+  );
   const { bus, pipeline, config, logger } = ctx;
 
   io.on('connection', (socket) => {

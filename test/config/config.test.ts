@@ -15,7 +15,10 @@ function tempYaml(text: string): string {
 describe('config', () => {
   it('defaults run the demo: folder source under the data dir, bundled model, localhost', () => {
     const { config } = loadConfig({ env: {} });
-    expect(config.camera.source).toMatchObject({ kind: 'folder', path: join(process.cwd(), 'data', 'demo', 'frames') });
+    expect(config.camera.source).toMatchObject({
+      kind: 'folder',
+      path: join(process.cwd(), 'data', 'demo', 'frames'),
+    });
     expect(config.model.dir).toBe(join(PACKAGE_ROOT, 'models'));
     expect(config.server).toMatchObject({ host: '127.0.0.1', port: 8080 });
     expect(Object.isFrozen(config.server)).toBe(true);
@@ -26,10 +29,17 @@ describe('config', () => {
     const fromFile = loadConfig({ configPath: path, env: {} }).config;
     expect(fromFile.server.port).toBe(9000);
     expect(fromFile.data.dir).toBe(join(path, '..', 'state'));
-    const fromEnv = loadConfig({ configPath: path, env: { BENCHSIGHT_PORT: '9100', BENCHSIGHT_DATA_DIR: '/tmp/x' } });
+    const fromEnv = loadConfig({
+      configPath: path,
+      env: { BENCHSIGHT_PORT: '9100', BENCHSIGHT_DATA_DIR: '/tmp/x' },
+    });
     expect(fromEnv.config.server.port).toBe(9100);
     expect(fromEnv.config.data.dir).toBe('/tmp/x');
-    const fromFlags = loadConfig({ configPath: path, env: { BENCHSIGHT_PORT: '9100' }, flags: { port: 9200 } });
+    const fromFlags = loadConfig({
+      configPath: path,
+      env: { BENCHSIGHT_PORT: '9100' },
+      flags: { port: 9200 },
+    });
     expect(fromFlags.config.server.port).toBe(9200);
   });
 
@@ -66,7 +76,9 @@ describe('config', () => {
   });
 
   it('reports unreadable and non-mapping files clearly', () => {
-    expect(() => loadConfig({ configPath: '/nonexistent/benchsight.yaml', env: {} })).toThrow(/could not be read/);
+    expect(() => loadConfig({ configPath: '/nonexistent/benchsight.yaml', env: {} })).toThrow(
+      /could not be read/,
+    );
     expect(() => loadConfig({ configPath: tempYaml('- a\n- b\n'), env: {} })).toThrow(/YAML mapping/);
     expect(() => loadConfig({ configPath: tempYaml('a: [\n'), env: {} })).toThrow(/not valid YAML/);
   });

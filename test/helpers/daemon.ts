@@ -22,7 +22,7 @@ export async function pattern(seed: number, width = 320, height = 240): Promise<
       `<rect x="${Math.floor(rnd() * width)}" y="${Math.floor(rnd() * height)}" width="${20 + Math.floor(rnd() * 120)}" height="${20 + Math.floor(rnd() * 90)}" fill="${c}"/>`,
     );
   }
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="rgb(${seed * 40 % 255},90,60)"/>${rects.join('')}</svg>`;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="rgb(${(seed * 40) % 255},90,60)"/>${rects.join('')}</svg>`;
   return sharp(Buffer.from(svg)).jpeg({ quality: 90 }).toBuffer();
 }
 

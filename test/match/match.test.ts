@@ -50,7 +50,9 @@ describe('EmbeddingIndex', () => {
     const expected = [...best.entries()].sort((a, b) => b[1] - a[1]).slice(0, 4);
     const got = index.searchBoards(q, 4);
     expect(got.map((g) => g.boardId)).toEqual(expected.map((e) => e[0]));
-    got.forEach((g, i) => expect(g.score).toBeCloseTo(expected[i]![1], 4));
+    got.forEach((g, i) => {
+      expect(g.score).toBeCloseTo(expected[i]![1], 4);
+    });
   });
 
   it('load() replaces content and validates shapes', () => {

@@ -49,7 +49,12 @@ describe('daemon end to end (folder replay, tiny ViT, SQLite, socket.io)', () =>
     const created = await fetch(`${url}/api/boards`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ vendor: 'Bitmain', model: 'S19j Pro hashboard', kind: 'hashboard', chipCount: 126 }),
+      body: JSON.stringify({
+        vendor: 'Bitmain',
+        model: 'S19j Pro hashboard',
+        kind: 'hashboard',
+        chipCount: 126,
+      }),
     });
     expect(created.status).toBe(201);
     const board = (await created.json()) as { id: number };
@@ -57,7 +62,11 @@ describe('daemon end to end (folder replay, tiny ViT, SQLite, socket.io)', () =>
     form.append('image', new Blob([new Uint8Array(boardA)], { type: 'image/jpeg' }), 'a.jpg');
     const enrolled = await fetch(`${url}/api/boards/${board.id}/references`, { method: 'POST', body: form });
     expect(enrolled.status).toBe(201);
-    const recognized = await waitFor<RecognizedPayload>(socket, 'recognized', (p) => p.board?.id === board.id);
+    const recognized = await waitFor<RecognizedPayload>(
+      socket,
+      'recognized',
+      (p) => p.board?.id === board.id,
+    );
     expect(recognized.score).toBeGreaterThan(0.995);
     expect(recognized.recognitionId).toBeGreaterThan(0);
     const history = await (await fetch(`${url}/api/recognitions?board=${board.id}`)).json();
@@ -106,13 +115,25 @@ describe('daemon end to end (folder replay, tiny ViT, SQLite, socket.io)', () =>
 
   it('answers bad requests with 4xx and a clear message, and keeps running', async () => {
     const cases: [string, RequestInit, number][] = [
-      ['/api/boards', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"vendor":' }, 400],
       [
         '/api/boards',
-        { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"vendor":"x","model":"y","kind":"toaster"}' },
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"vendor":' },
         400,
       ],
-      ['/api/boards/abc', { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: '{}' }, 400],
+      [
+        '/api/boards',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"vendor":"x","model":"y","kind":"toaster"}',
+        },
+        400,
+      ],
+      [
+        '/api/boards/abc',
+        { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: '{}' },
+        400,
+      ],
       ['/api/boards/999999', { method: 'DELETE' }, 404],
       ['/api/recognitions?limit=100000', {}, 400],
       ['/api/recognitions?from=yesterday', {}, 400],

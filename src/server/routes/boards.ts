@@ -70,9 +70,13 @@ export function boardRoutes(app: FastifyInstance, ctx: ServerContext): void {
         created.push(await recognizer.enroll(id, bytes, 'upload', part.filename || null));
       }
       if (created.length === 0) {
-        throw new BenchsightError('E_BAD_REQUEST', 'no image file in the upload (multipart field of type file)', {
-          status: 400,
-        });
+        throw new BenchsightError(
+          'E_BAD_REQUEST',
+          'no image file in the upload (multipart field of type file)',
+          {
+            status: 400,
+          },
+        );
       }
     } else {
       const { fromSlot } = parseInput(fromSlotBody, req.body, 'body');
@@ -90,7 +94,8 @@ export function boardRoutes(app: FastifyInstance, ctx: ServerContext): void {
       created.push(await recognizer.enroll(id, live.frame.jpeg, 'live', fromSlot, live.rect));
     }
     pipeline.rescan();
-    for (const r of created) bus.emit('catalog', { entity: 'reference', action: 'created', id: r.id, boardId: id });
+    for (const r of created)
+      bus.emit('catalog', { entity: 'reference', action: 'created', id: r.id, boardId: id });
     return reply.status(201).send({ references: created.map(referenceJson) });
   });
 

@@ -15,9 +15,13 @@ export function liveRoutes(app: FastifyInstance, ctx: ServerContext, metrics: Re
     const frame = pipeline.latestFrame;
     if (!frame) {
       const cam = pipeline.status().camera;
-      throw new BenchsightError('E_CAMERA_LOST', `no frame yet: camera is ${cam.state} (${cam.reason ?? 'starting'})`, {
-        status: 503,
-      });
+      throw new BenchsightError(
+        'E_CAMERA_LOST',
+        `no frame yet: camera is ${cam.state} (${cam.reason ?? 'starting'})`,
+        {
+          status: 503,
+        },
+      );
     }
     return reply
       .type('image/jpeg')

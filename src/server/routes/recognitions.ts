@@ -30,11 +30,15 @@ export function recognitionRoutes(app: FastifyInstance, ctx: ServerContext): voi
     if (q.format === 'csv') {
       // iterateRecognitions reads in batches (no cursor held across yields: other requests share
       // the connection). The time range is fixed now so rows recorded during the export stay out.
-      const rows = catalog.iterateRecognitions({ ...filter, to: Math.min(filter.to ?? Number.MAX_SAFE_INTEGER, Date.now()) });
+      const rows = catalog.iterateRecognitions({
+        ...filter,
+        to: Math.min(filter.to ?? Number.MAX_SAFE_INTEGER, Date.now()),
+      });
       const stream = Readable.from(
         (function* () {
           yield RECOGNITION_CSV_HEADER;
-          for (const r of rows) yield recognitionCsvLine(r, r.boardId === null ? undefined : recognizer.board(r.boardId));
+          for (const r of rows)
+            yield recognitionCsvLine(r, r.boardId === null ? undefined : recognizer.board(r.boardId));
         })(),
       );
       return reply
