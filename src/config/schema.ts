@@ -122,6 +122,10 @@ export const configSchema = z
         thumbSize: z.number().int().min(8).max(128).default(32),
         /** Mean absolute grey-level difference (0-255) above which a frame counts as changed. */
         changeThreshold: z.number().min(0).max(255).default(6),
+        /** Grey-level difference above which one thumbnail pixel counts as changed. */
+        pixelThreshold: z.number().min(0).max(255).default(24),
+        /** Fraction of changed thumbnail pixels that makes a frame changed (a board entering at an edge). */
+        changedArea: z.number().min(0).max(1).default(0.01),
         /** Unchanged frames in a row before the scene is considered stable and recognized. */
         stableFrames: z.number().int().min(1).default(3),
       })

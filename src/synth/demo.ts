@@ -12,7 +12,7 @@ import { renderBenchView } from './scene.ts';
 import type { BoardKind, BoardType } from './types.ts';
 
 /** Bump when the generator's output changes: a demo with another version is regenerated. */
-export const DEMO_GENERATOR_VERSION = 2;
+export const DEMO_GENERATOR_VERSION = 3;
 
 export interface DemoOptions {
   boards?: number;
@@ -55,7 +55,7 @@ const KIND_CYCLE: readonly BoardKind[] = ['hashboard', 'hashboard', 'control-boa
 const LEAD_IN = 3;
 const MOVING = 4;
 const STATIC = 12;
-const EMPTY_AFTER = 3;
+const EMPTY_AFTER = 6;
 const QUALITY = 75;
 
 /** One bench under one camera: only the board and its placement change between frames. */

@@ -15,6 +15,10 @@ export interface GateConfig {
   changeThreshold: number;
   /** Unchanged frames in a row before the scene is stable. */
   stableFrames: number;
+  /** Grey-level difference above which one thumbnail pixel counts as changed. */
+  pixelThreshold: number;
+  /** Fraction of changed pixels that makes the frame changed, even if the mean difference is small. */
+  changedArea: number;
 }
 
 /**
@@ -44,13 +48,17 @@ export async function thumbnail(jpeg: Buffer, size: number): Promise<Uint8Array>
   }
 }
 
-function meanAbsDiff(a: Uint8Array, b: Uint8Array): number {
+/** Mean absolute difference, and the fraction of pixels that differ by more than `pixelThreshold`. */
+function compare(a: Uint8Array, b: Uint8Array, pixelThreshold: number): { mean: number; area: number } {
   let sum = 0;
+  let changed = 0;
   for (let i = 0; i < a.length; i++) {
     const d = a[i]! - b[i]!;
-    sum += d < 0 ? -d : d;
+    const abs = d < 0 ? -d : d;
+    sum += abs;
+    if (abs > pixelThreshold) changed++;
   }
-  return sum / a.length;
+  return { mean: sum / a.length, area: changed / a.length };
 }
 
 /**
@@ -62,6 +70,8 @@ function meanAbsDiff(a: Uint8Array, b: Uint8Array): number {
 export class SceneGate {
   readonly #threshold: number;
   readonly #stableFrames: number;
+  readonly #pixelThreshold: number;
+  readonly #changedArea: number;
   #previous: Uint8Array | null = null;
   #anchor: Uint8Array | null = null;
   #unchanged = 0;
@@ -71,6 +81,8 @@ export class SceneGate {
   constructor(config: GateConfig) {
     this.#threshold = config.changeThreshold;
     this.#stableFrames = config.stableFrames;
+    this.#pixelThreshold = config.pixelThreshold;
+    this.#changedArea = config.changedArea;
   }
 
   /** Difference (mean absolute grey level) the last update measured; 0 before there was one. */
@@ -88,10 +100,15 @@ export class SceneGate {
       this.#lastDiff = 0;
       return 'changed';
     }
-    const diff = meanAbsDiff(this.#recognized && this.#anchor ? this.#anchor : previous, thumb);
+    // A board slid in from an edge changes a small area a lot: the mean alone would miss it.
+    const diff = compare(
+      this.#recognized && this.#anchor ? this.#anchor : previous,
+      thumb,
+      this.#pixelThreshold,
+    );
     previous.set(thumb);
-    this.#lastDiff = diff;
-    if (diff > this.#threshold) {
+    this.#lastDiff = diff.mean;
+    if (diff.mean > this.#threshold || diff.area > this.#changedArea) {
       this.#unchanged = 0;
       this.#recognized = false;
       return 'changed';

@@ -74,7 +74,7 @@ describe('makeDemo', () => {
 
     const other = await makeDemo(dir, { seed: 2, boards: 1, width: 160, height: 120 });
     expect(other.skipped).toBe(false);
-    expect(other.frames).toBe(3 + 19);
+    expect(other.frames).toBe(3 + (4 + 12 + 6));
     expect(readdirSync(join(dir, 'frames')).length).toBe(other.frames);
     expect(frame(1).equals(first)).toBe(false);
     expect(readdirSync(tmp.dir)).toEqual(['demo']);

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { type GateDecision, SceneGate, thumbnail } from '../../src/vision/gate.ts';
 
 const SIZE = 32;
-const config = { thumbSize: SIZE, changeThreshold: 6, stableFrames: 3 };
+// changedArea 1 switches the area test off: these cases are about the mean difference.
+const config = { thumbSize: SIZE, changeThreshold: 6, stableFrames: 3, pixelThreshold: 24, changedArea: 1 };
 
 /** A grey scene with a bright 8x8 square at (x, y), plus +-noise on every pixel. */
 function scene(x: number, y: number, noise = 0, seed = 1): Uint8Array {
@@ -68,6 +69,18 @@ describe('SceneGate', () => {
       'changed',
       'settling',
     ]);
+  });
+
+  it('calls a small but strong local change (a board entering at the edge) changed although the mean is low', () => {
+    const gate = new SceneGate({ ...config, changedArea: 0.01 });
+    run(gate, [scene(40, 40), scene(40, 40), scene(40, 40), scene(40, 40)]);
+    // the 8x8 square appears half inside the frame: 32 pixels of 1024 change by 160, mean 5 < 6
+    const entering = scene(28, 4);
+    expect(run(gate, [entering])).toEqual(['changed']);
+    expect(gate.lastDiff).toBeLessThan(config.changeThreshold);
+    const withoutArea = new SceneGate(config);
+    run(withoutArea, [scene(40, 40), scene(40, 40), scene(40, 40), scene(40, 40)]);
+    expect(run(withoutArea, [scene(28, 4)])).toEqual(['idle']);
   });
 
   it('notices a slow drift while idle by comparing with the frame that made the scene stable', () => {
