@@ -7,6 +7,7 @@ import type { FrameSource } from './capture/types.ts';
 import { Catalog } from './catalog/index.ts';
 import type { Config } from './config/schema.ts';
 import { createLogger } from './logger.ts';
+import type { MatchPolicy } from './match/decide.ts';
 import { BenchPipeline } from './pipeline/bench.ts';
 import { importFolder } from './pipeline/import.ts';
 import { Recognizer } from './pipeline/recognizer.ts';
@@ -14,7 +15,7 @@ import { BenchServer } from './server/app.ts';
 import { makeDemo } from './synth/demo.ts';
 import { SystemdNotifier } from './systemd.ts';
 import { createEncoder, type Encoder } from './vision/encoder.ts';
-import { loadManifest } from './vision/manifest.ts';
+import { loadManifest, type ModelManifest } from './vision/manifest.ts';
 
 export const DATABASE_FILE = 'benchsight.db';
 
@@ -22,6 +23,16 @@ export interface DaemonOptions {
   logger?: Logger;
   /** Import <dataDir>/demo/catalog when the catalog is empty and the demo frames are the source. */
   seedDemo?: boolean;
+}
+
+const DEFAULT_POLICY = { threshold: 0.6, minMargin: 0.02 };
+
+/** Config beats the model's measured operating point, which beats the built-in default. */
+export function matchPolicy(config: Readonly<Config>, manifest: ModelManifest): MatchPolicy {
+  return {
+    threshold: config.match.threshold ?? manifest.operatingPoint?.threshold ?? DEFAULT_POLICY.threshold,
+    minMargin: config.match.minMargin ?? manifest.operatingPoint?.minMargin ?? DEFAULT_POLICY.minMargin,
+  };
 }
 
 /** Opens the catalog and the active model the way every command does. */
@@ -37,7 +48,7 @@ export async function openModelAndCatalog(config: Readonly<Config>, logger: Logg
     encoder,
     manifest: loaded.manifest,
     catalog,
-    policy: { threshold: config.match.threshold, minMargin: config.match.minMargin },
+    policy: matchPolicy(config, loaded.manifest),
     topK: config.match.topK,
     maxImagePixels: config.data.maxImagePixels,
   });

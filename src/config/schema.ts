@@ -134,10 +134,10 @@ export const configSchema = z
     match: z
       .object({
         topK: z.number().int().min(1).max(50).default(5),
-        /** Cosine similarity a board must reach to be recognized. */
-        threshold: z.number().min(-1).max(1).default(0.6),
-        /** Minimum gap between the best board and the runner-up. */
-        minMargin: z.number().min(0).max(2).default(0.02),
+        /** Cosine similarity a board must reach; omitted: the model manifest's operating point. */
+        threshold: z.number().min(-1).max(1).optional(),
+        /** Minimum gap between the best board and the runner-up; omitted: the manifest's. */
+        minMargin: z.number().min(0).max(2).optional(),
         /** Stable decisions in a row that must agree before `recognized` fires. */
         smoothing: z.number().int().min(1).max(20).default(2),
       })

@@ -66,6 +66,14 @@ export const manifestSchema = z
       .strict()
       .prefault({}),
     embeddingSize: z.number().int().positive(),
+    /**
+     * Match threshold and margin measured for this model on held-out boards; used unless the config
+     * sets match.threshold / match.minMargin.
+     */
+    operatingPoint: z
+      .object({ threshold: z.number().min(-1).max(1), minMargin: z.number().min(0).max(2) })
+      .strict()
+      .optional(),
     /** Random weights: recognition quality is meaningless; the daemon says so at start. */
     randomWeights: z.boolean().default(false),
     license: z.string().optional(),
