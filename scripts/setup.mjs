@@ -23,7 +23,16 @@ for (const mod of ['onnxruntime-node', 'sharp', 'better-sqlite3', 'socket.io', '
 }
 
 // Debian package -> the binary it provides. Tests drive real ffmpeg, fswebcam and chromium.
-const needed = mode === 'test' ? { ffmpeg: 'ffmpeg', fswebcam: 'fswebcam', chromium: 'chromium' } : {};
+const needed =
+  mode === 'test'
+    ? {
+        ffmpeg: 'ffmpeg',
+        fswebcam: 'fswebcam',
+        chromium: 'chromium',
+        systemd: 'systemd-analyze',
+        python3: 'python3',
+      }
+    : {};
 const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
 const missing = Object.entries(needed)
   .filter(([, bin]) => !has(bin))
