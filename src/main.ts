@@ -18,6 +18,7 @@ import { createEncoder, type Encoder } from './vision/encoder.ts';
 import { loadManifest, type ModelManifest } from './vision/manifest.ts';
 
 export const DATABASE_FILE = 'benchsight.db';
+const CATALOG_POLL_MS = 2000;
 
 export interface DaemonOptions {
   logger?: Logger;
@@ -70,6 +71,7 @@ export class Daemon {
   #source: FrameSource | null = null;
   #pipeline: BenchPipeline | null = null;
   #server: BenchServer | null = null;
+  #catalogWatch: NodeJS.Timeout | null = null;
 
   constructor(config: Readonly<Config>, opts: DaemonOptions = {}) {
     this.config = config;
@@ -136,6 +138,7 @@ export class Daemon {
       logger,
     });
     await this.#server.start();
+    this.#watchCatalog(catalog, recognizer);
     await this.#source.start();
     this.#pipeline.start();
     logger.info(
@@ -149,9 +152,27 @@ export class Daemon {
     this.#notifier.ready(`serving on port ${this.port}`);
   }
 
+  /** Boards enrolled or removed by another process (the CLI) reach the live index within seconds. */
+  #watchCatalog(catalog: Catalog, recognizer: Recognizer): void {
+    let seen = catalog.externalChanges();
+    this.#catalogWatch = setInterval(() => {
+      const now = catalog.externalChanges();
+      if (now === seen) return;
+      seen = now;
+      recognizer.reload();
+      this.#pipeline?.rescan();
+      this.logger.info(
+        { references: recognizer.index.size },
+        'catalog changed outside the daemon; index reloaded',
+      );
+    }, CATALOG_POLL_MS);
+    this.#catalogWatch.unref();
+  }
+
   /** Orderly stop in reverse order of start; safe to call twice. */
   async stop(): Promise<void> {
     this.#notifier.stopping();
+    if (this.#catalogWatch) clearInterval(this.#catalogWatch);
     await this.#server?.stop();
     await this.#source?.stop();
     await this.#pipeline?.stop();

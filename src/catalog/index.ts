@@ -222,6 +222,17 @@ export class Catalog {
     }
   }
 
+  /**
+   * Changes whenever another connection (the CLI, an import) commits to the database; the daemon
+   * polls it to reload its index. Its own writes do not change it.
+   */
+  externalChanges(): number {
+    return this.guard(
+      'reading data_version',
+      () => this.db.pragma('data_version', { simple: true }) as number,
+    );
+  }
+
   /** 'ok', or SQLite's list of problems, one per line. */
   integrityCheck(): string {
     return this.guard('checking integrity', () => {

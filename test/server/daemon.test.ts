@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Daemon } from '../../src/main.ts';
+import { Catalog } from '../../src/catalog/index.ts';
+import { DATABASE_FILE, type Daemon } from '../../src/main.ts';
 import type { RecognizedPayload, ServerToClientEvents, SnapshotPayload } from '../../src/protocol.ts';
 import { pattern, startTestDaemon, tempDir, writeFrames } from '../helpers/daemon.ts';
 
@@ -21,6 +23,7 @@ function waitFor<T>(socket: Socket, event: string, pred: (p: T) => boolean, ms =
 describe('daemon end to end (folder replay, tiny ViT, SQLite, socket.io)', () => {
   let daemon: Daemon;
   let url: string;
+  let dataDir: string;
   let socket: Socket<ServerToClientEvents>;
   let boardA: Buffer;
   let snapshot: SnapshotPayload;
@@ -30,7 +33,7 @@ describe('daemon end to end (folder replay, tiny ViT, SQLite, socket.io)', () =>
     const empty = await pattern(2);
     const frames = tempDir('bs-frames-');
     writeFrames(frames, [empty, boardA], 6);
-    ({ daemon, url } = await startTestDaemon(frames));
+    ({ daemon, url, dataDir } = await startTestDaemon(frames));
     socket = io(url, { transports: ['websocket'], reconnection: false });
     snapshot = await new Promise<SnapshotPayload>((resolve) => socket.once('snapshot', resolve));
   });
@@ -111,6 +114,27 @@ describe('daemon end to end (folder replay, tiny ViT, SQLite, socket.io)', () =>
     const frame = await waitFor<{ jpeg: ArrayBuffer; width: number }>(socket, 'frame', () => true, 5000);
     expect(frame.width).toBeLessThanOrEqual(640);
     expect(new Uint8Array(frame.jpeg)[0]).toBe(0xff);
+  });
+
+  it('picks up boards enrolled by another process (the CLI) without a restart', async () => {
+    const status = async () => (await (await fetch(`${url}/api/status`)).json()).model;
+    const refs = async () => (await status()).references as number;
+    const before = await refs();
+    const modelId = (await status()).id as string;
+    const other = Catalog.open(join(dataDir, DATABASE_FILE));
+    try {
+      const board = other.createBoard({ vendor: 'Canaan', model: 'A1246 hashboard', kind: 'hashboard' });
+      const vector = new Float32Array(32).fill(1 / Math.sqrt(32));
+      other.addReference(
+        { boardId: board.id, image: boardA, thumbnail: boardA, width: 320, height: 240, source: 'import' },
+        { modelId, vector },
+      );
+    } finally {
+      other.close();
+    }
+    const deadline = Date.now() + 8000;
+    while ((await refs()) === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(await refs()).toBe(before + 1);
   });
 
   it('answers bad requests with 4xx and a clear message, and keeps running', async () => {
