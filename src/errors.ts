@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'E_MODEL_MISSING'
   | 'E_MODEL_MANIFEST'
   | 'E_MODEL_RUN'
+  | 'E_MODEL_VERIFY'
+  | 'E_MODEL_FETCH'
   | 'E_IMAGE_INVALID'
   | 'E_IMAGE_TOO_LARGE'
   | 'E_DB_NEWER'

@@ -7,16 +7,22 @@ import type { FrameSource } from './capture/types.ts';
 import { Catalog } from './catalog/index.ts';
 import type { Config } from './config/schema.ts';
 import { createLogger } from './logger.ts';
-import type { MatchPolicy } from './match/decide.ts';
+import { activeModelName, createRecognizer, openEncoder } from './pipeline/active-model.ts';
 import { BenchPipeline } from './pipeline/bench.ts';
 import { importFolder } from './pipeline/import.ts';
-import { Recognizer } from './pipeline/recognizer.ts';
+import { ModelSwitcher } from './pipeline/model-switch.ts';
+import type { Recognizer } from './pipeline/recognizer.ts';
 import { BenchServer } from './server/app.ts';
 import { makeDemo } from './synth/demo.ts';
 import { SystemdNotifier } from './systemd.ts';
-import { createEncoder, type Encoder } from './vision/encoder.ts';
-import { loadManifest, type ModelManifest } from './vision/manifest.ts';
+import type { Encoder } from './vision/encoder.ts';
 
+export {
+  ACTIVE_MODEL_SETTING,
+  activeModelName,
+  modelInstallDir,
+  openEncoder,
+} from './pipeline/active-model.ts';
 export const DATABASE_FILE = 'benchsight.db';
 const CATALOG_POLL_MS = 2000;
 
@@ -26,34 +32,20 @@ export interface DaemonOptions {
   seedDemo?: boolean;
 }
 
-const DEFAULT_POLICY = { threshold: 0.6, minMargin: 0.02 };
-
-/** Config beats the model's measured operating point, which beats the built-in default. */
-export function matchPolicy(config: Readonly<Config>, manifest: ModelManifest): MatchPolicy {
-  return {
-    threshold: config.match.threshold ?? manifest.operatingPoint?.threshold ?? DEFAULT_POLICY.threshold,
-    minMargin: config.match.minMargin ?? manifest.operatingPoint?.minMargin ?? DEFAULT_POLICY.minMargin,
-  };
-}
-
 /** Opens the catalog and the active model the way every command does. */
-export async function openModelAndCatalog(config: Readonly<Config>, logger: Logger) {
-  const loaded = loadManifest(config.model.name, config.model.dir);
-  const encoder = await createEncoder(loaded, {
-    executionProviders: [...config.model.executionProviders],
-    intraOpThreads: config.model.intraOpThreads,
-    logger,
-  });
+export async function openModelAndCatalog(config: Readonly<Config>, logger: Logger, modelName?: string) {
   const catalog = Catalog.open(join(config.data.dir, DATABASE_FILE));
-  const recognizer = new Recognizer({
-    encoder,
-    manifest: loaded.manifest,
-    catalog,
-    policy: matchPolicy(config, loaded.manifest),
-    topK: config.match.topK,
-    maxImagePixels: config.data.maxImagePixels,
-  });
-  return { loaded, encoder, catalog, recognizer };
+  try {
+    const { loaded, encoder } = await openEncoder(
+      config,
+      modelName ?? activeModelName(config, catalog),
+      logger,
+    );
+    return { loaded, encoder, catalog, recognizer: createRecognizer(config, catalog, loaded, encoder) };
+  } catch (err) {
+    catalog.close();
+    throw err;
+  }
 }
 
 /**
@@ -72,6 +64,7 @@ export class Daemon {
   #pipeline: BenchPipeline | null = null;
   #server: BenchServer | null = null;
   #catalogWatch: NodeJS.Timeout | null = null;
+  #models: ModelSwitcher | null = null;
 
   constructor(config: Readonly<Config>, opts: DaemonOptions = {}) {
     this.config = config;
@@ -129,16 +122,21 @@ export class Daemon {
       bus: this.bus,
       logger,
     });
+    const pipeline = this.#pipeline;
+    this.#models = new ModelSwitcher(config, catalog, pipeline, logger);
     this.#server = new BenchServer({
       config,
       catalog,
-      recognizer,
-      pipeline: this.#pipeline,
+      get recognizer() {
+        return pipeline.recognizer;
+      },
+      models: this.#models,
+      pipeline,
       bus: this.bus,
       logger,
     });
     await this.#server.start();
-    this.#watchCatalog(catalog, recognizer);
+    this.#watchCatalog(catalog);
     await this.#source.start();
     this.#pipeline.start();
     logger.info(
@@ -153,12 +151,13 @@ export class Daemon {
   }
 
   /** Boards enrolled or removed by another process (the CLI) reach the live index within seconds. */
-  #watchCatalog(catalog: Catalog, recognizer: Recognizer): void {
+  #watchCatalog(catalog: Catalog): void {
     let seen = catalog.externalChanges();
     this.#catalogWatch = setInterval(() => {
       const now = catalog.externalChanges();
-      if (now === seen) return;
+      if (now === seen || !this.#pipeline) return;
       seen = now;
+      const recognizer = this.#pipeline.recognizer;
       recognizer.reload();
       this.#pipeline?.rescan();
       this.logger.info(
@@ -174,9 +173,11 @@ export class Daemon {
     this.#notifier.stopping();
     if (this.#catalogWatch) clearInterval(this.#catalogWatch);
     await this.#server?.stop();
+    await this.#models?.settle();
     await this.#source?.stop();
     await this.#pipeline?.stop();
-    await this.#encoder?.stop();
+    await this.#pipeline?.recognizer.encoder.stop();
+    if (this.#encoder !== this.#pipeline?.recognizer.encoder) await this.#encoder?.stop();
     this.#catalog?.close();
     this.#server = null;
     this.#source = null;

@@ -26,6 +26,14 @@ export interface Candidate {
 
 export type CameraStateName = 'starting' | 'online' | 'offline' | 'error' | 'stopped';
 
+/** A model switch in progress: references re-embedded with the target model so far. */
+export interface ModelSwitch {
+  target: string;
+  done: number;
+  total: number;
+  error: string | null;
+}
+
 export interface StatusPayload {
   at: number;
   camera: {
@@ -42,6 +50,8 @@ export interface StatusPayload {
   model: { id: string; name: string; randomWeights: boolean; providers: string[]; references: number };
   frames: { captured: number; encoded: number; dropped: number; skippedByGate: number };
   gate: { enabled: boolean; lastDiff: number; state: string };
+  /** Set while `benchsight model use` re-embeds the catalog; recognition continues with the old model. */
+  modelSwitch: ModelSwitch | null;
   uptimeS: number;
 }
 

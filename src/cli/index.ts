@@ -4,6 +4,7 @@ import { Daemon } from '../main.ts';
 import { catalogCommands } from './catalog.ts';
 import { configFor, globalOptions, parseIntOption, reportError } from './common.ts';
 import { modelCommands } from './model.ts';
+import { modelStoreCommands } from './model-store.ts';
 import { recognitionCommands } from './recognitions.ts';
 
 export function buildProgram(): Command {
@@ -75,6 +76,7 @@ Examples:
   catalogCommands(program);
   recognitionCommands(program);
   modelCommands(program);
+  modelStoreCommands(program);
   return program;
 }
 

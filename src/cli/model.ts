@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import type { Config } from '../config/schema.ts';
-import { openModelAndCatalog } from '../main.ts';
-import { createEncoder } from '../vision/encoder.ts';
-import { loadManifest } from '../vision/manifest.ts';
+import { Catalog } from '../catalog/index.ts';
+import { activeModelName, DATABASE_FILE, openEncoder, openModelAndCatalog } from '../main.ts';
 import { decodeImage, preprocess } from '../vision/preprocess.ts';
 import { cliLogger, configFor, progressBar } from './common.ts';
 
@@ -14,8 +13,7 @@ export function modelCommands(program: Command): void {
     .option('--model <name|path>', 'model to embed with (default: the configured one)')
     .action(async (o, cmd: Command) => {
       const { config } = configFor(cmd);
-      const effective: Config = o.model ? { ...config, model: { ...config.model, name: o.model } } : config;
-      const parts = await openModelAndCatalog(effective, cliLogger());
+      const parts = await openModelAndCatalog(config, cliLogger(), o.model);
       const bar = progressBar(`embedding with ${parts.loaded.manifest.id}`);
       try {
         const n = await parts.recognizer.reindex((done, total) => bar.update(done, total));
@@ -36,12 +34,13 @@ export function modelCommands(program: Command): void {
     .option('--pixels', 'also print statistics of the preprocessed tensor')
     .action(async (images: string[], o, cmd: Command) => {
       const { config } = configFor(cmd);
-      const loaded = loadManifest(o.model ?? config.model.name, config.model.dir);
-      const encoder = await createEncoder(loaded, {
-        executionProviders: [...config.model.executionProviders],
-        intraOpThreads: config.model.intraOpThreads,
-        logger: cliLogger(),
-      });
+      let name = o.model ?? config.model.name;
+      if (!name) {
+        const db = Catalog.open(join(config.data.dir, DATABASE_FILE));
+        name = activeModelName(config, db);
+        db.close();
+      }
+      const { loaded, encoder } = await openEncoder(config, name, cliLogger());
       try {
         const [h, w] = encoder.inputSize;
         const out = [];

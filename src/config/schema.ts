@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** The bundled encoder the daemon uses unless config or `benchsight model use` says otherwise. */
+export const DEFAULT_MODEL = 'benchsight-tiny';
+
 const rect = z
   .object({
     x: z.number().min(0).max(1),
@@ -104,8 +107,11 @@ export const configSchema = z
       }),
     model: z
       .object({
-        /** A manifest name in models/ (e.g. benchsight-tiny) or a path to a manifest JSON. */
-        name: z.string().min(1).default('benchsight-tiny'),
+        /**
+         * A manifest name in models/ (e.g. benchsight-tiny) or a path to a manifest JSON. Omitted: the
+         * model chosen with `benchsight model use`, else DEFAULT_MODEL.
+         */
+        name: z.string().min(1).optional(),
         dir: z.string().min(1).default('models'),
         executionProviders: z
           .array(z.enum(['cuda', 'tensorrt', 'cpu']))

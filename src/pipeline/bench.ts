@@ -4,7 +4,7 @@ import type { Catalog } from '../catalog/index.ts';
 import type { Config, Rect } from '../config/schema.ts';
 import { errorMessage } from '../errors.ts';
 import { SlotTracker } from '../match/smoothing.ts';
-import type { SlotView, StatusPayload } from '../protocol.ts';
+import type { ModelSwitch, SlotView, StatusPayload } from '../protocol.ts';
 import { SceneGate, thumbnail } from '../vision/gate.ts';
 import { cropJpeg, decodeImage } from '../vision/preprocess.ts';
 import type { Recognizer } from './recognizer.ts';
@@ -50,6 +50,8 @@ export function benchSlots(config: Readonly<Config>): BenchSlot[] {
  */
 export class BenchPipeline {
   readonly slots: BenchSlot[];
+  /** Progress of a model switch, shown in the status (set by the daemon). */
+  modelSwitch: ModelSwitch | null = null;
   readonly #o: BenchPipelineOptions;
   readonly #gate: SceneGate;
   readonly #trackers = new Map<string, SlotTracker>();
@@ -61,6 +63,7 @@ export class BenchPipeline {
     match: new RollingMedian(),
   };
   readonly #counts = { captured: 0, encoded: 0, skippedByGate: 0, badFrames: 0 };
+  #recognizer: Recognizer;
   #latest: Frame | null = null;
   #sceneSamples = 0;
   #lastGateState = 'idle';
@@ -70,6 +73,7 @@ export class BenchPipeline {
 
   constructor(opts: BenchPipelineOptions) {
     this.#o = opts;
+    this.#recognizer = opts.recognizer;
     this.slots = benchSlots(opts.config);
     this.#gate = new SceneGate(opts.config.gate);
     for (const slot of this.slots) {
@@ -85,6 +89,17 @@ export class BenchPipeline {
         since: Date.now(),
       });
     }
+  }
+
+  /** The recognizer of the active model. */
+  get recognizer(): Recognizer {
+    return this.#recognizer;
+  }
+
+  /** Switches to another model's recognizer at once (its embeddings must be complete). */
+  setRecognizer(next: Recognizer): void {
+    this.#recognizer = next;
+    this.rescan();
   }
 
   get latestFrame(): Frame | null {
@@ -121,7 +136,7 @@ export class BenchPipeline {
 
   status(): StatusPayload {
     const cam = this.#o.source.status();
-    const r = this.#o.recognizer;
+    const r = this.#recognizer;
     return {
       at: Date.now(),
       camera: {
@@ -156,6 +171,7 @@ export class BenchPipeline {
         lastDiff: this.#gate.lastDiff,
         state: this.#lastGateState,
       },
+      modelSwitch: this.modelSwitch ? { ...this.modelSwitch } : null,
       uptimeS: (Date.now() - this.#startedAt) / 1000,
     };
   }
@@ -193,7 +209,7 @@ export class BenchPipeline {
   }
 
   async #recognize(frame: Frame): Promise<void> {
-    const r = this.#o.recognizer;
+    const r = this.#recognizer;
     const t0 = performance.now();
     const raw = await decodeImage(frame.jpeg, { maxPixels: this.#o.config.data.maxImagePixels });
     const t1 = performance.now();
@@ -261,7 +277,7 @@ export class BenchPipeline {
         score: result.decision.score,
         margin: result.decision.margin,
         topk,
-        modelId: this.#o.recognizer.modelId,
+        modelId: this.#recognizer.modelId,
         thumbnail: thumb.jpeg,
       }).id;
     } catch (err) {

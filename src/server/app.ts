@@ -8,7 +8,9 @@ import type { ServerContext } from './context.ts';
 import { errorHandler } from './http-errors.ts';
 import { createMetrics } from './metrics.ts';
 import { boardRoutes } from './routes/boards.ts';
+import { historyRoutes } from './routes/history.ts';
 import { liveRoutes } from './routes/live.ts';
+import { modelRoutes } from './routes/models.ts';
 import { recognitionRoutes } from './routes/recognitions.ts';
 import { attachSocket } from './socket.ts';
 
@@ -49,6 +51,8 @@ export class BenchServer {
     liveRoutes(app, this.#ctx, metrics.registry);
     boardRoutes(app, this.#ctx);
     recognitionRoutes(app, this.#ctx);
+    modelRoutes(app, this.#ctx);
+    historyRoutes(app, this.#ctx);
     if (existsSync(DASHBOARD_DIR)) {
       await app.register(fastifyStatic, { root: DASHBOARD_DIR, prefix: '/' });
     } else {

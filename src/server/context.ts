@@ -5,11 +5,33 @@ import type { Config } from '../config/schema.ts';
 import type { BenchPipeline } from '../pipeline/bench.ts';
 import type { Recognizer } from '../pipeline/recognizer.ts';
 
+export interface ModelInfo {
+  name: string;
+  id: string;
+  description: string;
+  installed: boolean;
+  active: boolean;
+  bytes: number | null;
+  embeddingSize: number;
+  randomWeights: boolean;
+  license: string | null;
+  url: string | null;
+}
+
+/** Model management the daemon offers to the API. */
+export interface ModelControl {
+  list(): ModelInfo[];
+  /** Starts re-embedding the catalog with `name`; recognition switches once it is complete. */
+  use(name: string): Promise<{ target: string }>;
+}
+
 /** What the HTTP and socket.io layers are given by main.ts. */
 export interface ServerContext {
   config: Readonly<Config>;
   catalog: Catalog;
-  recognizer: Recognizer;
+  /** The active model's recognizer; read it per request, it changes when the model is switched. */
+  readonly recognizer: Recognizer;
+  models: ModelControl;
   pipeline: BenchPipeline;
   bus: Bus;
   logger: Logger;

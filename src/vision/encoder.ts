@@ -111,8 +111,10 @@ export class Encoder {
     if (!existsSync(modelPath)) {
       throw new BenchsightError(
         'E_MODEL_MISSING',
-        `model file ${modelPath} not found (manifest ${manifestPath} names "${manifest.file}", relative to the manifest); ` +
-          'put the ONNX file there, or rebuild the bundled random-weight model as scripts/model/README.md shows',
+        manifest.source?.url
+          ? `model file ${modelPath} not found: ${manifest.name} is not installed yet; run \`benchsight model fetch ${manifest.name}\` (or \`--from FILE\` on a bench without internet)`
+          : `model file ${modelPath} not found (manifest ${manifestPath} names "${manifest.file}", relative to the manifest); ` +
+              'put the ONNX file there, or rebuild it as scripts/model/README.md shows',
       );
     }
     const init: WorkerInit = {

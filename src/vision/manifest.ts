@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { BenchsightError } from '../errors.ts';
@@ -125,9 +125,10 @@ export function inputSize(manifest: ModelManifest): [number, number] {
 
 /**
  * Resolves a model name or path: "benchsight-tiny" -> <modelsDir>/benchsight-tiny.json, or a path to
- * a manifest JSON file.
+ * a manifest JSON file. The ONNX file is looked for next to the manifest, then in `installDir`
+ * (where `benchsight model fetch` puts downloaded models).
  */
-export function loadManifest(nameOrPath: string, modelsDir: string): LoadedManifest {
+export function loadManifest(nameOrPath: string, modelsDir: string, installDir?: string): LoadedManifest {
   const looksLikePath = nameOrPath.endsWith('.json') || nameOrPath.includes('/');
   const manifestPath = looksLikePath
     ? resolve(nameOrPath)
@@ -153,5 +154,8 @@ export function loadManifest(nameOrPath: string, modelsDir: string): LoadedManif
   }
   const manifest = parsed.data;
   inputSize(manifest);
-  return { manifest, manifestPath, modelPath: resolve(dirname(manifestPath), manifest.file) };
+  const beside = resolve(dirname(manifestPath), manifest.file);
+  const installed = installDir ? resolve(installDir, manifest.file) : null;
+  const modelPath = existsSync(beside) || !installed ? beside : installed;
+  return { manifest, manifestPath, modelPath };
 }

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEncoder, type Encoder } from '../../src/vision/encoder.ts';
-import { type LoadedManifest, manifestSchema } from '../../src/vision/manifest.ts';
+import { type LoadedManifest, loadManifest, manifestSchema } from '../../src/vision/manifest.ts';
 import { preprocess } from '../../src/vision/preprocess.ts';
 
 // The shared fixture: an int8 DINOv2-small-shaped model with random weights and what the Python
@@ -114,6 +114,18 @@ describe.skipIf(!present)(`parity with the reference pipeline (${present ? dir :
       expect(c).toBeGreaterThan(0.9999);
     }
     console.log(`cosine vs int8_pooler, pil-simd-bicubic: ${cosines.join(', ')}`);
+  });
+
+  it('the shipped models/dinov2-small.json manifest describes exactly this pipeline', () => {
+    const shipped = loadManifest('dinov2-small', join(repoRoot, 'models')).manifest;
+    const proven = manifestFor(ref, 'pil-simd-bicubic').manifest;
+    expect(shipped.preprocess).toEqual(proven.preprocess);
+    expect([shipped.pooling, shipped.embeddingSize, shipped.inputName]).toEqual([
+      proven.pooling,
+      proven.embeddingSize,
+      proven.inputName,
+    ]);
+    expect(shipped.outputs).toEqual(proven.outputs);
   });
 
   it("pil-bicubic (Pillow's Image.resize) stays within the 0.995 parity bound", async () => {

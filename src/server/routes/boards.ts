@@ -14,7 +14,7 @@ function referenceJson(r: Reference) {
 }
 
 export function boardRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  const { catalog, recognizer, pipeline, bus } = ctx;
+  const { catalog, pipeline, bus } = ctx;
 
   const boardJson = (id: number) => {
     const board = catalog.getBoard(id);
@@ -37,7 +37,7 @@ export function boardRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post('/api/boards', async (req, reply) => {
     const input = parseInput(boardInput, req.body, 'board');
     const board = catalog.createBoard(input);
-    recognizer.reload();
+    ctx.recognizer.reload();
     bus.emit('catalog', { entity: 'board', action: 'created', id: board.id, boardId: board.id });
     return reply.status(201).send(boardJson(board.id));
   });
@@ -46,7 +46,7 @@ export function boardRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const { id } = parseInput(idParam, req.params, 'path');
     const patch = parseInput(boardPatch, req.body, 'board');
     catalog.updateBoard(id, patch);
-    recognizer.reload();
+    ctx.recognizer.reload();
     bus.emit('catalog', { entity: 'board', action: 'updated', id, boardId: id });
     return boardJson(id);
   });
@@ -54,7 +54,7 @@ export function boardRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.delete('/api/boards/:id', async (req, reply) => {
     const { id } = parseInput(idParam, req.params, 'path');
     if (!catalog.deleteBoard(id)) throw notFound(`board ${id}`);
-    recognizer.reload();
+    ctx.recognizer.reload();
     pipeline.rescan();
     bus.emit('catalog', { entity: 'board', action: 'deleted', id, boardId: id });
     return reply.status(204).send();
@@ -67,7 +67,7 @@ export function boardRoutes(app: FastifyInstance, ctx: ServerContext): void {
     if (req.isMultipart()) {
       for await (const part of req.files()) {
         const bytes = await part.toBuffer();
-        created.push(await recognizer.enroll(id, bytes, 'upload', part.filename || null));
+        created.push(await ctx.recognizer.enroll(id, bytes, 'upload', part.filename || null));
       }
       if (created.length === 0) {
         throw new BenchsightError(
@@ -91,7 +91,7 @@ export function boardRoutes(app: FastifyInstance, ctx: ServerContext): void {
           { status: pipeline.slots.some((s) => s.name === fromSlot) ? 409 : 404 },
         );
       }
-      created.push(await recognizer.enroll(id, live.frame.jpeg, 'live', fromSlot, live.rect));
+      created.push(await ctx.recognizer.enroll(id, live.frame.jpeg, 'live', fromSlot, live.rect));
     }
     pipeline.rescan();
     for (const r of created)
@@ -103,7 +103,7 @@ export function boardRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const { id } = parseInput(idParam, req.params, 'path');
     const removed = catalog.deleteReference(id);
     if (!removed) throw notFound(`reference ${id}`);
-    recognizer.index.removeReference(id);
+    ctx.recognizer.index.removeReference(id);
     pipeline.rescan();
     bus.emit('catalog', { entity: 'reference', action: 'deleted', id, boardId: removed.boardId });
     return reply.status(204).send();

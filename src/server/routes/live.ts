@@ -7,7 +7,7 @@ import type { ServerContext } from '../context.ts';
 const WHOLE_IMAGE = { x: 0, y: 0, width: 1, height: 1 };
 
 export function liveRoutes(app: FastifyInstance, ctx: ServerContext, metrics: Registry): void {
-  const { pipeline, recognizer, config } = ctx;
+  const { pipeline, config } = ctx;
 
   app.get('/api/status', async () => ({ ...pipeline.status(), slots: pipeline.slotViews() }));
 
@@ -39,8 +39,8 @@ export function liveRoutes(app: FastifyInstance, ctx: ServerContext, metrics: Re
     const file = await req.file();
     if (!file) throw new BenchsightError('E_BAD_REQUEST', 'no image file in the upload', { status: 400 });
     const raw = await decodeImage(await file.toBuffer(), { maxPixels: config.data.maxImagePixels });
-    const [vector] = await recognizer.embed(raw, [WHOLE_IMAGE]);
-    const result = recognizer.match(vector!);
+    const [vector] = await ctx.recognizer.embed(raw, [WHOLE_IMAGE]);
+    const result = ctx.recognizer.match(vector!);
     return {
       decision: result.outcome.kind === 'board' ? 'recognized' : result.outcome.kind,
       board: result.board,
@@ -48,7 +48,7 @@ export function liveRoutes(app: FastifyInstance, ctx: ServerContext, metrics: Re
       margin: result.decision.margin,
       reason: result.decision.reason,
       candidates: result.candidates,
-      modelId: recognizer.modelId,
+      modelId: ctx.recognizer.modelId,
     };
   });
 

@@ -7,10 +7,10 @@ import { notFound, parseInput } from '../http-errors.ts';
 import { idParam, recognitionsQuery } from '../schemas.ts';
 
 export function recognitionRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  const { catalog, recognizer } = ctx;
+  const { catalog } = ctx;
 
   const withBoard = (r: Recognition) => {
-    const board = r.boardId === null ? null : (recognizer.board(r.boardId) ?? null);
+    const board = r.boardId === null ? null : (ctx.recognizer.board(r.boardId) ?? null);
     return {
       ...r,
       board,
@@ -38,7 +38,7 @@ export function recognitionRoutes(app: FastifyInstance, ctx: ServerContext): voi
         (function* () {
           yield RECOGNITION_CSV_HEADER;
           for (const r of rows)
-            yield recognitionCsvLine(r, r.boardId === null ? undefined : recognizer.board(r.boardId));
+            yield recognitionCsvLine(r, r.boardId === null ? undefined : ctx.recognizer.board(r.boardId));
         })(),
       );
       return reply
