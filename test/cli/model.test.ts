@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -49,10 +50,16 @@ describe('benchsight model fetch | list | verify | use (no daemon running)', () 
     copy = join(dir, 'downloaded-elsewhere.onnx');
     copyFileSync(join(FIXTURES, 'tiny-vit.onnx'), copy);
     const config = join(dir, 'benchsight.yaml');
-    // port 9 (discard) is closed here: `model use` finds no daemon and works on the database itself
+    // a port nobody listens on: `model use` finds no daemon and works on the database itself
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
     writeFileSync(
       config,
-      `model: { dir: ${modelsDir} }\nserver: { port: 9 }\ndata: { dir: ${join(dir, 'data')} }\n`,
+      `model: { dir: ${modelsDir} }\nserver: { port: ${port} }\ndata: { dir: ${join(dir, 'data')} }\n`,
     );
     env = { BENCHSIGHT_CONFIG: config };
     const images = join(dir, 'import');
@@ -80,6 +87,7 @@ describe('benchsight model fetch | list | verify | use (no daemon running)', () 
 
   it('fetches from a local file, records its sha256, verifies it, and switches to it', async () => {
     const fetched = await cli(['model', 'fetch', 'tiny-b', '--from', copy], env);
+    expect(fetched.stderr + fetched.stdout).toContain('installed tiny-b');
     expect(fetched.code).toBe(0);
     expect(fetched.stdout).toContain('installed tiny-b');
     expect(fetched.stdout).toContain('this fetch recorded it');
