@@ -9,6 +9,7 @@ import type { Config } from './config/schema.ts';
 import { createLogger } from './logger.ts';
 import { activeModelName, createRecognizer, openEncoder } from './pipeline/active-model.ts';
 import { BenchPipeline } from './pipeline/bench.ts';
+import { Housekeeping } from './pipeline/housekeeping.ts';
 import { importFolder } from './pipeline/import.ts';
 import { ModelSwitcher } from './pipeline/model-switch.ts';
 import type { Recognizer } from './pipeline/recognizer.ts';
@@ -34,7 +35,9 @@ export interface DaemonOptions {
 
 /** Opens the catalog and the active model the way every command does. */
 export async function openModelAndCatalog(config: Readonly<Config>, logger: Logger, modelName?: string) {
-  const catalog = Catalog.open(join(config.data.dir, DATABASE_FILE));
+  const catalog = Catalog.open(join(config.data.dir, DATABASE_FILE), {
+    ...(config.data.maxDatabaseMB ? { maxBytes: config.data.maxDatabaseMB * 1024 * 1024 } : {}),
+  });
   try {
     const { loaded, encoder } = await openEncoder(
       config,
@@ -65,6 +68,7 @@ export class Daemon {
   #server: BenchServer | null = null;
   #catalogWatch: NodeJS.Timeout | null = null;
   #models: ModelSwitcher | null = null;
+  #housekeeping: Housekeeping | null = null;
 
   constructor(config: Readonly<Config>, opts: DaemonOptions = {}) {
     this.config = config;
@@ -114,7 +118,10 @@ export class Daemon {
     if (missing) logger.info({ references: missing, model: recognizer.modelId }, 'references embedded');
 
     this.#source = createFrameSource(config.camera.source, config.camera.supervision, { logger });
+    this.#housekeeping = new Housekeeping(config, catalog, logger);
+    this.#housekeeping.start();
     this.#pipeline = new BenchPipeline({
+      storage: this.#housekeeping,
       config,
       source: this.#source,
       recognizer,
@@ -172,6 +179,7 @@ export class Daemon {
   async stop(): Promise<void> {
     this.#notifier.stopping();
     if (this.#catalogWatch) clearInterval(this.#catalogWatch);
+    this.#housekeeping?.stop();
     await this.#server?.stop();
     await this.#models?.settle();
     await this.#source?.stop();

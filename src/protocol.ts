@@ -50,6 +50,8 @@ export interface StatusPayload {
   model: { id: string; name: string; randomWeights: boolean; providers: string[]; references: number };
   frames: { captured: number; encoded: number; dropped: number; skippedByGate: number };
   gate: { enabled: boolean; lastDiff: number; state: string };
+  /** History writes and free disk space: 'error' when a write failed (disk full, read-only). */
+  storage: { state: 'ok' | 'low' | 'error'; reason: string | null; freeMB: number | null };
   /** Set while `benchsight model use` re-embeds the catalog; recognition continues with the old model. */
   modelSwitch: ModelSwitch | null;
   uptimeS: number;

@@ -18,6 +18,8 @@ export interface OpenDatabaseOptions {
   readonly?: boolean;
   /** defaults to the .sql files next to this module */
   migrations?: readonly Migration[];
+  /** Quota: writes that would grow the file past this fail with E_DB_WRITE (SQLITE_FULL). */
+  maxBytes?: number;
 }
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
@@ -70,9 +72,14 @@ export function openDatabase(path: string, opts: OpenDatabaseOptions = {}): Data
     db.pragma('foreign_keys = ON');
     if (!readonly) {
       db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
+      // FULL: a committed write survives a power cut, not only a crash; commits are rare here.
+      db.pragma('synchronous = FULL');
     }
     migrate(db, path, migrations, readonly);
+    if (opts.maxBytes) {
+      const pageSize = db.pragma('page_size', { simple: true }) as number;
+      db.pragma(`max_page_count = ${Math.max(1, Math.floor(opts.maxBytes / pageSize))}`);
+    }
     return db;
   } catch (err) {
     db.close();

@@ -36,6 +36,8 @@ export interface CatalogOptions {
   readonly?: boolean;
   /** clock for created_at / updated_at; defaults to Date.now */
   now?: () => number;
+  /** size quota for the database file (see OpenDatabaseOptions.maxBytes) */
+  maxBytes?: number;
 }
 
 /** The board catalog and recognition history: the daemon's only door to SQLite. */
@@ -48,7 +50,13 @@ export class Catalog {
   private readonly settings: SettingsRepository;
 
   static open(path: string, opts: CatalogOptions = {}): Catalog {
-    return new Catalog(openDatabase(path, { readonly: opts.readonly ?? false }), opts);
+    return new Catalog(
+      openDatabase(path, {
+        readonly: opts.readonly ?? false,
+        ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}),
+      }),
+      opts,
+    );
   }
 
   /** Takes ownership of `db` (already migrated by openDatabase); close() closes it. */
@@ -179,6 +187,11 @@ export class Catalog {
   /** Newest first; `total` counts every row the filter matches. */
   queryRecognitions(q: RecognitionQuery): RecognitionPage {
     return this.guard('querying recognitions', () => this.recognitions.query(q));
+  }
+
+  /** Matching recognitions per day (day number since the epoch, days shifted by `shiftMs`), oldest first. */
+  countRecognitionsPerDay(filter: RecognitionFilter = {}, shiftMs = 0): { day: number; count: number }[] {
+    return this.guard('counting recognitions per day', () => this.recognitions.countPerDay(filter, shiftMs));
   }
 
   getRecognitionThumbnail(id: number): Buffer | undefined {

@@ -170,6 +170,20 @@ export const configSchema = z
         dir: z.string().min(1).default('data'),
         /** Max decoded pixels accepted in an uploaded image (decompression-bomb guard). */
         maxImagePixels: z.number().int().positive().default(40_000_000),
+        /** Quota for the catalog database; writes past it fail and are reported, never fatal. */
+        maxDatabaseMB: z.number().positive().optional(),
+        /** Below this much free space in the data folder the status reports low disk. */
+        minFreeMB: z.number().min(0).default(200),
+        retention: z
+          .object({
+            /** Recognition thumbnails older than this are deleted (the history rows stay). */
+            thumbnailMaxAgeDays: z.number().positive().default(90),
+            /** Oldest recognition thumbnails are deleted beyond this total. */
+            thumbnailMaxMB: z.number().positive().default(512),
+            intervalMinutes: z.number().positive().default(10),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

@@ -7,6 +7,7 @@ import { SlotTracker } from '../match/smoothing.ts';
 import type { ModelSwitch, SlotView, StatusPayload } from '../protocol.ts';
 import { SceneGate, thumbnail } from '../vision/gate.ts';
 import { cropJpeg, decodeImage } from '../vision/preprocess.ts';
+import type { Housekeeping } from './housekeeping.ts';
 import type { Recognizer } from './recognizer.ts';
 import { RateMeter, RollingMedian } from './stats.ts';
 
@@ -29,6 +30,7 @@ export interface BenchPipelineOptions {
   catalog: Catalog;
   bus: Bus;
   logger: Logger;
+  storage: Housekeeping;
 }
 
 const RECOGNITION_THUMB_WIDTH = 240;
@@ -171,6 +173,7 @@ export class BenchPipeline {
         lastDiff: this.#gate.lastDiff,
         state: this.#lastGateState,
       },
+      storage: this.#o.storage.state(),
       modelSwitch: this.modelSwitch ? { ...this.modelSwitch } : null,
       uptimeS: (Date.now() - this.#startedAt) / 1000,
     };
@@ -280,7 +283,9 @@ export class BenchPipeline {
         modelId: this.#recognizer.modelId,
         thumbnail: thumb.jpeg,
       }).id;
+      this.#o.storage.writeSucceeded();
     } catch (err) {
+      this.#o.storage.writeFailed(err);
       this.#o.logger.error({ err: errorMessage(err), slot: slot.name }, 'recognition not saved to history');
     }
     this.#o.bus.emit('recognized', {
