@@ -6,6 +6,7 @@ import { BenchsightError } from '../errors.ts';
 import { DATABASE_FILE, openModelAndCatalog } from '../main.ts';
 import { importFolder } from '../pipeline/import.ts';
 import type { PreparedReference } from '../pipeline/recognizer.ts';
+import { backupCommands } from './backup.ts';
 import { cliLogger, configFor, parseIntOption, progressBar } from './common.ts';
 
 const KINDS = ['hashboard', 'control-board', 'psu', 'empty-bench', 'other'];
@@ -14,6 +15,8 @@ export function catalogCommands(program: Command): void {
   const catalog = program
     .command('catalog')
     .description('manage the catalog of boards and their reference images (works while the daemon runs)');
+
+  backupCommands(catalog);
 
   catalog
     .command('add')

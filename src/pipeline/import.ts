@@ -49,8 +49,22 @@ export async function importFolder(
   for (const row of rows) {
     const label = `${row.vendor} ${row.model}`;
     const prepared: { p: PreparedReference; file: string }[] = [];
+    // a re-run (after a crash or with new images) skips what an earlier import already enrolled
+    const known = deps.catalog.findBoard(row.vendor, row.model);
+    const already = new Set(
+      known
+        ? deps.catalog
+            .listReferences(known.id)
+            .filter((r) => r.source === 'import')
+            .map((r) => r.sourceDetail)
+        : [],
+    );
     try {
       for (const file of row.images) {
+        if (already.has(file)) {
+          opts.onProgress?.(++done, total, label);
+          continue;
+        }
         const full = resolve(dir, file);
         if (!full.startsWith(resolve(dir) + sep)) {
           throw new BenchsightError('E_BAD_REQUEST', `image path ${file} leaves the import folder`, {
@@ -65,6 +79,7 @@ export async function importFolder(
       result.skipped.push({ board: label, reason: errorMessage(err) });
       continue;
     }
+    if (known && prepared.length === 0) continue;
     deps.catalog.transaction(() => {
       const existing = deps.catalog.findBoard(row.vendor, row.model);
       const board =
