@@ -43,6 +43,8 @@ export interface StatusPayload {
     reason: string | null;
     since: number;
     retries: number;
+    /** Online but the picture is useless (black or frozen for a while), with why. */
+    suspect: string | null;
   };
   fps: { captured: number; encoded: number };
   /** Median over the last frames, ms. */

@@ -87,6 +87,15 @@ export const configSchema = z
           backoffMaxMs: 30_000,
           maxGarbageFrames: 10,
         }),
+        /** When an online camera's picture is called suspect (black or frozen). */
+        health: z
+          .object({
+            blackLevel: z.number().min(0).max(255).default(12),
+            blackSeconds: z.number().positive().default(60),
+            frozenSeconds: z.number().positive().default(300),
+          })
+          .strict()
+          .prefault({}),
         /** Optional crop applied before slots, as fractions of the frame. */
         crop: rect.optional(),
       })

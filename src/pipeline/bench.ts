@@ -7,6 +7,7 @@ import { SlotTracker } from '../match/smoothing.ts';
 import type { ModelSwitch, SlotView, StatusPayload } from '../protocol.ts';
 import { SceneGate, thumbnail } from '../vision/gate.ts';
 import { cropJpeg, decodeImage } from '../vision/preprocess.ts';
+import { CameraHealth } from './camera-health.ts';
 import type { Housekeeping } from './housekeeping.ts';
 import type { Recognizer } from './recognizer.ts';
 import { RateMeter, RollingMedian } from './stats.ts';
@@ -56,6 +57,7 @@ export class BenchPipeline {
   modelSwitch: ModelSwitch | null = null;
   readonly #o: BenchPipelineOptions;
   readonly #gate: SceneGate;
+  readonly #health: CameraHealth;
   readonly #trackers = new Map<string, SlotTracker>();
   readonly #views = new Map<string, SlotView>();
   readonly #encodedRate = new RateMeter();
@@ -78,6 +80,7 @@ export class BenchPipeline {
     this.#recognizer = opts.recognizer;
     this.slots = benchSlots(opts.config);
     this.#gate = new SceneGate(opts.config.gate);
+    this.#health = new CameraHealth(opts.config.camera.health);
     for (const slot of this.slots) {
       this.#trackers.set(slot.name, new SlotTracker(opts.config.match.smoothing));
       this.#views.set(slot.name, {
@@ -148,6 +151,7 @@ export class BenchPipeline {
         reason: cam.reason,
         since: cam.since,
         retries: cam.retries,
+        suspect: cam.state === 'online' ? this.#health.suspect(Date.now()) : null,
       },
       fps: { captured: cam.fps, encoded: this.#encodedRate.rate() },
       timings: {
@@ -198,7 +202,9 @@ export class BenchPipeline {
     const { gate, match } = this.#o.config;
     let encode = true;
     if (gate.enabled) {
-      const decision = this.#gate.update(await thumbnail(frame.jpeg, gate.thumbSize));
+      const thumb = await thumbnail(frame.jpeg, gate.thumbSize);
+      this.#health.update(thumb, frame.capturedAt);
+      const decision = this.#gate.update(thumb);
       this.#lastGateState = decision;
       if (decision === 'changed') this.#sceneSamples = 0;
       encode = (decision === 'stable' || decision === 'idle') && this.#sceneSamples < match.smoothing;
