@@ -24,7 +24,10 @@ export const boardInput = z
   })
   .strict();
 
-export const boardPatch = boardInput.partial().strict();
+export const boardPatch = boardInput
+  .partial()
+  .strict()
+  .refine((p) => Object.keys(p).length > 0, { message: 'nothing to change: send at least one field' });
 
 export const fromSlotBody = z.object({ fromSlot: z.string().min(1).max(40) }).strict();
 

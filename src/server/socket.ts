@@ -81,7 +81,9 @@ export function attachSocket(httpServer: HttpServer, ctx: ServerContext): { clos
       clearInterval(frameTimer);
       for (const off of offs) off();
       io.disconnectSockets(true);
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      // Not awaited: io.close() also closes the HTTP server, which waits for every open request;
+      // fastify's close, right after, force-closes those connections.
+      io.close();
     },
   };
 }

@@ -38,7 +38,10 @@ describe('catalog backup and restore', () => {
     const images = join(dir, 'import');
     mkdirSync(images);
     writeFileSync(join(images, 'a.jpg'), await pattern(61));
-    writeFileSync(join(images, 'boards.yaml'), '- { vendor: Bitmain, model: APW12, kind: psu, images: [a.jpg] }\n');
+    writeFileSync(
+      join(images, 'boards.yaml'),
+      '- { vendor: Bitmain, model: APW12, kind: psu, images: [a.jpg] }\n',
+    );
     expect((await cli(['catalog', 'import', images], env)).code).toBe(0);
 
     const file = join(dir, 'saved.db');
@@ -65,7 +68,9 @@ describe('catalog backup and restore', () => {
       expect(refused.code).not.toBe(0);
       expect(refused.stderr).toContain('the daemon is running');
       // backup works while it runs
-      expect((await cli(['catalog', 'backup', join(dir, 'online.db')], env)).stdout).toContain('integrity ok');
+      expect((await cli(['catalog', 'backup', join(dir, 'online.db')], env)).stdout).toContain(
+        'integrity ok',
+      );
     } finally {
       await daemon.stop();
     }

@@ -96,7 +96,8 @@ describe('kill -9, then restart: nothing acknowledged is lost, nothing half-writ
         form.append('image', new Blob([new Uint8Array(await pattern(100 + i, 800, 600))]), `r${i}.jpg`);
         try {
           const res = await fetch(`${url}/api/boards/${ids[0]}/references`, { method: 'POST', body: form });
-          if (res.status === 201) acknowledged.push(...(await res.json()).references.map((r: { id: number }) => r.id));
+          if (res.status === 201)
+            acknowledged.push(...(await res.json()).references.map((r: { id: number }) => r.id));
         } catch {
           return; // the daemon died under us
         }
@@ -135,7 +136,9 @@ describe('kill -9, then restart: nothing acknowledged is lost, nothing half-writ
     for (let i = 0; i < 24; i++) {
       writeFileSync(join(folder, `b${i}-1.jpg`), await pattern(200 + i, 1600, 1200));
       writeFileSync(join(folder, `b${i}-2.jpg`), await pattern(300 + i, 1600, 1200));
-      lines.push(`- { vendor: Vendor${i}, model: Board ${i}, kind: hashboard, images: [b${i}-1.jpg, b${i}-2.jpg] }`);
+      lines.push(
+        `- { vendor: Vendor${i}, model: Board ${i}, kind: hashboard, images: [b${i}-1.jpg, b${i}-2.jpg] }`,
+      );
     }
     writeFileSync(join(folder, 'boards.yaml'), `${lines.join('\n')}\n`);
     const env = { BENCHSIGHT_DATA_DIR: join(dir, 'data') };
@@ -161,7 +164,13 @@ describe('kill -9, then restart: nothing acknowledged is lost, nothing half-writ
       try {
         expect(db.integrityCheck()).toBe('ok');
         const boards = db.listBoards();
-        for (const b of boards) expect(db.listReferences(b.id).map((r) => r.sourceDetail).sort()).toHaveLength(2);
+        for (const b of boards)
+          expect(
+            db
+              .listReferences(b.id)
+              .map((r) => r.sourceDetail)
+              .sort(),
+          ).toHaveLength(2);
         return boards.length;
       } finally {
         db.close();
