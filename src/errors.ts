@@ -19,7 +19,10 @@ export type ErrorCode =
   | 'E_NOT_FOUND'
   | 'E_CONFLICT'
   | 'E_BAD_REQUEST'
-  | 'E_DEPENDENCY';
+  | 'E_DEPENDENCY'
+  | 'E_AUTH'
+  | 'E_FORBIDDEN'
+  | 'E_LOCKED';
 
 export class BenchsightError extends Error {
   readonly code: ErrorCode;

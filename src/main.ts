@@ -12,7 +12,6 @@ import { BenchPipeline } from './pipeline/bench.ts';
 import { Housekeeping } from './pipeline/housekeeping.ts';
 import { importFolder } from './pipeline/import.ts';
 import { ModelSwitcher } from './pipeline/model-switch.ts';
-import type { Recognizer } from './pipeline/recognizer.ts';
 import { BenchServer } from './server/app.ts';
 import { makeDemo } from './synth/demo.ts';
 import { SystemdNotifier } from './systemd.ts';

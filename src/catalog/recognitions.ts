@@ -111,6 +111,7 @@ export class RecognitionRepository {
   private readonly selectOldestThumbnails: Statement<[], [id: number, at: number, bytes: number]>;
   /** One pair of statements per filter shape, prepared the first time that shape is asked for. */
   private readonly byShape = new Map<string, FilterStatements>();
+  private readonly perDayByShape = new Map<string, Statement<Params, { day: number; count: number }>>();
 
   constructor(private readonly db: Database) {
     this.insertRow = db.prepare(
@@ -205,6 +206,21 @@ export class RecognitionRepository {
       if (!last || rows.length < ITERATE_BATCH) return undefined;
       cursor = { at: last.at, id: last.id };
     }
+  }
+
+  /** Matching recognitions per day of `at + shiftMs` (the shift turns UTC into local time), oldest first. */
+  countPerDay(filter: RecognitionFilter, shiftMs: number): { day: number; count: number }[] {
+    validateFilter(filter);
+    if (!Number.isSafeInteger(shiftMs)) throw badRequest('shiftMs must be a whole number of ms');
+    const { sql, params } = where(filter, undefined);
+    let statement = this.perDayByShape.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(
+        `SELECT (at + CAST(@shift AS INTEGER)) / 86400000 AS day, count(*) AS count FROM recognitions ${sql} GROUP BY day ORDER BY day`,
+      );
+      this.perDayByShape.set(sql, statement);
+    }
+    return statement.all({ ...params, shift: shiftMs });
   }
 
   thumbnail(id: number): Buffer | undefined {

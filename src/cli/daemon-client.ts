@@ -18,7 +18,11 @@ export async function daemonRequest(
   try {
     res = await fetch(url, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        // with auth on, scripts use an admin token from auth.tokens
+        ...(process.env.BENCHSIGHT_TOKEN ? { authorization: `Bearer ${process.env.BENCHSIGHT_TOKEN}` } : {}),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(10_000),
     });

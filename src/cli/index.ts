@@ -1,6 +1,8 @@
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config/load.ts';
+import { BenchsightError } from '../errors.ts';
 import { Daemon } from '../main.ts';
+import { hashPassword } from '../server/auth.ts';
 import { catalogCommands } from './catalog.ts';
 import { configFor, globalOptions, parseIntOption, reportError } from './common.ts';
 import { modelCommands } from './model.ts';
@@ -68,9 +70,32 @@ Examples:
     .action((o, cmd: Command) => {
       const { config, configPath } = configFor(cmd);
       if (!o.quiet) {
+        const shown = {
+          ...config,
+          auth: {
+            ...config.auth,
+            users: config.auth.users.map((u) => ({ ...u, passwordHash: '[redacted]' })),
+            tokens: config.auth.tokens.map((t) => ({ ...t, token: '[redacted]' })),
+          },
+        };
         process.stdout.write(`# config: ${configPath ?? '(built-in defaults)'}: valid\n`);
-        process.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
       }
+    });
+
+  const authCmd = program.command('auth').description('dashboard users and API tokens');
+  authCmd
+    .command('hash-password')
+    .description('read a password from stdin and print the auth.users[].passwordHash for it')
+    .action(async () => {
+      const chunks: Buffer[] = [];
+      for await (const c of process.stdin) chunks.push(c as Buffer);
+      const password = Buffer.concat(chunks)
+        .toString('utf8')
+        .replace(/\r?\n$/, '');
+      if (password.length < 8)
+        throw new BenchsightError('E_BAD_REQUEST', 'use a password of at least 8 characters');
+      process.stdout.write(`${hashPassword(password)}\n`);
     });
 
   catalogCommands(program);

@@ -160,7 +160,10 @@ export const configSchema = z
       .prefault({}),
     server: z
       .object({
+        /** Address to bind. Anything but loopback requires auth users or tokens. */
         host: z.string().min(1).default('127.0.0.1'),
+        /** Origins (scheme://host:port) allowed to call the API from a browser; none by default. */
+        corsOrigins: z.array(z.string().url()).default([]),
         port: z.number().int().min(0).max(65535).default(8080),
         /** Max frames per second pushed to each dashboard client. */
         frameRate: z.number().positive().max(30).default(5),
@@ -196,6 +199,47 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    auth: z
+      .object({
+        /** Require login even on 127.0.0.1 (always required on any other address). */
+        required: z.boolean().default(false),
+        users: z
+          .array(
+            z
+              .object({
+                name: z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'letters, digits and _ . @ - only'),
+                /** From `benchsight auth hash-password`: scrypt$<salt>$<hash>. */
+                passwordHash: z
+                  .string()
+                  .regex(/^scrypt\$[0-9a-f]{32}\$[0-9a-f]{128}$/, 'expected scrypt$<salt>$<hash>'),
+                role: z.enum(['viewer', 'admin']).default('viewer'),
+              })
+              .strict(),
+          )
+          .default([]),
+        /** API tokens for scripts: sent as `Authorization: Bearer <token>`. */
+        tokens: z
+          .array(
+            z
+              .object({
+                name: z.string().min(1).max(64),
+                token: z.string().min(24, 'at least 24 characters (use `openssl rand -hex 24`)'),
+                role: z.enum(['viewer', 'admin']).default('viewer'),
+              })
+              .strict(),
+          )
+          .default([]),
+        sessionHours: z
+          .number()
+          .positive()
+          .max(24 * 30)
+          .default(12),
+        /** Failed logins from one address (or for one user) before a lockout. */
+        maxFailures: z.number().int().min(1).default(5),
+        lockoutMinutes: z.number().positive().default(15),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({
         level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -203,7 +247,25 @@ export const configSchema = z
       .strict()
       .prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    const loopback =
+      ['127.0.0.1', 'localhost', '::1'].includes(c.server.host) || c.server.host.startsWith('127.');
+    if (!loopback && c.auth.users.length === 0 && c.auth.tokens.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['auth'],
+        message: `binding to ${c.server.host} exposes the bench on the network: add auth.users (benchsight auth hash-password) or auth.tokens`,
+      });
+    }
+    if (c.auth.required && c.auth.users.length === 0 && c.auth.tokens.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['auth', 'required'],
+        message: 'auth.required needs auth.users or auth.tokens',
+      });
+    }
+  });
 
 export type Config = z.infer<typeof configSchema>;
 export type CameraConfig = z.infer<typeof cameraSchema>;

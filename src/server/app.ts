@@ -4,9 +4,12 @@ import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { PACKAGE_ROOT } from '../config/load.ts';
+import { installAccessControl } from './access.ts';
+import { Authenticator } from './auth.ts';
 import type { ServerContext } from './context.ts';
 import { errorHandler } from './http-errors.ts';
 import { createMetrics } from './metrics.ts';
+import { authRoutes } from './routes/auth.ts';
 import { boardRoutes } from './routes/boards.ts';
 import { historyRoutes } from './routes/history.ts';
 import { liveRoutes } from './routes/live.ts';
@@ -42,6 +45,8 @@ export class BenchServer {
       forceCloseConnections: true,
     });
     app.setErrorHandler(errorHandler);
+    const auth = new Authenticator(config);
+    installAccessControl(app, auth, config);
     await app.register(multipart, {
       limits: { fileSize: config.server.maxUploadBytes, files: 20, fields: 10, parts: 40 },
       throwFileSizeLimit: true,
@@ -52,6 +57,7 @@ export class BenchServer {
     boardRoutes(app, this.#ctx);
     recognitionRoutes(app, this.#ctx);
     modelRoutes(app, this.#ctx);
+    authRoutes(app, this.#ctx, auth);
     historyRoutes(app, this.#ctx);
     if (existsSync(DASHBOARD_DIR)) {
       await app.register(fastifyStatic, { root: DASHBOARD_DIR, prefix: '/' });
@@ -69,7 +75,7 @@ export class BenchServer {
         .status(404)
         .send({ error: { code: 'E_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
     });
-    this.#socket = attachSocket(app.server, this.#ctx);
+    this.#socket = attachSocket(app.server, this.#ctx, auth);
     await app.listen({ host: config.server.host, port: config.server.port });
     this.#app = app;
   }

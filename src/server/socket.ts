@@ -3,11 +3,12 @@ import { Server } from 'socket.io';
 import { errorMessage } from '../errors.ts';
 import type { ClientToServerEvents, FramePayload, ServerToClientEvents } from '../protocol.ts';
 import { cropJpeg } from '../vision/preprocess.ts';
+import { originAllowed } from './access.ts';
+import type { Authenticator } from './auth.ts';
 import type { ServerContext } from './context.ts';
 
-interface SocketData {
-  frames: boolean;
-}
+/** Clients that want frames (all, until they unsubscribe): one broadcast encodes a frame once for all. */
+const FRAME_ROOM = 'frames';
 
 const FULL = { x: 0, y: 0, width: 1, height: 1 };
 const STATUS_INTERVAL_MS = 1000;
@@ -17,21 +18,35 @@ const STATUS_INTERVAL_MS = 1000;
  * at a capped rate as volatile messages: a client whose connection is still busy with the previous
  * frame misses this one instead of building a queue.
  */
-export function attachSocket(httpServer: HttpServer, ctx: ServerContext): { close(): Promise<void> } {
-  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(
+export function attachSocket(
+  httpServer: HttpServer,
+  ctx: ServerContext,
+  auth: Authenticator,
+): { close(): Promise<void> } {
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>>(
     httpServer,
     {
       serveClient: false,
       maxHttpBufferSize: 64 * 1024,
+      // the handshake carries the session cookie or a bearer token, and must come from our own origin
+      allowRequest: (req, callback) => {
+        if (!originAllowed(req.headers.origin, req.headers.host, ctx.config.server.corsOrigins)) {
+          callback('cross-origin connection refused', false);
+          return;
+        }
+        const ok = auth.identify(req.headers) !== null;
+        callback(ok ? null : 'log in first', ok);
+      },
     },
   );
   const { bus, pipeline, config, logger } = ctx;
 
   io.on('connection', (socket) => {
-    socket.data.frames = true;
+    socket.join(FRAME_ROOM);
     socket.emit('snapshot', { status: pipeline.status(), slots: pipeline.slotViews() });
     socket.on('frames:subscribe', (on) => {
-      socket.data.frames = on === true;
+      if (on === true) socket.join(FRAME_ROOM);
+      else socket.leave(FRAME_ROOM);
     });
   });
 
@@ -51,7 +66,8 @@ export function attachSocket(httpServer: HttpServer, ctx: ServerContext): { clos
   const frameTimer = setInterval(
     () => {
       const frame = pipeline.latestFrame;
-      if (encoding || !frame || frame.seq === lastSeq || io.engine.clientsCount === 0) return;
+      const subscribers = io.sockets.adapter.rooms.get(FRAME_ROOM)?.size ?? 0;
+      if (encoding || !frame || frame.seq === lastSeq || subscribers === 0) return;
       encoding = true;
       lastSeq = frame.seq;
       cropJpeg(frame.jpeg, FULL, { width: Math.min(config.server.frameWidth, frame.width), quality: 70 })
@@ -63,9 +79,7 @@ export function attachSocket(httpServer: HttpServer, ctx: ServerContext): { clos
             height: small.height,
             jpeg: small.jpeg,
           };
-          for (const socket of io.sockets.sockets.values()) {
-            if (socket.data.frames) socket.volatile.emit('frame', payload);
-          }
+          io.to(FRAME_ROOM).volatile.emit('frame', payload);
         })
         .catch((err) => logger.warn({ err: errorMessage(err) }, 'frame not streamed'))
         .finally(() => {

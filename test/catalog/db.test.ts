@@ -26,7 +26,7 @@ describe('openDatabase', () => {
       expect(tables.every((t) => t.strict === 1)).toBe(true);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
-      expect(db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+      expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL: commits survive a power cut
       expect(db.pragma('busy_timeout', { simple: true })).toBeGreaterThan(0);
     } finally {
       db.close();

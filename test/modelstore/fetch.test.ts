@@ -38,7 +38,10 @@ function sendRange(req: IncomingMessage, res: ServerResponse, body: Buffer): voi
 
 function registry(source: Record<string, unknown>): { modelsDir: string; installDir: string } {
   const modelsDir = tempDir('bs-models-');
-  writeFileSync(join(modelsDir, 'tiny.json'), JSON.stringify({ ...BASE, name: 'tiny', file: 'tiny.onnx', source }));
+  writeFileSync(
+    join(modelsDir, 'tiny.json'),
+    JSON.stringify({ ...BASE, name: 'tiny', file: 'tiny.onnx', source }),
+  );
   return { modelsDir, installDir: join(tempDir('bs-install-'), 'models') };
 }
 
@@ -121,7 +124,9 @@ describe('model fetch (local HTTP servers stand in for the model host)', () => {
       res.writeHead(404).end();
     });
     const { modelsDir, installDir } = registry({ url });
-    const err = await fetchModel(loadManifest('tiny', modelsDir, installDir), { backoffMs: 10 }).catch((e) => e);
+    const err = await fetchModel(loadManifest('tiny', modelsDir, installDir), { backoffMs: 10 }).catch(
+      (e) => e,
+    );
     expect(err.message).toContain('HTTP 404');
     expect(ranges).toHaveLength(1);
   });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/catalog/index.ts';
 import { configSchema } from '../../src/config/schema.ts';
 import { ACTIVE_MODEL_SETTING, DATABASE_FILE, Daemon } from '../../src/main.ts';
+import type { StatusPayload } from '../../src/protocol.ts';
 import { pattern, tempDir, writeFrames } from '../helpers/daemon.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
@@ -20,7 +21,10 @@ describe('model use while the daemon runs', () => {
     copyFileSync(join(FIXTURES, 'tiny-vit.onnx'), join(modelsDir, 'tiny.onnx'));
     const base = JSON.parse(readFileSync(join(FIXTURES, 'tiny-vit.json'), 'utf8'));
     for (const name of ['tiny-a', 'tiny-b']) {
-      writeFileSync(join(modelsDir, `${name}.json`), JSON.stringify({ ...base, id: `${name}@1`, name, file: 'tiny.onnx' }));
+      writeFileSync(
+        join(modelsDir, `${name}.json`),
+        JSON.stringify({ ...base, id: `${name}@1`, name, file: 'tiny.onnx' }),
+      );
     }
     dataDir = tempDir('bs-switch-data-');
     const seed = Catalog.open(join(dataDir, DATABASE_FILE));
@@ -49,8 +53,14 @@ describe('model use while the daemon runs', () => {
     ).json();
     for (let i = 0; i < 3; i++) {
       const form = new FormData();
-      form.append('image', new Blob([new Uint8Array(i === 0 ? picture : await pattern(30 + i))]), `r${i}.jpg`);
-      expect((await fetch(`${url}/api/boards/${board.id}/references`, { method: 'POST', body: form })).status).toBe(201);
+      form.append(
+        'image',
+        new Blob([new Uint8Array(i === 0 ? picture : await pattern(30 + i))]),
+        `r${i}.jpg`,
+      );
+      expect(
+        (await fetch(`${url}/api/boards/${board.id}/references`, { method: 'POST', body: form })).status,
+      ).toBe(201);
     }
   });
 
@@ -59,7 +69,7 @@ describe('model use while the daemon runs', () => {
   });
 
   it('starts with the model chosen earlier, re-embeds with the new one, then switches and remembers it', async () => {
-    const status = async () => (await (await fetch(`${url}/api/status`)).json()) as Record<string, any>;
+    const status = async () => (await (await fetch(`${url}/api/status`)).json()) as StatusPayload;
     expect((await status()).model.id).toBe('tiny-a@1');
     const listed = await (await fetch(`${url}/api/models`)).json();
     expect(listed.models.map((m: { name: string; active: boolean }) => [m.name, m.active])).toEqual([

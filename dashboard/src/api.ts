@@ -1,0 +1,139 @@
+import type { BoardInfo, BoardKind } from '../../src/protocol.ts';
+
+/** The HTTP API's response shapes (the socket's live payloads are typed in src/protocol.ts). */
+export interface ReferenceJson {
+  id: number;
+  boardId: number;
+  width: number;
+  height: number;
+  source: 'upload' | 'live' | 'import';
+  sourceDetail: string | null;
+  createdAt: number;
+  imageUrl: string;
+  thumbnailUrl: string;
+}
+
+export interface BoardJson extends BoardInfo {
+  createdAt: number;
+  updatedAt: number;
+  references: ReferenceJson[];
+}
+
+export interface RecognitionJson {
+  id: number;
+  at: number;
+  camera: string;
+  slot: string;
+  boardId: number | null;
+  score: number;
+  margin: number;
+  board: BoardInfo | null;
+  thumbnailUrl: string | null;
+}
+
+export interface RecognitionPage {
+  total: number;
+  limit: number;
+  offset: number;
+  items: RecognitionJson[];
+}
+
+export interface BoardInput {
+  vendor: string;
+  model: string;
+  kind: BoardKind;
+  chipType: string | null;
+  chipCount: number | null;
+  notes: string;
+  tags: string[];
+}
+
+/** An error the daemon explained: its message is meant for the user. */
+export class ApiError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+async function errorFrom(res: Response): Promise<ApiError> {
+  try {
+    const body = (await res.json()) as { error?: { code?: string; message?: string } };
+    if (body.error?.message) return new ApiError(body.error.code ?? 'E_HTTP', body.error.message);
+  } catch {
+    // not JSON: fall through to the status line
+  }
+  return new ApiError('E_HTTP', `the daemon answered ${res.status} ${res.statusText}`);
+}
+
+export async function api<T>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
+  const { json, ...rest } = init;
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      ...rest,
+      ...(json !== undefined
+        ? { body: JSON.stringify(json), headers: { 'content-type': 'application/json' } }
+        : {}),
+    });
+  } catch {
+    throw new ApiError('E_OFFLINE', 'the daemon cannot be reached: is it running?');
+  }
+  if (!res.ok) throw await errorFrom(res);
+  return (res.status === 204 ? undefined : await res.json()) as T;
+}
+
+export const listBoards = (search = '') =>
+  api<{ boards: BoardJson[] }>(`/api/boards${search ? `?search=${encodeURIComponent(search)}` : ''}`).then(
+    (r) => r.boards,
+  );
+export const createBoard = (input: BoardInput) =>
+  api<BoardJson>('/api/boards', { method: 'POST', json: input });
+export const updateBoard = (id: number, input: BoardInput) =>
+  api<BoardJson>(`/api/boards/${id}`, { method: 'PATCH', json: input });
+export const deleteBoard = (id: number) => api<void>(`/api/boards/${id}`, { method: 'DELETE' });
+export const deleteReference = (id: number) => api<void>(`/api/references/${id}`, { method: 'DELETE' });
+export const enrollFromSlot = (boardId: number, slot: string) =>
+  api<{ references: ReferenceJson[] }>(`/api/boards/${boardId}/references`, {
+    method: 'POST',
+    json: { fromSlot: slot },
+  });
+
+/** Uploads one image as a reference; XMLHttpRequest because fetch reports no upload progress. */
+export function uploadReference(
+  boardId: number,
+  file: File,
+  onProgress: (fraction: number) => void,
+): Promise<ReferenceJson[]> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `/api/boards/${boardId}/references`);
+    xhr.responseType = 'json';
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(e.loaded / e.total);
+    };
+    xhr.onerror = () => reject(new ApiError('E_OFFLINE', 'the daemon cannot be reached: is it running?'));
+    xhr.onload = () => {
+      const body = xhr.response as {
+        references?: ReferenceJson[];
+        error?: { code: string; message: string };
+      };
+      if (xhr.status === 201 && body?.references) resolve(body.references);
+      else
+        reject(
+          new ApiError(
+            body?.error?.code ?? 'E_HTTP',
+            body?.error?.message ?? `upload failed (${xhr.status})`,
+          ),
+        );
+    };
+    const form = new FormData();
+    form.append('image', file, file.name);
+    xhr.send(form);
+  });
+}
+
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,47 @@
+import { useLiveState } from '../live/hooks.ts';
+
+/** Shown while the socket is down: the daemon is restarting or unreachable; socket.io keeps retrying. */
+export function ConnectionBanner() {
+  const live = useLiveState();
+  if (live.connection !== 'disconnected') return null;
+  const since = live.disconnectedAt ? new Date(live.disconnectedAt).toLocaleTimeString() : '';
+  return (
+    <div class="banner banner-offline" role="alert" data-testid="disconnected">
+      <strong>Disconnected from the daemon</strong>
+      <span>since {since}. Reconnecting by itself — the live view resumes when the daemon is back.</span>
+    </div>
+  );
+}
+
+export function CameraBadge() {
+  const live = useLiveState();
+  const cam = live.status?.camera;
+  if (live.connection !== 'connected' || !cam) {
+    return (
+      <span class="badge badge-off" data-testid="camera-badge" data-state="unknown">
+        Camera: unknown (no connection to the daemon)
+      </span>
+    );
+  }
+  const online = cam.state === 'online';
+  const look = !online ? 'badge-off' : cam.suspect ? 'badge-warn' : 'badge-on';
+  return (
+    <span class={`badge ${look}`} data-testid="camera-badge" data-state={cam.state}>
+      <span class="dot" aria-hidden="true" />
+      {!online ? `Camera ${cam.state}` : cam.suspect ? 'Camera online, picture suspect' : 'Camera online'}
+    </span>
+  );
+}
+
+/** Why the camera is not delivering (or its picture is useless), in the daemon's words. */
+export function CameraReason() {
+  const live = useLiveState();
+  const cam = live.status?.camera;
+  const reason = cam?.state === 'online' ? cam.suspect : cam?.reason;
+  if (live.connection !== 'connected' || !reason) return null;
+  return (
+    <p class={cam?.state === 'online' ? 'camera-reason warn' : 'camera-reason'} data-testid="camera-reason">
+      {reason}
+    </p>
+  );
+}

@@ -1,0 +1,64 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { SlotView } from '../../../src/protocol.ts';
+import { STATE_LABELS } from '../format.ts';
+import { useLiveClient } from '../live/hooks.ts';
+
+/**
+ * The streamed camera frame, drawn as it arrives, with the bench slots outlined over it. `notice`: why
+ * the picture is not live (it is then dimmed).
+ */
+export function FrameView({ slots, notice }: { slots: SlotView[]; notice: string | null }) {
+  const live = useLiveClient();
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const caption = useRef<HTMLElement>(null);
+  const [hasFrame, setHasFrame] = useState(live.frame !== null);
+
+  useEffect(() => live.wantFrames(), [live]);
+  useEffect(() => {
+    const draw = () => {
+      const f = live.frame;
+      const c = canvas.current;
+      if (!f || !c) return;
+      if (c.width !== f.width || c.height !== f.height) {
+        c.width = f.width;
+        c.height = f.height;
+      }
+      c.getContext('2d')?.drawImage(f.bitmap, 0, 0);
+      c.dataset.seq = String(f.seq);
+      if (caption.current) {
+        caption.current.textContent = `Frame ${f.seq} · ${new Date(f.at).toLocaleTimeString()}`;
+      }
+      setHasFrame(true);
+    };
+    draw();
+    return live.on('frame', draw);
+  }, [live]);
+
+  return (
+    <figure class={`frame${notice ? ' frame-stale' : ''}`}>
+      <div class="frame-box">
+        <canvas ref={canvas} width={640} height={480} role="img" aria-label="Live camera frame" />
+        {slots.map((s) => (
+          <div
+            key={s.slot}
+            class={`slot-box state-${s.state}`}
+            style={{
+              left: `${s.rect.x * 100}%`,
+              top: `${s.rect.y * 100}%`,
+              width: `${s.rect.width * 100}%`,
+              height: `${s.rect.height * 100}%`,
+            }}
+          >
+            <span class="slot-tag">
+              {s.slot}: {s.board ? s.board.model : STATE_LABELS[s.state]}
+            </span>
+          </div>
+        ))}
+        {notice || !hasFrame ? (
+          <div class="frame-note">{notice ?? 'Waiting for the first frame…'}</div>
+        ) : null}
+      </div>
+      <figcaption ref={caption}>No frame yet</figcaption>
+    </figure>
+  );
+}

@@ -1,0 +1,149 @@
+import { io, type Socket } from 'socket.io-client';
+import type {
+  CatalogChangedPayload,
+  ClientToServerEvents,
+  FramePayload,
+  RecognizedPayload,
+  ServerToClientEvents,
+  SlotView,
+  StatusPayload,
+} from '../../../src/protocol.ts';
+import { Series } from './series.ts';
+
+export type Connection = 'connecting' | 'connected' | 'disconnected';
+
+export interface LiveFrame {
+  seq: number;
+  at: number;
+  width: number;
+  height: number;
+  bitmap: ImageBitmap;
+}
+
+interface Channels {
+  /** connection, status or slots changed */
+  state: undefined;
+  frame: undefined;
+  recognized: RecognizedPayload;
+  catalog: CatalogChangedPayload;
+}
+
+type Listener<K extends keyof Channels> = (payload: Channels[K]) => void;
+
+/** After the daemon closes the socket itself (a restart), socket.io does not retry: we do. */
+const RECONNECT_AFTER_SERVER_CLOSE_MS = 1000;
+
+/**
+ * The dashboard's one socket.io connection and the live state it feeds: snapshot on connect, then
+ * status, slot, frame, recognized and catalog events. Components subscribe to a channel.
+ */
+export class LiveClient {
+  connection: Connection = 'connecting';
+  status: StatusPayload | null = null;
+  slots: SlotView[] = [];
+  frame: LiveFrame | null = null;
+  disconnectedAt: number | null = null;
+  readonly series = new Series(300);
+  readonly #socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  readonly #listeners = new Map<keyof Channels, Set<(p: never) => void>>();
+  #frameWanters = 0;
+  #decoding = false;
+  #pending: FramePayload | null = null;
+
+  constructor(url?: string) {
+    this.#socket = io(url ?? window.location.origin, { reconnectionDelay: 500, reconnectionDelayMax: 3000 });
+    const s = this.#socket;
+    s.on('connect', () => {
+      this.connection = 'connected';
+      this.disconnectedAt = null;
+      s.emit('frames:subscribe', this.#framesOn());
+      this.#emit('state', undefined);
+    });
+    s.on('disconnect', (reason) => {
+      this.connection = 'disconnected';
+      this.disconnectedAt ??= Date.now();
+      if (reason === 'io server disconnect') setTimeout(() => s.connect(), RECONNECT_AFTER_SERVER_CLOSE_MS);
+      this.#emit('state', undefined);
+    });
+    s.on('connect_error', () => {
+      this.connection = 'disconnected';
+      this.disconnectedAt ??= Date.now();
+      this.#emit('state', undefined);
+    });
+    s.on('snapshot', (p) => {
+      this.status = p.status;
+      this.slots = p.slots;
+      this.series.push(p.status);
+      this.#emit('state', undefined);
+    });
+    s.on('status', (p) => {
+      this.status = p;
+      this.series.push(p);
+      this.#emit('state', undefined);
+    });
+    s.on('slot', (p) => {
+      this.slots = this.slots.some((v) => v.slot === p.slot)
+        ? this.slots.map((v) => (v.slot === p.slot ? p : v))
+        : [...this.slots, p];
+      this.#emit('state', undefined);
+    });
+    s.on('recognized', (p) => this.#emit('recognized', p));
+    s.on('catalog', (p) => this.#emit('catalog', p));
+    s.on('frame', (p) => this.#onFrame(p));
+    document.addEventListener('visibilitychange', () => this.#sendFramePreference());
+  }
+
+  on<K extends keyof Channels>(channel: K, fn: Listener<K>): () => void {
+    let set = this.#listeners.get(channel);
+    if (!set) {
+      set = new Set();
+      this.#listeners.set(channel, set);
+    }
+    set.add(fn as (p: never) => void);
+    return () => set.delete(fn as (p: never) => void);
+  }
+
+  /** Frames are streamed only while some view shows them and the tab is visible. */
+  wantFrames(): () => void {
+    this.#frameWanters++;
+    this.#sendFramePreference();
+    return () => {
+      this.#frameWanters--;
+      this.#sendFramePreference();
+    };
+  }
+
+  #framesOn(): boolean {
+    return this.#frameWanters > 0 && document.visibilityState !== 'hidden';
+  }
+
+  #sendFramePreference(): void {
+    if (this.#socket.connected) this.#socket.emit('frames:subscribe', this.#framesOn());
+  }
+
+  #emit<K extends keyof Channels>(channel: K, payload: Channels[K]): void {
+    for (const fn of this.#listeners.get(channel) ?? []) (fn as Listener<K>)(payload);
+  }
+
+  /** Decodes off the main thread; a frame arriving meanwhile replaces any older one still waiting. */
+  #onFrame(p: FramePayload): void {
+    if (this.#decoding) {
+      this.#pending = p;
+      return;
+    }
+    this.#decoding = true;
+    createImageBitmap(new Blob([p.jpeg as BlobPart], { type: 'image/jpeg' }))
+      .then((bitmap) => {
+        this.frame?.bitmap.close();
+        this.frame = { seq: p.seq, at: p.at, width: p.width, height: p.height, bitmap };
+        this.#emit('frame', undefined);
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        this.#decoding = false;
+        const next = this.#pending;
+        this.#pending = null;
+        if (next) this.#onFrame(next);
+      });
+  }
+}

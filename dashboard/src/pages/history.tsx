@@ -1,0 +1,139 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, type BoardJson, errorText, listBoards, type RecognitionPage } from '../api.ts';
+import { DayChart, type DayCount } from '../components/day-chart.tsx';
+import { type Filters, filterParams, HistoryFilters, NO_FILTERS } from '../components/history-filters.tsx';
+import { boardName, dateTime, percent } from '../format.ts';
+import { useLiveState } from '../live/hooks.ts';
+
+const PAGE_SIZE = 25;
+
+/** Past recognitions: filter, page through, export as CSV, and see the daily volume. */
+export function HistoryPage() {
+  const live = useLiveState();
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const [offset, setOffset] = useState(0);
+  const [page, setPage] = useState<RecognitionPage | null>(null);
+  const [days, setDays] = useState<DayCount[]>([]);
+  const [boards, setBoards] = useState<BoardJson[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [fresh, setFresh] = useState(0);
+  const [reload, setReload] = useState(0);
+
+  useEffect(() => {
+    listBoards().then(setBoards, (e) => setError(errorText(e)));
+  }, []);
+  useEffect(() => live.on('recognized', () => setFresh((n) => n + 1)), [live]);
+
+  const params = filterParams(filters);
+  const key = params.toString();
+  useEffect(() => {
+    const q = new URLSearchParams(key);
+    const list = new URLSearchParams(q);
+    list.set('limit', String(PAGE_SIZE));
+    list.set('offset', String(offset));
+    q.set('tzOffset', String(new Date().getTimezoneOffset()));
+    Promise.all([
+      api<RecognitionPage>(`/api/recognitions?${list}`),
+      api<{ days: DayCount[] }>(`/api/recognitions/per-day?${q}`),
+    ]).then(
+      ([p, d]) => {
+        setPage(p);
+        setDays(d.days);
+        setError(null);
+        setFresh(0);
+      },
+      (e) => setError(errorText(e)),
+    );
+  }, [key, offset, reload]);
+
+  const change = (patch: Partial<Filters>) => {
+    setFilters((f) => ({ ...f, ...patch }));
+    setOffset(0);
+  };
+  const csv = new URLSearchParams(params);
+  csv.set('format', 'csv');
+  const last = page ? Math.min(page.offset + page.items.length, page.total) : 0;
+
+  return (
+    <div class="page">
+      <div class="page-head">
+        <h1>History</h1>
+        <a class="button secondary" href={`/api/recognitions?${csv}`} download="recognitions.csv">
+          Export CSV
+        </a>
+        <button type="button" class="secondary" onClick={() => setReload((n) => n + 1)}>
+          Refresh{fresh > 0 ? ` (${fresh} new)` : ''}
+        </button>
+      </div>
+      <HistoryFilters
+        value={filters}
+        boards={boards}
+        slots={live.slots.map((s) => s.slot)}
+        onChange={change}
+      />
+      {error ? (
+        <p class="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <section class="panel">
+        <DayChart days={days} />
+      </section>
+      <p class="muted" aria-live="polite" data-testid="history-summary">
+        {page === null
+          ? 'Loading…'
+          : page.total === 0
+            ? 'No recognitions'
+            : `Showing ${page.offset + 1}–${last} of ${page.total} recognitions`}
+      </p>
+      <table class="history">
+        <thead>
+          <tr>
+            <th scope="col">Time</th>
+            <th scope="col">Slot</th>
+            <th scope="col">Board</th>
+            <th scope="col">Match</th>
+            <th scope="col">Picture</th>
+          </tr>
+        </thead>
+        <tbody>
+          {page?.items.map((r) => (
+            <tr key={r.id} data-testid="history-row">
+              <td>{dateTime(r.at)}</td>
+              <td>{r.slot}</td>
+              <td>{r.board ? boardName(r.board) : <span class="pill-unknown">Unknown</span>}</td>
+              <td class="num">{percent(r.score)}</td>
+              <td>
+                {r.thumbnailUrl ? (
+                  <img src={r.thumbnailUrl} alt={`Slot ${r.slot} at ${dateTime(r.at)}`} loading="lazy" />
+                ) : (
+                  <span class="muted">–</span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <nav class="pager" aria-label="History pages">
+        <button
+          type="button"
+          disabled={offset === 0}
+          onClick={() => setOffset((o) => Math.max(0, o - PAGE_SIZE))}
+        >
+          ← Newer
+        </button>
+        <span>
+          Page {Math.floor(offset / PAGE_SIZE) + 1} of{' '}
+          {Math.max(1, Math.ceil((page?.total ?? 0) / PAGE_SIZE))}
+        </span>
+        <button
+          type="button"
+          disabled={!page || offset + PAGE_SIZE >= page.total}
+          onClick={() => setOffset((o) => o + PAGE_SIZE)}
+        >
+          Older →
+        </button>
+      </nav>
+    </div>
+  );
+}
