@@ -15,7 +15,7 @@ import { historyRoutes } from './routes/history.ts';
 import { liveRoutes } from './routes/live.ts';
 import { modelRoutes } from './routes/models.ts';
 import { recognitionRoutes } from './routes/recognitions.ts';
-import { attachSocket } from './socket.ts';
+import { attachSocket, type LiveStream } from './socket.ts';
 
 const DASHBOARD_DIR = join(PACKAGE_ROOT, 'dashboard', 'dist');
 
@@ -23,7 +23,7 @@ const DASHBOARD_DIR = join(PACKAGE_ROOT, 'dashboard', 'dist');
 export class BenchServer {
   readonly #ctx: ServerContext;
   #app: FastifyInstance | null = null;
-  #socket: { close(): Promise<void> } | null = null;
+  #socket: LiveStream | null = null;
   #metricsStop: (() => void) | null = null;
 
   constructor(ctx: ServerContext) {
@@ -51,7 +51,11 @@ export class BenchServer {
       limits: { fileSize: config.server.maxUploadBytes, files: 20, fields: 10, parts: 40 },
       throwFileSizeLimit: true,
     });
-    const metrics = createMetrics(() => this.#ctx.pipeline.status(), this.#ctx.bus);
+    const metrics = createMetrics(
+      () => this.#ctx.pipeline.status(),
+      () => this.#socket?.stats() ?? { clients: 0, framesSent: 0, framesDroppedForSlowClients: 0 },
+      this.#ctx.bus,
+    );
     this.#metricsStop = metrics.stop;
     liveRoutes(app, this.#ctx, metrics.registry);
     boardRoutes(app, this.#ctx);

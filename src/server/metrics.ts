@@ -6,8 +6,11 @@ import type { StatusPayload } from '../protocol.ts';
  * Prometheus metrics. Gauges read the pipeline's status at scrape time, so the frame path does no
  * metric bookkeeping of its own.
  */
+type StreamStats = { clients: number; framesSent: number; framesDroppedForSlowClients: number };
+
 export function createMetrics(
   status: () => StatusPayload,
+  stream: () => StreamStats,
   bus: Bus,
 ): { registry: Registry; stop: () => void } {
   const registry = new Registry();
@@ -32,6 +35,22 @@ export function createMetrics(
   gauge('benchsight_encode_ms', 'Median encode time per frame, ms', (s) => s.timings.encodeMs);
   gauge('benchsight_match_ms', 'Median match time per slot, ms', (s) => s.timings.matchMs);
   gauge('benchsight_references', 'References in the active model index', (s) => s.model.references);
+  const streamGauge = (name: string, help: string, read: (s: StreamStats) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read(stream()));
+      },
+    });
+  streamGauge('benchsight_stream_clients', 'Connected dashboard clients', (s) => s.clients);
+  streamGauge('benchsight_stream_frames_sent', 'Frames sent to dashboard clients', (s) => s.framesSent);
+  streamGauge(
+    'benchsight_stream_frames_dropped_slow_clients',
+    'Frames skipped for clients whose connection was still busy (dropped, never queued)',
+    (s) => s.framesDroppedForSlowClients,
+  );
   const recognitions = new Counter({
     name: 'benchsight_recognitions_total',
     help: 'Recognition events',

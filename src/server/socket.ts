@@ -7,6 +7,11 @@ import { originAllowed } from './access.ts';
 import type { Authenticator } from './auth.ts';
 import type { ServerContext } from './context.ts';
 
+export interface LiveStream {
+  stats(): { clients: number; framesSent: number; framesDroppedForSlowClients: number };
+  close(): Promise<void>;
+}
+
 /** Clients that want frames (all, until they unsubscribe): one broadcast encodes a frame once for all. */
 const FRAME_ROOM = 'frames';
 
@@ -18,27 +23,20 @@ const STATUS_INTERVAL_MS = 1000;
  * at a capped rate as volatile messages: a client whose connection is still busy with the previous
  * frame misses this one instead of building a queue.
  */
-export function attachSocket(
-  httpServer: HttpServer,
-  ctx: ServerContext,
-  auth: Authenticator,
-): { close(): Promise<void> } {
-  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>>(
-    httpServer,
-    {
-      serveClient: false,
-      maxHttpBufferSize: 64 * 1024,
-      // the handshake carries the session cookie or a bearer token, and must come from our own origin
-      allowRequest: (req, callback) => {
-        if (!originAllowed(req.headers.origin, req.headers.host, ctx.config.server.corsOrigins)) {
-          callback('cross-origin connection refused', false);
-          return;
-        }
-        const ok = auth.identify(req.headers) !== null;
-        callback(ok ? null : 'log in first', ok);
-      },
+export function attachSocket(httpServer: HttpServer, ctx: ServerContext, auth: Authenticator): LiveStream {
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>>(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: 64 * 1024,
+    // the handshake carries the session cookie or a bearer token, and must come from our own origin
+    allowRequest: (req, callback) => {
+      if (!originAllowed(req.headers.origin, req.headers.host, ctx.config.server.corsOrigins)) {
+        callback('cross-origin connection refused', false);
+        return;
+      }
+      const ok = auth.identify(req.headers) !== null;
+      callback(ok ? null : 'log in first', ok);
     },
-  );
+  });
   const { bus, pipeline, config, logger } = ctx;
 
   io.on('connection', (socket) => {
@@ -61,6 +59,7 @@ export function attachSocket(
     if (io.engine.clientsCount > 0) io.emit('status', pipeline.status());
   }, STATUS_INTERVAL_MS);
 
+  const stats = { framesSent: 0, framesDroppedForSlowClients: 0 };
   let lastSeq = -1;
   let encoding = false;
   const frameTimer = setInterval(
@@ -79,6 +78,11 @@ export function attachSocket(
             height: small.height,
             jpeg: small.jpeg,
           };
+          // volatile: a client whose connection has not drained the last frame skips this one
+          for (const id of io.sockets.adapter.rooms.get(FRAME_ROOM) ?? []) {
+            if (io.sockets.sockets.get(id)?.conn.transport.writable) stats.framesSent++;
+            else stats.framesDroppedForSlowClients++;
+          }
           io.to(FRAME_ROOM).volatile.emit('frame', payload);
         })
         .catch((err) => logger.warn({ err: errorMessage(err) }, 'frame not streamed'))
@@ -90,6 +94,7 @@ export function attachSocket(
   );
 
   return {
+    stats: () => ({ clients: io.engine.clientsCount, ...stats }),
     async close() {
       clearInterval(statusTimer);
       clearInterval(frameTimer);

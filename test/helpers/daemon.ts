@@ -56,3 +56,16 @@ export async function startTestDaemon(framesDir: string, overrides: Record<strin
   await daemon.start();
   return { daemon, dataDir, url: `http://127.0.0.1:${daemon.port}` };
 }
+
+/** A JPEG of random noise: it barely compresses, so it fills network buffers fast. */
+export async function noise(seed: number, width = 1280, height = 960): Promise<Buffer> {
+  const pixels = Buffer.alloc(width * height * 3);
+  let x = seed;
+  for (let i = 0; i < pixels.length; i++) {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    pixels[i] = x >> 16;
+  }
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
+}
