@@ -7,11 +7,14 @@ import type { FrameSource } from './capture/types.ts';
 import { Catalog } from './catalog/index.ts';
 import type { Config } from './config/schema.ts';
 import { createLogger } from './logger.ts';
+import { bundledOcrModels } from './ocr/models.ts';
+import { OcrReader } from './ocr/reader.ts';
 import { activeModelName, createRecognizer, openEncoder } from './pipeline/active-model.ts';
 import { BenchPipeline } from './pipeline/bench.ts';
 import { Housekeeping } from './pipeline/housekeeping.ts';
 import { importFolder } from './pipeline/import.ts';
 import { ModelSwitcher } from './pipeline/model-switch.ts';
+import { OcrStep } from './pipeline/ocr-step.ts';
 import { BenchServer } from './server/app.ts';
 import { makeDemo } from './synth/demo.ts';
 import { SystemdNotifier } from './systemd.ts';
@@ -68,6 +71,7 @@ export class Daemon {
   #catalogWatch: NodeJS.Timeout | null = null;
   #models: ModelSwitcher | null = null;
   #housekeeping: Housekeeping | null = null;
+  #ocr: OcrStep | null = null;
 
   constructor(config: Readonly<Config>, opts: DaemonOptions = {}) {
     this.config = config;
@@ -119,7 +123,10 @@ export class Daemon {
     this.#source = createFrameSource(config.camera.source, config.camera.supervision, { logger });
     this.#housekeeping = new Housekeeping(config, catalog, logger);
     this.#housekeeping.start();
+    this.#ocr = config.ocr.enabled ? await this.#createOcr(catalog) : null;
+    this.#ocr?.start();
     this.#pipeline = new BenchPipeline({
+      ocr: this.#ocr,
       storage: this.#housekeeping,
       config,
       source: this.#source,
@@ -137,6 +144,7 @@ export class Daemon {
         return pipeline.recognizer;
       },
       models: this.#models,
+      ocr: this.#ocr,
       pipeline,
       bus: this.bus,
       logger,
@@ -154,6 +162,28 @@ export class Daemon {
       'benchsight is running',
     );
     this.#notifier.ready(`serving on port ${this.port}`);
+  }
+
+  /** OCR of board labels; its worker starts with the first slot to read. */
+  async #createOcr(catalog: Catalog): Promise<OcrStep> {
+    const { config, logger } = this;
+    const files = await bundledOcrModels();
+    return new OcrStep({
+      config: config.ocr,
+      catalog,
+      bus: this.bus,
+      logger,
+      openReader: async () => {
+        const reader = await OcrReader.open({
+          files,
+          threads: config.ocr.threads,
+          minConfidence: config.ocr.minConfidence,
+          detect: { minSide: config.ocr.detectMinSide },
+        });
+        logger.info({ threads: config.ocr.threads }, 'OCR ready (PP-OCRv4 detection and recognition)');
+        return reader;
+      },
+    });
   }
 
   /** Boards enrolled or removed by another process (the CLI) reach the live index within seconds. */
@@ -183,12 +213,14 @@ export class Daemon {
     await this.#models?.settle();
     await this.#source?.stop();
     await this.#pipeline?.stop();
+    await this.#ocr?.stop();
     await this.#pipeline?.recognizer.encoder.stop();
     if (this.#encoder !== this.#pipeline?.recognizer.encoder) await this.#encoder?.stop();
     this.#catalog?.close();
     this.#server = null;
     this.#source = null;
     this.#pipeline = null;
+    this.#ocr = null;
     this.#encoder = null;
     this.#catalog = null;
   }

@@ -94,6 +94,53 @@ export interface RecognizedPayload {
   candidates: Candidate[];
 }
 
+/** How the text read off a board relates to the visual match. */
+export type TextVerdict =
+  /** the text matches the label pattern of the board vision named */
+  | 'confirmed'
+  /** the text matches exactly one other board's pattern: the recognition now names that board */
+  | 'corrected'
+  /** the text matches several other boards' patterns: vision stands */
+  | 'ambiguous'
+  /** no board's label pattern matches the text */
+  | 'none';
+
+/** One line of text read off a board; box: 4 corners as fractions of the slot, clockwise from its top-left. */
+export interface OcrLineView {
+  text: string;
+  /** mean character confidence, 0..1 */
+  confidence: number;
+  box: [number, number][];
+}
+
+/**
+ * The text read off a slot's board. OCR runs once per stable recognition, after `recognized` went
+ * out; this follows with the same recognitionId (and updates that history row).
+ */
+export interface OcrPayload {
+  recognitionId: number | null;
+  /** the recognition's time */
+  at: number;
+  camera: string;
+  slot: string;
+  lines: OcrLineView[];
+  /** found with ocr.serialPattern, in capitals */
+  serial: string | null;
+  verdict: TextVerdict;
+  /** true when text and vision disagree and the text won: `board` is the board the text names */
+  textOverride: boolean;
+  /** the board the recognition names now */
+  board: BoardInfo | null;
+  /** the board vision named */
+  visionBoard: BoardInfo | null;
+  /** the board whose label pattern the text matched */
+  textBoard: BoardInfo | null;
+  /** OCR time for the slot, ms */
+  ms: number;
+  /** why OCR failed (lines are empty then); null when it worked */
+  error: string | null;
+}
+
 export interface ClearedPayload {
   at: number;
   camera: string;
@@ -112,6 +159,8 @@ export interface CatalogChangedPayload {
 export interface SnapshotPayload {
   status: StatusPayload;
   slots: SlotView[];
+  /** the text read off each slot's current board, where OCR has finished */
+  ocr?: OcrPayload[];
 }
 
 export interface ServerToClientEvents {
@@ -120,6 +169,7 @@ export interface ServerToClientEvents {
   frame: (payload: FramePayload) => void;
   slot: (payload: SlotView) => void;
   recognized: (payload: RecognizedPayload) => void;
+  ocr: (payload: OcrPayload) => void;
   cleared: (payload: ClearedPayload) => void;
   catalog: (payload: CatalogChangedPayload) => void;
 }
@@ -135,6 +185,7 @@ export const EVENT_NAMES = [
   'frame',
   'slot',
   'recognized',
+  'ocr',
   'cleared',
   'catalog',
 ] as const;

@@ -1,4 +1,4 @@
-import type { BoardInfo, BoardKind } from '../../src/protocol.ts';
+import type { BoardInfo, BoardKind, OcrLineView, TextVerdict } from '../../src/protocol.ts';
 
 /** The HTTP API's response shapes (the socket's live payloads are typed in src/protocol.ts). */
 export interface ReferenceJson {
@@ -14,6 +14,7 @@ export interface ReferenceJson {
 }
 
 export interface BoardJson extends BoardInfo {
+  textPattern?: string | null;
   createdAt: number;
   updatedAt: number;
   references: ReferenceJson[];
@@ -29,6 +30,14 @@ export interface RecognitionJson {
   margin: number;
   board: BoardInfo | null;
   thumbnailUrl: string | null;
+  /** The text read off the board (OCR); null until read, or with OCR off. */
+  text: {
+    lines: OcrLineView[];
+    serial: string | null;
+    verdict: TextVerdict;
+    textOverride: boolean;
+    visionBoardId: number | null;
+  } | null;
 }
 
 export interface RecognitionPage {
@@ -46,6 +55,7 @@ export interface BoardInput {
   chipCount: number | null;
   notes: string;
   tags: string[];
+  textPattern: string | null;
 }
 
 /** An error the daemon explained: its message is meant for the user. */

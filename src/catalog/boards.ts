@@ -14,6 +14,7 @@ interface BoardRow {
   chip_count: number | null;
   notes: string;
   tags: string;
+  text_pattern: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -22,7 +23,8 @@ interface BoardSummaryRow extends BoardRow {
   reference_count: number;
 }
 
-const COLUMNS = 'id, vendor, model, kind, chip_type, chip_count, notes, tags, created_at, updated_at';
+const COLUMNS =
+  'id, vendor, model, kind, chip_type, chip_count, notes, tags, text_pattern, created_at, updated_at';
 
 // Every search term must appear in one of the fields. Terms hold no spaces, so none spans two fields.
 const HAYSTACK = `b.vendor || ' ' || b.model || ' ' || coalesce(b.chip_type, '') || ' ' || b.notes || ' ' ||
@@ -38,6 +40,7 @@ export function toBoard(row: BoardRow): Board {
     chipCount: row.chip_count,
     notes: row.notes,
     tags: JSON.parse(row.tags) as string[],
+    textPattern: row.text_pattern,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -69,13 +72,13 @@ export class BoardRepository {
        ORDER BY b.vendor COLLATE NOCASE, b.model COLLATE NOCASE, b.id`,
     );
     this.insertRow = db.prepare(
-      `INSERT INTO boards (vendor, model, kind, chip_type, chip_count, notes, tags, created_at, updated_at)
-       VALUES (@vendor, @model, @kind, @chipType, @chipCount, @notes, @tags, @now, @now)
+      `INSERT INTO boards (vendor, model, kind, chip_type, chip_count, notes, tags, text_pattern, created_at, updated_at)
+       VALUES (@vendor, @model, @kind, @chipType, @chipCount, @notes, @tags, @textPattern, @now, @now)
        RETURNING ${COLUMNS}`,
     );
     this.updateRow = db.prepare(
       `UPDATE boards SET vendor = @vendor, model = @model, kind = @kind, chip_type = @chipType,
-         chip_count = @chipCount, notes = @notes, tags = @tags, updated_at = @now
+         chip_count = @chipCount, notes = @notes, tags = @tags, text_pattern = @textPattern, updated_at = @now
        WHERE id = @id RETURNING ${COLUMNS}`,
     );
     this.deleteRow = db.prepare('DELETE FROM boards WHERE id = ?');
@@ -123,6 +126,7 @@ export class BoardRepository {
       chipCount: current.chipCount,
       notes: current.notes,
       tags: current.tags,
+      textPattern: current.textPattern,
     };
     for (const [key, value] of Object.entries(patch)) if (value !== undefined) merged[key] = value;
     const board = parseBoard(merged);

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { BoardRepository } from './boards.ts';
 import { type Database, openDatabase } from './db.ts';
 import { EmbeddingRepository } from './embeddings.ts';
+import { RecognitionTextRepository } from './recognition-text.ts';
 import { RecognitionRepository } from './recognitions.ts';
 import { ReferenceRepository } from './references.ts';
 import { SettingsRepository } from './settings.ts';
@@ -22,6 +23,7 @@ import type {
   RecognitionFilter,
   RecognitionPage,
   RecognitionQuery,
+  RecognitionText,
   Reference,
 } from './types.ts';
 import { badRequest, notFound } from './validate.ts';
@@ -47,6 +49,7 @@ export class Catalog {
   private readonly references: ReferenceRepository;
   private readonly embeddings: EmbeddingRepository;
   private readonly recognitions: RecognitionRepository;
+  private readonly recognitionTexts: RecognitionTextRepository;
   private readonly settings: SettingsRepository;
 
   static open(path: string, opts: CatalogOptions = {}): Catalog {
@@ -70,6 +73,7 @@ export class Catalog {
     this.references = new ReferenceRepository(db, now);
     this.embeddings = new EmbeddingRepository(db);
     this.recognitions = new RecognitionRepository(db);
+    this.recognitionTexts = new RecognitionTextRepository(db);
     this.settings = new SettingsRepository(db);
   }
 
@@ -206,6 +210,27 @@ export class Catalog {
   /** Drops thumbnails older than `olderThan`, then the oldest until at most `maxTotalBytes` remain. */
   pruneRecognitionThumbnails(opts: PruneThumbnailsOptions): number {
     return this.guard('pruning recognition thumbnails', () => this.recognitions.pruneThumbnails(opts));
+  }
+
+  /**
+   * Stores the text read off a recognition's board (OCR); a 'corrected' verdict moves the recognition
+   * to the board the text named, in the same transaction.
+   */
+  saveRecognitionText(t: RecognitionText): void {
+    this.guard(`recording the text of recognition ${t.recognitionId}`, () =>
+      this.transaction(() => this.recognitionTexts.save(t)),
+    );
+  }
+
+  getRecognitionText(recognitionId: number): RecognitionText | undefined {
+    return this.guard(`reading the text of recognition ${recognitionId}`, () =>
+      this.recognitionTexts.get(recognitionId),
+    );
+  }
+
+  /** The texts of these recognitions (those that have one), by recognition id. */
+  recognitionTextsFor(ids: readonly number[]): Map<number, RecognitionText> {
+    return this.guard('reading recognition texts', () => this.recognitionTexts.forRecognitions(ids));
   }
 
   // Settings

@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import { likePattern } from './boards.ts';
 import type { Database } from './db.ts';
 import type {
   NewRecognition,
@@ -68,6 +69,11 @@ function validateFilter(f: RecognitionFilter): void {
   for (const key of ['from', 'to'] as const) {
     if (f[key] !== undefined && !Number.isFinite(f[key])) throw badRequest(`${key} must be a time in ms`);
   }
+  for (const key of ['serial', 'text'] as const) {
+    const v = f[key];
+    if (v !== undefined && (typeof v !== 'string' || v.trim() === '' || v.length > 200))
+      throw badRequest(`${key} must be 1 to 200 characters`);
+  }
 }
 
 /** The WHERE clause for the filter's shape (which fields are set) and the values it binds. */
@@ -93,6 +99,16 @@ function where(f: RecognitionFilter, cursor: Cursor | undefined): { sql: string;
   if (f.to !== undefined) {
     parts.push('at <= @to');
     params.to = f.to;
+  }
+  if (f.serial !== undefined) {
+    parts.push('id IN (SELECT recognition_id FROM recognition_text WHERE serial = @serial COLLATE NOCASE)');
+    params.serial = f.serial.trim();
+  }
+  if (f.text !== undefined) {
+    parts.push(
+      `id IN (SELECT recognition_id FROM recognition_text WHERE text LIKE @text ESCAPE '\\' OR serial LIKE @text ESCAPE '\\')`,
+    );
+    params.text = likePattern(f.text.trim());
   }
   if (cursor) {
     parts.push('(at < @cursorAt OR (at = @cursorAt AND id < @cursorId))');

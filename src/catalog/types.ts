@@ -15,6 +15,8 @@ export interface Board {
   chipCount: number | null;
   notes: string;
   tags: string[];
+  /** Regular expression (case-insensitive) the board's printed label matches; null: none. */
+  textPattern: string | null;
   /** ms since the epoch */
   createdAt: number;
   /** ms since the epoch */
@@ -33,6 +35,7 @@ export interface BoardInput {
   chipCount?: number | null;
   notes?: string;
   tags?: string[];
+  textPattern?: string | null;
 }
 
 export type BoardPatch = Partial<BoardInput>;
@@ -110,6 +113,10 @@ export interface RecognitionFilter {
   from?: number;
   /** inclusive, ms */
   to?: number;
+  /** the serial read off the board, exactly (ignoring case) */
+  serial?: string;
+  /** text read off the board (or its serial) contains this, ignoring case */
+  text?: string;
 }
 
 export interface RecognitionQuery extends RecognitionFilter {
@@ -146,4 +153,28 @@ export interface EmbeddingModelInfo {
   modelId: string;
   dim: number;
   count: number;
+}
+
+/** How the text read off a board relates to the visual match (see src/ocr/text-match.ts). */
+export type TextVerdict = 'confirmed' | 'corrected' | 'ambiguous' | 'none';
+
+/** One line of text read off a board; box corners are fractions of the slot, clockwise from top-left. */
+export interface TextLine {
+  text: string;
+  confidence: number;
+  box: [number, number][];
+}
+
+/** The text read off the board of one recognition (OCR), stored once OCR of its slot finishes. */
+export interface RecognitionText {
+  recognitionId: number;
+  lines: TextLine[];
+  serial: string | null;
+  verdict: TextVerdict;
+  /** The board vision named before the text was read. */
+  visionBoardId: number | null;
+  /** The board whose textPattern the text matched (confirmed or corrected). */
+  textBoardId: number | null;
+  /** OCR time for the slot, ms. */
+  ms: number;
 }

@@ -11,6 +11,17 @@ export interface NormalizedBoard {
   chipCount: number | null;
   notes: string;
   tags: string[];
+  textPattern: string | null;
+}
+
+/** Whether `source` compiles as a JavaScript regular expression. */
+export function isRegExp(source: string): boolean {
+  try {
+    new RegExp(source, 'i');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function normalizeTags(tags: readonly string[]): string[] {
@@ -52,6 +63,14 @@ export const boardFields = {
     .max(100)
     .nullish()
     .transform((v) => normalizeTags(v ?? [])),
+  textPattern: z
+    .string()
+    .max(200, 'textPattern must be at most 200 characters')
+    .nullish()
+    .transform((v) => (v ? v : null))
+    .refine((v) => v === null || isRegExp(v), {
+      message: 'textPattern must be a valid regular expression (JavaScript syntax), e.g. "S19J?[- ]?PRO"',
+    }),
 };
 
 const boardSchema = z.object(boardFields).strict();

@@ -7,7 +7,15 @@ import { DATABASE_FILE } from '../main.ts';
 import { RECOGNITION_CSV_HEADER, recognitionCsvLine } from '../server/csv.ts';
 import { configFor, parseIntOption, parseTime } from './common.ts';
 
-type Filters = { board?: string; camera?: string; slot?: string; from?: number; to?: number };
+type Filters = {
+  board?: string;
+  camera?: string;
+  slot?: string;
+  from?: number;
+  to?: number;
+  serial?: string;
+  text?: string;
+};
 
 function addFilters(cmd: Command): Command {
   return cmd
@@ -15,7 +23,9 @@ function addFilters(cmd: Command): Command {
     .option('--camera <id>', 'only this camera')
     .option('--slot <name>', 'only this bench slot')
     .option('--from <time>', 'from this time (ISO 8601 or ms)', parseTime)
-    .option('--to <time>', 'up to this time (ISO 8601 or ms)', parseTime);
+    .option('--to <time>', 'up to this time (ISO 8601 or ms)', parseTime)
+    .option('--serial <serial>', 'only boards with this serial (read off their label)')
+    .option('--text <text>', 'only boards whose label text or serial contains this');
 }
 
 function toQuery(o: Filters): Omit<RecognitionQuery, 'limit' | 'offset'> {
@@ -25,6 +35,8 @@ function toQuery(o: Filters): Omit<RecognitionQuery, 'limit' | 'offset'> {
     ...(o.slot ? { slot: o.slot } : {}),
     ...(o.from !== undefined ? { from: o.from } : {}),
     ...(o.to !== undefined ? { to: o.to } : {}),
+    ...(o.serial ? { serial: o.serial } : {}),
+    ...(o.text ? { text: o.text } : {}),
   };
 }
 
@@ -67,7 +79,8 @@ export function recognitionCommands(program: Command): void {
         out.write(RECOGNITION_CSV_HEADER);
         let n = 0;
         for (const r of db.iterateRecognitions(toQuery(o))) {
-          const line = recognitionCsvLine(r, r.boardId === null ? undefined : names.get(r.boardId));
+          const board = r.boardId === null ? undefined : names.get(r.boardId);
+          const line = recognitionCsvLine(r, board, db.getRecognitionText(r.id));
           if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
           n++;
         }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { DEFAULT_SERIAL_PATTERN, isSerialPattern } from '../ocr/serial.ts';
 
 /** The bundled encoder the daemon uses unless config or `benchsight model use` says otherwise. */
-export const DEFAULT_MODEL = 'benchsight-tiny';
+export const DEFAULT_MODEL = 'benchsight-vit';
 
 const rect = z
   .object({
@@ -71,6 +72,27 @@ export const supervisionSchema = z
     maxGarbageFrames: z.number().int().positive().default(10),
   })
   .strict();
+
+export const ocrSchema = z
+  .object({
+    /** Off: no OCR (a box without spare CPU); recognitions then carry no text. */
+    enabled: z.boolean().default(true),
+    /** Regular expression (case-insensitive) that finds the serial in the text read; group 1 if it has one. */
+    serialPattern: z
+      .string()
+      .min(1)
+      .max(500)
+      .default(DEFAULT_SERIAL_PATTERN)
+      .refine(isSerialPattern, { message: 'not a valid regular expression (JavaScript syntax)' }),
+    /** Lines read with a lower mean character confidence (0-1) are dropped. */
+    minConfidence: z.number().min(0).max(1).default(0.5),
+    /** onnxruntime threads for OCR; 0: one per core. Keep it low so OCR leaves the encoder its cores. */
+    threads: z.number().int().min(0).max(64).default(1),
+    /** Slots smaller than this (shorter side, pixels) are enlarged for text detection; 0: never (small print far from the camera). */
+    detectMinSide: z.number().int().min(0).max(2048).default(0),
+  })
+  .strict()
+  .prefault({});
 
 export const configSchema = z
   .object({
@@ -158,6 +180,8 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Reading board labels and serial numbers (OCR) once a slot's recognition is stable. */
+    ocr: ocrSchema,
     server: z
       .object({
         /** Address to bind. Anything but loopback requires auth users or tokens. */
@@ -273,4 +297,5 @@ export type WebcamConfig = z.infer<typeof webcamSchema>;
 export type StreamConfig = z.infer<typeof streamSchema>;
 export type FolderConfig = z.infer<typeof folderSchema>;
 export type SupervisionConfig = z.infer<typeof supervisionSchema>;
+export type OcrConfig = z.infer<typeof ocrSchema>;
 export type Rect = { x: number; y: number; width: number; height: number };

@@ -1,6 +1,9 @@
+import { DotKernel } from './dot-kernel.ts';
+
 /**
- * Every reference embedding of the active model in one row-major Float32Array, so a query is a
- * single pass over contiguous memory. Rows are L2-normalized, so the dot product is the cosine.
+ * Every reference embedding of the active model in one row-major matrix, so a query is a single
+ * pass over contiguous memory at memory speed (see dot-kernel.ts). Rows are L2-normalized, so the
+ * dot product is the cosine.
  */
 export interface BoardScore {
   boardId: number;
@@ -11,21 +14,28 @@ export interface BoardScore {
 
 export class EmbeddingIndex {
   readonly dim: number;
-  #matrix: Float32Array;
+  readonly #kernel: DotKernel;
   #referenceIds: Int32Array;
   #boardIds: Int32Array;
+  /** Per row: the slot of its board in #boardList, so a query needs no map lookups. */
+  #rowSlot: Int32Array;
   #count = 0;
+  readonly #rowOf = new Map<number, number>();
+  readonly #boardSlot = new Map<number, number>();
+  #boardList: number[] = [];
+  #boardRows: number[] = [];
   // Scratch space reused across queries: the hot path allocates nothing but its result.
   #boardBest = new Float32Array(0);
-  #boardBestRef = new Int32Array(0);
-  #boardSlot = new Map<number, number>();
-  #boardList: number[] = [];
+  #boardBestRow = new Int32Array(0);
+  #topScore = new Float32Array(0);
+  #topSlot = new Int32Array(0);
 
   constructor(dim: number, capacity = 256) {
     this.dim = dim;
-    this.#matrix = new Float32Array(capacity * dim);
+    this.#kernel = new DotKernel(dim, capacity);
     this.#referenceIds = new Int32Array(capacity);
     this.#boardIds = new Int32Array(capacity);
+    this.#rowSlot = new Int32Array(capacity);
   }
 
   get size(): number {
@@ -43,8 +53,10 @@ export class EmbeddingIndex {
       throw new Error(`index load: ${n} ids, ${boardIds.length} boards, ${matrix.length / this.dim} rows`);
     }
     this.#count = 0;
+    this.#rowOf.clear();
     this.#ensureCapacity(n);
-    this.#matrix.set(matrix);
+    this.#kernel.setRows(0, matrix, n);
+    for (let i = 0; i < n; i++) this.#rowOf.set(referenceIds[i]!, i);
     this.#referenceIds.set(referenceIds);
     this.#boardIds.set(boardIds);
     this.#count = n;
@@ -56,22 +68,30 @@ export class EmbeddingIndex {
       throw new Error(`index add: vector has ${vector.length} dims, index ${this.dim}`);
     this.removeReference(referenceId);
     this.#ensureCapacity(this.#count + 1);
-    this.#matrix.set(vector, this.#count * this.dim);
-    this.#referenceIds[this.#count] = referenceId;
-    this.#boardIds[this.#count] = boardId;
-    this.#count++;
-    this.#rebuildBoards();
+    const row = this.#count++;
+    this.#kernel.setRows(row, vector);
+    this.#referenceIds[row] = referenceId;
+    this.#boardIds[row] = boardId;
+    this.#rowOf.set(referenceId, row);
+    let slot = this.#boardSlot.get(boardId);
+    if (slot === undefined) {
+      slot = this.#boardList.length;
+      this.#boardSlot.set(boardId, slot);
+      this.#boardList.push(boardId);
+      this.#boardRows.push(0);
+      this.#ensureBoardScratch();
+    }
+    this.#rowSlot[row] = slot;
+    this.#boardRows[slot]!++;
   }
 
   removeReference(referenceId: number): boolean {
-    for (let i = 0; i < this.#count; i++) {
-      if (this.#referenceIds[i] === referenceId) {
-        this.#removeRow(i);
-        this.#rebuildBoards();
-        return true;
-      }
-    }
-    return false;
+    const row = this.#rowOf.get(referenceId);
+    if (row === undefined) return false;
+    const slot = this.#rowSlot[row]!;
+    this.#removeRow(row);
+    if (--this.#boardRows[slot]! === 0) this.#rebuildBoards();
+    return true;
   }
 
   removeBoard(boardId: number): number {
@@ -91,42 +111,63 @@ export class EmbeddingIndex {
    * One pass over the matrix; per-board maxima kept in reused arrays.
    */
   searchBoards(query: Float32Array, k: number): BoardScore[] {
-    const dim = this.dim;
-    const m = this.#matrix;
+    if (query.length !== this.dim) {
+      throw new RangeError(`index search: query has ${query.length} dims, index ${this.dim}`);
+    }
+    const boards = this.#boardList.length;
+    const want = Math.min(Math.max(Math.floor(k), 0), boards);
+    if (want === 0 || this.#count === 0) return [];
+    this.#kernel.query.set(query);
+    const scores = this.#kernel.run(this.#count);
     const best = this.#boardBest;
-    const bestRef = this.#boardBestRef;
-    best.fill(Number.NEGATIVE_INFINITY);
-    for (let row = 0; row < this.#count; row++) {
-      const base = row * dim;
-      let dot = 0;
-      for (let j = 0; j < dim; j++) dot += m[base + j]! * query[j]!;
-      const slot = this.#boardSlot.get(this.#boardIds[row]!)!;
-      if (dot > best[slot]!) {
-        best[slot] = dot;
-        bestRef[slot] = this.#referenceIds[row]!;
+    const bestRow = this.#boardBestRow;
+    const rowSlot = this.#rowSlot;
+    best.fill(Number.NEGATIVE_INFINITY, 0, boards);
+    for (let row = 0; row < scores.length; row++) {
+      const s = scores[row]!;
+      const slot = rowSlot[row]!;
+      if (s > best[slot]!) {
+        best[slot] = s;
+        bestRow[slot] = row;
       }
     }
-    const out: BoardScore[] = [];
-    for (let s = 0; s < this.#boardList.length; s++) {
-      const score = best[s]!;
-      if (out.length < k) {
-        out.push({ boardId: this.#boardList[s]!, score, referenceId: bestRef[s]! });
-        if (out.length === k) out.sort((a, b) => b.score - a.score);
-      } else if (score > out[k - 1]!.score) {
-        out[k - 1] = { boardId: this.#boardList[s]!, score, referenceId: bestRef[s]! };
-        out.sort((a, b) => b.score - a.score);
+    const top = this.#topScore;
+    const topSlot = this.#topSlot;
+    let filled = 0;
+    for (let slot = 0; slot < boards; slot++) {
+      const s = best[slot]!;
+      if (filled === want && !(s > top[want - 1]!)) continue;
+      let i = filled < want ? filled++ : want - 1;
+      while (i > 0 && s > top[i - 1]!) {
+        top[i] = top[i - 1]!;
+        topSlot[i] = topSlot[i - 1]!;
+        i--;
       }
+      top[i] = s;
+      topSlot[i] = slot;
     }
-    if (out.length < k) out.sort((a, b) => b.score - a.score);
+    const out: BoardScore[] = new Array(filled);
+    for (let i = 0; i < filled; i++) {
+      const slot = topSlot[i]!;
+      out[i] = {
+        boardId: this.#boardList[slot]!,
+        score: top[i]!,
+        referenceId: this.#referenceIds[bestRow[slot]!]!,
+      };
+    }
     return out;
   }
 
+  /** Moves the last row into `i`; board bookkeeping is the caller's. */
   #removeRow(i: number): void {
     const last = this.#count - 1;
+    this.#rowOf.delete(this.#referenceIds[i]!);
     if (i !== last) {
-      this.#matrix.copyWithin(i * this.dim, last * this.dim, (last + 1) * this.dim);
+      this.#kernel.copyRow(last, i);
       this.#referenceIds[i] = this.#referenceIds[last]!;
       this.#boardIds[i] = this.#boardIds[last]!;
+      this.#rowSlot[i] = this.#rowSlot[last]!;
+      this.#rowOf.set(this.#referenceIds[i]!, i);
     }
     this.#count--;
   }
@@ -134,30 +175,43 @@ export class EmbeddingIndex {
   #ensureCapacity(rows: number): void {
     if (rows <= this.#referenceIds.length) return;
     const capacity = Math.max(rows, this.#referenceIds.length * 2);
-    const matrix = new Float32Array(capacity * this.dim);
-    matrix.set(this.#matrix.subarray(0, this.#count * this.dim));
-    const refs = new Int32Array(capacity);
-    refs.set(this.#referenceIds.subarray(0, this.#count));
-    const boards = new Int32Array(capacity);
-    boards.set(this.#boardIds.subarray(0, this.#count));
-    this.#matrix = matrix;
-    this.#referenceIds = refs;
-    this.#boardIds = boards;
+    this.#kernel.ensureCapacity(capacity);
+    const grow = (a: Int32Array) => {
+      const b = new Int32Array(capacity);
+      b.set(a.subarray(0, this.#count));
+      return b;
+    };
+    this.#referenceIds = grow(this.#referenceIds);
+    this.#boardIds = grow(this.#boardIds);
+    this.#rowSlot = grow(this.#rowSlot);
   }
 
   #rebuildBoards(): void {
     this.#boardSlot.clear();
     this.#boardList = [];
+    this.#boardRows = [];
     for (let i = 0; i < this.#count; i++) {
       const b = this.#boardIds[i]!;
-      if (!this.#boardSlot.has(b)) {
-        this.#boardSlot.set(b, this.#boardList.length);
+      let slot = this.#boardSlot.get(b);
+      if (slot === undefined) {
+        slot = this.#boardList.length;
+        this.#boardSlot.set(b, slot);
         this.#boardList.push(b);
+        this.#boardRows.push(0);
       }
+      this.#rowSlot[i] = slot;
+      this.#boardRows[slot]!++;
     }
-    if (this.#boardBest.length < this.#boardList.length) {
-      this.#boardBest = new Float32Array(this.#boardList.length * 2);
-      this.#boardBestRef = new Int32Array(this.#boardList.length * 2);
-    }
+    this.#ensureBoardScratch();
+  }
+
+  #ensureBoardScratch(): void {
+    const boards = this.#boardList.length;
+    if (this.#boardBest.length >= boards) return;
+    const size = Math.max(boards, this.#boardBest.length * 2, 16);
+    this.#boardBest = new Float32Array(size);
+    this.#boardBestRow = new Int32Array(size);
+    this.#topScore = new Float32Array(size);
+    this.#topSlot = new Int32Array(size);
   }
 }

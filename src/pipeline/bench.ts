@@ -6,9 +6,10 @@ import { errorMessage } from '../errors.ts';
 import { SlotTracker } from '../match/smoothing.ts';
 import type { ModelSwitch, SlotView, StatusPayload } from '../protocol.ts';
 import { SceneGate, thumbnail } from '../vision/gate.ts';
-import { cropJpeg, decodeImage } from '../vision/preprocess.ts';
+import { cropJpeg, decodeImage, preprocess, type RawImage } from '../vision/preprocess.ts';
 import { CameraHealth } from './camera-health.ts';
 import type { Housekeeping } from './housekeeping.ts';
+import type { OcrJob } from './ocr-step.ts';
 import type { Recognizer } from './recognizer.ts';
 import { RateMeter, RollingMedian } from './stats.ts';
 
@@ -32,9 +33,32 @@ export interface BenchPipelineOptions {
   bus: Bus;
   logger: Logger;
   storage: Housekeeping;
+  /** Reads the board's label once a slot's recognition is stable (off the frame loop); absent: no OCR. */
+  ocr?: { schedule(job: OcrJob): void } | null;
+}
+
+/** A frame that went through the encoder and the matcher. */
+export interface FrameDone {
+  seq: number;
+  /** Frame.capturedAt, ms since the epoch. */
+  capturedAt: number;
+  /** When matching and publishing finished, ms since the epoch. */
+  doneAt: number;
+  slots: number;
+}
+
+interface Prepared {
+  frame: Frame;
+  raw: RawImage;
+  /** The recognizer whose model the batch was preprocessed for. */
+  recognizer: Recognizer;
 }
 
 const RECOGNITION_THUMB_WIDTH = 240;
+/** Preparation starts this many of its median durations before the encoder is expected to be free. */
+const PREPARE_MARGIN = 2;
+/** How often an idle bench is checked for a change (a board put down is seen this much later). */
+const IDLE_CHECK_MS = 200;
 
 /** The bench slots from config; none configured: the whole (optionally cropped) frame is one slot. */
 export function benchSlots(config: Readonly<Config>): BenchSlot[] {
@@ -69,8 +93,12 @@ export class BenchPipeline {
   readonly #counts = { captured: 0, encoded: 0, skippedByGate: 0, badFrames: 0 };
   #recognizer: Recognizer;
   #latest: Frame | null = null;
+  /** Model inputs of the frame being prepared, one per slot. */
+  #batch = new Float32Array(0);
+  readonly #frameDone = new Set<(done: FrameDone) => void>();
   #sceneSamples = 0;
   #lastGateState = 'idle';
+  #lastGateCheck = 0;
   #loop: Promise<void> | null = null;
   #stopping = false;
   readonly #startedAt = Date.now();
@@ -137,6 +165,7 @@ export class BenchPipeline {
     for (const t of this.#trackers.values()) t.reset();
     this.#gate.reset();
     this.#sceneSamples = 0;
+    this.#lastGateCheck = 0;
   }
 
   status(): StatusPayload {
@@ -183,25 +212,71 @@ export class BenchPipeline {
     };
   }
 
+  /** Called with every frame that went through the encoder and the matcher (benchmarks, metrics). */
+  onFrameDone(listener: (done: FrameDone) => void): () => void {
+    this.#frameDone.add(listener);
+    return () => this.#frameDone.delete(listener);
+  }
+
+  /**
+   * Two frames in flight at most: while one is encoded (in the encoder's thread), the next is
+   * decoded and preprocessed here and handed to the encoder, which starts it as soon as the first
+   * ends: the encoder never waits for preprocessing or for this thread. Frames that arrive meanwhile
+   * are dropped by the source (it keeps the newest), never queued.
+   */
   async #run(): Promise<void> {
+    let previous: Promise<void> = Promise.resolve();
     for await (const frame of this.#o.source.frames()) {
       if (this.#stopping) break;
       try {
-        await this.#onFrame(frame);
+        const prepared = await this.#onFrame(frame);
+        if (prepared) {
+          const current = this.#recognize(prepared, previous);
+          await previous;
+          previous = current;
+          await this.#untilPrepareTime(current);
+        }
       } catch (err) {
-        this.#counts.badFrames++;
-        this.#o.logger.warn({ err: errorMessage(err), seq: frame.seq }, 'frame skipped');
+        this.#frameSkipped(frame, err);
       }
       if (this.#stopping) break;
     }
+    await previous;
   }
 
-  async #onFrame(frame: Frame): Promise<void> {
+  /**
+   * The encoder now runs `running`. Waits so that the next frame's preparation ends about when that
+   * run does: a frame taken later is a fresher frame (lower latency), at no cost in throughput.
+   */
+  #untilPrepareTime(running: Promise<void>): Promise<void> {
+    const lead = this.#timings.encode.median() - PREPARE_MARGIN * this.#timings.preprocess.median();
+    if (lead < 1) return Promise.resolve();
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, lead);
+    });
+    return Promise.race([running, waited]).finally(() => clearTimeout(timer));
+  }
+
+  #frameSkipped(frame: Frame, err: unknown): void {
+    this.#counts.badFrames++;
+    this.#o.logger.warn({ err: errorMessage(err), seq: frame.seq }, 'frame skipped');
+  }
+
+  /** Gate, then decode and preprocess; null when the gate skips the frame. */
+  async #onFrame(frame: Frame): Promise<Prepared | null> {
     this.#latest = frame;
     this.#counts.captured++;
     const { gate, match } = this.#o.config;
     let encode = true;
     if (gate.enabled) {
+      // An idle bench (a stable scene, already recognized) is looked at a few times a second, not at
+      // the camera's rate: the thumbnail decode is most of an idle bench's cost.
+      if (this.#lastGateState === 'idle' && frame.capturedAt - this.#lastGateCheck < IDLE_CHECK_MS) {
+        this.#counts.skippedByGate++;
+        return null;
+      }
+      this.#lastGateCheck = frame.capturedAt;
       const thumb = await thumbnail(frame.jpeg, gate.thumbSize);
       this.#health.update(thumb, frame.capturedAt);
       const decision = this.#gate.update(thumb);
@@ -211,30 +286,73 @@ export class BenchPipeline {
     }
     if (!encode) {
       this.#counts.skippedByGate++;
-      return;
+      return null;
     }
     this.#sceneSamples++;
-    await this.#recognize(frame);
+    return this.#prepare(frame);
   }
 
-  async #recognize(frame: Frame): Promise<void> {
+  /**
+   * Decodes the frame and preprocesses every slot into the batch buffer, as Recognizer.embed does,
+   * but outside its queue so that it can overlap the previous frame's encode.
+   */
+  async #prepare(frame: Frame): Promise<Prepared> {
     const r = this.#recognizer;
     const t0 = performance.now();
     const raw = await decodeImage(frame.jpeg, { maxPixels: this.#o.config.data.maxImagePixels });
-    const t1 = performance.now();
-    const vectors = await r.embed(
-      raw,
-      this.slots.map((s) => s.rect),
-    );
-    const t2 = performance.now();
-    this.#timings.preprocess.push(t1 - t0);
-    this.#timings.encode.push(t2 - t1);
-    this.#counts.encoded++;
-    this.#encodedRate.tick();
+    const [h, w] = r.encoder.inputSize;
+    const length = 3 * h * w;
+    if (this.#batch.length !== this.slots.length * length) {
+      this.#batch = new Float32Array(this.slots.length * length);
+    }
+    for (let i = 0; i < this.slots.length; i++) {
+      await preprocess(raw, r.manifest, {
+        region: this.slots[i]!.rect,
+        out: this.#batch,
+        offset: i * length,
+      });
+    }
+    this.#timings.preprocess.push(performance.now() - t0);
+    return { frame, raw, recognizer: r };
+  }
+
+  /**
+   * Encodes the prepared slots as one batch, then, once `previous` (the frame before) is done,
+   * matches each slot and publishes. Never throws.
+   */
+  async #recognize(prepared: Prepared, previous: Promise<void>): Promise<void> {
+    const { frame, raw, recognizer: r } = prepared;
+    // A model switch since: the batch holds the previous model's input.
+    if (r !== this.#recognizer) return;
+    try {
+      // encode() copies the batch and posts it before returning, so the next frame may be
+      // preprocessed into the batch at once.
+      const encoded = r.encoder.encode(this.#batch, this.slots.length);
+      await previous;
+      const t1 = performance.now();
+      const flat = await encoded;
+      this.#timings.encode.push(performance.now() - t1);
+      this.#counts.encoded++;
+      this.#encodedRate.tick();
+      await this.#publish(frame, raw, r, flat);
+      const done: FrameDone = {
+        seq: frame.seq,
+        capturedAt: frame.capturedAt,
+        doneAt: Date.now(),
+        slots: this.slots.length,
+      };
+      for (const listener of this.#frameDone) listener(done);
+    } catch (err) {
+      this.#frameSkipped(frame, err);
+    }
+  }
+
+  async #publish(frame: Frame, raw: RawImage, r: Recognizer, embeddings: Float32Array): Promise<void> {
+    const dim = r.encoder.dim;
     for (let i = 0; i < this.slots.length; i++) {
       const slot = this.slots[i]!;
       const tm = performance.now();
-      const result = r.match(vectors[i]!);
+      const result = r.match(embeddings.subarray(i * dim, (i + 1) * dim));
       this.#timings.match.push(performance.now() - tm);
       const view = this.#views.get(slot.name)!;
       const tracker = this.#trackers.get(slot.name)!;
@@ -269,7 +387,7 @@ export class BenchPipeline {
 
   async #record(
     frame: Frame,
-    raw: Awaited<ReturnType<typeof decodeImage>>,
+    raw: RawImage,
     slot: BenchSlot,
     result: ReturnType<Recognizer['match']>,
   ): Promise<void> {
@@ -303,6 +421,15 @@ export class BenchPipeline {
       score: result.decision.score,
       margin: result.decision.margin,
       candidates: result.candidates,
+    });
+    this.#o.ocr?.schedule({
+      recognitionId,
+      at: frame.capturedAt,
+      camera,
+      slot: slot.name,
+      image: raw,
+      region: slot.rect,
+      visionBoardId: result.board?.id ?? null,
     });
   }
 }

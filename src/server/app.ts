@@ -14,6 +14,7 @@ import { boardRoutes } from './routes/boards.ts';
 import { historyRoutes } from './routes/history.ts';
 import { liveRoutes } from './routes/live.ts';
 import { modelRoutes } from './routes/models.ts';
+import { ocrRoutes } from './routes/ocr.ts';
 import { recognitionRoutes } from './routes/recognitions.ts';
 import { attachSocket, type LiveStream } from './socket.ts';
 
@@ -63,6 +64,7 @@ export class BenchServer {
     modelRoutes(app, this.#ctx);
     authRoutes(app, this.#ctx, auth);
     historyRoutes(app, this.#ctx);
+    ocrRoutes(app, this.#ctx);
     if (existsSync(DASHBOARD_DIR)) {
       await app.register(fastifyStatic, { root: DASHBOARD_DIR, prefix: '/' });
     } else {

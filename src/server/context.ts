@@ -3,6 +3,7 @@ import type { Bus } from '../bus.ts';
 import type { Catalog } from '../catalog/index.ts';
 import type { Config } from '../config/schema.ts';
 import type { BenchPipeline } from '../pipeline/bench.ts';
+import type { OcrStep } from '../pipeline/ocr-step.ts';
 import type { Recognizer } from '../pipeline/recognizer.ts';
 
 export interface ModelInfo {
@@ -33,6 +34,8 @@ export interface ServerContext {
   readonly recognizer: Recognizer;
   models: ModelControl;
   pipeline: BenchPipeline;
+  /** Reads board labels; null when ocr.enabled is false. */
+  ocr?: OcrStep | null;
   bus: Bus;
   logger: Logger;
 }

@@ -22,6 +22,9 @@ export const RECOGNITION_CSV_HEADER = csvLine([
   'margin',
   'model_id',
   'topk',
+  'serial',
+  'label_text',
+  'text_verdict',
 ]);
 
 interface RecognitionRow {
@@ -36,8 +39,19 @@ interface RecognitionRow {
   topk: { boardId: number; score: number }[];
 }
 
+/** The text read off the board of a history row (OCR), when it has been read. */
+interface TextRow {
+  serial: string | null;
+  lines: { text: string }[];
+  verdict: string;
+}
+
 /** One history row as CSV; `board` is the board it names, when it still exists. */
-export function recognitionCsvLine(r: RecognitionRow, board?: { vendor: string; model: string }): string {
+export function recognitionCsvLine(
+  r: RecognitionRow,
+  board?: { vendor: string; model: string },
+  text?: TextRow,
+): string {
   return csvLine([
     r.id,
     new Date(r.at).toISOString(),
@@ -50,5 +64,8 @@ export function recognitionCsvLine(r: RecognitionRow, board?: { vendor: string; 
     r.margin.toFixed(4),
     r.modelId,
     r.topk.map((t) => `${t.boardId}:${t.score.toFixed(3)}`).join(' '),
+    text?.serial ?? '',
+    text?.lines.map((l) => l.text).join(' | ') ?? '',
+    text?.verdict ?? '',
   ]);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isRegExp } from '../catalog/validate.ts';
 
 export const idParam = z
   .object({
@@ -21,6 +22,15 @@ export const boardInput = z
     chipCount: z.number().int().min(0).max(10_000).nullable().optional(),
     notes: z.string().max(10_000).optional(),
     tags: z.array(text(40)).max(50).optional(),
+    /** regular expression (case-insensitive) the board's printed label matches */
+    textPattern: z
+      .string()
+      .max(200)
+      .nullable()
+      .optional()
+      .refine((v) => !v || isRegExp(v), {
+        message: 'not a valid regular expression (JavaScript syntax), e.g. "S19J?[- ]?PRO"',
+      }),
   })
   .strict();
 
@@ -50,6 +60,10 @@ export const recognitionsQuery = z
     slot: z.string().max(40).optional(),
     from: timeParam.optional(),
     to: timeParam.optional(),
+    /** the serial read off the board, exactly (ignoring case) */
+    serial: z.string().trim().min(1).max(100).optional(),
+    /** text read off the board (or its serial) contains this, ignoring case */
+    text: z.string().trim().min(1).max(200).optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(50),
     offset: z.coerce.number().int().min(0).max(1e9).default(0),
     format: z.enum(['json', 'csv']).default('json'),

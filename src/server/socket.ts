@@ -41,7 +41,11 @@ export function attachSocket(httpServer: HttpServer, ctx: ServerContext, auth: A
 
   io.on('connection', (socket) => {
     socket.join(FRAME_ROOM);
-    socket.emit('snapshot', { status: pipeline.status(), slots: pipeline.slotViews() });
+    socket.emit('snapshot', {
+      status: pipeline.status(),
+      slots: pipeline.slotViews(),
+      ...(ctx.ocr ? { ocr: ctx.ocr.latest() } : {}),
+    });
     socket.on('frames:subscribe', (on) => {
       if (on === true) socket.join(FRAME_ROOM);
       else socket.leave(FRAME_ROOM);
@@ -50,6 +54,7 @@ export function attachSocket(httpServer: HttpServer, ctx: ServerContext, auth: A
 
   const offs = [
     bus.on('recognized', (p) => io.emit('recognized', p)),
+    bus.on('ocr', (p) => io.emit('ocr', p)),
     bus.on('cleared', (p) => io.emit('cleared', p)),
     bus.on('slot', (p) => io.emit('slot', p)),
     bus.on('catalog', (p) => io.emit('catalog', p)),

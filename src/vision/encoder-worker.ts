@@ -14,7 +14,8 @@ export interface WorkerInit {
   modelPath: string;
   manifestPath: string;
   executionProviders: ExecutionProvider[];
-  intraOpThreads: number;
+  /** Everything but the providers (see sessionOptions in encoder.ts). */
+  sessionOptions: InferenceSession.SessionOptions;
   inputName: string;
   outputName: string;
   pooling: Pooling;
@@ -54,9 +55,8 @@ async function openSession(init: WorkerInit): Promise<Opened> {
     const providers = requested.slice(i);
     try {
       const session = await InferenceSession.create(init.modelPath, {
+        ...init.sessionOptions,
         executionProviders: providers,
-        graphOptimizationLevel: 'all',
-        ...(init.intraOpThreads > 0 ? { intraOpNumThreads: init.intraOpThreads } : {}),
       });
       return { session, providers, unavailable };
     } catch (err) {
@@ -143,7 +143,7 @@ async function main(): Promise<void> {
     return;
   }
 
-  port.on('message', async (msg: ToWorker) => {
+  const handle = async (msg: ToWorker): Promise<void> => {
     if (msg.type === 'stop') {
       await session.release();
       post({ type: 'stopped' });
@@ -161,6 +161,11 @@ async function main(): Promise<void> {
     } catch (err) {
       post({ type: 'error', id: msg.id, input: msg.input, message: errorMessage(err) }, [msg.input]);
     }
+  };
+  // One message at a time, in order: a batch posted while another runs waits here, not in the caller.
+  let chain = Promise.resolve();
+  port.on('message', (msg: ToWorker) => {
+    chain = chain.then(() => handle(msg)).catch(() => undefined);
   });
 }
 

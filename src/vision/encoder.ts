@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { InferenceSession } from 'onnxruntime-node';
 import type { Rect } from '../config/schema.ts';
 import { BenchsightError } from '../errors.ts';
 import type { ExecutionProvider, FromWorker, ToWorker, WorkerInit } from './encoder-worker.ts';
@@ -36,6 +37,20 @@ const ENABLE_HINT: Record<ExecutionProvider, string> = {
 };
 
 const STOP_TIMEOUT_MS = 5000;
+
+/**
+ * onnxruntime options of every encoder session, but the providers (the benchmark's bare reference
+ * uses them too). Intra-op threads do not spin-wait for work between operators: a spinning thread
+ * keeps a core busy that preprocessing on the main thread, and the rest of the box, need; on a
+ * 2-core bench PC that costs more than it saves (npm run bench).
+ */
+export function sessionOptions(intraOpThreads: number): InferenceSession.SessionOptions {
+  return {
+    graphOptimizationLevel: 'all',
+    ...(intraOpThreads > 0 ? { intraOpNumThreads: intraOpThreads } : {}),
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  };
+}
 
 interface Pending {
   resolve(embeddings: Float32Array): void;
@@ -121,7 +136,7 @@ export class Encoder {
       modelPath,
       manifestPath,
       executionProviders: opts.executionProviders.length > 0 ? [...opts.executionProviders] : ['cpu'],
-      intraOpThreads: opts.intraOpThreads,
+      sessionOptions: sessionOptions(opts.intraOpThreads),
       inputName: manifest.inputName,
       outputName: pooledOutput(manifest),
       pooling: manifest.pooling,
@@ -172,7 +187,8 @@ export class Encoder {
   /**
    * Encodes `count` preprocessed images (CHW, back to back at the start of `batch`). Resolves to a
    * new Float32Array of count x dim L2-normalised embeddings, owned by the caller. `batch` is copied
-   * before the promise is created, so the caller may refill it at once. Calls run one at a time.
+   * before the promise is created, so the caller may refill it at once. Calls run one at a time, in
+   * the order they were made.
    */
   encode(batch: Float32Array, count: number): Promise<Float32Array> {
     if (!Number.isInteger(count) || count < 1 || batch.length < count * this.#inputLength) {
@@ -194,8 +210,10 @@ export class Encoder {
     const transfer = this.#transfer.get(count) ?? new ArrayBuffer(size * 4);
     this.#transfer.delete(count);
     new Float32Array(transfer).set(batch.subarray(0, size));
-    const job = this.#queue.then(() => this.#send(transfer, count));
-    this.#queue = job.catch(() => undefined);
+    // Posted at once: the worker runs batches one at a time, in order, so a batch sent while another
+    // runs starts as soon as that one ends, without a round trip through this thread.
+    const job = this.#send(transfer, count);
+    this.#queue = Promise.all([this.#queue, job.catch(() => undefined)]);
     return job;
   }
 

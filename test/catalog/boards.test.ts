@@ -24,6 +24,7 @@ describe('Catalog boards', () => {
       chipCount: 126,
       notes: '',
       tags: ['s19', '3-chain'],
+      textPattern: null,
       createdAt: 1_000,
       updatedAt: 1_000,
     });

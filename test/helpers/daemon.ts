@@ -50,6 +50,8 @@ export async function startTestDaemon(framesDir: string, overrides: Record<strin
     server: { port: 0, frameRate: 10 },
     data: { dir: dataDir },
     log: { level: 'silent' },
+    // OCR costs CPU on every recognition; only the tests about it turn it on
+    ocr: { enabled: false },
     ...overrides,
   });
   const daemon = new Daemon(config, { logger: pino({ level: 'silent' }) });

@@ -84,7 +84,8 @@ describe('model use while the daemon runs', () => {
     expect(res.status).toBe(202);
     const deadline = Date.now() + 15_000;
     let s = await status();
-    while (s.model.id !== 'tiny-b@1' && Date.now() < deadline) {
+    // switched once the pipeline runs the new model and the switch has finished its last pass
+    while ((s.model.id !== 'tiny-b@1' || s.modelSwitch !== null) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));
       s = await status();
     }

@@ -11,11 +11,24 @@ interface Values {
   chipCount: string;
   notes: string;
   tags: string;
+  textPattern: string;
 }
 
 type Errors = Partial<Record<keyof Values, string>>;
 
-function valuesOf(b?: BoardInfo): Values {
+/** A board as the form edits it: the label pattern is not part of the live BoardInfo. */
+type Editable = BoardInfo & { textPattern?: string | null };
+
+function validPattern(source: string): boolean {
+  try {
+    new RegExp(source, 'i');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function valuesOf(b?: Editable): Values {
   return {
     vendor: b?.vendor ?? '',
     model: b?.model ?? '',
@@ -24,6 +37,7 @@ function valuesOf(b?: BoardInfo): Values {
     chipCount: b?.chipCount === null || b?.chipCount === undefined ? '' : String(b.chipCount),
     notes: b?.notes ?? '',
     tags: b?.tags.join(', ') ?? '',
+    textPattern: b?.textPattern ?? '',
   };
 }
 
@@ -48,6 +62,10 @@ function check(v: Values): { input: BoardInput | null; errors: Errors } {
     .map((t) => t.trim())
     .filter((t) => t !== '');
   if (tags.length > 50 || tags.some((t) => t.length > 40)) errors.tags = 'Up to 50 tags of 40 characters.';
+  const textPattern = v.textPattern.trim();
+  if (textPattern.length > 200) errors.textPattern = 'At most 200 characters.';
+  else if (textPattern && !validPattern(textPattern))
+    errors.textPattern = 'Not a valid regular expression, e.g. S19J?-?PRO';
   if (Object.keys(errors).length > 0 || !v.kind) return { input: null, errors };
   return {
     input: {
@@ -58,12 +76,13 @@ function check(v: Values): { input: BoardInput | null; errors: Errors } {
       chipCount: count,
       notes: v.notes,
       tags,
+      textPattern: textPattern || null,
     },
     errors,
   };
 }
 
-export function useBoardForm(initial?: BoardInfo) {
+export function useBoardForm(initial?: Editable) {
   const [values, setValues] = useState<Values>(() => valuesOf(initial));
   const [errors, setErrors] = useState<Errors>({});
   return {
@@ -148,6 +167,12 @@ export function BoardFields({ form }: { form: Form }) {
         hint="Repair hints and test settings shown on the live card"
       />
       <Field form={form} name="tags" label="Tags" hint="Comma separated" />
+      <Field
+        form={form}
+        name="textPattern"
+        label="Label pattern"
+        hint="Regular expression the printed model string matches (any case), e.g. S19J?-?PRO-HB: the label then confirms or corrects the visual match"
+      />
     </div>
   );
 }

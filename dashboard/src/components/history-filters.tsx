@@ -6,9 +6,11 @@ export interface Filters {
   slot: string;
   from: string;
   to: string;
+  /** serial or label text */
+  search: string;
 }
 
-export const NO_FILTERS: Filters = { board: '', slot: '', from: '', to: '' };
+export const NO_FILTERS: Filters = { board: '', slot: '', from: '', to: '', search: '' };
 
 /** The filters as API query parameters (datetime-local values are the viewer's local time). */
 export function filterParams(f: Filters): URLSearchParams {
@@ -17,6 +19,7 @@ export function filterParams(f: Filters): URLSearchParams {
   if (f.slot.trim()) p.set('slot', f.slot.trim());
   if (f.from) p.set('from', String(new Date(f.from).getTime()));
   if (f.to) p.set('to', String(new Date(f.to).getTime() + 59_999));
+  if (f.search.trim()) p.set('text', f.search.trim());
   return p;
 }
 
@@ -60,6 +63,16 @@ export function HistoryFilters(props: {
       <div class="field">
         <label for="f-to">To</label>
         <input id="f-to" type="datetime-local" value={value.to} onChange={set('to')} />
+      </div>
+      <div class="field">
+        <label for="f-search">Serial or label text</label>
+        <input
+          id="f-search"
+          type="search"
+          value={value.search}
+          onChange={set('search')}
+          placeholder="e.g. HKYTZ2BB or S19J"
+        />
       </div>
       <button type="button" class="secondary" onClick={() => onChange(NO_FILTERS)}>
         Clear filters

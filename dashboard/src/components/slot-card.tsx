@@ -1,5 +1,6 @@
-import type { Candidate, SlotView } from '../../../src/protocol.ts';
+import type { Candidate, OcrPayload, SlotView } from '../../../src/protocol.ts';
 import { boardName, chipLine, clock, KIND_LABELS, percent, STATE_LABELS } from '../format.ts';
+import { LabelText } from './label-text.tsx';
 
 function Candidates({ title, list }: { title: string; list: Candidate[] }) {
   if (list.length === 0) return null;
@@ -88,7 +89,19 @@ function Body({ view }: { view: SlotView }) {
 }
 
 /** One bench slot, large enough to read from a few metres: what is there and how sure we are. */
-export function SlotCard({ view, onEnroll }: { view: SlotView; onEnroll: (slot: string) => void }) {
+export function SlotCard({
+  view,
+  onEnroll,
+  ocr,
+  reading = false,
+}: {
+  view: SlotView;
+  onEnroll: (slot: string) => void;
+  /** The text read off the slot's board, once OCR has finished. */
+  ocr?: OcrPayload | undefined;
+  /** OCR of the slot's board is still running. */
+  reading?: boolean;
+}) {
   const headingId = `slot-${view.slot}`;
   return (
     <article
@@ -105,7 +118,12 @@ export function SlotCard({ view, onEnroll }: { view: SlotView; onEnroll: (slot: 
         <span class="state-pill">{STATE_LABELS[view.state]}</span>
         <span class="since">since {clock(view.since)}</span>
       </header>
-      <Body view={view} />
+      <Body
+        view={ocr?.textOverride && ocr.board ? { ...view, state: 'recognized', board: ocr.board } : view}
+      />
+      {view.state === 'recognized' || view.state === 'unknown' ? (
+        <LabelText ocr={ocr} reading={reading} />
+      ) : null}
       <button
         type="button"
         class={view.state === 'unknown' ? 'primary big enroll-button' : 'secondary enroll-button'}

@@ -3,6 +3,7 @@ import type {
   CatalogChangedPayload,
   ClientToServerEvents,
   FramePayload,
+  OcrPayload,
   RecognizedPayload,
   ServerToClientEvents,
   SlotView,
@@ -42,6 +43,12 @@ export class LiveClient {
   status: StatusPayload | null = null;
   slots: SlotView[] = [];
   frame: LiveFrame | null = null;
+  /** The text read off each slot's current board (OCR), by slot. */
+  ocr = new Map<string, OcrPayload>();
+  /** Slots whose current board is still being read. */
+  readonly ocrPending = new Set<string>();
+  /** Whether the daemon reads labels (its snapshot says). */
+  ocrEnabled = false;
   disconnectedAt: number | null = null;
   readonly series = new Series(300);
   readonly #socket: Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -73,6 +80,9 @@ export class LiveClient {
     s.on('snapshot', (p) => {
       this.status = p.status;
       this.slots = p.slots;
+      this.ocrEnabled = p.ocr !== undefined;
+      this.ocr = new Map((p.ocr ?? []).map((o) => [o.slot, o]));
+      this.ocrPending.clear();
       this.series.push(p.status);
       this.#emit('state', undefined);
     });
@@ -87,7 +97,22 @@ export class LiveClient {
         : [...this.slots, p];
       this.#emit('state', undefined);
     });
-    s.on('recognized', (p) => this.#emit('recognized', p));
+    s.on('recognized', (p) => {
+      this.ocr.delete(p.slot);
+      if (this.ocrEnabled) this.ocrPending.add(p.slot);
+      this.#emit('recognized', p);
+      this.#emit('state', undefined);
+    });
+    s.on('ocr', (p) => {
+      this.ocrPending.delete(p.slot);
+      this.ocr.set(p.slot, p);
+      this.#emit('state', undefined);
+    });
+    s.on('cleared', (p) => {
+      this.ocr.delete(p.slot);
+      this.ocrPending.delete(p.slot);
+      this.#emit('state', undefined);
+    });
     s.on('catalog', (p) => this.#emit('catalog', p));
     s.on('frame', (p) => this.#onFrame(p));
     document.addEventListener('visibilitychange', () => this.#sendFramePreference());

@@ -93,6 +93,7 @@ export function HistoryPage() {
             <th scope="col">Slot</th>
             <th scope="col">Board</th>
             <th scope="col">Match</th>
+            <th scope="col">Serial</th>
             <th scope="col">Picture</th>
           </tr>
         </thead>
@@ -103,6 +104,15 @@ export function HistoryPage() {
               <td>{r.slot}</td>
               <td>{r.board ? boardName(r.board) : <span class="pill-unknown">Unknown</span>}</td>
               <td class="num">{percent(r.score)}</td>
+              <td data-testid="history-serial">
+                {r.text?.serial ?? <span class="muted">–</span>}
+                {r.text?.textOverride ? (
+                  <span class="pill-text" title="The label named another board than vision did">
+                    {' '}
+                    by label
+                  </span>
+                ) : null}
+              </td>
               <td>
                 {r.thumbnailUrl ? (
                   <img src={r.thumbnailUrl} alt={`Slot ${r.slot} at ${dateTime(r.at)}`} loading="lazy" />

@@ -24,7 +24,15 @@ export function LivePage() {
         {live.slots.length === 0 ? (
           <p class="panel muted">Waiting for the daemon's first snapshot…</p>
         ) : (
-          live.slots.map((v) => <SlotCard key={v.slot} view={v} onEnroll={setEnrollSlot} />)
+          live.slots.map((v) => (
+            <SlotCard
+              key={v.slot}
+              view={v}
+              onEnroll={setEnrollSlot}
+              ocr={live.ocr.get(v.slot)}
+              reading={live.ocrPending.has(v.slot)}
+            />
+          ))
         )}
       </div>
       <div class="live-side">

@@ -22,6 +22,8 @@ export function historyRoutes(app: FastifyInstance, ctx: ServerContext): void {
       ...(q.slot !== undefined ? { slot: q.slot } : {}),
       ...(q.from !== undefined ? { from: q.from } : {}),
       ...(q.to !== undefined ? { to: q.to } : {}),
+      ...(q.serial !== undefined ? { serial: q.serial } : {}),
+      ...(q.text !== undefined ? { text: q.text } : {}),
     };
     const days = ctx.catalog.countRecognitionsPerDay(filter, -q.tzOffset * 60_000);
     return {

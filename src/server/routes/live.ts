@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import { BenchsightError } from '../../errors.ts';
 import { decodeImage } from '../../vision/preprocess.ts';
 import type { ServerContext } from '../context.ts';
+import { readUpload } from './ocr.ts';
 
 const WHOLE_IMAGE = { x: 0, y: 0, width: 1, height: 1 };
 
@@ -41,6 +42,7 @@ export function liveRoutes(app: FastifyInstance, ctx: ServerContext, metrics: Re
     const raw = await decodeImage(await file.toBuffer(), { maxPixels: config.data.maxImagePixels });
     const [vector] = await ctx.recognizer.embed(raw, [WHOLE_IMAGE]);
     const result = ctx.recognizer.match(vector!);
+    const ocr = ctx.ocr ? await readUpload(ctx.ocr, raw, result.board?.id ?? null) : null;
     return {
       decision: result.outcome.kind === 'board' ? 'recognized' : result.outcome.kind,
       board: result.board,
@@ -49,6 +51,7 @@ export function liveRoutes(app: FastifyInstance, ctx: ServerContext, metrics: Re
       reason: result.decision.reason,
       candidates: result.candidates,
       modelId: ctx.recognizer.modelId,
+      ocr,
     };
   });
 

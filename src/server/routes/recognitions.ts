@@ -1,20 +1,22 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import type { Recognition, RecognitionQuery } from '../../catalog/types.ts';
+import type { Recognition, RecognitionQuery, RecognitionText } from '../../catalog/types.ts';
 import type { ServerContext } from '../context.ts';
 import { RECOGNITION_CSV_HEADER, recognitionCsvLine } from '../csv.ts';
 import { notFound, parseInput } from '../http-errors.ts';
 import { idParam, recognitionsQuery } from '../schemas.ts';
+import { textJson } from './ocr.ts';
 
 export function recognitionRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { catalog } = ctx;
 
-  const withBoard = (r: Recognition) => {
+  const withBoard = (r: Recognition, text: RecognitionText | undefined) => {
     const board = r.boardId === null ? null : (ctx.recognizer.board(r.boardId) ?? null);
     return {
       ...r,
       board,
       thumbnailUrl: r.hasThumbnail ? `/api/recognitions/${r.id}/thumbnail.jpg` : null,
+      text: text ? textJson(text) : null,
     };
   };
 
@@ -26,6 +28,8 @@ export function recognitionRoutes(app: FastifyInstance, ctx: ServerContext): voi
       ...(q.slot !== undefined ? { slot: q.slot } : {}),
       ...(q.from !== undefined ? { from: q.from } : {}),
       ...(q.to !== undefined ? { to: q.to } : {}),
+      ...(q.serial !== undefined ? { serial: q.serial } : {}),
+      ...(q.text !== undefined ? { text: q.text } : {}),
     };
     if (q.format === 'csv') {
       // iterateRecognitions reads in batches (no cursor held across yields: other requests share
@@ -38,7 +42,11 @@ export function recognitionRoutes(app: FastifyInstance, ctx: ServerContext): voi
         (function* () {
           yield RECOGNITION_CSV_HEADER;
           for (const r of rows)
-            yield recognitionCsvLine(r, r.boardId === null ? undefined : ctx.recognizer.board(r.boardId));
+            yield recognitionCsvLine(
+              r,
+              r.boardId === null ? undefined : ctx.recognizer.board(r.boardId),
+              catalog.getRecognitionText(r.id),
+            );
         })(),
       );
       return reply
@@ -47,7 +55,8 @@ export function recognitionRoutes(app: FastifyInstance, ctx: ServerContext): voi
         .send(stream);
     }
     const { rows, total } = catalog.queryRecognitions({ ...filter, limit: q.limit, offset: q.offset });
-    return { total, limit: q.limit, offset: q.offset, items: rows.map(withBoard) };
+    const texts = catalog.recognitionTextsFor(rows.map((r) => r.id));
+    return { total, limit: q.limit, offset: q.offset, items: rows.map((r) => withBoard(r, texts.get(r.id))) };
   });
 
   app.get('/api/recognitions/:id/thumbnail.jpg', async (req, reply) => {

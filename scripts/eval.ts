@@ -1,0 +1,63 @@
+/**
+ * Recognition quality of the bundled encoder on board types never seen in training, beside trivial
+ * baselines, through the real catalog and pipeline code (see src/eval/run.ts).
+ *   npm run eval [-- --quick] [--model benchsight-vit] [--baseline benchsight-vit-random]
+ *     [--no-histogram] [--write-operating-point] [--threads 0]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatReport } from '../src/eval/report.ts';
+import { type EvalOptions, evaluate, writeOperatingPoint } from '../src/eval/run.ts';
+import { loadManifest } from '../src/vision/manifest.ts';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    model: { type: 'string', default: 'benchsight-vit' },
+    baseline: { type: 'string', multiple: true, default: ['benchsight-vit-random'] },
+    'no-histogram': { type: 'boolean', default: false },
+    'write-operating-point': { type: 'boolean', default: false },
+    threads: { type: 'string', default: '0' },
+    seed: { type: 'string', default: '1' },
+    'train-types': { type: 'string', default: '4000' },
+  },
+});
+
+const quick = values.quick;
+const model = loadManifest(values.model, 'models');
+const tmpDir = mkdtempSync(join(tmpdir(), 'benchsight-eval-'));
+const options: EvalOptions = {
+  seed: Number(values.seed),
+  trainTypes: Number(values['train-types']),
+  boards: quick ? 15 : 50,
+  references: 3,
+  queries: quick ? 3 : 8,
+  unknownBoards: quick ? 15 : 50,
+  unknownViews: quick ? 2 : 4,
+  nuisanceViews: quick ? 1 : 2,
+  validationBoards: quick ? 15 : 50,
+  validationQueries: quick ? 2 : 4,
+  width: 320,
+  height: 240,
+  models: [model, ...values.baseline.map((b) => loadManifest(b, 'models'))],
+  histogram: !values['no-histogram'],
+  intraOpThreads: Number(values.threads),
+  benchRuns: quick ? 30 : 100,
+  tmpDir,
+  log: (line) => process.stderr.write(`${line}\n`),
+};
+try {
+  const result = await evaluate(options);
+  process.stdout.write(`${formatReport(result, options, new Date())}\n`);
+  if (values['write-operating-point']) {
+    const policy = result.methods[0]!.policy;
+    writeOperatingPoint(model.manifestPath, policy);
+    process.stdout.write(
+      `wrote operatingPoint ${JSON.stringify(policy)} (chosen on validation boards) to ${model.manifestPath}\n`,
+    );
+  }
+} finally {
+  rmSync(tmpDir, { recursive: true, force: true });
+}

@@ -1,0 +1,208 @@
+#!/usr/bin/python3
+"""Trains the benchsight-vit encoder on synthetic bench views (make-dataset.ts output).
+
+Objective: supervised contrastive loss (SupCon, temperature --temperature) over batches of
+--types-per-batch board types x all their views, every other view of the batch a negative, on
+L2-normalised `pooler_output` embeddings. Pixel augmentation in torch keeps the whole frame (no
+crops): a 180-degree turn, per-channel gain, brightness/contrast, sensor noise and random erasing.
+With --data-later, more shards join the training set at a fixed step (so a run can start
+while the rest of the dataset is still rendering and stay reproducible). Every --checkpoint-every steps (and at the end) it writes the checkpoint and prints the
+leave-one-out nearest-view accuracy on held-out monitor types.
+
+Deterministic for a given seed and dataset on one machine (torch 1.13 CPU, 2 threads).
+Debian's interpreter: /usr/bin/python3 scripts/model/train_vit.py ...
+"""
+import argparse
+import glob
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import vit  # noqa: E402
+
+
+def load_shards(pattern: str):
+    pixels, labels = [], []
+    for path in sorted(glob.glob(pattern)):
+        pixels.append(np.load(path))
+        labels.append(np.load(path.replace('-pixels.npy', '-labels.npy')))
+    if not pixels:
+        raise SystemExit(f'no dataset files match {pattern}')
+    return torch.from_numpy(np.concatenate(pixels)), torch.from_numpy(np.concatenate(labels)).long()
+
+
+def to_input(u8: torch.Tensor) -> torch.Tensor:
+    """N x H x W x 3 uint8 -> N x 3 x H x W, (v / 255 - 0.5) / 0.5 as the manifest says."""
+    return (u8.permute(0, 3, 1, 2).float() / 255.0 - 0.5) / 0.5
+
+
+def augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
+    n = x.shape[0]
+    turn = torch.rand(n, generator=gen) < 0.5
+    x = torch.where(turn[:, None, None, None], x.flip(2, 3), x)
+    gain = 1 + (torch.rand(n, 3, 1, 1, generator=gen) - 0.5) * 0.2
+    contrast = 1 + (torch.rand(n, 1, 1, 1, generator=gen) - 0.5) * 0.4
+    bright = (torch.rand(n, 1, 1, 1, generator=gen) - 0.5) * 0.3
+    mean = x.mean(dim=(1, 2, 3), keepdim=True)
+    x = (x - mean) * contrast + mean
+    x = (x + 1) * gain - 1 + bright
+    x = x + torch.randn(x.shape, generator=gen) * (torch.rand(n, 1, 1, 1, generator=gen) * 0.06)
+    # Random erasing: a grey-ish block over part of some views (hands and tools do the same).
+    h, w = x.shape[2], x.shape[3]
+    for i in torch.nonzero(torch.rand(n, generator=gen) < 0.25).flatten().tolist():
+        eh = int(torch.randint(h // 8, h // 3, (1,), generator=gen))
+        ew = int(torch.randint(w // 8, w // 3, (1,), generator=gen))
+        y0 = int(torch.randint(0, h - eh, (1,), generator=gen))
+        x0 = int(torch.randint(0, w - ew, (1,), generator=gen))
+        x[i, :, y0:y0 + eh, x0:x0 + ew] = torch.rand(3, 1, 1, generator=gen) * 2 - 1
+    return x.clamp(-1, 1)
+
+
+def supcon(z: torch.Tensor, labels: torch.Tensor, temperature: float) -> torch.Tensor:
+    z = F.normalize(z, dim=1)
+    sim = z @ z.t() / temperature
+    eye = torch.eye(len(z), dtype=torch.bool)
+    sim = sim.masked_fill(eye, -1e9)
+    pos = (labels[:, None] == labels[None, :]) & ~eye
+    log_prob = sim - torch.logsumexp(sim, dim=1, keepdim=True)
+    return -((log_prob * pos).sum(1) / pos.sum(1).clamp(min=1)).mean()
+
+
+@torch.no_grad()
+def monitor(model, pixels: torch.Tensor, labels: torch.Tensor) -> dict:
+    model.eval()
+    z = torch.cat([F.normalize(model(to_input(pixels[i:i + 100]))[1], dim=1) for i in range(0, len(pixels), 100)])
+    model.train()
+    sim = z @ z.t()
+    sim.fill_diagonal_(-2)
+    same = labels[:, None] == labels[None, :]
+    top1 = (labels[sim.argmax(1)] == labels).float().mean().item()
+    eye = torch.eye(len(z), dtype=torch.bool)
+    pos = sim[same & ~eye].mean().item()
+    neg_max = sim.masked_fill(same, -2).max(1).values.mean().item()
+    return {'top1': round(top1, 4), 'pos_cos': round(pos, 3), 'hardest_neg_cos': round(neg_max, 3)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--data', required=True, help='glob of *-pixels.npy training shards')
+    ap.add_argument('--data-later', help='glob of more shards, added at --data-later-step (waits for them)')
+    ap.add_argument('--data-later-count', type=int, default=0, help='how many --data-later shards to wait for')
+    ap.add_argument('--data-later-step', type=int, default=0)
+    ap.add_argument('--monitor', required=True, help='*-pixels.npy of held-out monitor types')
+    ap.add_argument('--out', required=True, help='checkpoint file (.pt)')
+    ap.add_argument('--init', help='start from this checkpoint\'s weights (a second schedule)')
+    ap.add_argument('--steps', type=int, default=1200)
+    ap.add_argument('--types-per-batch', type=int, default=64)
+    ap.add_argument('--views-per-type', type=int, default=4)
+    ap.add_argument('--lr', type=float, default=1e-3)
+    ap.add_argument('--weight-decay', type=float, default=0.05)
+    ap.add_argument('--warmup', type=int, default=60)
+    ap.add_argument('--temperature', type=float, default=0.1)
+    ap.add_argument('--checkpoint-every', type=int, default=100)
+    ap.add_argument('--stop-after', type=int, help='end after this step\'s checkpoint (the schedule still spans --steps)')
+    ap.add_argument('--dim', type=int, default=128)
+    ap.add_argument('--layers', type=int, default=4)
+    ap.add_argument('--heads', type=int, default=4)
+    ap.add_argument('--mlp-ratio', type=float, default=3.0)
+    ap.add_argument('--stem', type=int, default=64)
+    ap.add_argument('--embed', type=int, default=128)
+    ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--seed', type=int, default=1)
+    args = ap.parse_args()
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    gen = torch.Generator().manual_seed(args.seed)
+    pixels, labels = load_shards(args.data)
+    mon_pixels, mon_labels = load_shards(args.monitor)
+    height, width = pixels.shape[1], pixels.shape[2]
+    cfg = {'dim': args.dim, 'layers': args.layers, 'heads': args.heads, 'mlp_ratio': args.mlp_ratio,
+           'width': width, 'height': height, 'stem': args.stem, 'embed': args.embed}
+    model = vit.build(cfg)
+    if args.init:
+        init = torch.load(args.init)
+        if init['config'] != cfg:
+            raise SystemExit(f'--init {args.init} has another shape: {init["config"]}')
+        model.load_state_dict(init['state_dict'])
+    types = torch.unique(labels)
+    by_type = {int(t): torch.nonzero(labels == t).flatten() for t in types}
+    print(json.dumps({'views': len(labels), 'types': len(types), 'monitor_views': len(mon_labels),
+                      'params': sum(p.numel() for p in model.parameters()), **cfg}), flush=True)
+
+    decay = [p for n, p in model.named_parameters() if p.ndim >= 2 and 'pos_embed' not in n and 'cls_token' not in n]
+    no_decay = [p for n, p in model.named_parameters() if not (p.ndim >= 2 and 'pos_embed' not in n and 'cls_token' not in n)]
+    opt = torch.optim.AdamW([{'params': decay, 'weight_decay': args.weight_decay},
+                             {'params': no_decay, 'weight_decay': 0.0}], lr=args.lr)
+
+    def lr_at(step: int) -> float:
+        if step < args.warmup:
+            return args.lr * (step + 1) / args.warmup
+        t = (step - args.warmup) / max(1, args.steps - args.warmup)
+        return 1e-5 + (args.lr - 1e-5) * 0.5 * (1 + math.cos(math.pi * t))
+
+    def save(step: int, metrics: dict) -> None:
+        tmp = args.out + '.tmp'
+        torch.save({'config': cfg, 'state_dict': model.state_dict(), 'step': step, 'metrics': metrics,
+                    'args': vars(args)}, tmp)
+        os.replace(tmp, args.out)
+
+    def add_later_data() -> None:
+        nonlocal pixels, labels, types, by_type
+        while len(glob.glob(args.data_later.replace('-pixels.npy', '-labels.npy'))) < args.data_later_count:
+            print('waiting for', args.data_later, flush=True)
+            time.sleep(20)
+        time.sleep(5)
+        more_pixels, more_labels = load_shards(args.data_later)
+        pixels = torch.cat([pixels, more_pixels])
+        labels = torch.cat([labels, more_labels])
+        types = torch.unique(labels)
+        by_type = {int(t): torch.nonzero(labels == t).flatten() for t in types}
+        print(json.dumps({'step': step, 'views': len(labels), 'types': len(types)}), flush=True)
+
+    model.train()
+    start = time.time()
+    order = types[torch.randperm(len(types), generator=gen)]
+    cursor = 0
+    for step in range(args.steps):
+        if args.data_later and step == args.data_later_step:
+            add_later_data()
+            cursor = len(order)
+        if cursor + args.types_per_batch > len(order):
+            order = types[torch.randperm(len(types), generator=gen)]
+            cursor = 0
+        chosen = order[cursor:cursor + args.types_per_batch]
+        cursor += args.types_per_batch
+        idx = []
+        for t in chosen.tolist():
+            views = by_type[t]
+            idx.append(views[torch.randperm(len(views), generator=gen)[:args.views_per_type]])
+        idx = torch.cat(idx)
+        x = augment(to_input(pixels[idx]), gen)
+        for g in opt.param_groups:
+            g['lr'] = lr_at(step)
+        _, z = model(x)
+        loss = supcon(z, labels[idx], args.temperature)
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        if step % 10 == 0:
+            print(f'step {step} loss {loss.item():.4f} lr {lr_at(step):.2e} {time.time() - start:.0f}s', flush=True)
+        if (step + 1) % args.checkpoint_every == 0 or step + 1 == args.steps:
+            metrics = monitor(model, mon_pixels, mon_labels)
+            save(step + 1, metrics)
+            print(json.dumps({'checkpoint': step + 1, 'seconds': round(time.time() - start), **metrics}), flush=True)
+            if args.stop_after is not None and step + 1 >= args.stop_after:
+                break
+
+
+if __name__ == '__main__':
+    main()

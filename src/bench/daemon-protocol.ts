@@ -1,0 +1,37 @@
+/** Messages between the benchmark and a daemon it runs in a child process (daemon-child.ts). */
+
+export interface ChildSpec {
+  /** Raw config, validated by the child with configSchema. */
+  config: Record<string, unknown>;
+  /**
+   * Folder-source frame rate set after validation, beyond the schema's 120 fps cap: compresses
+   * long runs (50k frames) in time. Omitted: the config's rate.
+   */
+  sourceFps?: number;
+  /** Catalog folder (boards.yaml + images) imported once the daemon runs. */
+  catalog?: string;
+  /** Extra environment of the child process. */
+  env?: Record<string, string>;
+}
+
+export interface ChildSample {
+  /** performance.now() in the child. */
+  wallMs: number;
+  /** User + system CPU time of the whole child process (all threads), microseconds. */
+  cpuUs: number;
+  rss: number;
+  captured: number;
+  encoded: number;
+  dropped: number;
+  skippedByGate: number;
+  /** Capture-to-recognition ms of every frame finished since the previous sample. */
+  latencies: number[];
+}
+
+export type ToChild = { cmd: 'sample' } | { cmd: 'stop' };
+
+export type FromChild =
+  | { type: 'ready'; port: number; startMs: number; rssAtStart: number; references: number }
+  | { type: 'sample'; sample: ChildSample }
+  | { type: 'failed'; message: string }
+  | { type: 'stopped' };

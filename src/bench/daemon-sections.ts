@@ -1,0 +1,195 @@
+import { join } from 'node:path';
+import { DaemonProcess } from './daemon-process.ts';
+import { type BenchModel, scaledFrames, staticFolder } from './fixtures.ts';
+import { connectDashboards, measureWindow, sleep, type Window, waitForFrames } from './pipeline.ts';
+import { type Context, row, THREADS } from './sections.ts';
+import { percentile } from './stats.ts';
+import { type BenchRow, fps, mib, ms, percent, ratio } from './table.ts';
+
+/** The sections that run a daemon in a child process and watch it. */
+
+const DASHBOARDS = 20;
+const IDLE_FPS = 15;
+/** glibc: a fixed mmap threshold returns freed frame buffers to the system at once. */
+const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' };
+
+/** A source faster than the pipeline can go: at least 30 fps, twice the bare inference rate, at most 120. */
+function sourceFps(bareMs: number): number {
+  return Math.min(120, Math.max(30, Math.ceil(2000 / bareMs)));
+}
+
+function daemonConfig(model: BenchModel, frames: string, rate: number, dataDir: string, gate: boolean) {
+  return {
+    camera: { source: { kind: 'folder', path: frames, fps: Math.min(rate, 120), loop: true } },
+    model: { name: model.configName, intraOpThreads: THREADS },
+    gate: { enabled: gate },
+    // OCR reads a label once a recognition is stable; the replay recognizes a board every two
+    // seconds, which no bench does: these rows would measure OCR (scripts/bench-ocr.ts does).
+    ocr: { enabled: false },
+    server: { host: '127.0.0.1', port: 0 },
+    data: { dir: dataDir },
+    log: { level: 'silent' },
+  };
+}
+
+function memoryRow(model: BenchModel, frames: number, rss: number, start: number, note = ''): BenchRow {
+  return row(
+    'Memory',
+    `${model.label}: RSS after ${frames} frames, gate off${note}`,
+    mib(rss),
+    `at start ${mib(start)}`,
+    ratio(rss / start),
+    '<= 1.10x',
+    rss <= 1.1 * start,
+  );
+}
+
+/**
+ * A daemon on `model` with the gate off and a source faster than it: encoded fps against 1 / bare
+ * inference, capture-to-recognition latency, RSS growth; with `streaming`, the same again with
+ * dashboards connected (before / with / after). Returns the daemon's CPU share as well.
+ */
+export async function pipelineSection(ctx: Context, model: BenchModel, bareMs: number, streaming: boolean) {
+  const { scene, plan } = ctx;
+  const rate = sourceFps(bareMs);
+  ctx.log(`pipeline: ${model.label}, gate off, source ${rate} fps`);
+  const dataDir = join(ctx.work, `pipeline-${model.loaded.manifest.name}`);
+  const daemon = await DaemonProcess.start({
+    config: daemonConfig(model, scene.frames, rate, dataDir, false),
+    catalog: scene.catalog,
+  });
+  const rows: BenchRow[] = [];
+  try {
+    await waitForFrames(daemon, 5, 120);
+    await sleep(1000);
+    const a = await measureWindow(daemon, plan.windowS);
+    const target = 1000 / bareMs;
+    const p50 = percentile(a.latencies, 50);
+    rows.push(
+      row(
+        'Pipeline',
+        `${model.label}, ${scene.width}x${scene.height} at ${rate} fps, gate off: encoded`,
+        fps(a.encodedFps),
+        `1 / bare inference = ${fps(target)}`,
+        ratio(a.encodedFps / target),
+        '>= 0.90x',
+        a.encodedFps >= 0.9 * target,
+      ),
+      row(
+        'Pipeline',
+        `${model.label}: capture to recognition p50 / p95 (${a.latencies.length} frames)`,
+        `${ms(p50)} / ${ms(percentile(a.latencies, 95))}`,
+        `bare inference ${ms(bareMs)}`,
+        ratio(p50 / bareMs),
+        '',
+      ),
+    );
+    if (streaming) rows.push(await streamingRow(ctx, model, daemon, a));
+    const end = await daemon.sample();
+    rows.push(memoryRow(model, end.encoded, end.rss, daemon.ready.rssAtStart));
+    return { rows, cpuPercent: a.cpuPercent };
+  } finally {
+    await daemon.stop();
+  }
+}
+
+async function streamingRow(ctx: Context, model: BenchModel, daemon: DaemonProcess, before: Window) {
+  ctx.log(`streaming: ${DASHBOARDS} dashboards`);
+  const clients = await connectDashboards(daemon.url, DASHBOARDS);
+  let b: Window;
+  let delivered: number;
+  try {
+    await sleep(1000);
+    const frames = clients.frames();
+    b = await measureWindow(daemon, ctx.plan.windowS);
+    delivered = (clients.frames() - frames) / b.seconds / DASHBOARDS;
+  } finally {
+    clients.close();
+  }
+  await sleep(1000);
+  const after = await measureWindow(daemon, ctx.plan.windowS);
+  const without = (before.encodedFps + after.encodedFps) / 2;
+  return row(
+    'Streaming',
+    `${model.label}: ${DASHBOARDS} socket.io clients (${delivered.toFixed(1)} frames/s each)`,
+    fps(b.encodedFps),
+    `0 clients ${fps(without)} (before / after)`,
+    ratio(b.encodedFps / without),
+    '>= 0.95x',
+    b.encodedFps >= 0.95 * without,
+  );
+}
+
+/** Gate on, one image repeated: the daemon's CPU share once the scene is recognized. */
+export async function idleSection(ctx: Context, model: BenchModel, busyPercent: number | undefined) {
+  ctx.log(`idle: ${model.label}, gate on, static scene at ${IDLE_FPS} fps`);
+  const folder = await staticFolder(ctx.scene.still, ctx.work);
+  const daemon = await DaemonProcess.start({
+    config: daemonConfig(model, folder, IDLE_FPS, join(ctx.work, 'idle'), true),
+  });
+  try {
+    await sleep(3000);
+    const w = await measureWindow(daemon, ctx.plan.idleS);
+    return row(
+      'Pipeline',
+      `${model.label}, gate on, static scene at ${IDLE_FPS} fps: CPU (${w.encoded} encodes)`,
+      percent(w.cpuPercent),
+      busyPercent === undefined ? '' : `gate off ${percent(busyPercent)}`,
+      busyPercent === undefined ? '' : ratio(w.cpuPercent / busyPercent),
+      '<= 5 % of one core',
+      w.cpuPercent <= 5,
+    );
+  } finally {
+    await daemon.stop();
+  }
+}
+
+/** RSS over many frames on the bundled model, compressed in time: small frames, a 1000 fps source. */
+export async function memorySection(ctx: Context, model: BenchModel): Promise<BenchRow> {
+  const { plan } = ctx;
+  const frames = await scaledFrames(ctx.scene, ctx.cacheDir, 320);
+  ctx.log(`memory: ${model.label}, ${plan.memoryFrames} frames (at most ${plan.memoryMaxS} s)`);
+  const daemon = await DaemonProcess.start({
+    config: daemonConfig(model, frames, 120, join(ctx.work, 'memory'), false),
+    sourceFps: 1000,
+    catalog: ctx.scene.catalog,
+  });
+  try {
+    const deadline = Date.now() + plan.memoryMaxS * 1000;
+    const left = () => Math.max(0, (deadline - Date.now()) / 1000);
+    const warm = await waitForFrames(daemon, 1000, left());
+    const end = await waitForFrames(daemon, plan.memoryFrames, left());
+    const start = daemon.ready.rssAtStart;
+    return {
+      ...memoryRow(model, end.encoded, end.rss, start, ', 320 px frames'),
+      reference: `at start ${mib(start)}; after ${warm.encoded} frames ${mib(warm.rss)}`,
+    };
+  } finally {
+    await daemon.stop();
+  }
+}
+
+/** The same pipeline run with glibc told to return large freed buffers at once (not the default). */
+export async function mallocSection(ctx: Context, model: BenchModel, bareMs: number): Promise<BenchRow> {
+  ctx.log(`memory: ${model.label} with MALLOC_MMAP_THRESHOLD_`);
+  const dataDir = join(ctx.work, 'malloc');
+  const daemon = await DaemonProcess.start({
+    config: daemonConfig(model, ctx.scene.frames, sourceFps(bareMs), dataDir, false),
+    catalog: ctx.scene.catalog,
+    env: MALLOC_ENV,
+  });
+  try {
+    await sleep((3 * ctx.plan.windowS + 4) * 1000);
+    const end = await daemon.sample();
+    const r = memoryRow(
+      model,
+      end.encoded,
+      end.rss,
+      daemon.ready.rssAtStart,
+      ', MALLOC_MMAP_THRESHOLD_=131072',
+    );
+    return { ...r, target: '', verdict: 'info' };
+  } finally {
+    await daemon.stop();
+  }
+}

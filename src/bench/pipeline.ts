@@ -1,0 +1,87 @@
+import { io, type Socket } from 'socket.io-client';
+import type { ServerToClientEvents } from '../protocol.ts';
+import type { DaemonProcess } from './daemon-process.ts';
+
+export interface Window {
+  seconds: number;
+  /** Frames through the encoder and the matcher per second. */
+  encodedFps: number;
+  capturedFps: number;
+  encoded: number;
+  skippedByGate: number;
+  /** Capture-to-recognition ms of each frame finished in the window. */
+  latencies: number[];
+  /** CPU time of the daemon process (all threads) over wall time: 100 = one core busy. */
+  cpuPercent: number;
+  rss: number;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** What the daemon did over the next `seconds`. */
+export async function measureWindow(daemon: DaemonProcess, seconds: number): Promise<Window> {
+  const a = await daemon.sample();
+  await sleep(seconds * 1000);
+  const b = await daemon.sample();
+  const wall = (b.wallMs - a.wallMs) / 1000;
+  return {
+    seconds: wall,
+    encodedFps: (b.encoded - a.encoded) / wall,
+    capturedFps: (b.captured - a.captured) / wall,
+    encoded: b.encoded - a.encoded,
+    skippedByGate: b.skippedByGate - a.skippedByGate,
+    latencies: b.latencies,
+    cpuPercent: ((b.cpuUs - a.cpuUs) / 1000 / (b.wallMs - a.wallMs)) * 100,
+    rss: b.rss,
+  };
+}
+
+/** Waits until the daemon has encoded `frames` frames (or `maxSeconds` passed); the last sample. */
+export async function waitForFrames(daemon: DaemonProcess, frames: number, maxSeconds: number) {
+  const deadline = Date.now() + maxSeconds * 1000;
+  let s = await daemon.sample();
+  while (s.encoded < frames && Date.now() < deadline) {
+    await sleep(250);
+    s = await daemon.sample();
+  }
+  return s;
+}
+
+export interface Dashboards {
+  /** `frame` messages received, all clients together. */
+  frames(): number;
+  close(): void;
+}
+
+/** `count` real socket.io clients (websocket transport), each subscribed to frames like the dashboard. */
+export async function connectDashboards(url: string, count: number): Promise<Dashboards> {
+  let frames = 0;
+  const sockets: Socket<ServerToClientEvents>[] = [];
+  await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const socket: Socket<ServerToClientEvents> = io(url, {
+            transports: ['websocket'],
+            forceNew: true,
+            reconnection: false,
+          });
+          sockets.push(socket);
+          socket.on('frame', () => {
+            frames++;
+          });
+          socket.once('snapshot', () => resolve());
+          socket.once('connect_error', reject);
+        }),
+    ),
+  );
+  return {
+    frames: () => frames,
+    close: () => {
+      for (const s of sockets) s.close();
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { cpus, platform, release, totalmem } from 'node:os';
+import { NUISANCE_ROWS } from './bench-set.ts';
+import type { EvalOptions, EvalResult } from './run.ts';
+
+const pct = (v: number) => (Number.isNaN(v) ? '-' : `${(v * 100).toFixed(1)}%`);
+const ms = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(2));
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** The evaluation as printed by `npm run eval`: set-up, one row per method, the encode benchmark. */
+export function formatReport(r: EvalResult, o: EvalOptions, date: Date): string {
+  const cpu = cpus();
+  const out: string[] = [];
+  out.push(`benchsight eval, ${date.toISOString()}`);
+  out.push(
+    `machine: ${cpu[0]?.model ?? '?'} x${cpu.length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ` +
+      `${platform()} ${release()}, node ${process.version}`,
+  );
+  out.push(
+    `held-out board types (never in training, seed ${o.seed}): ${o.boards} enrolled with ${o.references} references each, ` +
+      `${o.queries} camera views each (default nuisance mix); ${o.unknownBoards} boards never enrolled x ${o.unknownViews} views; ` +
+      `${o.nuisanceViews} views per board for each single nuisance; frames ${o.width}x${o.height} JPEG`,
+  );
+  out.push(
+    `operating point per method chosen on ${o.validationBoards} other held-out (validation) boards x ${o.validationQueries} views ` +
+      `+ as many unknown views (max accuracy + rejection)`,
+  );
+  out.push(
+    'top-1: nearest board right; recognized: right board at the operating point; nuisance columns: recognized.',
+  );
+  out.push('');
+  const header = [
+    'method',
+    'threshold',
+    'margin',
+    'top-1',
+    'recognized',
+    'unknown rejected',
+    ...NUISANCE_ROWS,
+  ];
+  const rows = r.methods.map((m) => [
+    m.name,
+    m.policy.threshold.toFixed(3),
+    m.policy.minMargin.toFixed(3),
+    pct(m.top1),
+    pct(m.accuracy),
+    pct(m.rejection),
+    ...NUISANCE_ROWS.map((n) => pct(m.nuisance[n].accuracy)),
+  ]);
+  out.push(table(header, rows));
+  out.push('');
+  out.push('top-1 per single nuisance (no threshold):');
+  out.push(
+    table(
+      ['method', ...NUISANCE_ROWS],
+      r.methods.map((m) => [m.name, ...NUISANCE_ROWS.map((n) => pct(m.nuisance[n].top1))]),
+    ),
+  );
+  const models = r.methods.filter((m) => m.encode);
+  if (models.length > 0) {
+    out.push('');
+    out.push(
+      `encode per bench slot, median of ${o.benchRuns} (intra-op threads: ${o.intraOpThreads || 'onnxruntime default'}):`,
+    );
+    out.push(
+      table(
+        ['model', `preprocess ${o.width}x${o.height} JPEG ms`, 'Encoder.encode ms', 'bare session.run ms'],
+        models.map((m) => [m.name, ms(m.encode?.preprocessMs), ms(m.encode?.encodeMs), ms(m.encode?.bareMs)]),
+      ),
+    );
+  }
+  for (const m of r.methods) {
+    if (!m.manifestPolicy) continue;
+    const same =
+      m.manifestPolicy.threshold === m.policy.threshold && m.manifestPolicy.minMargin === m.policy.minMargin;
+    out.push(
+      `${m.name}: manifest operatingPoint threshold ${m.manifestPolicy.threshold}, minMargin ${m.manifestPolicy.minMargin}` +
+        (same ? ' (the one chosen here)' : ' (differs from the one chosen here)'),
+    );
+  }
+  out.push('');
+  out.push(
+    `${r.rendered} bench views rendered in ${(r.renderMs / 1000).toFixed(1)} s; total ${(r.totalMs / 1000).toFixed(1)} s`,
+  );
+  return out.join('\n');
+}

@@ -1,0 +1,61 @@
+import type { FastifyInstance } from 'fastify';
+import type { RecognitionText } from '../../catalog/types.ts';
+import { errorMessage } from '../../errors.ts';
+import type { OcrStep } from '../../pipeline/ocr-step.ts';
+import type { RawImage } from '../../vision/image.ts';
+import type { ServerContext } from '../context.ts';
+
+const WHOLE_IMAGE = { x: 0, y: 0, width: 1, height: 1 };
+
+/** A history row's text as the API shows it. */
+export function textJson(t: RecognitionText) {
+  return {
+    lines: t.lines,
+    serial: t.serial,
+    verdict: t.verdict,
+    textOverride: t.verdict === 'corrected',
+    visionBoardId: t.visionBoardId,
+    textBoardId: t.textBoardId,
+    ms: t.ms,
+  };
+}
+
+/** The text read off the boards on the bench now (the same payloads as the socket's `ocr` events). */
+export function ocrRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.get('/api/ocr', async () => ({
+    enabled: ctx.config.ocr.enabled,
+    slots: ctx.ocr?.latest() ?? [],
+  }));
+}
+
+/**
+ * The text of an uploaded image (POST /api/recognize) and its verdict on the visual match: `board`
+ * is the board the recognition would name after the text was read. An OCR failure is reported in
+ * `error`; the visual result stands.
+ */
+export async function readUpload(ocr: OcrStep, raw: RawImage, visionBoardId: number | null) {
+  try {
+    const r = await ocr.read(raw, WHOLE_IMAGE, visionBoardId);
+    return {
+      lines: r.lines,
+      serial: r.serial,
+      verdict: r.decision.verdict,
+      textOverride: r.decision.verdict === 'corrected',
+      board: ocr.board(r.decision.boardId),
+      textBoard: ocr.board(r.decision.textBoardId),
+      ms: r.ms,
+      error: null,
+    };
+  } catch (err) {
+    return {
+      lines: [],
+      serial: null,
+      verdict: 'none' as const,
+      textOverride: false,
+      board: ocr.board(visionBoardId),
+      textBoard: null,
+      ms: 0,
+      error: errorMessage(err),
+    };
+  }
+}

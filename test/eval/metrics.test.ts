@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { Recognition } from '../../src/eval/methods.ts';
+import { accuracy, calibrate, decideAt, rejection, top1 } from '../../src/eval/metrics.ts';
+import { assertDisjoint, typeSeed } from '../../src/eval/views.ts';
+
+const known = (score: number, margin: number, right = true): Recognition => ({
+  truth: 0,
+  top: right ? 0 : 1,
+  score,
+  margin,
+  decided: null,
+});
+const unknown = (score: number, margin: number): Recognition => ({
+  truth: null,
+  top: 2,
+  score,
+  margin,
+  decided: null,
+});
+
+describe('eval metrics', () => {
+  it('decides as the daemon does: score at least the threshold and margin at least minMargin', () => {
+    const p = { threshold: 0.5, minMargin: 0.1 };
+    expect(decideAt(known(0.5, 0.1), p)).toBe(0);
+    expect(decideAt(known(0.49, 0.3), p)).toBeNull();
+    expect(decideAt(known(0.9, 0.05), p)).toBeNull();
+  });
+
+  it('picks a threshold between known and unknown scores', () => {
+    const ks = [known(0.9, 0.3), known(0.8, 0.2), known(0.75, 0.3)];
+    const us = [unknown(0.6, 0.2), unknown(0.5, 0.01)];
+    const p = calibrate(ks, us);
+    expect(p.threshold).toBeGreaterThan(0.6);
+    expect(p.threshold).toBeLessThanOrEqual(0.75);
+    expect(p.minMargin).toBe(0);
+    const decided = [...ks, ...us].map((r) => ({ ...r, decided: decideAt(r, p) }));
+    expect(accuracy(decided.slice(0, 3))).toBe(1);
+    expect(rejection(decided.slice(3))).toBe(1);
+    expect(top1([known(0.9, 0.3), known(0.9, 0.3, false)])).toBe(0.5);
+  });
+
+  it('keeps training and evaluation board types apart', () => {
+    expect(() => assertDisjoint(1, { train: 4000, validation: 600, test: 50, unknown: 50 })).not.toThrow();
+    expect(typeSeed(1, 'train', 0)).not.toBe(typeSeed(1, 'test', 0));
+  });
+});

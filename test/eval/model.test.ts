@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderBenchSet } from '../../src/eval/bench-set.ts';
+import { PipelineMethod, type Recognition } from '../../src/eval/methods.ts';
+import { accuracy, top1 } from '../../src/eval/metrics.ts';
+import { createEncoder, type Encoder } from '../../src/vision/encoder.ts';
+import { type LoadedManifest, loadManifest } from '../../src/vision/manifest.ts';
+
+const MODELS = join(import.meta.dirname, '../../models');
+
+describe('bundled encoder benchsight-vit (real onnxruntime, real catalog; CPU only)', () => {
+  let loaded: LoadedManifest;
+  let encoder: Encoder;
+  let dir: string;
+
+  beforeAll(async () => {
+    loaded = loadManifest('benchsight-vit', MODELS);
+    encoder = await createEncoder(loaded, { executionProviders: ['cpu'], intraOpThreads: 0 });
+    dir = mkdtempSync(join(tmpdir(), 'benchsight-vit-test-'));
+  });
+
+  afterAll(async () => {
+    await encoder?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is the trained int8 model its manifest describes, with the benchsight interface', () => {
+    const m = loaded.manifest;
+    const bytes = readFileSync(loaded.modelPath);
+    expect(bytes.length).toBeLessThanOrEqual(8 * 2 ** 20);
+    expect(m.source?.bytes).toBe(bytes.length);
+    expect(m.source?.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    expect(m.randomWeights).toBe(false);
+    expect(m.inputName).toBe('pixel_values');
+    expect(m.pooling).toBe('pooler');
+    expect(m.operatingPoint).toBeDefined();
+    expect(encoder.inputSize).toEqual([120, 160]);
+    expect(encoder.dim).toBe(m.embeddingSize);
+    expect(bytes.includes(Buffer.from('MatMulInteger'))).toBe(true);
+  });
+
+  it('recognizes held-out board types enrolled from 3 references, far above chance (1/10)', async () => {
+    const set = await renderBenchSet({
+      seed: 1,
+      split: 'test',
+      unknownSplit: 'unknown',
+      firstUnknown: 0,
+      boards: 10,
+      references: 3,
+      queries: 2,
+      unknownBoards: 0,
+      unknownViews: 0,
+      nuisanceViews: 0,
+      width: 320,
+      height: 240,
+    });
+    const method = new PipelineMethod(
+      'benchsight-vit',
+      encoder,
+      loaded.manifest,
+      loaded.manifest.operatingPoint!,
+      join(dir, 'catalog.sqlite'),
+    );
+    const results: Recognition[] = [];
+    try {
+      await method.enroll(set);
+      for (const q of set.queries) results.push(await method.recognize(q.jpeg, q.board));
+    } finally {
+      method.close();
+    }
+    expect(results).toHaveLength(20);
+    expect(top1(results)).toBeGreaterThanOrEqual(0.8);
+    // At the manifest's operating point (tuned to reject unknown boards) fewer are accepted; a
+    // random-weight model accepts none.
+    expect(accuracy(results)).toBeGreaterThanOrEqual(0.25);
+  });
+});

@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest';
+import { Bus } from '../../src/bus.ts';
+import { configSchema } from '../../src/config/schema.ts';
+import type { OcrReader } from '../../src/ocr/reader.ts';
+import type { OcrResult } from '../../src/ocr/types.ts';
+import { type OcrJob, OcrStep } from '../../src/pipeline/ocr-step.ts';
+import type { OcrPayload } from '../../src/protocol.ts';
+import { useTempDir } from '../catalog/helpers.ts';
+
+const silent = { info() {}, warn() {}, error() {}, debug() {} };
+const BOX: [number, number][] = [
+  [0, 0],
+  [1, 0],
+  [1, 0.1],
+  [0, 0.1],
+];
+
+/**
+ * A stand-in for the OCR worker whose reads finish when the test says: what is tested here is the
+ * queue (one read at a time, the newest recognition of a slot wins), the history rows and events,
+ * not the networks (test/ocr/labels.test.ts and daemon.test.ts run those).
+ */
+function stubReader(texts: Map<number, string[]>) {
+  const reads: number[] = [];
+  const waiting: (() => void)[] = [];
+  let fail = false;
+  const reader = {
+    alive: true,
+    async read(image: { width: number }): Promise<OcrResult> {
+      reads.push(image.width);
+      await new Promise<void>((resolve) => waiting.push(resolve));
+      if (fail) {
+        reader.alive = false;
+        throw new Error('OCR thread exited (code 1)');
+      }
+      return {
+        lines: (texts.get(image.width) ?? []).map((text) => ({ text, confidence: 0.9, box: BOX as never })),
+        timings: { detMs: 1, recMs: 1, totalMs: 2 },
+        shapes: { det: [32, 32], rec: [] },
+      };
+    },
+    async stop() {},
+  };
+  return {
+    reader: reader as unknown as OcrReader & { alive: boolean },
+    reads,
+    release: () => waiting.shift()?.(),
+    failNext: () => {
+      fail = true;
+    },
+  };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 5));
+
+describe('OcrStep: one read at a time, newest recognition of a slot wins, history and events', () => {
+  const tmp = useTempDir();
+
+  it('reads slots in turn, skips a recognition replaced while waiting, stores the text and corrects the board', async () => {
+    const catalog = tmp.open();
+    const pro = catalog.createBoard({
+      vendor: 'Bitmain',
+      model: 'S19j Pro',
+      kind: 'hashboard',
+      textPattern: 'S19J-?PRO',
+    });
+    const xp = catalog.createBoard({
+      vendor: 'Bitmain',
+      model: 'S19 XP',
+      kind: 'hashboard',
+      textPattern: 'S19-?XP',
+    });
+    const ids = [1, 2, 3].map(
+      (i) =>
+        catalog.insertRecognition({
+          at: i,
+          camera: 'c',
+          slot: 'left',
+          boardId: pro.id,
+          score: 0.9,
+          margin: 0.1,
+          topk: [],
+          modelId: 'm',
+        }).id,
+    );
+    // the stub tells the jobs apart by image width
+    const stub = stubReader(
+      new Map([
+        [1, ['S19J-PRO-HB2024-01', 'SN:AAAABBBBCCCC1']],
+        [3, ['S19-XP-HB2024-05', 'SN:HKYTZ2BBCJDJ0A2C3']],
+      ]),
+    );
+    const bus = new Bus();
+    const events: OcrPayload[] = [];
+    bus.on('ocr', (p) => events.push(p));
+    const step = new OcrStep({
+      config: configSchema.parse({}).ocr,
+      catalog,
+      bus,
+      logger: silent,
+      openReader: async () => stub.reader,
+    });
+    step.start();
+    const job = (i: number): OcrJob => ({
+      recognitionId: ids[i - 1]!,
+      at: i,
+      camera: 'c',
+      slot: 'left',
+      image: { data: new Uint8Array(i * 3), width: i, height: 1, channels: 3 },
+      region: { x: 0, y: 0, width: 1, height: 1 },
+      visionBoardId: pro.id,
+    });
+    step.schedule(job(1));
+    await tick();
+    step.schedule(job(2));
+    step.schedule(job(3));
+    stub.release();
+    await tick();
+    stub.release();
+    await tick();
+    expect(stub.reads).toEqual([1, 3]);
+    expect(events.map((e) => [e.recognitionId, e.verdict, e.serial])).toEqual([
+      [ids[0], 'confirmed', 'AAAABBBBCCCC1'],
+      [ids[2], 'corrected', 'HKYTZ2BBCJDJ0A2C3'],
+    ]);
+    expect(events[1]).toMatchObject({
+      textOverride: true,
+      board: { id: xp.id },
+      visionBoard: { id: pro.id },
+    });
+    expect(catalog.getRecognitionText(ids[1]!)).toBeUndefined();
+    expect(catalog.getRecognitionText(ids[2]!)).toMatchObject({
+      verdict: 'corrected',
+      visionBoardId: pro.id,
+      textBoardId: xp.id,
+    });
+    expect(catalog.queryRecognitions({ boardId: xp.id, limit: 10, offset: 0 }).rows.map((r) => r.id)).toEqual(
+      [ids[2]],
+    );
+    expect(catalog.queryRecognitions({ text: 'hb2024', limit: 10, offset: 0 }).total).toBe(2);
+    expect(catalog.queryRecognitions({ text: 'HB_2024', limit: 10, offset: 0 }).total).toBe(0);
+    expect(step.latest().map((p) => p.recognitionId)).toEqual([ids[2]]);
+    bus.emit('cleared', { at: 4, camera: 'c', slot: 'left', previousBoardId: xp.id, reason: 'empty' });
+    expect(step.latest()).toEqual([]);
+    await step.stop();
+  });
+
+  it('a failed read is an ocr event with the error; the next read starts a new worker', async () => {
+    const catalog = tmp.open();
+    const first = stubReader(new Map());
+    const second = stubReader(new Map([[1, ['SN:HKYTZ2BBCJDJ0A2C3']]]));
+    const readers = [first.reader, second.reader];
+    const bus = new Bus();
+    const events: OcrPayload[] = [];
+    bus.on('ocr', (p) => events.push(p));
+    const step = new OcrStep({
+      config: configSchema.parse({}).ocr,
+      catalog,
+      bus,
+      logger: silent,
+      openReader: async () => readers.shift()!,
+    });
+    step.start();
+    const job: OcrJob = {
+      recognitionId: null,
+      at: 1,
+      camera: 'c',
+      slot: 'bench',
+      image: { data: new Uint8Array(3), width: 1, height: 1, channels: 3 },
+      region: { x: 0, y: 0, width: 1, height: 1 },
+      visionBoardId: null,
+    };
+    first.failNext();
+    step.schedule(job);
+    await tick();
+    first.release();
+    await tick();
+    expect(events[0]).toMatchObject({ lines: [], verdict: 'none', error: 'OCR thread exited (code 1)' });
+    step.schedule(job);
+    await tick();
+    second.release();
+    await tick();
+    expect(events[1]).toMatchObject({ serial: 'HKYTZ2BBCJDJ0A2C3', error: null });
+    await step.stop();
+  });
+});
