@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { type BoardJson, deleteBoard, errorText, listBoards } from '../api.ts';
 import { BoardEditor } from '../components/board-editor.tsx';
 import { Confirm } from '../components/modal.tsx';
@@ -53,13 +53,19 @@ export function CatalogPage() {
   const [editing, setEditing] = useState<number | 'new' | null>(null);
   const [deleting, setDeleting] = useState<BoardJson | null>(null);
 
+  // only the newest request may update the list: an older search answering late is ignored
+  const latest = useRef(0);
   const load = useCallback(() => {
+    const mine = ++latest.current;
     listBoards(search.trim()).then(
       (b) => {
+        if (mine !== latest.current) return;
         setBoards(b);
         setError(null);
       },
-      (e) => setError(errorText(e)),
+      (e) => {
+        if (mine === latest.current) setError(errorText(e));
+      },
     );
   }, [search]);
 

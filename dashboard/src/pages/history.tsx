@@ -32,18 +32,26 @@ export function HistoryPage() {
     list.set('limit', String(PAGE_SIZE));
     list.set('offset', String(offset));
     q.set('tzOffset', String(new Date().getTimezoneOffset()));
+    // A response for filters the user has already changed must not overwrite the newer one.
+    let stale = false;
     Promise.all([
       api<RecognitionPage>(`/api/recognitions?${list}`),
       api<{ days: DayCount[] }>(`/api/recognitions/per-day?${q}`),
     ]).then(
       ([p, d]) => {
+        if (stale) return;
         setPage(p);
         setDays(d.days);
         setError(null);
         setFresh(0);
       },
-      (e) => setError(errorText(e)),
+      (e) => {
+        if (!stale) setError(errorText(e));
+      },
     );
+    return () => {
+      stale = true;
+    };
   }, [key, offset, reload]);
 
   const change = (patch: Partial<Filters>) => {
