@@ -3,7 +3,7 @@ import { createEncoder, sessionOptions } from '../vision/encoder.ts';
 import { inputSize, type LoadedManifest } from '../vision/manifest.ts';
 import { pooledOutput } from '../vision/pooling.ts';
 import { preprocess } from '../vision/preprocess.ts';
-import { median, timeInterleaved } from './stats.ts';
+import { median, timeInterleaved, timeRuns } from './stats.ts';
 
 export interface EncodeResult {
   slots: number;
@@ -66,5 +66,30 @@ export async function benchEncode(
   } finally {
     await session.release();
     await encoder.stop();
+  }
+}
+
+/** Median ms of a bare session.run on one preprocessed frame, over about `budgetMs` of calls. */
+export async function bareInferenceMs(
+  loaded: LoadedManifest,
+  frame: Buffer,
+  intraOpThreads: number,
+  budgetMs: number,
+): Promise<number> {
+  const { manifest } = loaded;
+  const [h, w] = inputSize(manifest);
+  const input = await preprocess(frame, manifest);
+  const session = await InferenceSession.create(loaded.modelPath, {
+    ...sessionOptions(intraOpThreads),
+    executionProviders: ['cpu'],
+  });
+  try {
+    const feeds = { [manifest.inputName]: new Tensor('float32', input, [1, 3, h, w]) };
+    const run = () => session.run(feeds, [pooledOutput(manifest)]);
+    const first = await timeRuns(3, run, 2);
+    const runs = Math.max(5, Math.min(200, Math.round(budgetMs / median(first))));
+    return median(await timeRuns(runs, run, 0));
+  } finally {
+    await session.release();
   }
 }

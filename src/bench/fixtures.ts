@@ -64,31 +64,43 @@ export interface BenchScene {
   count: number;
 }
 
-/** A demo bench at `width` x `height` with one board, generated once into `cacheDir`. */
+/**
+ * A demo bench at `width` x `height` with one board, generated once into `cacheDir`. Its frames are
+ * re-encoded as a camera sends them (baseline JPEG, quality 85, like ffmpeg's MJPEG): the demo's
+ * progressive JPEGs cost a quarter more to decode.
+ */
 export async function benchScene(cacheDir: string, width: number, height: number): Promise<BenchScene> {
   const dir = join(cacheDir, `demo-${width}x${height}`);
   const summary = await makeDemo(dir, { width, height, boards: 1 });
+  const frames = await cameraJpegs(join(dir, 'frames'), join(cacheDir, `camera-${width}x${height}`));
   const stillFrame = summary.boards[0]!.staticFrames[0];
   return {
-    frames: join(dir, 'frames'),
+    frames,
     catalog: join(dir, 'catalog'),
-    still: join(dir, 'frames', `${String(stillFrame).padStart(6, '0')}.jpg`),
+    still: join(frames, `${String(stillFrame).padStart(6, '0')}.jpg`),
     width,
     height,
     count: summary.frames,
   };
 }
 
-/** The scene's frames scaled to `width` (for runs that must push many frames through quickly). */
-export async function scaledFrames(scene: BenchScene, cacheDir: string, width: number): Promise<string> {
-  const dir = join(cacheDir, `frames-${scene.width}x${scene.height}-w${width}`);
-  const names = (await readdir(scene.frames)).filter((n) => n.endsWith('.jpg'));
-  if (existsSync(dir) && (await readdir(dir)).length === names.length) return dir;
-  await mkdir(dir, { recursive: true });
+/** Every JPEG of `from` re-encoded into `to` (once), optionally scaled to `width`. */
+async function cameraJpegs(from: string, to: string, width?: number): Promise<string> {
+  const names = (await readdir(from)).filter((n) => n.endsWith('.jpg'));
+  if (existsSync(to) && (await readdir(to)).length === names.length) return to;
+  await mkdir(to, { recursive: true });
   for (const name of names) {
-    await sharp(join(scene.frames, name)).resize({ width }).jpeg({ quality: 80 }).toFile(join(dir, name));
+    const image = sharp(join(from, name));
+    await (width ? image.resize({ width }) : image)
+      .jpeg({ quality: 85, progressive: false, mozjpeg: false })
+      .toFile(join(to, name));
   }
-  return dir;
+  return to;
+}
+
+/** The scene's frames scaled to `width` (for runs that must push many frames through quickly). */
+export function scaledFrames(scene: BenchScene, cacheDir: string, width: number): Promise<string> {
+  return cameraJpegs(scene.frames, join(cacheDir, `camera-${scene.width}x${scene.height}-w${width}`), width);
 }
 
 /** A folder holding one image: a camera looking at a static scene. */

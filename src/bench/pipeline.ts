@@ -38,6 +38,22 @@ export async function measureWindow(daemon: DaemonProcess, seconds: number): Pro
   };
 }
 
+/** Several windows as one: rates over their total time, latencies pooled, CPU time-weighted. */
+export function combine(windows: readonly Window[]): Window {
+  const seconds = windows.reduce((t, w) => t + w.seconds, 0);
+  const sum = (f: (w: Window) => number) => windows.reduce((t, w) => t + f(w), 0);
+  return {
+    seconds,
+    encodedFps: sum((w) => w.encodedFps * w.seconds) / seconds,
+    capturedFps: sum((w) => w.capturedFps * w.seconds) / seconds,
+    encoded: sum((w) => w.encoded),
+    skippedByGate: sum((w) => w.skippedByGate),
+    latencies: windows.flatMap((w) => w.latencies),
+    cpuPercent: sum((w) => w.cpuPercent * w.seconds) / seconds,
+    rss: windows.at(-1)?.rss ?? 0,
+  };
+}
+
 /** Waits until the daemon has encoded `frames` frames (or `maxSeconds` passed); the last sample. */
 export async function waitForFrames(daemon: DaemonProcess, frames: number, maxSeconds: number) {
   const deadline = Date.now() + maxSeconds * 1000;

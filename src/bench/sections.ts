@@ -14,6 +14,8 @@ export interface Plan {
   matchQueries: number;
   /** Seconds of each pipeline measurement window. */
   windowS: number;
+  /** Rounds of (no dashboards, dashboards) windows for the streaming comparison. */
+  streamRounds: number;
   idleS: number;
   /** Frames of the bundled-model memory run; 0: none. */
   memoryFrames: number;

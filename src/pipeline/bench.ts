@@ -55,8 +55,6 @@ interface Prepared {
 }
 
 const RECOGNITION_THUMB_WIDTH = 240;
-/** Preparation starts this many of its median durations before the encoder is expected to be free. */
-const PREPARE_MARGIN = 2;
 /** How often an idle bench is checked for a change (a board put down is seen this much later). */
 const IDLE_CHECK_MS = 200;
 
@@ -234,7 +232,6 @@ export class BenchPipeline {
           const current = this.#recognize(prepared, previous);
           await previous;
           previous = current;
-          await this.#untilPrepareTime(current);
         }
       } catch (err) {
         this.#frameSkipped(frame, err);
@@ -242,20 +239,6 @@ export class BenchPipeline {
       if (this.#stopping) break;
     }
     await previous;
-  }
-
-  /**
-   * The encoder now runs `running`. Waits so that the next frame's preparation ends about when that
-   * run does: a frame taken later is a fresher frame (lower latency), at no cost in throughput.
-   */
-  #untilPrepareTime(running: Promise<void>): Promise<void> {
-    const lead = this.#timings.encode.median() - PREPARE_MARGIN * this.#timings.preprocess.median();
-    if (lead < 1) return Promise.resolve();
-    let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, lead);
-    });
-    return Promise.race([running, waited]).finally(() => clearTimeout(timer));
   }
 
   #frameSkipped(frame: Frame, err: unknown): void {
