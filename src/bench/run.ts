@@ -25,7 +25,7 @@ const FULL: Plan = {
   streamRounds: 3,
   idleS: 10,
   memoryFrames: 50_000,
-  memoryMaxS: 150,
+  memoryMaxS: 120,
   mallocRow: true,
   firstStart: true,
 };
