@@ -21,6 +21,7 @@ import onnx
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import localize  # noqa: E402
 import quantize_int8  # noqa: E402
 import vit  # noqa: E402
 
@@ -28,6 +29,8 @@ import vit  # noqa: E402
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--checkpoint', help='train_vit.py checkpoint')
+    ap.add_argument('--localizer', help='train_localizer.py checkpoint: a checkpoint trained on board crops '
+                    '(train_vit.py --crop) is exported with it, frame in, board embedding out')
     ap.add_argument('--random-seed', type=int, help='random weights (torch init from this seed) instead')
     ap.add_argument('--like', help='checkpoint whose shape the random model copies')
     ap.add_argument('--out', required=True, help='int8 ONNX file to write; the manifest goes beside it')
@@ -50,7 +53,13 @@ def main() -> None:
         model = vit.build(cfg)
     else:
         raise SystemExit('give --checkpoint, or --random-seed with --like')
-    fp32 = vit.export_onnx(model, cfg['width'], cfg['height'])
+    width, height = cfg['width'], cfg['height']
+    if 'crop_width' in cfg:
+        if not args.localizer:
+            raise SystemExit('this checkpoint looks at board crops: give --localizer (train_localizer.py checkpoint)')
+        model = vit.BoardEncoder(localize.load(args.localizer), model, cfg)
+        width, height = cfg['frame_width'], cfg['frame_height']
+    fp32 = vit.export_onnx(model, width, height)
     if args.fp32_out:
         onnx.save(fp32, args.fp32_out)
     q, count = quantize_int8.quantize(fp32)
@@ -64,6 +73,9 @@ def main() -> None:
     base = os.path.basename(args.out)
     shape = (f"{cfg['layers']} layers, dim {cfg['dim']}, {cfg['heads']} heads, conv patch embedding to "
              f"{cfg['width'] // 20}x{cfg['height'] // 20} patches of {cfg['width']}x{cfg['height']}")
+    if 'crop_width' in cfg:
+        shape = (f"board localizer on the {width}x{height} frame, then the board's oriented box sampled into "
+                 f"{cfg['width']}x{cfg['height']}, ViT with " + shape)
     manifest.update({
         'id': args.id,
         'name': args.name or os.path.splitext(base)[0],

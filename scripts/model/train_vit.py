@@ -25,17 +25,56 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import localize  # noqa: E402
 import vit  # noqa: E402
 
 
-def load_shards(pattern: str):
-    pixels, labels = [], []
+def load_shards(pattern: str, with_corners: bool = False):
+    pixels, labels, corners = [], [], []
     for path in sorted(glob.glob(pattern)):
         pixels.append(np.load(path))
         labels.append(np.load(path.replace('-pixels.npy', '-labels.npy')))
+        if with_corners:
+            corners.append(np.load(path.replace('-pixels.npy', '-corners.npy')))
     if not pixels:
         raise SystemExit(f'no dataset files match {pattern}')
-    return torch.from_numpy(np.concatenate(pixels)), torch.from_numpy(np.concatenate(labels)).long()
+    out = (torch.from_numpy(np.concatenate(pixels)), torch.from_numpy(np.concatenate(labels)).long())
+    return (*out, torch.from_numpy(np.concatenate(corners))) if with_corners else out
+
+
+def board_boxes(pixels: torch.Tensor, corners: torch.Tensor, localizer=None) -> torch.Tensor:
+    """[N, 6] oriented boxes (localize.box_from_mask) of uint8 frames: from the localizer's mask when
+    given (what the exported model will see), else from the true board outline's mask."""
+    out = []
+    with torch.no_grad():
+        for i in range(0, len(pixels), 200):
+            frames = to_input(pixels[i:i + 200])
+            h, w = frames.shape[2], frames.shape[3]
+            if localizer is not None:
+                logits = localizer(frames)
+            else:
+                logits = (localize.board_mask_targets(corners[i:i + 200], h, w) * 2 - 1) * 10
+            out.append(torch.stack(localize.box_from_mask(logits, w, h), dim=1))
+    return torch.cat(out)
+
+
+def board_crops(frames: torch.Tensor, boxes: torch.Tensor, cfg: dict, gen: torch.Generator | None) -> torch.Tensor:
+    """The canonical board crops the ViT sees (localize.py); with `gen`, the boxes jittered (centre,
+    sides, angle) and turned by half a turn at random, as the localizer's errors and the board's two
+    ends make them."""
+    cx, cy, cos, sin, long, short = boxes.unbind(1)
+    if gen is not None:
+        n = len(cx)
+        rnd = lambda scale: torch.randn(n, generator=gen) * scale  # noqa: E731
+        cx = cx + rnd(0.03) * long
+        cy = cy + rnd(0.03) * long
+        long = long * torch.exp(rnd(0.05))
+        short = short * torch.exp(rnd(0.05))
+        a = torch.atan2(sin, cos) + rnd(math.radians(3))
+        a = a + math.pi * (torch.rand(n, generator=gen) < 0.5).float()
+        cos, sin = torch.cos(a), torch.sin(a)
+    with torch.no_grad():
+        return localize.crop(frames, (cx, cy, cos, sin, long, short), cfg['crop_width'], cfg['crop_height'])
 
 
 def to_input(u8: torch.Tensor) -> torch.Tensor:
@@ -78,7 +117,8 @@ def supcon(z: torch.Tensor, labels: torch.Tensor, temperature: float) -> torch.T
 @torch.no_grad()
 def monitor(model, pixels: torch.Tensor, labels: torch.Tensor) -> dict:
     model.eval()
-    z = torch.cat([F.normalize(model(to_input(pixels[i:i + 100]))[1], dim=1) for i in range(0, len(pixels), 100)])
+    prep = to_input if pixels.dtype == torch.uint8 else (lambda x: x)
+    z = torch.cat([F.normalize(model(prep(pixels[i:i + 100]))[1], dim=1) for i in range(0, len(pixels), 100)])
     model.train()
     sim = z @ z.t()
     sim.fill_diagonal_(-2)
@@ -99,6 +139,12 @@ def main() -> None:
     ap.add_argument('--monitor', required=True, help='*-pixels.npy of held-out monitor types')
     ap.add_argument('--out', required=True, help='checkpoint file (.pt)')
     ap.add_argument('--init', help='start from this checkpoint\'s weights (a second schedule)')
+    ap.add_argument('--init-partial', action='store_true',
+                    help='with --init: take only the weights whose names and shapes match (another input size)')
+    ap.add_argument('--crop', help='WxH: look at the canonical board crop of this size (localize.py); '
+                    'the shards need their -corners.npy')
+    ap.add_argument('--localizer', help='train_localizer.py checkpoint whose boxes the crops use (default: '
+                    'boxes from the true board outlines)')
     ap.add_argument('--steps', type=int, default=1200)
     ap.add_argument('--types-per-batch', type=int, default=64)
     ap.add_argument('--views-per-type', type=int, default=4)
@@ -121,17 +167,42 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     gen = torch.Generator().manual_seed(args.seed)
-    pixels, labels = load_shards(args.data)
-    mon_pixels, mon_labels = load_shards(args.monitor)
+    crop = bool(args.crop)
+    corners = mon_corners = None
+    if crop:
+        pixels, labels, corners = load_shards(args.data, True)
+        mon_pixels, mon_labels, mon_corners = load_shards(args.monitor, True)
+    else:
+        pixels, labels = load_shards(args.data)
+        mon_pixels, mon_labels = load_shards(args.monitor)
     height, width = pixels.shape[1], pixels.shape[2]
     cfg = {'dim': args.dim, 'layers': args.layers, 'heads': args.heads, 'mlp_ratio': args.mlp_ratio,
            'width': width, 'height': height, 'stem': args.stem, 'embed': args.embed}
+    localizer = boxes = None
+    if crop:
+        cw, ch = (int(v) for v in args.crop.split('x'))
+        cfg.update({'width': cw, 'height': ch, 'crop_width': cw, 'crop_height': ch,
+                    'frame_width': width, 'frame_height': height})
+        if args.localizer:
+            localizer = localize.load(args.localizer)
+        mon_boxes = board_boxes(mon_pixels, mon_corners, localizer)
+        mon_pixels = torch.cat([board_crops(to_input(mon_pixels[i:i + 100]), mon_boxes[i:i + 100], cfg, None)
+                                for i in range(0, len(mon_pixels), 100)])
+        t0 = time.time()
+        boxes = board_boxes(pixels, corners, localizer)
+        print(json.dumps({'boxes': len(boxes), 'seconds': round(time.time() - t0)}), flush=True)
     model = vit.build(cfg)
     if args.init:
         init = torch.load(args.init)
-        if init['config'] != cfg:
+        if args.init_partial:
+            own = model.state_dict()
+            taken = {k: v for k, v in init['state_dict'].items() if k in own and own[k].shape == v.shape}
+            model.load_state_dict(taken, strict=False)
+            print(json.dumps({'init_partial': len(taken), 'of': len(own)}), flush=True)
+        elif init['config'] != cfg:
             raise SystemExit(f'--init {args.init} has another shape: {init["config"]}')
-        model.load_state_dict(init['state_dict'])
+        else:
+            model.load_state_dict(init['state_dict'])
     types = torch.unique(labels)
     by_type = {int(t): torch.nonzero(labels == t).flatten() for t in types}
     print(json.dumps({'views': len(labels), 'types': len(types), 'monitor_views': len(mon_labels),
@@ -155,12 +226,17 @@ def main() -> None:
         os.replace(tmp, args.out)
 
     def add_later_data() -> None:
-        nonlocal pixels, labels, types, by_type
+        nonlocal pixels, labels, types, by_type, corners, boxes
         while len(glob.glob(args.data_later.replace('-pixels.npy', '-labels.npy'))) < args.data_later_count:
             print('waiting for', args.data_later, flush=True)
             time.sleep(20)
         time.sleep(5)
-        more_pixels, more_labels = load_shards(args.data_later)
+        if crop:
+            more_pixels, more_labels, more_corners = load_shards(args.data_later, True)
+            corners = torch.cat([corners, more_corners])
+            boxes = torch.cat([boxes, board_boxes(more_pixels, more_corners, localizer)])
+        else:
+            more_pixels, more_labels = load_shards(args.data_later)
         pixels = torch.cat([pixels, more_pixels])
         labels = torch.cat([labels, more_labels])
         types = torch.unique(labels)
@@ -185,7 +261,10 @@ def main() -> None:
             views = by_type[t]
             idx.append(views[torch.randperm(len(views), generator=gen)[:args.views_per_type]])
         idx = torch.cat(idx)
-        x = augment(to_input(pixels[idx]), gen)
+        x = to_input(pixels[idx])
+        if crop:
+            x = board_crops(x, boxes[idx], cfg, gen)
+        x = augment(x, gen)
         for g in opt.param_groups:
             g['lr'] = lr_at(step)
         _, z = model(x)

@@ -110,3 +110,24 @@ def export_onnx(model: BenchViT, width: int, height: int) -> onnx.ModelProto:
     for node in proto.graph.node:
         node.doc_string = ''
     return proto
+
+
+class BoardEncoder(nn.Module):
+    """benchsight-vit version 2 as exported: the whole frame in, the board's embedding out.
+
+    The localizer marks the board, box_from_mask() finds its oriented box, crop() samples the box
+    into the ViT's canvas (localize.py), and the ViT encodes that canvas. `last_hidden_state` is the
+    ViT's, over the canvas's patches.
+    """
+
+    def __init__(self, localizer: nn.Module, encoder: BenchViT, cfg: dict):
+        super().__init__()
+        self.localizer = localizer
+        self.encoder = encoder
+        self.frame = (cfg['frame_width'], cfg['frame_height'])
+        self.canvas = (cfg['crop_width'], cfg['crop_height'])
+
+    def forward(self, pixel_values: torch.Tensor):
+        import localize
+        box = localize.box_from_mask(self.localizer(pixel_values), self.frame[0], self.frame[1])
+        return self.encoder(localize.crop(pixel_values, box, self.canvas[0], self.canvas[1]))

@@ -24,9 +24,11 @@ export class DaemonProcess {
   }
 
   static async start(spec: ChildSpec, timeoutMs = 180_000): Promise<DaemonProcess> {
+    const env = { ...process.env, ...spec.env };
+    for (const name of spec.unsetEnv ?? []) delete env[name];
     const child = fork(CHILD, [JSON.stringify(spec)], {
       execArgv: ['--import', 'tsx'],
-      env: { ...process.env, ...spec.env },
+      env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const first = await new Promise<FromChild>((resolve, reject) => {

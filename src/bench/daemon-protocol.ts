@@ -12,6 +12,8 @@ export interface ChildSpec {
   catalog?: string;
   /** Extra environment of the child process. */
   env?: Record<string, string>;
+  /** Variables removed from the child's environment (after `env`). */
+  unsetEnv?: string[];
 }
 
 export interface ChildSample {

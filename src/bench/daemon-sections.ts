@@ -12,8 +12,15 @@ import { type BenchRow, fps, mib, ms, percent, ratio } from './table.ts';
 
 const DASHBOARDS = 20;
 const IDLE_FPS = 15;
-/** glibc: a fixed mmap threshold returns freed frame buffers to the system at once. */
-const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' };
+/**
+ * The environment the shipped launchers (systemd/benchsight.service, `npm start`) give the daemon:
+ * glibc's fixed mmap threshold returns freed frame buffers to the system at once. Every daemon row
+ * runs with it, as a bench runs the daemon; mallocSection measures glibc's defaults for comparison.
+ * test/bench/shipped-env.test.ts keeps the launchers and this in step.
+ */
+export const SHIPPED_ENV: Readonly<Record<string, string>> = Object.freeze({
+  MALLOC_MMAP_THRESHOLD_: '131072',
+});
 
 /** A source faster than the pipeline can go: at least 30 fps, twice the bare inference rate, at most 120. */
 function sourceFps(bareMs: number): number {
@@ -64,6 +71,7 @@ export async function pipelineSection(ctx: Context, model: BenchModel, bareMs: n
   const daemon = await DaemonProcess.start({
     config: daemonConfig(model, scene.frames, rate, dataDir, false),
     catalog: scene.catalog,
+    env: { ...SHIPPED_ENV },
   });
   const rows: BenchRow[] = [];
   let a: Window;
@@ -142,6 +150,7 @@ export async function idleSection(ctx: Context, model: BenchModel, busyPercent: 
   const folder = await staticFolder(ctx.scene.still, ctx.work);
   const daemon = await DaemonProcess.start({
     config: daemonConfig(model, folder, IDLE_FPS, join(ctx.work, 'idle'), true),
+    env: { ...SHIPPED_ENV },
   });
   try {
     // Start-up work (the first encodes, module loading, their garbage) settles first.
@@ -170,6 +179,7 @@ export async function memorySection(ctx: Context, model: BenchModel): Promise<Be
     config: daemonConfig(model, frames, 120, join(ctx.work, 'memory'), false),
     sourceFps: 1000,
     catalog: ctx.scene.catalog,
+    env: { ...SHIPPED_ENV },
   });
   try {
     const deadline = Date.now() + plan.memoryMaxS * 1000;
@@ -186,21 +196,21 @@ export async function memorySection(ctx: Context, model: BenchModel): Promise<Be
   }
 }
 
-/** The same pipeline run with glibc told to return large freed buffers at once (not the default). */
+/** The same pipeline run with glibc's default malloc settings (a launcher without SHIPPED_ENV). */
 export async function mallocSection(ctx: Context, model: BenchModel, bareMs: number): Promise<BenchRow> {
-  ctx.log(`memory: ${model.label} with MALLOC_MMAP_THRESHOLD_`);
+  ctx.log(`memory: ${model.label} with glibc's default malloc settings`);
   const dataDir = join(ctx.work, 'malloc');
   const daemon = await DaemonProcess.start({
     config: daemonConfig(model, ctx.scene.frames, sourceFps(bareMs), dataDir, false),
     catalog: ctx.scene.catalog,
-    env: MALLOC_ENV,
+    unsetEnv: Object.keys(SHIPPED_ENV),
   });
   try {
     await waitForFrames(daemon, 5, 120);
     await sleep(1000);
     const w = await measureWindow(daemon, 2 * ctx.plan.streamRounds * ctx.plan.windowS);
     const end = await daemon.sample();
-    const note = `, MALLOC_MMAP_THRESHOLD_=131072 (${fps(w.encodedFps)})`;
+    const note = `, glibc malloc defaults, no MALLOC_MMAP_THRESHOLD_ (${fps(w.encodedFps)})`;
     const r = memoryRow(model, end.encoded, end.rss, daemon.ready.rssAtStart, note);
     return { ...r, target: '', verdict: 'info' };
   } finally {

@@ -27,6 +27,11 @@ export interface Dataset {
   pixels: Uint8Array;
   /** Type index per view. */
   labels: Int32Array;
+  /**
+   * N x 4 x 2: the board's corners in model-input pixels (the render scaled to width x height), in
+   * the board's own order (top-left, top-right, bottom-right, bottom-left of the unrotated board).
+   */
+  corners: Float32Array;
   count: number;
   height: number;
   width: number;
@@ -66,28 +71,35 @@ export async function buildDataset(opts: DatasetOptions): Promise<Dataset> {
   const count = types * opts.views;
   const pixels = new Uint8Array(count * height * width * 3);
   const labels = new Int32Array(count);
+  const corners = new Float32Array(count * 8);
+  const sx = width / opts.renderWidth;
+  const sy = height / opts.renderHeight;
   let done = 0;
   for (let t = opts.from; t < opts.to; t++) {
     const type = splitType(opts.seed, opts.split, t);
     for (let v = 0; v < opts.views; v++) {
       const vs = viewSeed(type.seed, 'train', v);
-      const { jpeg } = await renderBenchView(type, vs, {
+      const { jpeg, meta } = await renderBenchView(type, vs, {
         width: opts.renderWidth,
         height: opts.renderHeight,
         nuisance: trainingNuisance(vs),
       });
       await inputPixels(jpeg, opts.manifest, pixels, done * height * width * 3);
       labels[done] = t;
+      for (const [k, [x, y]] of (meta.board?.corners ?? []).entries()) {
+        corners[done * 8 + k * 2] = x * sx;
+        corners[done * 8 + k * 2 + 1] = y * sy;
+      }
       done++;
       if (done % 200 === 0) opts.onProgress?.(done, count);
     }
   }
-  return { pixels, labels, count, height, width };
+  return { pixels, labels, corners, count, height, width };
 }
 
 /** A NumPy .npy (format 1.0) file of a C-ordered array. */
-export function npy(data: Uint8Array | Int32Array, shape: number[]): Buffer {
-  const descr = data instanceof Uint8Array ? '|u1' : '<i4';
+export function npy(data: Uint8Array | Int32Array | Float32Array, shape: number[]): Buffer {
+  const descr = data instanceof Uint8Array ? '|u1' : data instanceof Int32Array ? '<i4' : '<f4';
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
   const total = 10 + header.length + 1;
   header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
@@ -100,11 +112,13 @@ export function npy(data: Uint8Array | Int32Array, shape: number[]): Buffer {
   return Buffer.concat([head, Buffer.from(header, 'latin1'), body]);
 }
 
-/** Writes <dir>/<name>-pixels.npy and <dir>/<name>-labels.npy. */
+/** Writes <dir>/<name>-pixels.npy, <dir>/<name>-labels.npy and <dir>/<name>-corners.npy. */
 export async function writeDataset(dir: string, name: string, d: Dataset): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const files = [join(dir, `${name}-pixels.npy`), join(dir, `${name}-labels.npy`)];
+  const files = ['pixels', 'labels', 'corners'].map((part) => join(dir, `${name}-${part}.npy`));
   await writeFile(files[0]!, npy(d.pixels, [d.count, d.height, d.width, 3]));
+  await writeFile(files[2]!, npy(d.corners, [d.count, 4, 2]));
+  // Labels last: train_vit.py's --data-later waits for the labels file of a shard.
   await writeFile(files[1]!, npy(d.labels, [d.count]));
   return files;
 }

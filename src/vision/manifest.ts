@@ -18,12 +18,24 @@ export const manifestSchema = z
     inputName: z.string().default('pixel_values'),
     preprocess: z
       .object({
-        /** shortestEdge: scale so the shorter side is `size`; exact: scale to width x height. */
+        /**
+         * shortestEdge: scale so the shorter side is `size`; exact: scale to width x height;
+         * letterbox: scale to fit inside width x height keeping the aspect ratio, centred, the rest
+         * of the input filled with the mean (0 after normalisation), so a 16:9 camera and a 4:3 one
+         * show a board with the same proportions.
+         */
         resize: z.discriminatedUnion('mode', [
           z.object({ mode: z.literal('shortestEdge'), size: z.number().int().positive() }).strict(),
           z
             .object({
               mode: z.literal('exact'),
+              width: z.number().int().positive(),
+              height: z.number().int().positive(),
+            })
+            .strict(),
+          z
+            .object({
+              mode: z.literal('letterbox'),
               width: z.number().int().positive(),
               height: z.number().int().positive(),
             })
@@ -105,6 +117,12 @@ export interface LoadedManifest {
 export function inputSize(manifest: ModelManifest): [number, number] {
   const p = manifest.preprocess;
   if (p.crop) {
+    if (p.resize.mode === 'letterbox') {
+      throw new BenchsightError(
+        'E_MODEL_MANIFEST',
+        `manifest ${manifest.id}: a letterbox resize already has the input's size; remove the crop`,
+      );
+    }
     const smallest =
       p.resize.mode === 'exact' ? [p.resize.width, p.resize.height] : [p.resize.size, p.resize.size];
     if (p.crop.width > smallest[0]! || p.crop.height > smallest[1]!) {
@@ -116,7 +134,7 @@ export function inputSize(manifest: ModelManifest): [number, number] {
     }
     return [p.crop.height, p.crop.width];
   }
-  if (p.resize.mode === 'exact') return [p.resize.height, p.resize.width];
+  if (p.resize.mode !== 'shortestEdge') return [p.resize.height, p.resize.width];
   throw new BenchsightError(
     'E_MODEL_MANIFEST',
     `manifest ${manifest.id}: a shortestEdge resize needs a crop so that every input has the same size`,

@@ -21,7 +21,8 @@ export interface PreprocessOptions {
 /**
  * Size after the manifest's resize, [width, height]. shortestEdge follows Hugging Face's
  * get_resize_output_image_size: the short side becomes `size`, the long side int(size * long / short)
- * (640x480 at 256 -> 341x256).
+ * (640x480 at 256 -> 341x256). letterbox: the largest size with the image's aspect ratio (rounded)
+ * that fits (1280x720 in 320x240 -> 320x180).
  */
 export function resizedSize(
   width: number,
@@ -29,6 +30,13 @@ export function resizedSize(
   resize: PreprocessSpec['resize'],
 ): [number, number] {
   if (resize.mode === 'exact') return [resize.width, resize.height];
+  if (resize.mode === 'letterbox') {
+    const scale = Math.min(resize.width / width, resize.height / height);
+    return [
+      Math.min(resize.width, Math.max(1, Math.round(width * scale))),
+      Math.min(resize.height, Math.max(1, Math.round(height * scale))),
+    ];
+  }
   const short = Math.min(width, height);
   const long = Math.max(width, height);
   const newLong = Math.trunc((resize.size * long) / short);
@@ -128,9 +136,24 @@ export async function preprocess(
     ? regionToPixels(opts.region, raw.width, raw.height)
     : { left: 0, top: 0, width: raw.width, height: raw.height };
   const [width, height] = resizedSize(rect.width, rect.height, p.resize);
+  const table = normalizeTable(p);
+  if (p.resize.mode === 'letterbox') {
+    // The resized image, centred; the bars hold the mean (0 once normalised).
+    const pixels = await resizeWindow(raw, rect, width, height, { left: 0, top: 0, width, height }, p);
+    const left = cropStart(outW, width);
+    const top = cropStart(outH, height);
+    out.fill(0, offset, offset + 3 * plane);
+    for (let c = 0; c < 3; c++) {
+      const t = c * 256;
+      for (let y = 0; y < height; y++) {
+        const row = offset + c * plane + (top + y) * outW + left;
+        for (let x = 0, s = y * width * 3 + c; x < width; x++, s += 3) out[row + x] = table[t + pixels[s]!]!;
+      }
+    }
+    return out;
+  }
   const win = { left: cropStart(width, outW), top: cropStart(height, outH), width: outW, height: outH };
   const pixels = await resizeWindow(raw, rect, width, height, win, p);
-  const table = normalizeTable(p);
   for (let c = 0; c < 3; c++) {
     const base = offset + c * plane;
     const t = c * 256;

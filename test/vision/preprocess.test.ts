@@ -83,6 +83,44 @@ describe('preprocess', () => {
     expect(cropStart(224, 224)).toBe(0);
   });
 
+  it('letterboxes: keeps the aspect ratio, centres the image and fills the bars with the mean (0)', async () => {
+    const resize = { mode: 'letterbox' as const, width: 320, height: 240 };
+    expect(resizedSize(1280, 720, resize)).toEqual([320, 180]);
+    expect(resizedSize(640, 480, resize)).toEqual([320, 240]);
+    expect(resizedSize(480, 640, resize)).toEqual([180, 240]);
+    // An 8x2 image into 4x4: resized to 4x1 (columns pairwise), centred on row 1 (cropStart(4, 1) = 1).
+    const img = raw(8, 2, (x) => [x * 30, 100, 200]);
+    const spec = { resample: 'pil-bilinear', mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] };
+    const boxed = manifest({ ...spec, resize: { mode: 'letterbox', width: 4, height: 4 } });
+    const strip = manifest({ ...spec, resize: { mode: 'exact', width: 4, height: 1 } });
+    expect(inputSize(boxed)).toEqual([4, 4]);
+    const out = new Float32Array(2 + 48).fill(7);
+    const t = await preprocess(img, boxed, { out, offset: 2 });
+    const row = await preprocess(img, strip);
+    for (let c = 0; c < 3; c++) {
+      const plane = Array.from(t.subarray(2 + c * 16, 2 + (c + 1) * 16));
+      expect(plane.slice(0, 4)).toEqual([0, 0, 0, 0]);
+      expect(plane.slice(4, 8)).toEqual(Array.from(row.subarray(c * 4, (c + 1) * 4)));
+      expect(plane.slice(8)).toEqual(new Array(8).fill(0));
+    }
+    expect(t[2 + 4]).not.toBe(0);
+    expect(Array.from(out.subarray(0, 2))).toEqual([7, 7]);
+    // A 4:3 image letterboxed into 4:3 is the exact resize.
+    const square = raw(8, 6, (x, y) => [x * 30, y * 40, 90]);
+    const exact = manifest({ ...spec, resize: { mode: 'exact', width: 4, height: 3 } });
+    const fitted = manifest({ ...spec, resize: { mode: 'letterbox', width: 4, height: 3 } });
+    expect(Array.from(await preprocess(square, fitted))).toEqual(Array.from(await preprocess(square, exact)));
+    expect(() =>
+      inputSize(
+        manifest({
+          ...spec,
+          resize: { mode: 'letterbox', width: 4, height: 4 },
+          crop: { width: 2, height: 2 },
+        }),
+      ),
+    ).toThrow(/letterbox/);
+  });
+
   it('centre-crops after the resize', async () => {
     // 6x2 -> shortestEdge 2 keeps 6x2; a 2x2 crop takes columns 2..3.
     const img = raw(6, 2, (x) => [x * 10, 0, 0]);
