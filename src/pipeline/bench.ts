@@ -91,6 +91,8 @@ export class BenchPipeline {
   readonly #counts = { captured: 0, encoded: 0, skippedByGate: 0, badFrames: 0 };
   #recognizer: Recognizer;
   #latest: Frame | null = null;
+  /** The last frame decoded for recognition: dashboards scale it instead of decoding it again. */
+  #decoded: { seq: number; raw: RawImage } | null = null;
   /** Model inputs of the frame being prepared, one per slot. */
   #batch = new Float32Array(0);
   readonly #frameDone = new Set<(done: FrameDone) => void>();
@@ -135,6 +137,11 @@ export class BenchPipeline {
 
   get latestFrame(): Frame | null {
     return this.#latest;
+  }
+
+  /** The decoded pixels of frame `seq` when it was the last one decoded for recognition, else null. */
+  decodedFrame(seq: number): RawImage | null {
+    return this.#decoded?.seq === seq ? this.#decoded.raw : null;
   }
 
   slotViews(): SlotView[] {
@@ -283,6 +290,7 @@ export class BenchPipeline {
     const r = this.#recognizer;
     const t0 = performance.now();
     const raw = await decodeImage(frame.jpeg, { maxPixels: this.#o.config.data.maxImagePixels });
+    this.#decoded = { seq: frame.seq, raw };
     const [h, w] = r.encoder.inputSize;
     const length = 3 * h * w;
     if (this.#batch.length !== this.slots.length * length) {

@@ -74,7 +74,10 @@ export function attachSocket(httpServer: HttpServer, ctx: ServerContext, auth: A
       if (encoding || !frame || frame.seq === lastSeq || subscribers === 0) return;
       encoding = true;
       lastSeq = frame.seq;
-      cropJpeg(frame.jpeg, FULL, { width: Math.min(config.server.frameWidth, frame.width), quality: 70 })
+      // The pixels the recognizer decoded, when this frame was recognized: half the CPU of decoding
+      // the camera's JPEG again (a 1280x720 frame: ~4.5 ms instead of ~7.7 ms).
+      const source = pipeline.decodedFrame(frame.seq) ?? frame.jpeg;
+      cropJpeg(source, FULL, { width: Math.min(config.server.frameWidth, frame.width), quality: 70 })
         .then((small) => {
           const payload: FramePayload = {
             seq: frame.seq,
