@@ -2,7 +2,9 @@
  * Recognition quality of the bundled encoder on board types never seen in training, beside trivial
  * baselines, through the real catalog and pipeline code (see src/eval/run.ts).
  *   npm run eval [-- --quick] [--model benchsight-vit] [--baseline benchsight-vit-random]
- *     [--no-histogram] [--write-operating-point] [--threads 0]
+ *     [--no-histogram] [--write-operating-point] [--threads 0] [--width 320 --height 240]
+ * --baseline none: no model baseline (a quick look at a candidate model).
+ * --width/--height: the camera frame the views are rendered at (e.g. 426x240 for a 16:9 camera).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +23,9 @@ const { values } = parseArgs({
     'write-operating-point': { type: 'boolean', default: false },
     threads: { type: 'string', default: '0' },
     seed: { type: 'string', default: '1' },
-    'train-types': { type: 'string', default: '4000' },
+    'train-types': { type: 'string', default: '6250' },
+    width: { type: 'string', default: '320' },
+    height: { type: 'string', default: '240' },
   },
 });
 
@@ -39,9 +43,9 @@ const options: EvalOptions = {
   nuisanceViews: quick ? 1 : 2,
   validationBoards: quick ? 15 : 50,
   validationQueries: quick ? 2 : 4,
-  width: 320,
-  height: 240,
-  models: [model, ...values.baseline.map((b) => loadManifest(b, 'models'))],
+  width: Number(values.width),
+  height: Number(values.height),
+  models: [model, ...values.baseline.filter((b) => b !== 'none').map((b) => loadManifest(b, 'models'))],
   histogram: !values['no-histogram'],
   intraOpThreads: Number(values.threads),
   benchRuns: quick ? 30 : 100,

@@ -3,14 +3,14 @@ import type { Frame, FrameSource } from '../capture/types.ts';
 import type { Catalog } from '../catalog/index.ts';
 import type { Config, Rect } from '../config/schema.ts';
 import { errorMessage } from '../errors.ts';
-import { SlotTracker } from '../match/smoothing.ts';
 import type { ModelSwitch, SlotView, StatusPayload } from '../protocol.ts';
 import { SceneGate, thumbnail } from '../vision/gate.ts';
-import { cropJpeg, decodeImage, preprocess, type RawImage } from '../vision/preprocess.ts';
+import { decodeImage, preprocess, type RawImage } from '../vision/preprocess.ts';
 import { CameraHealth } from './camera-health.ts';
 import type { Housekeeping } from './housekeeping.ts';
 import type { OcrJob } from './ocr-step.ts';
 import type { Recognizer } from './recognizer.ts';
+import { SlotPublisher } from './slot-publisher.ts';
 import { RateMeter, RollingMedian } from './stats.ts';
 
 export interface Logger {
@@ -54,7 +54,6 @@ interface Prepared {
   recognizer: Recognizer;
 }
 
-const RECOGNITION_THUMB_WIDTH = 240;
 /** How often an idle bench is checked for a change (a board put down is seen this much later). */
 const IDLE_CHECK_MS = 200;
 
@@ -80,8 +79,7 @@ export class BenchPipeline {
   readonly #o: BenchPipelineOptions;
   readonly #gate: SceneGate;
   readonly #health: CameraHealth;
-  readonly #trackers = new Map<string, SlotTracker>();
-  readonly #views = new Map<string, SlotView>();
+  readonly #publisher: SlotPublisher;
   readonly #encodedRate = new RateMeter();
   readonly #timings = {
     preprocess: new RollingMedian(),
@@ -109,19 +107,7 @@ export class BenchPipeline {
     this.slots = benchSlots(opts.config);
     this.#gate = new SceneGate(opts.config.gate);
     this.#health = new CameraHealth(opts.config.camera.health);
-    for (const slot of this.slots) {
-      this.#trackers.set(slot.name, new SlotTracker(opts.config.match.smoothing));
-      this.#views.set(slot.name, {
-        slot: slot.name,
-        rect: slot.rect,
-        state: 'pending',
-        board: null,
-        score: 0,
-        margin: 0,
-        candidates: [],
-        since: Date.now(),
-      });
-    }
+    this.#publisher = new SlotPublisher({ ...opts, matchTimings: this.#timings.match }, this.slots);
   }
 
   /** The recognizer of the active model. */
@@ -145,7 +131,7 @@ export class BenchPipeline {
   }
 
   slotViews(): SlotView[] {
-    return [...this.#views.values()];
+    return this.#publisher.views();
   }
 
   start(): void {
@@ -167,7 +153,7 @@ export class BenchPipeline {
 
   /** Forget smoothing state so the next stable scene is recognized afresh (after catalog edits). */
   rescan(): void {
-    for (const t of this.#trackers.values()) t.reset();
+    this.#publisher.reset();
     this.#gate.reset();
     this.#sceneSamples = 0;
     this.#lastGateCheck = 0;
@@ -325,7 +311,7 @@ export class BenchPipeline {
       this.#timings.encode.push(performance.now() - t1);
       this.#counts.encoded++;
       this.#encodedRate.tick();
-      await this.#publish(frame, raw, r, flat);
+      await this.#publisher.publish(frame, raw, r, flat);
       const done: FrameDone = {
         seq: frame.seq,
         capturedAt: frame.capturedAt,
@@ -336,91 +322,5 @@ export class BenchPipeline {
     } catch (err) {
       this.#frameSkipped(frame, err);
     }
-  }
-
-  async #publish(frame: Frame, raw: RawImage, r: Recognizer, embeddings: Float32Array): Promise<void> {
-    const dim = r.encoder.dim;
-    for (let i = 0; i < this.slots.length; i++) {
-      const slot = this.slots[i]!;
-      const tm = performance.now();
-      const result = r.match(embeddings.subarray(i * dim, (i + 1) * dim));
-      this.#timings.match.push(performance.now() - tm);
-      const view = this.#views.get(slot.name)!;
-      const tracker = this.#trackers.get(slot.name)!;
-      for (const event of tracker.push(result.outcome)) {
-        if (event.type === 'cleared') {
-          this.#o.bus.emit('cleared', {
-            at: frame.capturedAt,
-            camera: this.#o.config.camera.id,
-            slot: slot.name,
-            previousBoardId: event.previousBoardId,
-            reason: event.reason,
-          });
-        } else {
-          await this.#record(frame, raw, slot, result);
-        }
-      }
-      const current = tracker.current;
-      const state = current.kind === 'board' ? 'recognized' : current.kind;
-      const changed =
-        state !== view.state || (current.kind === 'board' && view.board?.id !== current.boardId);
-      Object.assign(view, {
-        state,
-        board: current.kind === 'board' ? (r.board(current.boardId) ?? null) : null,
-        score: result.decision.score,
-        margin: result.decision.margin,
-        candidates: result.candidates,
-        since: changed ? Date.now() : view.since,
-      });
-      this.#o.bus.emit('slot', { ...view });
-    }
-  }
-
-  async #record(
-    frame: Frame,
-    raw: RawImage,
-    slot: BenchSlot,
-    result: ReturnType<Recognizer['match']>,
-  ): Promise<void> {
-    const camera = this.#o.config.camera.id;
-    const topk = result.candidates.map((c) => ({ boardId: c.boardId, score: c.score }));
-    let recognitionId: number | null = null;
-    try {
-      const thumb = await cropJpeg(raw, slot.rect, { width: RECOGNITION_THUMB_WIDTH, quality: 70 });
-      recognitionId = this.#o.catalog.insertRecognition({
-        at: frame.capturedAt,
-        camera,
-        slot: slot.name,
-        boardId: result.board?.id ?? null,
-        score: result.decision.score,
-        margin: result.decision.margin,
-        topk,
-        modelId: this.#recognizer.modelId,
-        thumbnail: thumb.jpeg,
-      }).id;
-      this.#o.storage.writeSucceeded();
-    } catch (err) {
-      this.#o.storage.writeFailed(err);
-      this.#o.logger.error({ err: errorMessage(err), slot: slot.name }, 'recognition not saved to history');
-    }
-    this.#o.bus.emit('recognized', {
-      recognitionId,
-      at: frame.capturedAt,
-      camera,
-      slot: slot.name,
-      board: result.board,
-      score: result.decision.score,
-      margin: result.decision.margin,
-      candidates: result.candidates,
-    });
-    this.#o.ocr?.schedule({
-      recognitionId,
-      at: frame.capturedAt,
-      camera,
-      slot: slot.name,
-      image: raw,
-      region: slot.rect,
-      visionBoardId: result.board?.id ?? null,
-    });
   }
 }
