@@ -189,3 +189,63 @@ export const EVENT_NAMES = [
   'cleared',
   'catalog',
 ] as const;
+
+/* The HTTP API's response shapes: the server's routes build them, the dashboard reads them. */
+
+/** A reference photo of a board. */
+export interface ReferenceJson {
+  id: number;
+  boardId: number;
+  width: number;
+  height: number;
+  source: 'upload' | 'live' | 'import';
+  sourceDetail: string | null;
+  createdAt: number;
+  imageUrl: string;
+  thumbnailUrl: string;
+}
+
+export interface BoardJson extends BoardInfo {
+  textPattern?: string | null;
+  createdAt: number;
+  updatedAt: number;
+  references: ReferenceJson[];
+}
+
+export interface RecognitionJson {
+  id: number;
+  at: number;
+  camera: string;
+  slot: string;
+  boardId: number | null;
+  score: number;
+  margin: number;
+  board: BoardInfo | null;
+  thumbnailUrl: string | null;
+  /** The text read off the board (OCR); null until read, or with OCR off. */
+  text: {
+    lines: OcrLineView[];
+    serial: string | null;
+    verdict: TextVerdict;
+    textOverride: boolean;
+    visionBoardId: number | null;
+  } | null;
+}
+
+export interface RecognitionPage {
+  total: number;
+  limit: number;
+  offset: number;
+  items: RecognitionJson[];
+}
+
+export interface BoardInput {
+  vendor: string;
+  model: string;
+  kind: BoardKind;
+  chipType: string | null;
+  chipCount: number | null;
+  notes: string;
+  tags: string[];
+  textPattern: string | null;
+}

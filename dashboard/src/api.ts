@@ -1,62 +1,12 @@
-import type { BoardInfo, BoardKind, OcrLineView, TextVerdict } from '../../src/protocol.ts';
+import type {
+  BoardInput,
+  BoardJson,
+  RecognitionJson,
+  RecognitionPage,
+  ReferenceJson,
+} from '../../src/protocol.ts';
 
-/** The HTTP API's response shapes (the socket's live payloads are typed in src/protocol.ts). */
-export interface ReferenceJson {
-  id: number;
-  boardId: number;
-  width: number;
-  height: number;
-  source: 'upload' | 'live' | 'import';
-  sourceDetail: string | null;
-  createdAt: number;
-  imageUrl: string;
-  thumbnailUrl: string;
-}
-
-export interface BoardJson extends BoardInfo {
-  textPattern?: string | null;
-  createdAt: number;
-  updatedAt: number;
-  references: ReferenceJson[];
-}
-
-export interface RecognitionJson {
-  id: number;
-  at: number;
-  camera: string;
-  slot: string;
-  boardId: number | null;
-  score: number;
-  margin: number;
-  board: BoardInfo | null;
-  thumbnailUrl: string | null;
-  /** The text read off the board (OCR); null until read, or with OCR off. */
-  text: {
-    lines: OcrLineView[];
-    serial: string | null;
-    verdict: TextVerdict;
-    textOverride: boolean;
-    visionBoardId: number | null;
-  } | null;
-}
-
-export interface RecognitionPage {
-  total: number;
-  limit: number;
-  offset: number;
-  items: RecognitionJson[];
-}
-
-export interface BoardInput {
-  vendor: string;
-  model: string;
-  kind: BoardKind;
-  chipType: string | null;
-  chipCount: number | null;
-  notes: string;
-  tags: string[];
-  textPattern: string | null;
-}
+export type { BoardInput, BoardJson, RecognitionJson, RecognitionPage, ReferenceJson };
 
 /** An error the daemon explained: its message is meant for the user. */
 export class ApiError extends Error {

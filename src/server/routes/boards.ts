@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { Reference } from '../../catalog/types.ts';
 import { BenchsightError } from '../../errors.ts';
+import type { BoardJson, ReferenceJson } from '../../protocol.ts';
 import type { ServerContext } from '../context.ts';
 import { notFound, parseInput } from '../http-errors.ts';
 import { boardInput, boardPatch, boardsQuery, fromSlotBody, idParam } from '../schemas.ts';
 
-function referenceJson(r: Reference) {
+function referenceJson(r: Reference): ReferenceJson {
   return {
     ...r,
     imageUrl: `/api/references/${r.id}/image.jpg`,
@@ -16,7 +17,7 @@ function referenceJson(r: Reference) {
 export function boardRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { catalog, pipeline, bus } = ctx;
 
-  const boardJson = (id: number) => {
+  const boardJson = (id: number): BoardJson => {
     const board = catalog.getBoard(id);
     if (!board) throw notFound(`board ${id}`);
     return { ...board, references: catalog.listReferences(id).map(referenceJson) };
@@ -25,10 +26,12 @@ export function boardRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/api/boards', async (req) => {
     const q = parseInput(boardsQuery, req.query, 'query');
     return {
-      boards: catalog.listBoards(q.search ? { search: q.search } : undefined).map((b) => ({
-        ...b,
-        references: catalog.listReferences(b.id).map(referenceJson),
-      })),
+      boards: catalog.listBoards(q.search ? { search: q.search } : undefined).map(
+        (b): BoardJson => ({
+          ...b,
+          references: catalog.listReferences(b.id).map(referenceJson),
+        }),
+      ),
     };
   });
 

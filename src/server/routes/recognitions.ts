@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { Recognition, RecognitionQuery, RecognitionText } from '../../catalog/types.ts';
+import type { RecognitionJson, RecognitionPage } from '../../protocol.ts';
 import type { ServerContext } from '../context.ts';
 import { RECOGNITION_CSV_HEADER, recognitionCsvLine } from '../csv.ts';
 import { notFound, parseInput } from '../http-errors.ts';
@@ -10,7 +11,7 @@ import { textJson } from './ocr.ts';
 export function recognitionRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { catalog } = ctx;
 
-  const withBoard = (r: Recognition, text: RecognitionText | undefined) => {
+  const withBoard = (r: Recognition, text: RecognitionText | undefined): RecognitionJson => {
     const board = r.boardId === null ? null : (ctx.recognizer.board(r.boardId) ?? null);
     return {
       ...r,
@@ -56,7 +57,13 @@ export function recognitionRoutes(app: FastifyInstance, ctx: ServerContext): voi
     }
     const { rows, total } = catalog.queryRecognitions({ ...filter, limit: q.limit, offset: q.offset });
     const texts = catalog.recognitionTextsFor(rows.map((r) => r.id));
-    return { total, limit: q.limit, offset: q.offset, items: rows.map((r) => withBoard(r, texts.get(r.id))) };
+    const page: RecognitionPage = {
+      total,
+      limit: q.limit,
+      offset: q.offset,
+      items: rows.map((r) => withBoard(r, texts.get(r.id))),
+    };
+    return page;
   });
 
   app.get('/api/recognitions/:id/thumbnail.jpg', async (req, reply) => {
