@@ -239,13 +239,5 @@ export interface RecognitionPage {
   items: RecognitionJson[];
 }
 
-export interface BoardInput {
-  vendor: string;
-  model: string;
-  kind: BoardKind;
-  chipType: string | null;
-  chipCount: number | null;
-  notes: string;
-  tags: string[];
-  textPattern: string | null;
-}
+/** A board as the dashboard's forms send it (POST /api/boards, PATCH /api/boards/:id). */
+export type BoardInput = Omit<BoardInfo, 'id'> & { textPattern: string | null };

@@ -3,7 +3,7 @@
 
 Target: which cells of the 40x30 grid over a 320x240 frame lie inside the board's outline (the
 scene generator's corners, hidden parts included: a hand over the board does not move the board).
-Loss: binary cross-entropy per cell. Colour augmentation and random erasing as in train_vit.py.
+Loss: binary cross-entropy per cell. Colour augmentation and random erasing: train_vit.colour_augment.
 Every --checkpoint-every steps it prints, on held-out monitor views, the mask IoU and the errors of
 the oriented box that box_from_mask() derives (centre in pixels, angle in degrees modulo 180, long
 side relative).
@@ -25,6 +25,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import localize  # noqa: E402
+from train_vit import colour_augment, to_input  # noqa: E402
 
 
 def load(pattern: str):
@@ -44,29 +45,6 @@ def batch_pixels(shards, idx: np.ndarray) -> torch.Tensor:
         k = int(np.searchsorted(sizes, i, side='right') - 1)
         out.append(np.asarray(shards[k][i - sizes[k]]))
     return torch.from_numpy(np.stack(out))
-
-
-def to_input(u8: torch.Tensor) -> torch.Tensor:
-    return (u8.permute(0, 3, 1, 2).float() / 255.0 - 0.5) / 0.5
-
-
-def colour_augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
-    n = x.shape[0]
-    gain = 1 + (torch.rand(n, 3, 1, 1, generator=gen) - 0.5) * 0.2
-    contrast = 1 + (torch.rand(n, 1, 1, 1, generator=gen) - 0.5) * 0.4
-    bright = (torch.rand(n, 1, 1, 1, generator=gen) - 0.5) * 0.3
-    mean = x.mean(dim=(1, 2, 3), keepdim=True)
-    x = (x - mean) * contrast + mean
-    x = (x + 1) * gain - 1 + bright
-    x = x + torch.randn(x.shape, generator=gen) * (torch.rand(n, 1, 1, 1, generator=gen) * 0.06)
-    h, w = x.shape[2], x.shape[3]
-    for i in torch.nonzero(torch.rand(n, generator=gen) < 0.25).flatten().tolist():
-        eh = int(torch.randint(h // 8, h // 3, (1,), generator=gen))
-        ew = int(torch.randint(w // 8, w // 3, (1,), generator=gen))
-        y0 = int(torch.randint(0, h - eh, (1,), generator=gen))
-        x0 = int(torch.randint(0, w - ew, (1,), generator=gen))
-        x[i, :, y0:y0 + eh, x0:x0 + ew] = torch.rand(3, 1, 1, generator=gen) * 2 - 1
-    return x.clamp(-1, 1)
 
 
 def true_box(corners: torch.Tensor):

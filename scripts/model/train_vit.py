@@ -83,9 +83,14 @@ def to_input(u8: torch.Tensor) -> torch.Tensor:
 
 
 def augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
+    """A half turn at random, then colour_augment()."""
+    turn = torch.rand(x.shape[0], generator=gen) < 0.5
+    return colour_augment(torch.where(turn[:, None, None, None], x.flip(2, 3), x), gen)
+
+
+def colour_augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
+    """Per-channel gain, contrast, brightness, sensor noise and random erasing (geometry unchanged)."""
     n = x.shape[0]
-    turn = torch.rand(n, generator=gen) < 0.5
-    x = torch.where(turn[:, None, None, None], x.flip(2, 3), x)
     gain = 1 + (torch.rand(n, 3, 1, 1, generator=gen) - 0.5) * 0.2
     contrast = 1 + (torch.rand(n, 1, 1, 1, generator=gen) - 0.5) * 0.4
     bright = (torch.rand(n, 1, 1, 1, generator=gen) - 0.5) * 0.3
