@@ -31,6 +31,8 @@ def main() -> None:
     ap.add_argument('--checkpoint', help='train_vit.py checkpoint')
     ap.add_argument('--localizer', help='train_localizer.py checkpoint: a checkpoint trained on board crops '
                     '(train_vit.py --crop) is exported with it, frame in, board embedding out')
+    ap.add_argument('--half-turns', action='store_true',
+                    help='with --localizer: average the embeddings of the board canvas and of it turned half a turn')
     ap.add_argument('--random-seed', type=int, help='random weights (torch init from this seed) instead')
     ap.add_argument('--like', help='checkpoint whose shape the random model copies')
     ap.add_argument('--out', required=True, help='int8 ONNX file to write; the manifest goes beside it')
@@ -57,7 +59,7 @@ def main() -> None:
     if 'crop_width' in cfg:
         if not args.localizer:
             raise SystemExit('this checkpoint looks at board crops: give --localizer (train_localizer.py checkpoint)')
-        model = vit.BoardEncoder(localize.load(args.localizer), model, cfg)
+        model = vit.BoardEncoder(localize.load(args.localizer), model, cfg, half_turns=args.half_turns)
         width, height = cfg['frame_width'], cfg['frame_height']
     fp32 = vit.export_onnx(model, width, height)
     if args.fp32_out:

@@ -116,18 +116,27 @@ class BoardEncoder(nn.Module):
     """benchsight-vit version 2 as exported: the whole frame in, the board's embedding out.
 
     The localizer marks the board, box_from_mask() finds its oriented box, crop() samples the box
-    into the ViT's canvas (localize.py), and the ViT encodes that canvas. `last_hidden_state` is the
-    ViT's, over the canvas's patches.
+    into the ViT's canvas (localize.py), and the ViT encodes that canvas. The box's long axis has two
+    ends, so the canvas may show the board either way round: with `half_turns`, the ViT also encodes
+    the canvas turned half a turn and the two L2-normalised embeddings are averaged, which makes
+    the embedding exactly the same for both. `last_hidden_state` is the ViT's over the canvas's
+    patches (the canvas as sampled).
     """
 
-    def __init__(self, localizer: nn.Module, encoder: BenchViT, cfg: dict):
+    def __init__(self, localizer: nn.Module, encoder: BenchViT, cfg: dict, half_turns: bool = False):
         super().__init__()
         self.localizer = localizer
         self.encoder = encoder
         self.frame = (cfg['frame_width'], cfg['frame_height'])
         self.canvas = (cfg['crop_width'], cfg['crop_height'])
+        self.half_turns = half_turns
 
     def forward(self, pixel_values: torch.Tensor):
         import localize
         box = localize.box_from_mask(self.localizer(pixel_values), self.frame[0], self.frame[1])
-        return self.encoder(localize.crop(pixel_values, box, self.canvas[0], self.canvas[1]))
+        canvas = localize.crop(pixel_values, box, self.canvas[0], self.canvas[1])
+        if not self.half_turns:
+            return self.encoder(canvas)
+        hidden, pooled = self.encoder(torch.cat([canvas, canvas.flip(2, 3)]))
+        pooled = nn.functional.normalize(pooled, dim=1).reshape(2, -1, pooled.shape[1]).mean(0)
+        return hidden.reshape(2, -1, hidden.shape[1], hidden.shape[2])[0], pooled

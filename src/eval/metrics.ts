@@ -25,32 +25,49 @@ export function rejection(rs: readonly Recognition[]): number {
   return fraction(rs, (r) => r.decided === null);
 }
 
+/** Unknown boards the operating point must turn away on the validation set, when it can. */
+export const MIN_REJECTION = 0.9;
+
 /**
  * The threshold and margin that maximise accuracy on enrolled boards plus rejection of boards never
- * enrolled, on a validation set. Among the best pairs: the smallest margin, then the middle of the
- * best threshold range (the choice least sensitive to a shifted score distribution).
+ * enrolled, on a validation set, among those that reject at least `minRejection` of the unknown
+ * boards (a bench must not put a wrong board's name on a board nobody enrolled); when no pair
+ * rejects that many, among all pairs. Among the best pairs: the smallest margin, then the middle of
+ * the best threshold range (the choice least sensitive to a shifted score distribution).
  */
-export function calibrate(known: readonly Recognition[], unknown: readonly Recognition[]): MatchPolicy {
+export function calibrate(
+  known: readonly Recognition[],
+  unknown: readonly Recognition[],
+  minRejection = MIN_REJECTION,
+): MatchPolicy {
+  return best(known, unknown, minRejection) ?? best(known, unknown, 0)!;
+}
+
+function best(
+  known: readonly Recognition[],
+  unknown: readonly Recognition[],
+  minRejection: number,
+): MatchPolicy | null {
   const step = 0.005;
-  let best = Number.NEGATIVE_INFINITY;
-  let chosen: MatchPolicy = { threshold: 0, minMargin: 0 };
+  let top = Number.NEGATIVE_INFINITY;
+  let chosen: MatchPolicy | null = null;
   for (let mi = 0; mi <= 60; mi++) {
     const minMargin = mi * step;
     const good: number[] = [];
     let rowBest = Number.NEGATIVE_INFINITY;
     for (let ti = -200; ti <= 200; ti++) {
       const p = { threshold: ti * step, minMargin };
-      const value =
-        fraction(known, (r) => decideAt(r, p) === r.truth) +
-        fraction(unknown, (r) => decideAt(r, p) === null);
+      const rejected = fraction(unknown, (r) => decideAt(r, p) === null);
+      if (rejected < minRejection - 1e-12) continue;
+      const value = fraction(known, (r) => decideAt(r, p) === r.truth) + rejected;
       if (value > rowBest + 1e-12) {
         rowBest = value;
         good.length = 0;
       }
       if (Math.abs(value - rowBest) <= 1e-12) good.push(p.threshold);
     }
-    if (rowBest > best + 1e-12) {
-      best = rowBest;
+    if (good.length > 0 && rowBest > top + 1e-12) {
+      top = rowBest;
       const mid = good[Math.floor(good.length / 2)]!;
       chosen = { threshold: Math.round(mid * 1000) / 1000, minMargin: Math.round(minMargin * 1000) / 1000 };
     }

@@ -1,5 +1,6 @@
 import { cpus, platform, release, totalmem } from 'node:os';
 import { NUISANCE_ROWS } from './bench-set.ts';
+import { MIN_REJECTION } from './metrics.ts';
 import type { EvalOptions, EvalResult } from './run.ts';
 
 const pct = (v: number) => (Number.isNaN(v) ? '-' : `${(v * 100).toFixed(1)}%`);
@@ -31,7 +32,7 @@ export function formatReport(r: EvalResult, o: EvalOptions, date: Date): string 
   );
   out.push(
     `operating point per method chosen on ${o.validationBoards} other held-out (validation) boards x ${o.validationQueries} views ` +
-      `+ as many unknown views (max accuracy + rejection)`,
+      `+ as many unknown views (max accuracy + rejection, rejecting at least ${MIN_REJECTION * 100}% of the unknown views where a threshold can)`,
   );
   out.push(
     'top-1: nearest board right; recognized: right board at the operating point; nuisance columns: recognized.',
