@@ -33,6 +33,8 @@ def main() -> None:
                     '(train_vit.py --crop) is exported with it, frame in, board embedding out')
     ap.add_argument('--half-turns', action='store_true',
                     help='with --localizer: average the embeddings of the board canvas and of it turned half a turn')
+    ap.add_argument('--scales', default='1',
+                    help='with --localizer: comma-separated box scales whose canvases are averaged (default 1)')
     ap.add_argument('--random-seed', type=int, help='random weights (torch init from this seed) instead')
     ap.add_argument('--like', help='checkpoint whose shape the random model copies')
     ap.add_argument('--out', required=True, help='int8 ONNX file to write; the manifest goes beside it')
@@ -59,7 +61,8 @@ def main() -> None:
     if 'crop_width' in cfg:
         if not args.localizer:
             raise SystemExit('this checkpoint looks at board crops: give --localizer (train_localizer.py checkpoint)')
-        model = vit.BoardEncoder(localize.load(args.localizer), model, cfg, half_turns=args.half_turns)
+        model = vit.BoardEncoder(localize.load(args.localizer), model, cfg, half_turns=args.half_turns,
+                                 scales=tuple(float(v) for v in args.scales.split(',')))
         width, height = cfg['frame_width'], cfg['frame_height']
     fp32 = vit.export_onnx(model, width, height)
     if args.fp32_out:

@@ -118,25 +118,33 @@ class BoardEncoder(nn.Module):
     The localizer marks the board, box_from_mask() finds its oriented box, crop() samples the box
     into the ViT's canvas (localize.py), and the ViT encodes that canvas. The box's long axis has two
     ends, so the canvas may show the board either way round: with `half_turns`, the ViT also encodes
-    the canvas turned half a turn and the two L2-normalised embeddings are averaged, which makes
-    the embedding exactly the same for both. `last_hidden_state` is the ViT's over the canvas's
+    the canvas turned half a turn and the L2-normalised embeddings are averaged, which makes the
+    embedding exactly the same for both. With more than one of `scales`, the box is also sampled
+    with its sides scaled by each (a little more or less bench around the board), averaged likewise. `last_hidden_state` is the ViT's over the canvas's
     patches (the canvas as sampled).
     """
 
-    def __init__(self, localizer: nn.Module, encoder: BenchViT, cfg: dict, half_turns: bool = False):
+    def __init__(self, localizer: nn.Module, encoder: BenchViT, cfg: dict, half_turns: bool = False,
+                 scales: tuple = (1.0,)):
         super().__init__()
         self.localizer = localizer
         self.encoder = encoder
         self.frame = (cfg['frame_width'], cfg['frame_height'])
         self.canvas = (cfg['crop_width'], cfg['crop_height'])
         self.half_turns = half_turns
+        self.scales = tuple(scales)
 
     def forward(self, pixel_values: torch.Tensor):
         import localize
-        box = localize.box_from_mask(self.localizer(pixel_values), self.frame[0], self.frame[1])
-        canvas = localize.crop(pixel_values, box, self.canvas[0], self.canvas[1])
-        if not self.half_turns:
-            return self.encoder(canvas)
-        hidden, pooled = self.encoder(torch.cat([canvas, canvas.flip(2, 3)]))
-        pooled = nn.functional.normalize(pooled, dim=1).reshape(2, -1, pooled.shape[1]).mean(0)
-        return hidden.reshape(2, -1, hidden.shape[1], hidden.shape[2])[0], pooled
+        cx, cy, cos, sin, long, short = localize.box_from_mask(self.localizer(pixel_values), self.frame[0],
+                                                               self.frame[1])
+        canvases = [localize.crop(pixel_values, (cx, cy, cos, sin, long * k, short * k), self.canvas[0], self.canvas[1])
+                    for k in self.scales]
+        if self.half_turns:
+            canvases += [c.flip(2, 3) for c in canvases]
+        if len(canvases) == 1:
+            return self.encoder(canvases[0])
+        hidden, pooled = self.encoder(torch.cat(canvases))
+        views = len(canvases)
+        pooled = nn.functional.normalize(pooled, dim=1).reshape(views, -1, pooled.shape[1]).mean(0)
+        return hidden.reshape(views, -1, hidden.shape[1], hidden.shape[2])[0], pooled
