@@ -45,7 +45,7 @@ describe('bundled encoder benchsight-vit (real onnxruntime, real catalog; CPU on
     expect(bytes.includes(Buffer.from('MatMulInteger'))).toBe(true);
   });
 
-  it('recognizes held-out board types enrolled from 3 references, far above chance (1/10)', async () => {
+  it('recognizes held-out board types enrolled from 3 references (chance: 1 in 10)', async () => {
     const set = await renderBenchSet({
       seed: 1,
       split: 'test',
@@ -75,10 +75,12 @@ describe('bundled encoder benchsight-vit (real onnxruntime, real catalog; CPU on
       method.close();
     }
     expect(results).toHaveLength(20);
-    expect(top1(results)).toBeGreaterThanOrEqual(0.8);
+    // The eval's target is 95% top-1 on 50 boards; here 19 of 20 at least. (Version 1 also got 20 of
+    // 20 on these easy views, but only 8 at its operating point; the test below is the harder one.)
+    expect(top1(results)).toBeGreaterThanOrEqual(0.95);
     // At the manifest's operating point (tuned to reject unknown boards) fewer are accepted; a
-    // random-weight model accepts none.
-    expect(accuracy(results)).toBeGreaterThanOrEqual(0.25);
+    // random-weight model accepts next to none. (Version 2: 14 of 20.)
+    expect(accuracy(results)).toBeGreaterThanOrEqual(0.5);
   });
 
   it('finds the board wherever it lies: each view of 8 boards has a view of the same board as its nearest neighbour', async () => {
