@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { PACKAGE_ROOT } from '../config/load.ts';
 import { installAccessControl } from './access.ts';
 import { Authenticator } from './auth.ts';
@@ -41,7 +41,8 @@ export class BenchServer {
     const { config, logger } = this.#ctx;
     const app = Fastify({
       loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
-      disableRequestLogging: true,
+      // No access log per request: a dashboard polls; server errors are logged by errorHandler.
+      logController: new LogController({ disableRequestLogging: true }),
       bodyLimit: 256 * 1024,
       forceCloseConnections: true,
     });
