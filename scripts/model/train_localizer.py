@@ -12,7 +12,6 @@ side relative).
       --monitor .tmp/ds2/monitor-pixels.npy --out .tmp/localizer.pt --steps 600
 """
 import argparse
-import glob
 import json
 import math
 import os
@@ -25,26 +24,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import localize  # noqa: E402
-from train_vit import colour_augment, to_input  # noqa: E402
-
-
-def load(pattern: str):
-    pixels, corners = [], []
-    for path in sorted(glob.glob(pattern)):
-        pixels.append(np.load(path, mmap_mode='r'))
-        corners.append(np.load(path.replace('-pixels.npy', '-corners.npy')))
-    if not pixels:
-        raise SystemExit(f'no dataset files match {pattern}')
-    return pixels, torch.from_numpy(np.concatenate(corners))
-
-
-def batch_pixels(shards, idx: np.ndarray) -> torch.Tensor:
-    sizes = np.cumsum([0] + [len(s) for s in shards])
-    out = []
-    for i in idx:
-        k = int(np.searchsorted(sizes, i, side='right') - 1)
-        out.append(np.asarray(shards[k][i - sizes[k]]))
-    return torch.from_numpy(np.stack(out))
+from train_vit import colour_augment, load_shards, to_input  # noqa: E402
 
 
 def true_box(corners: torch.Tensor):
@@ -58,12 +38,12 @@ def true_box(corners: torch.Tensor):
 
 
 @torch.no_grad()
-def evaluate(model, shards, corners: torch.Tensor) -> dict:
+def evaluate(model, pixels: torch.Tensor, corners: torch.Tensor) -> dict:
     model.eval()
     ious, centre_err, angle_err, long_err = [], [], [], []
     for s in range(0, len(corners), 100):
         idx = np.arange(s, min(s + 100, len(corners)))
-        x = to_input(batch_pixels(shards, idx))
+        x = to_input(pixels[idx])
         logits = model(x)
         target = localize.board_mask_targets(corners[idx], x.shape[2], x.shape[3])
         pred = (torch.sigmoid(logits) > 0.5).float()
@@ -100,8 +80,8 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     gen = torch.Generator().manual_seed(args.seed)
-    shards, corners = load(args.data)
-    mon_shards, mon_corners = load(args.monitor)
+    pixels, _, corners = load_shards(args.data, True)
+    mon_pixels, _, mon_corners = load_shards(args.monitor, True)
     model = localize.Localizer(args.width)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
     n = len(corners)
@@ -113,7 +93,7 @@ def main() -> None:
         for g in opt.param_groups:
             g['lr'] = lr
         idx = np.sort(rng.choice(n, args.batch, replace=False))
-        x = colour_augment(to_input(batch_pixels(shards, idx)), gen)
+        x = colour_augment(to_input(pixels[idx]), gen)
         target = localize.board_mask_targets(corners[idx], x.shape[2], x.shape[3])
         loss = F.binary_cross_entropy_with_logits(model(x), target)
         opt.zero_grad()
@@ -122,7 +102,7 @@ def main() -> None:
         if step % 20 == 0:
             print(f'step {step} loss {loss.item():.4f} lr {lr:.2e} {time.time() - start:.0f}s', flush=True)
         if (step + 1) % args.checkpoint_every == 0 or step + 1 == args.steps:
-            metrics = evaluate(model, mon_shards, mon_corners)
+            metrics = evaluate(model, mon_pixels, mon_corners)
             torch.save({'width': args.width, 'state_dict': model.state_dict(), 'step': step + 1, 'metrics': metrics,
                         'args': vars(args)}, args.out + '.tmp')
             os.replace(args.out + '.tmp', args.out)

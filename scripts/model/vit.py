@@ -17,6 +17,8 @@ import onnx
 import torch
 from torch import nn
 
+import localize
+
 
 class Block(nn.Module):
     """Pre-norm transformer block: x + attn(ln(x)), then x + mlp(ln(x))."""
@@ -135,7 +137,6 @@ class BoardEncoder(nn.Module):
         self.scales = tuple(scales)
 
     def forward(self, pixel_values: torch.Tensor):
-        import localize
         cx, cy, cos, sin, long, short = localize.box_from_mask(self.localizer(pixel_values), self.frame[0],
                                                                self.frame[1])
         canvases = [localize.crop(pixel_values, (cx, cy, cos, sin, long * k, short * k), self.canvas[0], self.canvas[1])
