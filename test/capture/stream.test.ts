@@ -72,11 +72,13 @@ describe('stream source (ffmpeg test pattern and video file in place of a physic
   it('delivers frames of a lavfi test pattern at the requested fps and size', async () => {
     const source = createFrameSource(testsrc({ fps: 10, width: 160, height: 120 }), FAST_SUPERVISION);
     await source.start();
-    const got = await collectFrames(source, 1800);
+    // Past the meter's 3 s window: ffmpeg's -re catches up in a burst when it started late on a busy
+    // machine, which a rate taken over the first frames alone reads as 13-14 fps.
+    const got = await collectFrames(source, 3600);
     const status = source.status();
     await source.stop();
-    expect(got.length).toBeGreaterThanOrEqual(10);
-    expect(got.length).toBeLessThanOrEqual(19);
+    expect(got.length).toBeGreaterThanOrEqual(24);
+    expect(got.length).toBeLessThanOrEqual(37);
     expect(status.fps).toBeGreaterThan(7);
     expect(status.fps).toBeLessThan(13);
     expect(got.every((f) => f.width === 160 && f.height === 120)).toBe(true);

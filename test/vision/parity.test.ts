@@ -59,6 +59,12 @@ function manifestFor(ref: Reference, resample: 'pil-bicubic' | 'pil-simd-bicubic
   return { manifest, manifestPath: join(dir, 'README.md'), modelPath: join(dir, 'model_int8.onnx') };
 }
 
+// The tensors above are compared exactly; the int8 model's output is not bit-stable across CPUs:
+// onnxruntime's MatMulInteger kernels differ by instruction set (AVX2's u8s8 multiply-add saturates
+// where AVX-512 VNNI does not), so the same tensor gives 1.00000000 on a VNNI machine and 0.99980 on
+// an AVX2-only one (measured 2026-11-30). The bound sits above what pil-bicubic reaches (0.9994-0.99955).
+const INT8_PARITY = 0.9996;
+
 function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let d = 0;
   let na = 0;
@@ -103,6 +109,7 @@ describe.skipIf(!present)(`parity with the reference pipeline (${present ? dir :
   it("pil-simd-bicubic (the reference's resampler) reproduces its tensors and int8 poolers", async () => {
     const loaded = manifestFor(ref, 'pil-simd-bicubic');
     const cosines: string[] = [];
+    let worst = 1;
     for (const image of ref.images) {
       const { pixels, embedding } = await embed(loaded, image);
       const s = stats(pixels);
@@ -111,9 +118,10 @@ describe.skipIf(!present)(`parity with the reference pipeline (${present ? dir :
       expect(s.std).toBeCloseTo(image.pixel_values_std, 6);
       const c = cosine(embedding, image.int8_pooler);
       cosines.push(`${image.size.join('x')}: ${c.toFixed(8)}`);
-      expect(c).toBeGreaterThan(0.9999);
+      worst = Math.min(worst, c);
     }
     console.log(`cosine vs int8_pooler, pil-simd-bicubic: ${cosines.join(', ')}`);
+    expect(worst).toBeGreaterThan(INT8_PARITY);
   });
 
   it('the shipped models/dinov2-small.json manifest describes exactly this pipeline', () => {
