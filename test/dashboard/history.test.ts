@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Daemon } from '../../src/main.ts';
 import { pattern } from '../helpers/daemon.ts';
@@ -113,5 +114,69 @@ describe('History page in chromium: filters, paging, CSV export, per-day chart (
     await expect.poll(() => tablet.page.getByTestId('history-row').count(), POLL).toBeGreaterThan(10);
     await screenshot(tablet.page, 'history-tablet');
     expect([...errors, ...tablet.errors]).toEqual([]);
+  });
+
+  /** The query the fields on screen stand for, built the way a user would read them. */
+  async function fieldsQuery(page: Page): Promise<URLSearchParams> {
+    const field = (id: string) => page.locator(id).inputValue();
+    const [boardId, slot, from, to, text] = await Promise.all(
+      ['#f-board', '#f-slot', '#f-from', '#f-to', '#f-search'].map(field),
+    );
+    const q = new URLSearchParams({ limit: '25', offset: '0' });
+    if (boardId) q.set('board', boardId);
+    if (slot?.trim()) q.set('slot', slot.trim());
+    if (from) q.set('from', String(new Date(from).getTime()));
+    if (to) q.set('to', String(new Date(to).getTime() + 59_999));
+    if (text?.trim()) q.set('text', text.trim());
+    return q;
+  }
+
+  /** The rows on screen are the API's answer for the filters on screen (slot and board of each row). */
+  async function expectRowsMatchFields(page: Page, expected: { slot: string; total: number }) {
+    const q = await fieldsQuery(page);
+    expect(q.get('slot')).toBe(expected.slot);
+    const answer = (await (await fetch(`${url}/api/recognitions?${q}`)).json()) as {
+      total: number;
+      items: { slot: string; board: { vendor: string; model: string } | null }[];
+    };
+    expect(answer.total).toBe(expected.total);
+    await expect
+      .poll(() => page.getByTestId('history-summary').textContent(), POLL)
+      .toBe(`Showing 1–${answer.items.length} of ${answer.total} recognitions`);
+    const cells = await page.getByTestId('history-row').evaluateAll((trs) =>
+      trs.map((tr) =>
+        Array.from(tr.children)
+          .slice(1, 3)
+          .map((td) => td.textContent),
+      ),
+    );
+    expect(cells).toEqual(
+      answer.items.map((r) => [r.slot, r.board ? `${r.board.vendor} ${r.board.model}` : 'Unknown']),
+    );
+  }
+
+  it('keeps every filter edited in quick succession (type, Tab, pick, clear, type again) while live events re-render the page', async () => {
+    const { page, errors } = await browser.open(`${url}/#/history`);
+    const slot = page.locator('#f-slot');
+    // Typed key by key, as a person does: the live view re-renders the page several times meanwhile.
+    await slot.pressSequentially('bench', { delay: 40 });
+    await slot.press('Tab');
+    await page.fill('#f-from', localInput(noon - 4 * DAY));
+    await slot.clear();
+    await slot.pressSequentially('left', { delay: 40 });
+    await slot.press('Tab');
+    await page.fill('#f-to', localInput(noon - DAY));
+    expect(await slot.inputValue()).toBe('left');
+    await expectRowsMatchFields(page, { slot: 'left', total: 6 });
+
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    expect(await slot.inputValue()).toBe('');
+    await slot.pressSequentially('bench', { delay: 40 });
+    await slot.press('Tab');
+    await page.selectOption('#f-board', String(board.id));
+    await page.fill('#f-from', localInput(noon - 4 * DAY));
+    await page.fill('#f-to', localInput(noon - DAY));
+    await expectRowsMatchFields(page, { slot: 'bench', total: 30 });
+    expect(errors).toEqual([]);
   });
 });

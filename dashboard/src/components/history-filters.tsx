@@ -1,3 +1,4 @@
+import { useState } from 'preact/hooks';
 import type { BoardJson } from '../api.ts';
 import { boardName } from '../format.ts';
 
@@ -23,21 +24,43 @@ export function filterParams(f: Filters): URLSearchParams {
   return p;
 }
 
+/**
+ * The filter fields. What they show is the form's own state, written on every keystroke, and a field
+ * is applied (`onChange`) when the browser says it changed (blur, Enter, a pick). The fields are not
+ * driven by the applied filters: the page re-renders on every live event (several a second), and a
+ * field bound to the applied value would have what was typed, not yet applied, put back to the old
+ * value by such a render; its change event then never fires and the filter is silently dropped.
+ */
 export function HistoryFilters(props: {
-  value: Filters;
+  /** The filters in force when the page opens. */
+  initial: Filters;
   boards: BoardJson[];
   slots: string[];
   /** Only the changed fields: two quick edits before a re-render must not undo each other. */
   onChange: (patch: Partial<Filters>) => void;
 }) {
-  const { value, onChange } = props;
-  const set = (key: keyof Filters) => (e: Event) =>
-    onChange({ [key]: (e.currentTarget as HTMLInputElement).value });
+  const { onChange } = props;
+  const [shown, setShown] = useState<Filters>(props.initial);
+  const value = (e: Event) => (e.currentTarget as HTMLInputElement | HTMLSelectElement).value;
+  const typed = (key: keyof Filters) => (e: Event) => {
+    const v = value(e);
+    setShown((f) => ({ ...f, [key]: v }));
+  };
+  const applied = (key: keyof Filters) => (e: Event) => {
+    const v = value(e);
+    setShown((f) => ({ ...f, [key]: v }));
+    onChange({ [key]: v });
+  };
+  const clear = () => {
+    setShown(NO_FILTERS);
+    onChange(NO_FILTERS);
+  };
+  const text = (key: keyof Filters) => ({ value: shown[key], onInput: typed(key), onChange: applied(key) });
   return (
     <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label="History filters">
       <div class="field">
         <label for="f-board">Board</label>
-        <select id="f-board" value={value.board} onChange={set('board')}>
+        <select id="f-board" value={shown.board} onChange={applied('board')}>
           <option value="">All boards</option>
           <option value="unknown">Unknown only</option>
           {props.boards.map((b) => (
@@ -49,7 +72,7 @@ export function HistoryFilters(props: {
       </div>
       <div class="field">
         <label for="f-slot">Slot</label>
-        <input id="f-slot" list="f-slots" value={value.slot} onChange={set('slot')} placeholder="any" />
+        <input id="f-slot" list="f-slots" {...text('slot')} placeholder="any" />
         <datalist id="f-slots">
           {props.slots.map((s) => (
             <option key={s} value={s} />
@@ -58,23 +81,17 @@ export function HistoryFilters(props: {
       </div>
       <div class="field">
         <label for="f-from">From</label>
-        <input id="f-from" type="datetime-local" value={value.from} onChange={set('from')} />
+        <input id="f-from" type="datetime-local" {...text('from')} />
       </div>
       <div class="field">
         <label for="f-to">To</label>
-        <input id="f-to" type="datetime-local" value={value.to} onChange={set('to')} />
+        <input id="f-to" type="datetime-local" {...text('to')} />
       </div>
       <div class="field">
         <label for="f-search">Serial or label text</label>
-        <input
-          id="f-search"
-          type="search"
-          value={value.search}
-          onChange={set('search')}
-          placeholder="e.g. HKYTZ2BB or S19J"
-        />
+        <input id="f-search" type="search" {...text('search')} placeholder="e.g. HKYTZ2BB or S19J" />
       </div>
-      <button type="button" class="secondary" onClick={() => onChange(NO_FILTERS)}>
+      <button type="button" class="secondary" onClick={clear}>
         Clear filters
       </button>
     </form>

@@ -74,7 +74,7 @@ export function HistoryPage() {
         </button>
       </div>
       <HistoryFilters
-        value={filters}
+        initial={NO_FILTERS}
         boards={boards}
         slots={live.slots.map((s) => s.slot)}
         onChange={change}
