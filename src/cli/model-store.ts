@@ -9,6 +9,7 @@ import {
   modelInstallDir,
   openModelAndCatalog,
 } from '../main.ts';
+import { assertUnchanged } from '../modelstore/check-model.ts';
 import { fetchModel } from '../modelstore/fetch.ts';
 import { listModels, verifyModel } from '../modelstore/registry.ts';
 import type { StatusPayload } from '../protocol.ts';
@@ -35,7 +36,9 @@ export function modelStoreCommands(program: Command): void {
 
   model
     .command('fetch')
-    .description('download a model named in models/, verify its size and sha256, install it atomically')
+    .description(
+      'download a model named in models/, verify its size, sha256 and that onnxruntime runs it as its manifest says, install it atomically',
+    )
     .argument('<name>', 'model name (see `model list`)')
     .option('--from <url|file>', 'a mirror URL or a local file (air-gapped benches)')
     .option(
@@ -172,6 +175,7 @@ export function modelStoreCommands(program: Command): void {
           process.stdout.write(`the running daemon now recognizes with ${name}\n`);
           return;
         }
+        await assertUnchanged(entry);
         const parts = await openModelAndCatalog(config, cliLogger(), name);
         try {
           const n = await parts.recognizer.reindex((done, total) => bar.update(done, Math.max(total, 1)));

@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BenchsightError, errorMessage } from '../errors.ts';
 import type { LoadedManifest } from '../vision/manifest.ts';
+import { checkModelFile } from './check-model.ts';
 import { sha256File, writeInstallRecord } from './registry.ts';
 
 export interface FetchOptions {
@@ -129,8 +130,9 @@ async function copyLocal(file: string, part: string, opts: FetchOptions): Promis
 
 /**
  * Downloads (or copies) a model into place: a `.part` file next to the destination that survives
- * interruptions and is resumed with an HTTP range request; size and sha256 are checked before the
- * file is renamed into place, so a half-written or wrong model is never installed.
+ * interruptions and is resumed with an HTTP range request. Size and sha256 are checked, then the file
+ * is opened with onnxruntime and run once against its manifest, before it is renamed into place: a
+ * half-written, wrong or corrupt model is never installed, and an installed one is left as it was.
  */
 export async function fetchModel(loaded: LoadedManifest, opts: FetchOptions = {}): Promise<FetchResult> {
   const { manifest, modelPath } = loaded;
@@ -161,6 +163,18 @@ export async function fetchModel(loaded: LoadedManifest, opts: FetchOptions = {}
       'E_MODEL_VERIFY',
       `${source} gave a file that does not match the manifest of ${manifest.name} (${problems.join('; ')}). ` +
         'Nothing was installed. Check the mirror or the local file, then fetch again.',
+    );
+  }
+  try {
+    await checkModelFile(loaded, part);
+  } catch (err) {
+    unlinkSync(part);
+    throw new BenchsightError(
+      'E_MODEL_VERIFY',
+      `${source} is not a ${manifest.name} model: ${errorMessage(err)}. ` +
+        'Nothing was installed. Check the mirror or the local file (a truncated download, an HTML error page ' +
+        'or another model are refused), then fetch again.',
+      { cause: err },
     );
   }
   const fd = await open(part, 'r+');

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Catalog } from '../catalog/index.ts';
 import type { Config } from '../config/schema.ts';
 import { BenchsightError, errorMessage } from '../errors.ts';
+import { assertUnchanged } from '../modelstore/check-model.ts';
 import { listModels } from '../modelstore/registry.ts';
 import type { ModelControl, ModelInfo } from '../server/context.ts';
 import { ACTIVE_MODEL_SETTING, createRecognizer, modelInstallDir, openEncoder } from './active-model.ts';
@@ -61,6 +62,10 @@ export class ModelSwitcher implements ModelControl {
     }
     let opened: Awaited<ReturnType<typeof openEncoder>>;
     try {
+      const entry = listModels(this.#config.model.dir, modelInstallDir(this.#config)).entries.find(
+        (e) => e.name === name,
+      );
+      if (entry?.installed) await assertUnchanged(entry);
       opened = await openEncoder(this.#config, name, this.#logger);
     } catch (err) {
       if (err instanceof BenchsightError && err.code.startsWith('E_MODEL')) {

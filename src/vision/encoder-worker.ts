@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { env, InferenceSession, Tensor } from 'onnxruntime-node';
 import { BenchsightError, type ErrorCode, errorMessage } from '../errors.ts';
+import { describeExpectation, firstNonFinite, signatureProblems } from './model-check.ts';
 import { checkPooledDims, type Pooling, poolEmbeddings } from './pooling.ts';
 
 export type ExecutionProvider = 'cuda' | 'tensorrt' | 'cpu';
@@ -63,8 +64,9 @@ async function openSession(init: WorkerInit): Promise<Opened> {
       if (providers[0] === 'cpu') {
         throw new BenchsightError(
           'E_MODEL_MISSING',
-          `model file ${init.modelPath} (named by ${init.manifestPath}) could not be loaded by onnxruntime ` +
-            `(${errorMessage(err)}); it is not a valid ONNX model: rebuild or download it again`,
+          `model file ${init.modelPath} (named by ${init.manifestPath}) could not be loaded by onnxruntime: ` +
+            `expected an ONNX model with ${describeExpectation(init)}, found a file that is not a valid ONNX model ` +
+            `(${errorMessage(err)}); rebuild it or download it again`,
           { cause: err },
         );
       }
@@ -78,21 +80,17 @@ async function openSession(init: WorkerInit): Promise<Opened> {
   );
 }
 
-function checkNames(session: InferenceSession, init: WorkerInit): void {
-  const problems: string[] = [];
-  if (!session.inputNames.includes(init.inputName)) {
-    problems.push(`input "${init.inputName}" (the model has: ${session.inputNames.join(', ')})`);
-  }
-  if (!session.outputNames.includes(init.outputName)) {
-    problems.push(`output "${init.outputName}" (the model has: ${session.outputNames.join(', ')})`);
-  }
-  if (problems.length > 0) {
-    throw new BenchsightError(
-      'E_MODEL_MANIFEST',
-      `model ${init.modelPath} does not match its manifest ${init.manifestPath}: missing ${problems.join(' and ')}; ` +
-        'fix inputName/outputs in the manifest',
-    );
-  }
+function checkSignature(session: InferenceSession, init: WorkerInit): void {
+  const problems = signatureProblems(session.inputMetadata, session.outputMetadata, init);
+  if (problems.length > 0) throw mismatch(init, problems);
+}
+
+function mismatch(init: WorkerInit, problems: string[]): BenchsightError {
+  return new BenchsightError(
+    'E_MODEL_MANIFEST',
+    `model ${init.modelPath} does not match its manifest ${init.manifestPath}: ${problems.join('; ')}. ` +
+      'Use the file the manifest describes, or fix the manifest (inputName, preprocess size, outputs, pooling, embeddingSize)',
+  );
 }
 
 async function run(session: InferenceSession, init: WorkerInit, input: Float32Array, count: number) {
@@ -119,17 +117,26 @@ async function main(): Promise<void> {
   try {
     const opened = await openSession(init);
     session = opened.session;
-    checkNames(session, init);
+    checkSignature(session, init);
     const [h, w] = init.inputSize;
     const t0 = performance.now();
-    const warm = await run(session, init, new Float32Array(3 * h * w), 1);
+    // The warm-up is also the proof that the file computes: one blank input, finite values out.
+    const warm = await run(session, init, new Float32Array(3 * h * w), 1).catch((err) => {
+      throw mismatch(init, [
+        `expected one inference on a blank [1, 3, ${h}, ${w}] input, found: ${errorMessage(err)}`,
+      ]);
+    });
     const problem = checkPooledDims(warm.dims, init.pooling, init.dim);
     if (problem) {
-      throw new BenchsightError(
-        'E_MODEL_MANIFEST',
-        `model ${init.modelPath}: output "${init.outputName}" does not fit pooling "${init.pooling}": ${problem}; ` +
-          `fix pooling/embeddingSize in ${init.manifestPath}`,
-      );
+      throw mismatch(init, [
+        `output "${init.outputName}" does not fit pooling "${init.pooling}": ${problem}`,
+      ]);
+    }
+    const bad = firstNonFinite(warm.data);
+    if (bad >= 0) {
+      throw mismatch(init, [
+        `expected finite values from a blank input, found ${warm.data[bad]} at index ${bad} of "${init.outputName}"`,
+      ]);
     }
     post({
       type: 'ready',

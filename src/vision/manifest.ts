@@ -3,6 +3,9 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { BenchsightError } from '../errors.ts';
 
+/** A download URL at a commit (Hugging Face `/resolve/<40 hex>/`), not at a moving branch like `main`. */
+const FIXED_REVISION = /\/resolve\/[0-9a-f]{40}\//;
+
 /**
  * What a model needs to be fed and how its output becomes an embedding. Preprocessing code reads
  * these values; it holds no constants of its own.
@@ -99,6 +102,13 @@ export const manifestSchema = z
           .optional(),
       })
       .strict()
+      .refine(
+        (s) => !s.url || !FIXED_REVISION.test(s.url) || (s.bytes !== undefined && s.sha256 !== undefined),
+        {
+          message:
+            'a URL at a fixed revision names one file forever: pin its size and sha256 (source.bytes, source.sha256)',
+        },
+      )
       .optional(),
   })
   .strict();

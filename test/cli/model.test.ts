@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -9,6 +10,8 @@ import { pattern, tempDir } from '../helpers/daemon.ts';
 
 const run = promisify(execFile);
 const FIXTURES = join(PACKAGE_ROOT, 'test', 'fixtures');
+/** Each step starts several CLI processes (node + tsx, an encoder thread): slow on a busy 2-core machine. */
+const CLI_STEPS = 180_000;
 
 async function cli(args: string[], env: Record<string, string>) {
   try {
@@ -23,13 +26,16 @@ async function cli(args: string[], env: Record<string, string>) {
   }
 }
 
-describe('benchsight model fetch | list | verify | use (no daemon running)', () => {
+describe('benchsight model fetch | list | verify | use (no daemon running)', { timeout: CLI_STEPS }, () => {
   let env: Record<string, string>;
   let copy: string;
+  let modelsDir: string;
+  let dataDir: string;
 
   beforeAll(async () => {
     const dir = tempDir('bs-cli-model-');
-    const modelsDir = join(dir, 'models');
+    modelsDir = join(dir, 'models');
+    dataDir = join(dir, 'data');
     const base = JSON.parse(readFileSync(join(FIXTURES, 'tiny-vit.json'), 'utf8'));
     mkdirSync(modelsDir);
     copyFileSync(join(FIXTURES, 'tiny-vit.onnx'), join(modelsDir, 'tiny-a.onnx'));
@@ -97,6 +103,27 @@ describe('benchsight model fetch | list | verify | use (no daemon running)', () 
     const used = await cli(['model', 'use', 'tiny-b'], env);
     expect(used.code).toBe(0);
     expect(used.stdout).toContain('1 references embedded; tiny-b is the active model');
+    expect((await cli(['model', 'list'], env)).stdout).toMatch(/\* tiny-b/);
+  });
+
+  it('refuses to install random bytes (non-zero exit, expected against found) and to switch to a model whose file changed', async () => {
+    const garbage = join(tempDir(), 'random.onnx');
+    writeFileSync(garbage, randomBytes(1_000_000));
+    const installed = readFileSync(join(dataDir, 'models', 'tiny-b.onnx'));
+    const fetched = await cli(['model', 'fetch', 'tiny-b', '--from', garbage], env);
+    expect(fetched.code).not.toBe(0);
+    expect(fetched.stderr).toContain(`${garbage} is not a tiny-b model`);
+    expect(fetched.stderr).toContain(
+      'expected an ONNX model with input "pixel_values" float32 [batch, 3, 32, 32]',
+    );
+    expect(fetched.stderr).toContain('Nothing was installed');
+    expect(readFileSync(join(dataDir, 'models', 'tiny-b.onnx')).equals(installed)).toBe(true);
+    expect((await cli(['model', 'verify', 'tiny-b'], env)).stdout).toContain('ok        tiny-b');
+
+    writeFileSync(join(modelsDir, 'tiny-a.onnx'), randomBytes(1000));
+    const used = await cli(['model', 'use', 'tiny-a'], env);
+    expect(used.code).not.toBe(0);
+    expect(used.stderr).toContain('has changed since it was installed');
     expect((await cli(['model', 'list'], env)).stdout).toMatch(/\* tiny-b/);
   });
 });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { fetchModel } from '../../src/modelstore/fetch.ts';
 import { listModels, verifyModel } from '../../src/modelstore/registry.ts';
 import { loadManifest } from '../../src/vision/manifest.ts';
 import { tempDir } from '../helpers/daemon.ts';
+import { onnxModel } from '../helpers/onnx-writer.ts';
 
 const MODEL = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'tiny-vit.onnx'));
 const SHA = createHash('sha256').update(MODEL).digest('hex');
@@ -143,5 +144,109 @@ describe('model fetch (local HTTP servers stand in for the model host)', () => {
     writeFileSync(r.path, Buffer.concat([MODEL, Buffer.from('x')]));
     entry = listModels(modelsDir, installDir).entries[0]!;
     expect(await verifyModel(entry)).toMatchObject({ status: 'mismatch', expected: SHA });
+  });
+
+  describe('the file is opened with onnxruntime and run once before it is installed', () => {
+    /** Installs the good model, then fetches `bad` over it: refused, and the install is untouched. */
+    async function refusedOverInstall(bad: Buffer | Uint8Array): Promise<BenchsightError> {
+      const { modelsDir, installDir } = registry({});
+      const good = join(tempDir(), 'good.onnx');
+      copyFileSync(join(import.meta.dirname, '..', 'fixtures', 'tiny-vit.onnx'), good);
+      const installed = await fetchModel(loadManifest('tiny', modelsDir, installDir), { from: good });
+      const record = readFileSync(`${installed.path}.verified.json`, 'utf8');
+      const file = join(tempDir(), 'bad.onnx');
+      writeFileSync(file, bad);
+      const err = await fetchModel(loadManifest('tiny', modelsDir, installDir), { from: file }).catch(
+        (e) => e,
+      );
+      expect(err).toBeInstanceOf(BenchsightError);
+      expect(err.code).toBe('E_MODEL_VERIFY');
+      expect(err.message).toContain(`${file} is not a tiny model`);
+      expect(err.message).toContain('Nothing was installed');
+      expect(readFileSync(installed.path).equals(MODEL)).toBe(true);
+      expect(readFileSync(`${installed.path}.verified.json`, 'utf8')).toBe(record);
+      expect(readdirSync(installDir).sort()).toEqual(['tiny.onnx', 'tiny.onnx.verified.json']);
+      return err;
+    }
+
+    it('refuses 1 MB of random bytes for a manifest without a sha256, saying what it expected', async () => {
+      const err = await refusedOverInstall(randomBytes(1_000_000));
+      expect(err.message).toContain('could not be loaded by onnxruntime');
+      expect(err.message).toContain(
+        'expected an ONNX model with input "pixel_values" float32 [batch, 3, 32, 32] and output "last_hidden_state" float32 [batch, tokens, 32]',
+      );
+    });
+
+    it('refuses a truncated download', async () => {
+      const err = await refusedOverInstall(MODEL.subarray(0, MODEL.length >> 1));
+      expect(err.message).toContain('could not be loaded by onnxruntime');
+    });
+
+    it('refuses an HTML error page', async () => {
+      const err = await refusedOverInstall(Buffer.from('<!doctype html><title>502 Bad Gateway</title>'));
+      expect(err.message).toContain('could not be loaded by onnxruntime');
+    });
+
+    it('refuses another model: input size and embedding size, expected against found', async () => {
+      const other = readFileSync(join(import.meta.dirname, '..', '..', 'models', 'benchsight-tiny.onnx'));
+      const err = await refusedOverInstall(other);
+      expect(err.message).toContain(
+        'input "pixel_values": expected float32 [batch, 3, 32, 32] (the manifest\'s preprocess size), found float32 [batch, 3, 112, 112]',
+      );
+    });
+
+    it('refuses a model without the output the pooling reads', async () => {
+      const err = await refusedOverInstall(
+        onnxModel({
+          input: { name: 'pixel_values', shape: ['batch', 3, 32, 32] },
+          output: { name: 'features', shape: ['batch', 96, 32] },
+          nodes: [{ op: 'Reshape', inputs: ['pixel_values', 'shape'], outputs: ['features'] }],
+          int64: { shape: [-1, 96, 32] },
+        }),
+      );
+      expect(err.message).toContain('missing output "last_hidden_state" (the model has: features)');
+    });
+
+    it("refuses a model whose embedding size is not the manifest's", async () => {
+      const err = await refusedOverInstall(
+        onnxModel({
+          input: { name: 'pixel_values', shape: ['batch', 3, 32, 32] },
+          output: { name: 'last_hidden_state', shape: ['batch', 48, 64] },
+          nodes: [{ op: 'Reshape', inputs: ['pixel_values', 'shape'], outputs: ['last_hidden_state'] }],
+          int64: { shape: [-1, 48, 64] },
+        }),
+      );
+      expect(err.message).toContain('expected dim 32 (manifest embeddingSize), got [1, 48, 64]');
+    });
+
+    it('refuses a model that gives NaN on a blank input', async () => {
+      const err = await refusedOverInstall(
+        onnxModel({
+          input: { name: 'pixel_values', shape: ['batch', 3, 32, 32] },
+          output: { name: 'last_hidden_state', shape: ['batch', 96, 32] },
+          nodes: [
+            { op: 'Div', inputs: ['pixel_values', 'pixel_values'], outputs: ['ratio'] },
+            { op: 'Reshape', inputs: ['ratio', 'shape'], outputs: ['last_hidden_state'] },
+          ],
+          int64: { shape: [-1, 96, 32] },
+        }),
+      );
+      expect(err.message).toContain('expected finite values from a blank input, found NaN');
+    });
+  });
+
+  it('a manifest naming a file at a fixed revision must pin its size and sha256', () => {
+    const url = `https://huggingface.co/org/model/resolve/${'a'.repeat(40)}/onnx/model.onnx`;
+    const { modelsDir, installDir } = registry({ url });
+    expect(() => loadManifest('tiny', modelsDir, installDir)).toThrow(
+      expect.objectContaining({
+        code: 'E_MODEL_MANIFEST',
+        message: expect.stringMatching(/pin its size and sha256/),
+      }),
+    );
+    const pinned = registry({ url, bytes: MODEL.length, sha256: SHA });
+    expect(loadManifest('tiny', pinned.modelsDir, pinned.installDir).manifest.source?.sha256).toBe(SHA);
+    const branch = registry({ url: 'https://huggingface.co/org/model/resolve/main/onnx/model.onnx' });
+    expect(loadManifest('tiny', branch.modelsDir, branch.installDir).manifest.source?.sha256).toBeUndefined();
   });
 });
