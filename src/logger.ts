@@ -1,7 +1,18 @@
-import { type Logger, pino } from 'pino';
+import { pino } from 'pino';
+
+/**
+ * What the parts of benchsight log through: pino's calling convention (an object of fields, then a
+ * message; or just a message). The daemon passes a pino logger; tests pass a silent stand-in.
+ */
+export interface Logger {
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+  debug(obj: object | string, msg?: string): void;
+}
 
 /** One JSON logger for the daemon; secrets in known places are redacted. */
-export function createLogger(level: string): Logger {
+export function createLogger(level: string): pino.Logger {
   return pino({
     level,
     base: { service: 'benchsight' },

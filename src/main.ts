@@ -4,53 +4,28 @@ import type { Logger } from 'pino';
 import { Bus } from './bus.ts';
 import { createFrameSource } from './capture/index.ts';
 import type { FrameSource } from './capture/types.ts';
-import { Catalog } from './catalog/index.ts';
+import type { Catalog } from './catalog/index.ts';
 import type { Config } from './config/schema.ts';
 import { createLogger } from './logger.ts';
 import { bundledOcrModels } from './ocr/models.ts';
 import { OcrReader } from './ocr/reader.ts';
-import { activeModelName, createRecognizer, openEncoder } from './pipeline/active-model.ts';
 import { BenchPipeline } from './pipeline/bench.ts';
 import { Housekeeping } from './pipeline/housekeeping.ts';
 import { importFolder } from './pipeline/import.ts';
 import { ModelSwitcher } from './pipeline/model-switch.ts';
 import { OcrStep } from './pipeline/ocr-step.ts';
+import { openModelAndCatalog } from './runtime.ts';
 import { BenchServer } from './server/app.ts';
 import { makeDemo } from './synth/demo.ts';
 import { SystemdNotifier } from './systemd.ts';
 import type { Encoder } from './vision/encoder.ts';
 
-export {
-  ACTIVE_MODEL_SETTING,
-  activeModelName,
-  modelInstallDir,
-  openEncoder,
-} from './pipeline/active-model.ts';
-export const DATABASE_FILE = 'benchsight.db';
 const CATALOG_POLL_MS = 2000;
 
 export interface DaemonOptions {
   logger?: Logger;
   /** Import <dataDir>/demo/catalog when the catalog is empty and the demo frames are the source. */
   seedDemo?: boolean;
-}
-
-/** Opens the catalog and the active model the way every command does. */
-export async function openModelAndCatalog(config: Readonly<Config>, logger: Logger, modelName?: string) {
-  const catalog = Catalog.open(join(config.data.dir, DATABASE_FILE), {
-    ...(config.data.maxDatabaseMB ? { maxBytes: config.data.maxDatabaseMB * 1024 * 1024 } : {}),
-  });
-  try {
-    const { loaded, encoder } = await openEncoder(
-      config,
-      modelName ?? activeModelName(config, catalog),
-      logger,
-    );
-    return { loaded, encoder, catalog, recognizer: createRecognizer(config, catalog, loaded, encoder) };
-  } catch (err) {
-    catalog.close();
-    throw err;
-  }
 }
 
 /**

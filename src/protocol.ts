@@ -239,5 +239,19 @@ export interface RecognitionPage {
   items: RecognitionJson[];
 }
 
+/** A model known in models/ (GET /api/models). */
+export interface ModelInfo {
+  name: string;
+  id: string;
+  description: string;
+  installed: boolean;
+  active: boolean;
+  bytes: number | null;
+  embeddingSize: number;
+  randomWeights: boolean;
+  license: string | null;
+  url: string | null;
+}
+
 /** A board as the dashboard's forms send it (POST /api/boards, PATCH /api/boards/:id). */
 export type BoardInput = Omit<BoardInfo, 'id'> & { textPattern: string | null };

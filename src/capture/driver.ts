@@ -1,10 +1,8 @@
+import type { Logger } from '../logger.ts';
 import type { FrameSource } from './types.ts';
 
-export interface CaptureLogger {
-  warn(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  debug(obj: object, msg?: string): void;
-}
+/** What capture logs through. */
+export type CaptureLogger = Pick<Logger, 'warn' | 'info' | 'debug'>;
 
 /** What a running capture reports to its supervisor. Calls after the run has ended are ignored. */
 export interface CaptureSink {

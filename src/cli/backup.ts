@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Catalog } from '../catalog/index.ts';
 import { BenchsightError } from '../errors.ts';
-import { DATABASE_FILE } from '../main.ts';
+import { DATABASE_FILE } from '../runtime.ts';
 import { configFor } from './common.ts';
 import { daemonRequest } from './daemon-client.ts';
 

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { Catalog } from '../catalog/index.ts';
 import { BenchsightError } from '../errors.ts';
-import { DATABASE_FILE, openModelAndCatalog } from '../main.ts';
 import { importFolder } from '../pipeline/import.ts';
 import type { PreparedReference } from '../pipeline/recognizer.ts';
+import { DATABASE_FILE, openModelAndCatalog } from '../runtime.ts';
 import { backupCommands } from './backup.ts';
 import { cliLogger, configFor, parseIntOption, progressBar } from './common.ts';
 

@@ -2,17 +2,17 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Catalog } from '../catalog/index.ts';
 import { BenchsightError } from '../errors.ts';
+import { assertUnchanged } from '../modelstore/check-model.ts';
+import { fetchModel } from '../modelstore/fetch.ts';
+import { listModels, verifyModel } from '../modelstore/registry.ts';
+import type { StatusPayload } from '../protocol.ts';
 import {
   ACTIVE_MODEL_SETTING,
   activeModelName,
   DATABASE_FILE,
   modelInstallDir,
   openModelAndCatalog,
-} from '../main.ts';
-import { assertUnchanged } from '../modelstore/check-model.ts';
-import { fetchModel } from '../modelstore/fetch.ts';
-import { listModels, verifyModel } from '../modelstore/registry.ts';
-import type { StatusPayload } from '../protocol.ts';
+} from '../runtime.ts';
 import { cliLogger, configFor, parseIntOption, progressBar } from './common.ts';
 import { daemonRequest } from './daemon-client.ts';
 

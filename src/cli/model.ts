@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Catalog } from '../catalog/index.ts';
-import { activeModelName, DATABASE_FILE, openEncoder, openModelAndCatalog } from '../main.ts';
+import { activeModelName, DATABASE_FILE, openEncoder, openModelAndCatalog } from '../runtime.ts';
 import { decodeImage, preprocess } from '../vision/preprocess.ts';
 import { cliLogger, configFor, progressBar } from './common.ts';
 

@@ -2,9 +2,9 @@ import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Catalog } from '../catalog/index.ts';
+import { RECOGNITION_CSV_HEADER, recognitionCsvLine } from '../catalog/recognition-csv.ts';
 import type { RecognitionQuery } from '../catalog/types.ts';
-import { DATABASE_FILE } from '../main.ts';
-import { RECOGNITION_CSV_HEADER, recognitionCsvLine } from '../server/csv.ts';
+import { DATABASE_FILE } from '../runtime.ts';
 import { configFor, parseIntOption, parseTime } from './common.ts';
 
 type Filters = {

@@ -3,6 +3,7 @@ import type { Frame, FrameSource } from '../capture/types.ts';
 import type { Catalog } from '../catalog/index.ts';
 import type { Config, Rect } from '../config/schema.ts';
 import { errorMessage } from '../errors.ts';
+import type { Logger } from '../logger.ts';
 import type { ModelSwitch, SlotView, StatusPayload } from '../protocol.ts';
 import { SceneGate, thumbnail } from '../vision/gate.ts';
 import { decodeImage, preprocess, type RawImage } from '../vision/preprocess.ts';
@@ -12,18 +13,7 @@ import type { OcrJob } from './ocr-step.ts';
 import type { Recognizer } from './recognizer.ts';
 import { SlotPublisher } from './slot-publisher.ts';
 import { RateMeter, RollingMedian } from './stats.ts';
-
-export interface Logger {
-  info(obj: object | string, msg?: string): void;
-  warn(obj: object | string, msg?: string): void;
-  error(obj: object | string, msg?: string): void;
-  debug(obj: object | string, msg?: string): void;
-}
-
-export interface BenchSlot {
-  name: string;
-  rect: Rect;
-}
+import type { BenchSlot, FrameDone } from './types.ts';
 
 export interface BenchPipelineOptions {
   config: Readonly<Config>;
@@ -35,16 +25,6 @@ export interface BenchPipelineOptions {
   storage: Housekeeping;
   /** Reads the board's label once a slot's recognition is stable (off the frame loop); absent: no OCR. */
   ocr?: { schedule(job: OcrJob): void } | null;
-}
-
-/** A frame that went through the encoder and the matcher. */
-export interface FrameDone {
-  seq: number;
-  /** Frame.capturedAt, ms since the epoch. */
-  capturedAt: number;
-  /** When matching and publishing finished, ms since the epoch. */
-  doneAt: number;
-  slots: number;
 }
 
 interface Prepared {
@@ -74,8 +54,6 @@ export function benchSlots(config: Readonly<Config>): BenchSlot[] {
  */
 export class BenchPipeline {
   readonly slots: BenchSlot[];
-  /** Progress of a model switch, shown in the status (set by the daemon). */
-  modelSwitch: ModelSwitch | null = null;
   readonly #o: BenchPipelineOptions;
   readonly #gate: SceneGate;
   readonly #health: CameraHealth;
@@ -88,6 +66,7 @@ export class BenchPipeline {
   };
   readonly #counts = { captured: 0, encoded: 0, skippedByGate: 0, badFrames: 0 };
   #recognizer: Recognizer;
+  #modelSwitch: ModelSwitch | null = null;
   #latest: Frame | null = null;
   /** The last frame decoded for recognition: dashboards scale it instead of decoding it again. */
   #decoded: { seq: number; raw: RawImage } | null = null;
@@ -119,6 +98,15 @@ export class BenchPipeline {
   setRecognizer(next: Recognizer): void {
     this.#recognizer = next;
     this.rescan();
+  }
+
+  /** A model switch in progress (shown in the status), as the model switcher reports it; null: none. */
+  get modelSwitch(): ModelSwitch | null {
+    return this.#modelSwitch;
+  }
+
+  reportModelSwitch(progress: ModelSwitch | null): void {
+    this.#modelSwitch = progress;
   }
 
   get latestFrame(): Frame | null {
@@ -198,7 +186,7 @@ export class BenchPipeline {
         state: this.#lastGateState,
       },
       storage: this.#o.storage.state(),
-      modelSwitch: this.modelSwitch ? { ...this.modelSwitch } : null,
+      modelSwitch: this.#modelSwitch,
       uptimeS: (Date.now() - this.#startedAt) / 1000,
     };
   }

@@ -2,7 +2,7 @@ import { statfsSync } from 'node:fs';
 import type { Catalog } from '../catalog/index.ts';
 import type { Config } from '../config/schema.ts';
 import { errorMessage } from '../errors.ts';
-import type { Logger } from './bench.ts';
+import type { Logger } from '../logger.ts';
 
 export interface StorageState {
   state: 'ok' | 'low' | 'error';

@@ -1,11 +1,12 @@
-import type { Logger } from 'pino';
 import type { Catalog } from '../catalog/index.ts';
 import type { Config } from '../config/schema.ts';
 import { BenchsightError, errorMessage } from '../errors.ts';
+import type { Logger } from '../logger.ts';
 import { assertUnchanged } from '../modelstore/check-model.ts';
 import { listModels } from '../modelstore/registry.ts';
-import type { ModelControl, ModelInfo } from '../server/context.ts';
-import { ACTIVE_MODEL_SETTING, createRecognizer, modelInstallDir, openEncoder } from './active-model.ts';
+import type { ModelInfo, ModelSwitch } from '../protocol.ts';
+import { ACTIVE_MODEL_SETTING, modelInstallDir, openEncoder } from '../runtime.ts';
+import { createRecognizer } from './active-model.ts';
 import type { BenchPipeline } from './bench.ts';
 
 /**
@@ -13,7 +14,7 @@ import type { BenchPipeline } from './bench.ts';
  * with the new model while the old one keeps recognizing (embeddings are stored per model id, so
  * the two never mix), then the pipeline switches at once and the choice is saved.
  */
-export class ModelSwitcher implements ModelControl {
+export class ModelSwitcher {
   readonly #config: Readonly<Config>;
   readonly #catalog: Catalog;
   readonly #pipeline: BenchPipeline;
@@ -80,21 +81,25 @@ export class ModelSwitcher implements ModelControl {
       return { target };
     }
     const next = createRecognizer(this.#config, this.#catalog, opened.loaded, opened.encoder);
-    const progress = { target, done: 0, total: 0, error: null as string | null };
-    this.#pipeline.modelSwitch = progress;
+    let progress: ModelSwitch = { target, done: 0, total: 0, error: null };
+    const report = (change: Partial<ModelSwitch>) => {
+      progress = { ...progress, ...change };
+      this.#pipeline.reportModelSwitch(progress);
+    };
+    report({});
     this.#running = (async () => {
       try {
-        await next.reindex((done, total) => Object.assign(progress, { done, total }));
+        await next.reindex((done, total) => report({ done, total }));
         const previous = this.#pipeline.recognizer;
         this.#pipeline.setRecognizer(next);
         this.#catalog.setSetting(ACTIVE_MODEL_SETTING, name);
         // references enrolled with the old model during the first pass
         await next.reindex();
         await previous.encoder.stop();
-        this.#pipeline.modelSwitch = null;
+        this.#pipeline.reportModelSwitch(null);
         this.#logger.info({ model: target, references: next.index.size }, 'model switched');
       } catch (err) {
-        progress.error = errorMessage(err);
+        report({ error: errorMessage(err) });
         await opened.encoder.stop().catch(() => undefined);
         this.#logger.error(
           { model: target, err: progress.error },

@@ -2,13 +2,13 @@ import type { Bus } from '../bus.ts';
 import type { Catalog } from '../catalog/index.ts';
 import type { OcrConfig, Rect } from '../config/schema.ts';
 import { errorMessage } from '../errors.ts';
+import type { Logger } from '../logger.ts';
 import type { OcrReader } from '../ocr/reader.ts';
 import { compileSerialPattern, extractSerial } from '../ocr/serial.ts';
 import { compileTextPattern, decideByText, type PatternBoard, type TextDecision } from '../ocr/text-match.ts';
 import type { OcrLine } from '../ocr/types.ts';
 import type { BoardInfo, OcrPayload } from '../protocol.ts';
 import type { RawImage } from '../vision/image.ts';
-import type { Logger } from './bench.ts';
 import { toBoardInfo } from './recognizer.ts';
 
 /** A slot whose recognition just became stable: its frame, and what vision said. */

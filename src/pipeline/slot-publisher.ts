@@ -3,14 +3,15 @@ import type { Frame } from '../capture/types.ts';
 import type { Catalog } from '../catalog/index.ts';
 import type { Config } from '../config/schema.ts';
 import { errorMessage } from '../errors.ts';
+import type { Logger } from '../logger.ts';
 import { SlotTracker } from '../match/smoothing.ts';
 import type { SlotView } from '../protocol.ts';
 import { cropJpeg, type RawImage } from '../vision/preprocess.ts';
-import type { BenchSlot, Logger } from './bench.ts';
 import type { Housekeeping } from './housekeeping.ts';
 import type { OcrJob } from './ocr-step.ts';
 import type { Recognizer } from './recognizer.ts';
 import type { RollingMedian } from './stats.ts';
+import type { BenchSlot } from './types.ts';
 
 const RECOGNITION_THUMB_WIDTH = 240;
 

@@ -5,19 +5,7 @@ import type { Config } from '../config/schema.ts';
 import type { BenchPipeline } from '../pipeline/bench.ts';
 import type { OcrStep } from '../pipeline/ocr-step.ts';
 import type { Recognizer } from '../pipeline/recognizer.ts';
-
-export interface ModelInfo {
-  name: string;
-  id: string;
-  description: string;
-  installed: boolean;
-  active: boolean;
-  bytes: number | null;
-  embeddingSize: number;
-  randomWeights: boolean;
-  license: string | null;
-  url: string | null;
-}
+import type { ModelInfo } from '../protocol.ts';
 
 /** Model management the daemon offers to the API. */
 export interface ModelControl {

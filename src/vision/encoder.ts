@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { Rect } from '../config/schema.ts';
 import { BenchsightError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
 import type { ExecutionProvider, FromWorker, ToWorker, WorkerInit } from './encoder-worker.ts';
 import type { RawImage } from './image.ts';
 import { inputSize, type LoadedManifest, type ModelManifest } from './manifest.ts';
@@ -13,17 +14,12 @@ import { preprocess } from './preprocess.ts';
 
 export type { ExecutionProvider } from './encoder-worker.ts';
 
-export interface EncoderLogger {
-  warn(msg: string): void;
-  info(msg: string): void;
-}
-
 export interface EncoderOptions {
   /** Tried in order; an unavailable one is skipped with one warning. */
   executionProviders: ExecutionProvider[];
   /** onnxruntime intra-op threads; 0: onnxruntime's default (one per core). */
   intraOpThreads: number;
-  logger?: EncoderLogger;
+  logger?: Pick<Logger, 'warn' | 'info'>;
 }
 
 const ENABLE_HINT: Record<ExecutionProvider, string> = {

@@ -23,7 +23,10 @@ async function cli(args: string[], env: Record<string, string> = {}) {
   }
 }
 
-describe('benchsight command line', () => {
+/** Each test starts several CLI processes (node + tsx, an encoder thread): slow on a busy 2-core machine. */
+const CLI_STEPS = 180_000;
+
+describe('benchsight command line', { timeout: CLI_STEPS }, () => {
   let dataDir: string;
   let env: Record<string, string>;
   let images: string;

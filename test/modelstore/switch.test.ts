@@ -4,8 +4,9 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/catalog/index.ts';
 import { configSchema } from '../../src/config/schema.ts';
-import { ACTIVE_MODEL_SETTING, DATABASE_FILE, Daemon } from '../../src/main.ts';
+import { Daemon } from '../../src/main.ts';
 import type { StatusPayload } from '../../src/protocol.ts';
+import { ACTIVE_MODEL_SETTING, DATABASE_FILE } from '../../src/runtime.ts';
 import { pattern, tempDir, writeFrames } from '../helpers/daemon.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/catalog/index.ts';
 import { PACKAGE_ROOT } from '../../src/config/load.ts';
-import { DATABASE_FILE } from '../../src/main.ts';
+import { DATABASE_FILE } from '../../src/runtime.ts';
 import { pattern, TINY_MODEL, tempDir, writeFrames } from '../helpers/daemon.ts';
 
 const BIN = join(PACKAGE_ROOT, 'scripts', 'benchsight.mjs');

@@ -3,8 +3,9 @@ import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/catalog/index.ts';
 import { configSchema } from '../../src/config/schema.ts';
-import { DATABASE_FILE, type Daemon } from '../../src/main.ts';
+import type { Daemon } from '../../src/main.ts';
 import { Housekeeping } from '../../src/pipeline/housekeeping.ts';
+import { DATABASE_FILE } from '../../src/runtime.ts';
 import { pattern, startTestDaemon, tempDir, writeFrames } from '../helpers/daemon.ts';
 
 describe('a full database is reported, not fatal', () => {

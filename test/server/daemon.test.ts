@@ -2,8 +2,9 @@ import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/catalog/index.ts';
-import { DATABASE_FILE, type Daemon } from '../../src/main.ts';
+import type { Daemon } from '../../src/main.ts';
 import type { RecognizedPayload, ServerToClientEvents, SnapshotPayload } from '../../src/protocol.ts';
+import { DATABASE_FILE } from '../../src/runtime.ts';
 import { pattern, startTestDaemon, tempDir, writeFrames } from '../helpers/daemon.ts';
 
 function waitFor<T>(socket: Socket, event: string, pred: (p: T) => boolean, ms = 20_000): Promise<T> {

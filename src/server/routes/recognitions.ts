@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import { RECOGNITION_CSV_HEADER, recognitionCsvLine } from '../../catalog/recognition-csv.ts';
 import type { Recognition, RecognitionQuery, RecognitionText } from '../../catalog/types.ts';
 import type { RecognitionJson, RecognitionPage } from '../../protocol.ts';
 import type { ServerContext } from '../context.ts';
-import { RECOGNITION_CSV_HEADER, recognitionCsvLine } from '../csv.ts';
 import { notFound, parseInput } from '../http-errors.ts';
 import { idParam, recognitionsQuery } from '../schemas.ts';
 import { textJson } from './ocr.ts';
