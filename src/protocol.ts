@@ -1,10 +1,24 @@
 /**
- * The wire protocol between the daemon and its dashboards: socket.io event name -> payload type.
- * Imported by src/server and by dashboard/, so both sides agree on every event's shape. Types only:
- * nothing here runs.
+ * The wire protocol between the daemon and its dashboards: socket.io event name -> payload type, the
+ * HTTP API's shapes, and the few constants both sides check against (board kinds and limits, text
+ * verdicts). Imported by src/ and by dashboard/, so both sides agree; nothing here runs.
  */
 
-export type BoardKind = 'hashboard' | 'control-board' | 'psu' | 'empty-bench' | 'other';
+/** What a catalog entry shows. 'empty-bench' is a picture of an empty slot: matching it means "no board". */
+export const BOARD_KINDS = ['hashboard', 'control-board', 'psu', 'empty-bench', 'other'] as const;
+export type BoardKind = (typeof BOARD_KINDS)[number];
+
+/** The longest a board's fields may be: the catalog's schema and the dashboard's form both check these. */
+export const BOARD_LIMITS = {
+  vendor: 80,
+  model: 120,
+  chipType: 80,
+  chipCount: 10_000,
+  notes: 10_000,
+  tags: 50,
+  tag: 40,
+  textPattern: 200,
+} as const;
 
 export interface BoardInfo {
   id: number;
@@ -24,7 +38,7 @@ export interface Candidate {
   score: number;
 }
 
-export type CameraStateName = 'starting' | 'online' | 'offline' | 'error' | 'stopped';
+export type CameraState = 'starting' | 'online' | 'offline' | 'error' | 'stopped';
 
 /** A model switch in progress: references re-embedded with the target model so far. */
 export interface ModelSwitch {
@@ -39,7 +53,7 @@ export interface StatusPayload {
   camera: {
     id: string;
     kind: string;
-    state: CameraStateName;
+    state: CameraState;
     reason: string | null;
     since: number;
     retries: number;
@@ -94,19 +108,18 @@ export interface RecognizedPayload {
   candidates: Candidate[];
 }
 
-/** How the text read off a board relates to the visual match. */
-export type TextVerdict =
-  /** the text matches the label pattern of the board vision named */
-  | 'confirmed'
-  /** the text matches exactly one other board's pattern: the recognition now names that board */
-  | 'corrected'
-  /** the text matches several other boards' patterns: vision stands */
-  | 'ambiguous'
-  /** no board's label pattern matches the text */
-  | 'none';
+/**
+ * How the text read off a board relates to the visual match:
+ * - confirmed: the text matches the label pattern of the board vision named;
+ * - corrected: the text matches exactly one other board's pattern: the recognition now names that board;
+ * - ambiguous: the text matches several other boards' patterns: vision stands;
+ * - none: no board's label pattern matches the text (or no board has one).
+ */
+export const TEXT_VERDICTS = ['confirmed', 'corrected', 'ambiguous', 'none'] as const;
+export type TextVerdict = (typeof TEXT_VERDICTS)[number];
 
 /** One line of text read off a board; box: 4 corners as fractions of the slot, clockwise from its top-left. */
-export interface OcrLineView {
+export interface TextLine {
   text: string;
   /** mean character confidence, 0..1 */
   confidence: number;
@@ -123,7 +136,7 @@ export interface OcrPayload {
   at: number;
   camera: string;
   slot: string;
-  lines: OcrLineView[];
+  lines: TextLine[];
   /** found with ocr.serialPattern, in capitals */
   serial: string | null;
   verdict: TextVerdict;
@@ -190,17 +203,27 @@ export const EVENT_NAMES = [
   'catalog',
 ] as const;
 
-/* The HTTP API's response shapes: the server's routes build them, the dashboard reads them. */
+/* The records the catalog stores and the HTTP API sends: the routes build them, the dashboard reads them. */
 
-/** A reference photo of a board. */
-export interface ReferenceJson {
+/** Where a reference image came from: uploaded, grabbed from a live slot, or a bulk import. */
+export const REFERENCE_SOURCES = ['upload', 'live', 'import'] as const;
+export type ReferenceSource = (typeof REFERENCE_SOURCES)[number];
+
+/** A reference image of a board, without its bytes. */
+export interface Reference {
   id: number;
   boardId: number;
   width: number;
   height: number;
-  source: 'upload' | 'live' | 'import';
+  source: ReferenceSource;
   sourceDetail: string | null;
+  /** hex SHA-256 of the JPEG bytes */
+  sha256: string;
   createdAt: number;
+}
+
+/** A reference photo of a board, with where to load it. */
+export interface ReferenceJson extends Reference {
   imageUrl: string;
   thumbnailUrl: string;
 }
@@ -212,19 +235,33 @@ export interface BoardJson extends BoardInfo {
   references: ReferenceJson[];
 }
 
-export interface RecognitionJson {
+export interface TopKEntry {
+  boardId: number;
+  score: number;
+}
+
+/** One row of the recognition history: which board was in which slot, when, and how sure the match was. */
+export interface Recognition {
   id: number;
+  /** ms since the epoch */
   at: number;
   camera: string;
   slot: string;
+  /** null: no board matched well enough (unknown) */
   boardId: number | null;
   score: number;
   margin: number;
+  topk: TopKEntry[];
+  modelId: string;
+  hasThumbnail: boolean;
+}
+
+export interface RecognitionJson extends Recognition {
   board: BoardInfo | null;
   thumbnailUrl: string | null;
   /** The text read off the board (OCR); null until read, or with OCR off. */
   text: {
-    lines: OcrLineView[];
+    lines: TextLine[];
     serial: string | null;
     verdict: TextVerdict;
     textOverride: boolean;

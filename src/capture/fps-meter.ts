@@ -1,4 +1,4 @@
-/** Frames per second over a sliding window of frame times. */
+/** Frames per second over a sliding window of frame times: the camera's captured rate and the pipeline's encoded rate. */
 export class FpsMeter {
   private times: number[] = [];
   private since = 0;

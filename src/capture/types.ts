@@ -1,3 +1,6 @@
+import type { CameraState } from '../protocol.ts';
+
+export type { CameraState };
 /** One captured camera frame. `jpeg` is owned by the consumer once yielded. */
 export interface Frame {
   jpeg: Buffer;
@@ -8,8 +11,6 @@ export interface Frame {
   /** Capture time, ms since the epoch. */
   capturedAt: number;
 }
-
-export type CameraState = 'starting' | 'online' | 'offline' | 'error' | 'stopped';
 
 export interface CameraStatus {
   state: CameraState;

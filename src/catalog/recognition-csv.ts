@@ -1,3 +1,5 @@
+import type { Recognition, RecognitionText } from './types.ts';
+
 /** RFC 4180 field quoting; a leading = + - @ is prefixed with ' so spreadsheets do not run it. */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
@@ -27,24 +29,10 @@ export const RECOGNITION_CSV_HEADER = csvLine([
   'text_verdict',
 ]);
 
-interface RecognitionRow {
-  id: number;
-  at: number;
-  camera: string;
-  slot: string;
-  boardId: number | null;
-  score: number;
-  margin: number;
-  modelId: string;
-  topk: { boardId: number; score: number }[];
-}
+type RecognitionRow = Omit<Recognition, 'hasThumbnail'>;
 
 /** The text read off the board of a history row (OCR), when it has been read. */
-interface TextRow {
-  serial: string | null;
-  lines: { text: string }[];
-  verdict: string;
-}
+type TextRow = Pick<RecognitionText, 'serial' | 'lines' | 'verdict'>;
 
 /** One history row as CSV; `board` is the board it names, when it still exists. */
 export function recognitionCsvLine(

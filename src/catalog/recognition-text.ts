@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import { TEXT_VERDICTS } from '../protocol.ts';
 import type { Database } from './db.ts';
 import type { RecognitionText, TextLine, TextVerdict } from './types.ts';
 import { assertFinite, badRequest, notFound } from './validate.ts';
@@ -14,7 +15,6 @@ interface RecognitionTextRow {
 }
 
 const COLUMNS = 'recognition_id, lines, serial, verdict, vision_board_id, text_board_id, ms';
-const VERDICTS: readonly TextVerdict[] = ['confirmed', 'corrected', 'ambiguous', 'none'];
 const MAX_LINES = 200;
 
 function toRecognitionText(row: RecognitionTextRow): RecognitionText {
@@ -74,7 +74,8 @@ export class RecognitionTextRepository {
    */
   save(t: RecognitionText): void {
     if (!Number.isSafeInteger(t.recognitionId)) throw badRequest('recognitionId must be an integer');
-    if (!VERDICTS.includes(t.verdict)) throw badRequest(`verdict must be one of ${VERDICTS.join(', ')}`);
+    if (!(TEXT_VERDICTS as readonly string[]).includes(t.verdict))
+      throw badRequest(`verdict must be one of ${TEXT_VERDICTS.join(', ')}`);
     if (!isIdOrNull(t.visionBoardId) || !isIdOrNull(t.textBoardId))
       throw badRequest('board ids must be integers or null');
     if (t.verdict === 'corrected' && t.textBoardId === null)

@@ -1,10 +1,24 @@
-/** What a catalog entry shows. 'empty-bench' is a picture of an empty slot: matching it means "no board". */
-export const BOARD_KINDS = ['hashboard', 'control-board', 'psu', 'empty-bench', 'other'] as const;
-export type BoardKind = (typeof BOARD_KINDS)[number];
+import type {
+  BoardKind,
+  Recognition,
+  ReferenceSource,
+  TextLine,
+  TextVerdict,
+  TopKEntry,
+} from '../protocol.ts';
 
-/** Where a reference image came from: uploaded, grabbed from a live slot, or a bulk import. */
-export const REFERENCE_SOURCES = ['upload', 'live', 'import'] as const;
-export type ReferenceSource = (typeof REFERENCE_SOURCES)[number];
+// The records the API also sends are defined once, in protocol.ts.
+export {
+  BOARD_KINDS,
+  type BoardKind,
+  REFERENCE_SOURCES,
+  type Recognition,
+  type Reference,
+  type ReferenceSource,
+  type TextLine,
+  type TextVerdict,
+  type TopKEntry,
+} from '../protocol.ts';
 
 export interface Board {
   id: number;
@@ -40,19 +54,6 @@ export interface BoardInput {
 
 export type BoardPatch = Partial<BoardInput>;
 
-/** A reference image of a board, without its bytes (see Catalog.getReferenceImage / getReferenceThumbnail). */
-export interface Reference {
-  id: number;
-  boardId: number;
-  width: number;
-  height: number;
-  source: ReferenceSource;
-  sourceDetail: string | null;
-  /** hex SHA-256 of the JPEG bytes */
-  sha256: string;
-  createdAt: number;
-}
-
 export interface NewReference {
   boardId: number;
   /** JPEG bytes */
@@ -69,26 +70,6 @@ export interface NewReference {
 export interface EmbeddingInput {
   modelId: string;
   vector: Float32Array;
-}
-
-export interface TopKEntry {
-  boardId: number;
-  score: number;
-}
-
-export interface Recognition {
-  id: number;
-  /** ms since the epoch */
-  at: number;
-  camera: string;
-  slot: string;
-  /** null: no board matched well enough (unknown) */
-  boardId: number | null;
-  score: number;
-  margin: number;
-  topk: TopKEntry[];
-  modelId: string;
-  hasThumbnail: boolean;
 }
 
 export interface NewRecognition {
@@ -153,16 +134,6 @@ export interface EmbeddingModelInfo {
   modelId: string;
   dim: number;
   count: number;
-}
-
-/** How the text read off a board relates to the visual match (see src/ocr/text-match.ts). */
-export type TextVerdict = 'confirmed' | 'corrected' | 'ambiguous' | 'none';
-
-/** One line of text read off a board; box corners are fractions of the slot, clockwise from top-left. */
-export interface TextLine {
-  text: string;
-  confidence: number;
-  box: [number, number][];
 }
 
 /** The text read off the board of one recognition (OCR), stored once OCR of its slot finishes. */

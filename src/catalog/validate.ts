@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BenchsightError } from '../errors.ts';
-import { BOARD_KINDS, type BoardKind } from './types.ts';
+import { BOARD_KINDS, BOARD_LIMITS, type BoardKind } from '../protocol.ts';
 
 /** A board as stored: trimmed, tags de-duplicated, absent optionals made explicit. */
 export interface NormalizedBoard {
@@ -33,9 +33,15 @@ export function normalizeTags(tags: readonly string[]): string[] {
   return [...seen];
 }
 
-const name = (what: string) =>
-  z.string().trim().min(1, `${what} must not be empty`).max(200, `${what} must be at most 200 characters`);
+const L = BOARD_LIMITS;
+const atMost = (what: string, n: number) => `${what} must be at most ${n} characters`;
+const name = (what: 'vendor' | 'model') =>
+  z.string().trim().min(1, `${what} must not be empty`).max(L[what], atMost(what, L[what]));
 
+/**
+ * The one definition of a valid board, with the limits of protocol.ts (the dashboard's form checks
+ * the same ones): the catalog, the HTTP API and the import manifests all parse boards with it.
+ */
 export const boardFields = {
   vendor: name('vendor'),
   model: name('model'),
@@ -43,29 +49,29 @@ export const boardFields = {
   chipType: z
     .string()
     .trim()
-    .max(200)
+    .max(L.chipType, atMost('chipType', L.chipType))
     .nullish()
     .transform((v) => (v ? v : null)),
   chipCount: z
     .number()
     .int('chipCount must be a whole number')
-    .min(0)
-    .max(1_000_000)
+    .min(0, 'chipCount must be 0 or more')
+    .max(L.chipCount, `chipCount must be at most ${L.chipCount}`)
     .nullish()
     .transform((v) => v ?? null),
   notes: z
     .string()
-    .max(20_000)
+    .max(L.notes, atMost('notes', L.notes))
     .nullish()
     .transform((v) => v ?? ''),
   tags: z
-    .array(z.string().max(100))
-    .max(100)
+    .array(z.string().max(L.tag, atMost('a tag', L.tag)))
+    .max(L.tags, `at most ${L.tags} tags`)
     .nullish()
     .transform((v) => normalizeTags(v ?? [])),
   textPattern: z
     .string()
-    .max(200, 'textPattern must be at most 200 characters')
+    .max(L.textPattern, atMost('textPattern', L.textPattern))
     .nullish()
     .transform((v) => (v ? v : null))
     .refine((v) => v === null || isRegExp(v), {
@@ -73,7 +79,14 @@ export const boardFields = {
     }),
 };
 
-const boardSchema = z.object(boardFields).strict();
+/** A whole board (create, import). */
+export const boardSchema = z.object(boardFields).strict();
+
+/** Some of a board's fields (an edit): at least one. */
+export const boardPatchSchema = boardSchema
+  .partial()
+  .strict()
+  .refine((p) => Object.keys(p).length > 0, { message: 'nothing to change: send at least one field' });
 
 /** Zod issues as "path: message" lines. */
 export function describeIssues(error: z.ZodError): string[] {

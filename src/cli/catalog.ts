@@ -5,11 +5,10 @@ import { Catalog } from '../catalog/index.ts';
 import { BenchsightError } from '../errors.ts';
 import { importFolder } from '../pipeline/import.ts';
 import type { PreparedReference } from '../pipeline/recognizer.ts';
+import { BOARD_KINDS } from '../protocol.ts';
 import { DATABASE_FILE, openModelAndCatalog } from '../runtime.ts';
 import { backupCommands } from './backup.ts';
 import { cliLogger, configFor, parseIntOption, progressBar } from './common.ts';
-
-const KINDS = ['hashboard', 'control-board', 'psu', 'empty-bench', 'other'];
 
 export function catalogCommands(program: Command): void {
   const catalog = program
@@ -23,7 +22,7 @@ export function catalogCommands(program: Command): void {
     .description('add a board, optionally with reference images')
     .requiredOption('--vendor <name>', 'maker, e.g. Bitmain')
     .requiredOption('--model <name>', 'model, e.g. "S19j Pro hashboard"')
-    .addOption(new Option('--kind <kind>', 'board kind').choices(KINDS).default('hashboard'))
+    .addOption(new Option('--kind <kind>', 'board kind').choices(BOARD_KINDS).default('hashboard'))
     .option('--chip-type <type>', 'ASIC chip, e.g. BM1362')
     .option('--chip-count <n>', 'number of ASIC chips', parseIntOption('--chip-count'))
     .option('--notes <text>', 'repair hints and test settings', '')

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Catalog } from '../catalog/index.ts';
 import { RECOGNITION_CSV_HEADER, recognitionCsvLine } from '../catalog/recognition-csv.ts';
-import type { RecognitionQuery } from '../catalog/types.ts';
+import { parseRecognitionFilter } from '../catalog/recognition-filter.ts';
+import type { RecognitionFilter } from '../catalog/types.ts';
 import { DATABASE_FILE } from '../runtime.ts';
 import { configFor, parseIntOption, parseTime } from './common.ts';
 
@@ -28,16 +29,10 @@ function addFilters(cmd: Command): Command {
     .option('--text <text>', 'only boards whose label text or serial contains this');
 }
 
-function toQuery(o: Filters): Omit<RecognitionQuery, 'limit' | 'offset'> {
-  return {
-    ...(o.board !== undefined ? { boardId: o.board === 'unknown' ? null : Number(o.board) } : {}),
-    ...(o.camera ? { camera: o.camera } : {}),
-    ...(o.slot ? { slot: o.slot } : {}),
-    ...(o.from !== undefined ? { from: o.from } : {}),
-    ...(o.to !== undefined ? { to: o.to } : {}),
-    ...(o.serial ? { serial: o.serial } : {}),
-    ...(o.text ? { text: o.text } : {}),
-  };
+/** The flags are the API's filter parameters, parsed and mapped the same way. */
+function toQuery(o: Filters): RecognitionFilter {
+  const { board, camera, slot, from, to, serial, text } = o;
+  return parseRecognitionFilter({ board, camera, slot, from, to, serial, text });
 }
 
 export function recognitionCommands(program: Command): void {

@@ -299,3 +299,6 @@ export type FolderConfig = z.infer<typeof folderSchema>;
 export type SupervisionConfig = z.infer<typeof supervisionSchema>;
 export type OcrConfig = z.infer<typeof ocrSchema>;
 export type Rect = { x: number; y: number; width: number; height: number };
+
+/** The whole picture as a rectangle of fractions: a slot, crop or region that covers everything. */
+export const WHOLE_FRAME: Readonly<Rect> = Object.freeze({ x: 0, y: 0, width: 1, height: 1 });

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { Catalog } from '../catalog/index.ts';
+import { WHOLE_FRAME } from '../config/schema.ts';
 import { decide, type MatchPolicy } from '../match/decide.ts';
 import { EmbeddingIndex } from '../match/embedding-index.ts';
 import { Recognizer } from '../pipeline/recognizer.ts';
@@ -77,7 +78,7 @@ export class PipelineMethod implements Method {
   }
 
   async recognize(jpeg: Buffer, truth: number | null): Promise<Recognition> {
-    const [vector] = await this.#recognizer.embed(jpeg, [{ x: 0, y: 0, width: 1, height: 1 }]);
+    const [vector] = await this.#recognizer.embed(jpeg, [WHOLE_FRAME]);
     const r = this.#recognizer.match(vector!);
     const best = r.decision.candidates[0];
     return {

@@ -1,14 +1,12 @@
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import type { Rect } from '../config/schema.ts';
+import type { Worker } from 'node:worker_threads';
+import { type Rect, WHOLE_FRAME } from '../config/schema.ts';
 import { BenchsightError, errorMessage } from '../errors.ts';
+import { startWorker } from '../threads/start.ts';
 import { type RawImage, regionToPixels } from '../vision/image.ts';
 import type { OcrEngineOptions } from './engine.ts';
 import type { OcrResult } from './types.ts';
 import type { FromOcrWorker, ToOcrWorker } from './worker.ts';
 
-const FULL: Rect = { x: 0, y: 0, width: 1, height: 1 };
 const STOP_TIMEOUT_MS = 5000;
 
 interface Pending {
@@ -52,34 +50,7 @@ export class OcrReader {
   }
 
   static async open(init: OcrEngineOptions): Promise<OcrReader> {
-    const ext = extname(fileURLToPath(import.meta.url));
-    const entry = new URL(`./worker${ext}`, import.meta.url).href;
-    const worker = new Worker(new URL('../vision/worker-bootstrap.mjs', import.meta.url), {
-      workerData: { entry, init },
-    });
-    const first = await new Promise<FromOcrWorker>((resolve) => {
-      const done = (msg: FromOcrWorker) => {
-        worker.off('message', done);
-        worker.off('error', onError);
-        worker.off('exit', onExit);
-        resolve(msg);
-      };
-      const onError = (err: Error) => done({ type: 'failed', code: 'E_MODEL_RUN', message: err.message });
-      const onExit = (code: number) =>
-        done({
-          type: 'failed',
-          code: 'E_MODEL_RUN',
-          message: `OCR thread exited during start (code ${code})`,
-        });
-      worker.on('message', done);
-      worker.on('error', onError);
-      worker.on('exit', onExit);
-    });
-    if (first.type !== 'ready') {
-      await worker.terminate();
-      const failed = first.type === 'failed' ? first : { code: 'E_MODEL_RUN' as const, message: first.type };
-      throw new BenchsightError(failed.code, failed.message);
-    }
+    const { worker } = await startWorker<{ type: 'ready' }>(import.meta.url, './worker', init, 'OCR');
     return new OcrReader(worker);
   }
 
@@ -89,7 +60,7 @@ export class OcrReader {
   }
 
   /** Reads the text of `region` (fractions of the image; omitted: all of it). Boxes are fractions of the region. */
-  read(image: RawImage, region: Rect = FULL): Promise<OcrResult> {
+  read(image: RawImage, region: Rect = WHOLE_FRAME): Promise<OcrResult> {
     if (this.#stopped || this.#failure) {
       return Promise.reject(
         new BenchsightError('E_MODEL_RUN', `OCR is not running (${this.#failure?.message ?? 'stopped'})`),

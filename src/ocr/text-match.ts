@@ -3,16 +3,7 @@
  * visual match. Pure functions.
  */
 
-/** How the label text relates to the visual match. */
-export type TextVerdict =
-  /** the text names the board vision chose */
-  | 'confirmed'
-  /** the text names exactly one other board: it replaces the visual match */
-  | 'corrected'
-  /** the text matches several boards, none of them the visual match: vision stands */
-  | 'ambiguous'
-  /** no board's pattern matches the text (or no board has one) */
-  | 'none';
+import type { TextVerdict } from '../protocol.ts';
 
 export interface PatternBoard {
   id: number;

@@ -1,15 +1,13 @@
+import type { TextLine } from '../protocol.ts';
+
 /** A point in pixels or fractions, [x, y]. */
 export type Point = [number, number];
 
 /** Four corners, clockwise from the top-left of the text as read. */
 export type Quad = [Point, Point, Point, Point];
 
-/** One line of text read from an image. */
-export interface OcrLine {
-  text: string;
-  /** Mean probability of the characters read, 0..1. */
-  confidence: number;
-  /** Where the line is, as fractions of the image (or slot) that was read, clockwise from top-left. */
+/** One line of text read from an image; its box is a quad (fractions of the image or slot read). */
+export interface OcrLine extends TextLine {
   box: Quad;
 }
 

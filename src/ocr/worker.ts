@@ -3,7 +3,8 @@
  * whole inference (hundreds of ms for a slot), so reading happens here, never on the event loop.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { BenchsightError, type ErrorCode, errorMessage } from '../errors.ts';
+import { errorMessage } from '../errors.ts';
+import { type StartupMessage, startupFailure } from '../threads/start.ts';
 import { OcrEngine, type OcrEngineOptions } from './engine.ts';
 import type { OcrResult } from './types.ts';
 
@@ -13,7 +14,7 @@ export type ToOcrWorker =
 
 export type FromOcrWorker =
   | { type: 'ready' }
-  | { type: 'failed'; code: ErrorCode; message: string }
+  | StartupMessage
   | { type: 'result'; id: number; result: OcrResult }
   | { type: 'error'; id: number; message: string }
   | { type: 'stopped' };
@@ -26,11 +27,7 @@ try {
   engine = await OcrEngine.open((workerData as { init: OcrEngineOptions }).init);
   post({ type: 'ready' });
 } catch (err) {
-  post({
-    type: 'failed',
-    code: err instanceof BenchsightError ? err.code : 'E_MODEL_RUN',
-    message: errorMessage(err),
-  });
+  post(startupFailure(err));
   process.exit(0);
 }
 

@@ -1,7 +1,8 @@
 import type { Bus } from '../bus.ts';
+import { FpsMeter } from '../capture/fps-meter.ts';
 import type { Frame, FrameSource } from '../capture/types.ts';
 import type { Catalog } from '../catalog/index.ts';
-import type { Config, Rect } from '../config/schema.ts';
+import { type Config, type Rect, WHOLE_FRAME } from '../config/schema.ts';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { ModelSwitch, SlotView, StatusPayload } from '../protocol.ts';
@@ -12,7 +13,7 @@ import type { Housekeeping } from './housekeeping.ts';
 import type { OcrJob } from './ocr-step.ts';
 import type { Recognizer } from './recognizer.ts';
 import { SlotPublisher } from './slot-publisher.ts';
-import { RateMeter, RollingMedian } from './stats.ts';
+import { RollingMedian } from './stats.ts';
 import type { BenchSlot, FrameDone } from './types.ts';
 
 export interface BenchPipelineOptions {
@@ -43,7 +44,7 @@ export function benchSlots(config: Readonly<Config>): BenchSlot[] {
   return [
     {
       name: 'bench',
-      rect: config.camera.crop ? { ...config.camera.crop } : { x: 0, y: 0, width: 1, height: 1 },
+      rect: { ...(config.camera.crop ?? WHOLE_FRAME) },
     },
   ];
 }
@@ -58,7 +59,8 @@ export class BenchPipeline {
   readonly #gate: SceneGate;
   readonly #health: CameraHealth;
   readonly #publisher: SlotPublisher;
-  readonly #encodedRate = new RateMeter();
+  /** The same meter (and window) as the camera's captured fps: the two are shown side by side. */
+  readonly #encodedRate = new FpsMeter();
   readonly #timings = {
     preprocess: new RollingMedian(),
     encode: new RollingMedian(),
@@ -124,6 +126,7 @@ export class BenchPipeline {
 
   start(): void {
     this.#stopping = false;
+    this.#encodedRate.reset(Date.now());
     this.#loop = this.#run();
   }
 
@@ -161,7 +164,7 @@ export class BenchPipeline {
         retries: cam.retries,
         suspect: cam.state === 'online' ? this.#health.suspect(Date.now()) : null,
       },
-      fps: { captured: cam.fps, encoded: this.#encodedRate.rate() },
+      fps: { captured: cam.fps, encoded: this.#encodedRate.rate(Date.now()) },
       timings: {
         preprocessMs: this.#timings.preprocess.median(),
         encodeMs: this.#timings.encode.median(),
@@ -298,7 +301,7 @@ export class BenchPipeline {
       const flat = await encoded;
       this.#timings.encode.push(performance.now() - t1);
       this.#counts.encoded++;
-      this.#encodedRate.tick();
+      this.#encodedRate.tick(Date.now());
       await this.#publisher.publish(frame, raw, r, flat);
       const done: FrameDone = {
         seq: frame.seq,

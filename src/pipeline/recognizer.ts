@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/index.ts';
 import type { Board, Reference } from '../catalog/types.ts';
-import type { Rect } from '../config/schema.ts';
+import { type Rect, WHOLE_FRAME } from '../config/schema.ts';
 import { decide, type MatchDecision, type MatchPolicy } from '../match/decide.ts';
 import { EmbeddingIndex } from '../match/embedding-index.ts';
 import type { SlotOutcome } from '../match/smoothing.ts';
@@ -34,7 +34,6 @@ export interface RecognizerOptions {
   maxImagePixels: number;
 }
 
-const FULL_FRAME: Rect = { x: 0, y: 0, width: 1, height: 1 };
 const REFERENCE_MAX_SIDE = 1280;
 const THUMBNAIL_WIDTH = 200;
 
@@ -100,7 +99,7 @@ export class Recognizer {
     for (const referenceId of missing) {
       const image = this.#catalog.getReferenceImage(referenceId);
       if (image) {
-        const [vector] = await this.embed(image, [FULL_FRAME]);
+        const [vector] = await this.embed(image, [WHOLE_FRAME]);
         this.#catalog.putEmbedding(referenceId, this.modelId, vector!);
       }
       onProgress?.(++done, missing.length);
@@ -144,7 +143,7 @@ export class Recognizer {
   }
 
   /** Decodes, normalizes, thumbnails and embeds an image; stores nothing. */
-  async prepareReference(image: Buffer, region: Rect = FULL_FRAME): Promise<PreparedReference> {
+  async prepareReference(image: Buffer, region: Rect = WHOLE_FRAME): Promise<PreparedReference> {
     const raw = await decodeImage(image, { maxPixels: this.#opts.maxImagePixels });
     const stored = await cropJpeg(raw, region, { maxSide: REFERENCE_MAX_SIDE, quality: 90 });
     const thumbnail = await cropJpeg(raw, region, { width: THUMBNAIL_WIDTH, quality: 75 });
@@ -190,7 +189,7 @@ export class Recognizer {
     image: Buffer,
     source: Reference['source'],
     sourceDetail: string | null,
-    region: Rect = FULL_FRAME,
+    region: Rect = WHOLE_FRAME,
   ): Promise<Reference> {
     const prepared = await this.prepareReference(image, region);
     const reference = this.store(boardId, prepared, source, sourceDetail);

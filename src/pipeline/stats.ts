@@ -22,32 +22,6 @@ export class RollingMedian {
   }
 }
 
-/** Events per second over a sliding window. */
-export class RateMeter {
-  readonly #windowMs: number;
-  readonly #times: number[] = [];
-
-  constructor(windowMs = 5000) {
-    this.#windowMs = windowMs;
-  }
-
-  tick(now = Date.now()): void {
-    this.#times.push(now);
-    this.#trim(now);
-  }
-
-  rate(now = Date.now()): number {
-    this.#trim(now);
-    if (this.#times.length < 2) return 0;
-    const span = Math.max(now - this.#times[0]!, 1);
-    return (this.#times.length * 1000) / Math.max(span, this.#windowMs / 5);
-  }
-
-  #trim(now: number): void {
-    while (this.#times.length && now - this.#times[0]! > this.#windowMs) this.#times.shift();
-  }
-}
-
 /** Runs async jobs one at a time, in order (one ONNX session, one caller at a time). */
 export class SerialQueue {
   #tail: Promise<unknown> = Promise.resolve();

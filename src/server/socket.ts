@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
+import { WHOLE_FRAME } from '../config/schema.ts';
 import { errorMessage } from '../errors.ts';
 import type { ClientToServerEvents, FramePayload, ServerToClientEvents } from '../protocol.ts';
 import { cropJpeg } from '../vision/preprocess.ts';
@@ -15,7 +16,6 @@ export interface LiveStream {
 /** Clients that want frames (all, until they unsubscribe): one broadcast encodes a frame once for all. */
 const FRAME_ROOM = 'frames';
 
-const FULL = { x: 0, y: 0, width: 1, height: 1 };
 const STATUS_INTERVAL_MS = 1000;
 
 /**
@@ -77,7 +77,7 @@ export function attachSocket(httpServer: HttpServer, ctx: ServerContext, auth: A
       // The pixels the recognizer decoded, when this frame was recognized: half the CPU of decoding
       // the camera's JPEG again (a 1280x720 frame: ~4.5 ms instead of ~7.7 ms).
       const source = pipeline.decodedFrame(frame.seq) ?? frame.jpeg;
-      cropJpeg(source, FULL, { width: Math.min(config.server.frameWidth, frame.width), quality: 70 })
+      cropJpeg(source, WHOLE_FRAME, { width: Math.min(config.server.frameWidth, frame.width), quality: 70 })
         .then((small) => {
           const payload: FramePayload = {
             seq: frame.seq,

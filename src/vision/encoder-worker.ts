@@ -5,7 +5,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { env, InferenceSession, Tensor } from 'onnxruntime-node';
-import { BenchsightError, type ErrorCode, errorMessage } from '../errors.ts';
+import { BenchsightError, errorMessage } from '../errors.ts';
+import { type StartupMessage, startupFailure } from '../threads/start.ts';
 import { describeExpectation, firstNonFinite, signatureProblems } from './model-check.ts';
 import { checkPooledDims, type Pooling, poolEmbeddings } from './pooling.ts';
 
@@ -27,14 +28,17 @@ export interface WorkerInit {
 
 export type ToWorker = { type: 'run'; id: number; input: ArrayBuffer; count: number } | { type: 'stop' };
 
+/** The start-up handshake's `ready` (see threads/start.ts): the session runs on these providers. */
+export interface EncoderReady {
+  type: 'ready';
+  providers: ExecutionProvider[];
+  unavailable: { provider: ExecutionProvider; message: string }[];
+  warmupMs: number;
+}
+
 export type FromWorker =
-  | {
-      type: 'ready';
-      providers: ExecutionProvider[];
-      unavailable: { provider: ExecutionProvider; message: string }[];
-      warmupMs: number;
-    }
-  | { type: 'failed'; code: ErrorCode; message: string }
+  | EncoderReady
+  | StartupMessage
   | { type: 'result'; id: number; input: ArrayBuffer; embeddings: ArrayBuffer }
   | { type: 'error'; id: number; input: ArrayBuffer; message: string }
   | { type: 'stopped' };
@@ -145,8 +149,7 @@ async function main(): Promise<void> {
       warmupMs: performance.now() - t0,
     });
   } catch (err) {
-    const code = err instanceof BenchsightError ? err.code : 'E_MODEL_RUN';
-    post({ type: 'failed', code, message: errorMessage(err) });
+    post(startupFailure(err));
     return;
   }
 

@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { Rect } from '../config/schema.ts';
 import { BenchsightError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import type { ExecutionProvider, FromWorker, ToWorker, WorkerInit } from './encoder-worker.ts';
+import { startWorker } from '../threads/start.ts';
+import type { EncoderReady, ExecutionProvider, FromWorker, ToWorker, WorkerInit } from './encoder-worker.ts';
 import type { RawImage } from './image.ts';
 import { inputSize, type LoadedManifest, type ModelManifest } from './manifest.ts';
 import { pooledOutput } from './pooling.ts';
@@ -52,28 +51,6 @@ interface Pending {
   resolve(embeddings: Float32Array): void;
   reject(err: Error): void;
   count: number;
-}
-
-/** The worker's first message; a thread that dies first counts as a failed start. */
-function firstMessage(worker: Worker): Promise<FromWorker> {
-  return new Promise<FromWorker>((resolve) => {
-    const done = (msg: FromWorker) => {
-      worker.off('message', done);
-      worker.off('error', onError);
-      worker.off('exit', onExit);
-      resolve(msg);
-    };
-    const onError = (err: Error) => done({ type: 'failed', code: 'E_MODEL_RUN', message: err.message });
-    const onExit = (code: number) =>
-      done({
-        type: 'failed',
-        code: 'E_MODEL_RUN',
-        message: `encoder thread exited during start (code ${code})`,
-      });
-    worker.on('message', done);
-    worker.on('error', onError);
-    worker.on('exit', onExit);
-  });
 }
 
 /**
@@ -139,17 +116,12 @@ export class Encoder {
       dim: manifest.embeddingSize,
       inputSize: inputSize(manifest),
     };
-    const ext = extname(fileURLToPath(import.meta.url));
-    const entry = new URL(`./encoder-worker${ext}`, import.meta.url).href;
-    const worker = new Worker(new URL('./worker-bootstrap.mjs', import.meta.url), {
-      workerData: { entry, init },
-    });
-    const ready = await firstMessage(worker);
-    if (ready.type !== 'ready') {
-      await worker.terminate();
-      const failed = ready.type === 'failed' ? ready : { code: 'E_MODEL_RUN' as const, message: ready.type };
-      throw new BenchsightError(failed.code, failed.message);
-    }
+    const { worker, ready } = await startWorker<EncoderReady>(
+      import.meta.url,
+      './encoder-worker',
+      init,
+      'encoder',
+    );
     if (ready.unavailable.length > 0) {
       const lines = ready.unavailable.map(
         (u) => `${u.provider} (${u.message}): to enable it, ${ENABLE_HINT[u.provider]}`,

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { BoardInfo, BoardKind } from '../../../src/protocol.ts';
+import { BOARD_LIMITS, type BoardInfo, type BoardKind } from '../../../src/protocol.ts';
 import type { BoardInput } from '../api.ts';
 import { KIND_LABELS } from '../format.ts';
 
@@ -41,29 +41,33 @@ function valuesOf(b?: Editable): Values {
   };
 }
 
-/** The same limits as the daemon's board schema, checked before sending so mistakes show by the field. */
+const L = BOARD_LIMITS;
+const atMost = (n: number) => `At most ${n} characters.`;
+
+/** The daemon's limits (protocol.ts), checked before sending so mistakes show by the field. */
 function check(v: Values): { input: BoardInput | null; errors: Errors } {
   const errors: Errors = {};
   const vendor = v.vendor.trim();
   const model = v.model.trim();
   if (!vendor) errors.vendor = 'Enter the vendor, e.g. Bitmain.';
-  else if (vendor.length > 80) errors.vendor = 'At most 80 characters.';
+  else if (vendor.length > L.vendor) errors.vendor = atMost(L.vendor);
   if (!model) errors.model = 'Enter the model, e.g. S19j Pro hashboard.';
-  else if (model.length > 120) errors.model = 'At most 120 characters.';
+  else if (model.length > L.model) errors.model = atMost(L.model);
   if (!v.kind) errors.kind = 'Choose what kind of board this is.';
-  if (v.chipType.trim().length > 80) errors.chipType = 'At most 80 characters.';
+  if (v.chipType.trim().length > L.chipType) errors.chipType = atMost(L.chipType);
   const count = v.chipCount.trim() === '' ? null : Number(v.chipCount);
-  if (count !== null && (!Number.isInteger(count) || count < 0 || count > 10_000)) {
-    errors.chipCount = 'A whole number from 0 to 10000, or empty.';
+  if (count !== null && (!Number.isInteger(count) || count < 0 || count > L.chipCount)) {
+    errors.chipCount = `A whole number from 0 to ${L.chipCount}, or empty.`;
   }
-  if (v.notes.length > 10_000) errors.notes = 'At most 10000 characters.';
+  if (v.notes.length > L.notes) errors.notes = atMost(L.notes);
   const tags = v.tags
     .split(',')
     .map((t) => t.trim())
     .filter((t) => t !== '');
-  if (tags.length > 50 || tags.some((t) => t.length > 40)) errors.tags = 'Up to 50 tags of 40 characters.';
+  if (tags.length > L.tags || tags.some((t) => t.length > L.tag))
+    errors.tags = `Up to ${L.tags} tags of ${L.tag} characters.`;
   const textPattern = v.textPattern.trim();
-  if (textPattern.length > 200) errors.textPattern = 'At most 200 characters.';
+  if (textPattern.length > L.textPattern) errors.textPattern = atMost(L.textPattern);
   else if (textPattern && !validPattern(textPattern))
     errors.textPattern = 'Not a valid regular expression, e.g. S19J?-?PRO';
   if (Object.keys(errors).length > 0 || !v.kind) return { input: null, errors };

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { Reference } from '../../catalog/types.ts';
+import { boardPatchSchema, boardSchema } from '../../catalog/validate.ts';
 import { BenchsightError } from '../../errors.ts';
 import type { BoardJson, ReferenceJson } from '../../protocol.ts';
 import type { ServerContext } from '../context.ts';
 import { notFound, parseInput } from '../http-errors.ts';
-import { boardInput, boardPatch, boardsQuery, fromSlotBody, idParam } from '../schemas.ts';
+import { boardsQuery, fromSlotBody, idParam } from '../schemas.ts';
 
 function referenceJson(r: Reference): ReferenceJson {
   return {
@@ -38,7 +39,7 @@ export function boardRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/api/boards/:id', async (req) => boardJson(parseInput(idParam, req.params, 'path').id));
 
   app.post('/api/boards', async (req, reply) => {
-    const input = parseInput(boardInput, req.body, 'board');
+    const input = parseInput(boardSchema, req.body, 'board');
     const board = catalog.createBoard(input);
     ctx.recognizer.reload();
     bus.emit('catalog', { entity: 'board', action: 'created', id: board.id, boardId: board.id });
@@ -47,7 +48,7 @@ export function boardRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   app.patch('/api/boards/:id', async (req) => {
     const { id } = parseInput(idParam, req.params, 'path');
-    const patch = parseInput(boardPatch, req.body, 'board');
+    const patch = parseInput(boardPatchSchema, req.body, 'board');
     catalog.updateBoard(id, patch);
     ctx.recognizer.reload();
     bus.emit('catalog', { entity: 'board', action: 'updated', id, boardId: id });

@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
+import { WHOLE_FRAME } from '../../config/schema.ts';
 import { BenchsightError } from '../../errors.ts';
 import { decodeImage } from '../../vision/preprocess.ts';
 import type { ServerContext } from '../context.ts';
 import { readUpload } from './ocr.ts';
-
-const WHOLE_IMAGE = { x: 0, y: 0, width: 1, height: 1 };
 
 export function liveRoutes(app: FastifyInstance, ctx: ServerContext, metrics: Registry): void {
   const { pipeline, config } = ctx;
@@ -40,7 +39,7 @@ export function liveRoutes(app: FastifyInstance, ctx: ServerContext, metrics: Re
     const file = await req.file();
     if (!file) throw new BenchsightError('E_BAD_REQUEST', 'no image file in the upload', { status: 400 });
     const raw = await decodeImage(await file.toBuffer(), { maxPixels: config.data.maxImagePixels });
-    const [vector] = await ctx.recognizer.embed(raw, [WHOLE_IMAGE]);
+    const [vector] = await ctx.recognizer.embed(raw, [WHOLE_FRAME]);
     const result = ctx.recognizer.match(vector!);
     const ocr = ctx.ocr ? await readUpload(ctx.ocr, raw, result.board?.id ?? null) : null;
     return {

@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { RecognitionText } from '../../catalog/types.ts';
+import { WHOLE_FRAME } from '../../config/schema.ts';
 import { errorMessage } from '../../errors.ts';
 import type { OcrStep } from '../../pipeline/ocr-step.ts';
 import type { RawImage } from '../../vision/image.ts';
 import type { ServerContext } from '../context.ts';
-
-const WHOLE_IMAGE = { x: 0, y: 0, width: 1, height: 1 };
 
 /** A history row's text as the API shows it. */
 export function textJson(t: RecognitionText) {
@@ -35,7 +34,7 @@ export function ocrRoutes(app: FastifyInstance, ctx: ServerContext): void {
  */
 export async function readUpload(ocr: OcrStep, raw: RawImage, visionBoardId: number | null) {
   try {
-    const r = await ocr.read(raw, WHOLE_IMAGE, visionBoardId);
+    const r = await ocr.read(raw, WHOLE_FRAME, visionBoardId);
     return {
       lines: r.lines,
       serial: r.serial,

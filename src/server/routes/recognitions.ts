@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { RECOGNITION_CSV_HEADER, recognitionCsvLine } from '../../catalog/recognition-csv.ts';
-import type { Recognition, RecognitionQuery, RecognitionText } from '../../catalog/types.ts';
+import { toRecognitionFilter } from '../../catalog/recognition-filter.ts';
+import type { Recognition, RecognitionText } from '../../catalog/types.ts';
 import type { RecognitionJson, RecognitionPage } from '../../protocol.ts';
 import type { ServerContext } from '../context.ts';
 import { notFound, parseInput } from '../http-errors.ts';
@@ -23,15 +24,7 @@ export function recognitionRoutes(app: FastifyInstance, ctx: ServerContext): voi
 
   app.get('/api/recognitions', async (req, reply) => {
     const q = parseInput(recognitionsQuery, req.query, 'query');
-    const filter: Omit<RecognitionQuery, 'limit' | 'offset'> = {
-      ...(q.board !== undefined ? { boardId: q.board === 'unknown' ? null : q.board } : {}),
-      ...(q.camera !== undefined ? { camera: q.camera } : {}),
-      ...(q.slot !== undefined ? { slot: q.slot } : {}),
-      ...(q.from !== undefined ? { from: q.from } : {}),
-      ...(q.to !== undefined ? { to: q.to } : {}),
-      ...(q.serial !== undefined ? { serial: q.serial } : {}),
-      ...(q.text !== undefined ? { text: q.text } : {}),
-    };
+    const filter = toRecognitionFilter(q);
     if (q.format === 'csv') {
       // iterateRecognitions reads in batches (no cursor held across yields: other requests share
       // the connection). The time range is fixed now so rows recorded during the export stay out.

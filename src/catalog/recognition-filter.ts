@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { BenchsightError } from '../errors.ts';
+import type { RecognitionFilter } from './types.ts';
+import { describeIssues } from './validate.ts';
+
+const timeParam = z.union([
+  z.coerce.number().int().min(0).max(8.64e15),
+  z.string().transform((s, ctx) => {
+    const t = Date.parse(s);
+    if (Number.isNaN(t)) {
+      ctx.addIssue({ code: 'custom', message: 'expected ms since the epoch or an ISO 8601 date' });
+      return z.NEVER;
+    }
+    return t;
+  }),
+]);
+
+/**
+ * The history filters as users write them (API query parameters, CLI flags): `board` is an id or
+ * "unknown", times are ms or ISO 8601. The HTTP routes extend it with paging; the CLI parses its
+ * flags with it.
+ */
+export const recognitionFilterParams = z.object({
+  board: z.union([z.literal('unknown'), z.coerce.number().int().positive()]).optional(),
+  camera: z.string().max(40).optional(),
+  slot: z.string().max(40).optional(),
+  from: timeParam.optional(),
+  to: timeParam.optional(),
+  /** the serial read off the board, exactly (ignoring case) */
+  serial: z.string().trim().min(1).max(100).optional(),
+  /** text read off the board (or its serial) contains this, ignoring case */
+  text: z.string().trim().min(1).max(200).optional(),
+});
+
+export type RecognitionFilterParams = z.infer<typeof recognitionFilterParams>;
+
+/** The one mapping from the users' filter words to the catalog's query. */
+export function toRecognitionFilter(p: RecognitionFilterParams): RecognitionFilter {
+  return {
+    ...(p.board !== undefined ? { boardId: p.board === 'unknown' ? null : p.board } : {}),
+    ...(p.camera !== undefined ? { camera: p.camera } : {}),
+    ...(p.slot !== undefined ? { slot: p.slot } : {}),
+    ...(p.from !== undefined ? { from: p.from } : {}),
+    ...(p.to !== undefined ? { to: p.to } : {}),
+    ...(p.serial !== undefined ? { serial: p.serial } : {}),
+    ...(p.text !== undefined ? { text: p.text } : {}),
+  };
+}
+
+/** Parses filters given outside HTTP (CLI flags); a bad value is E_BAD_REQUEST naming the flag. */
+export function parseRecognitionFilter(input: unknown): RecognitionFilter {
+  const result = recognitionFilterParams.strip().safeParse(input);
+  if (!result.success) {
+    throw new BenchsightError('E_BAD_REQUEST', `invalid filter: ${describeIssues(result.error).join('; ')}`, {
+      status: 400,
+    });
+  }
+  return toRecognitionFilter(result.data);
+}
