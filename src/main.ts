@@ -10,17 +10,14 @@ import { createLogger } from './logger.ts';
 import { bundledOcrModels } from './ocr/models.ts';
 import { OcrReader } from './ocr/reader.ts';
 import { BenchPipeline } from './pipeline/bench.ts';
+import { CatalogEditor } from './pipeline/catalog-editor.ts';
 import { Housekeeping } from './pipeline/housekeeping.ts';
-import { importFolder } from './pipeline/import.ts';
 import { ModelSwitcher } from './pipeline/model-switch.ts';
 import { OcrStep } from './pipeline/ocr-step.ts';
 import { openModelAndCatalog } from './runtime.ts';
 import { BenchServer } from './server/app.ts';
-import { makeDemo } from './synth/demo.ts';
 import { SystemdNotifier } from './systemd.ts';
 import type { Encoder } from './vision/encoder.ts';
-
-const CATALOG_POLL_MS = 2000;
 
 export interface DaemonOptions {
   logger?: Logger;
@@ -43,7 +40,7 @@ export class Daemon {
   #source: FrameSource | null = null;
   #pipeline: BenchPipeline | null = null;
   #server: BenchServer | null = null;
-  #catalogWatch: NodeJS.Timeout | null = null;
+  #editor: CatalogEditor | null = null;
   #models: ModelSwitcher | null = null;
   #housekeeping: Housekeeping | null = null;
   #ocr: OcrStep | null = null;
@@ -66,6 +63,11 @@ export class Daemon {
     return this.#catalog;
   }
 
+  /** The one way to change the catalog while the daemon runs (see CatalogEditor). */
+  get editor(): CatalogEditor | null {
+    return this.#editor;
+  }
+
   async start(): Promise<void> {
     const { config, logger } = this;
     const { loaded, encoder, catalog, recognizer } = await openModelAndCatalog(config, logger);
@@ -78,17 +80,16 @@ export class Daemon {
       );
     }
     recognizer.reload();
-    const demoDir = join(config.data.dir, 'demo');
-    const source = config.camera.source;
-    if (this.#opts.seedDemo && source.kind === 'folder' && source.path === join(demoDir, 'frames')) {
-      const summary = await makeDemo(demoDir);
-      logger.info({ dir: demoDir, frames: summary.frames }, 'demo bench ready');
-    }
-    const demoCatalog = join(demoDir, 'catalog');
-    if (this.#opts.seedDemo && catalog.listBoards().length === 0 && existsSync(demoCatalog)) {
-      const r = await importFolder(demoCatalog, { catalog, recognizer });
-      logger.info({ boards: r.boards, references: r.references }, 'demo catalog imported');
-    }
+    // Before the pipeline exists the editor changes the start-up recognizer; afterwards the active one.
+    const editor = new CatalogEditor({
+      catalog,
+      recognizer: () => this.#pipeline?.recognizer ?? recognizer,
+      rescan: () => this.#pipeline?.rescan(),
+      bus: this.bus,
+      logger,
+    });
+    this.#editor = editor;
+    if (this.#opts.seedDemo) await this.#seedDemo(catalog, editor);
     const missing = await recognizer.reindex((done, total) => {
       if (total > 0 && (done === total || done % 50 === 0))
         logger.info({ done, total }, 'embedding references');
@@ -115,6 +116,7 @@ export class Daemon {
     this.#server = new BenchServer({
       config,
       catalog,
+      editor,
       get recognizer() {
         return pipeline.recognizer;
       },
@@ -125,7 +127,7 @@ export class Daemon {
       logger,
     });
     await this.#server.start();
-    this.#watchCatalog(catalog);
+    editor.start();
     await this.#source.start();
     this.#pipeline.start();
     logger.info(
@@ -161,28 +163,30 @@ export class Daemon {
     });
   }
 
-  /** Boards enrolled or removed by another process (the CLI) reach the live index within seconds. */
-  #watchCatalog(catalog: Catalog): void {
-    let seen = catalog.externalChanges();
-    this.#catalogWatch = setInterval(() => {
-      const now = catalog.externalChanges();
-      if (now === seen || !this.#pipeline) return;
-      seen = now;
-      const recognizer = this.#pipeline.recognizer;
-      recognizer.reload();
-      this.#pipeline?.rescan();
-      this.logger.info(
-        { references: recognizer.index.size },
-        'catalog changed outside the daemon; index reloaded',
-      );
-    }, CATALOG_POLL_MS);
-    this.#catalogWatch.unref();
+  /**
+   * The demo bench (`npm start`): its frames are generated on first use, and its catalog is imported
+   * into an empty catalog. The scene generator is a tool, loaded only here, only for the demo.
+   */
+  async #seedDemo(catalog: Catalog, editor: CatalogEditor): Promise<void> {
+    const { config, logger } = this;
+    const demoDir = join(config.data.dir, 'demo');
+    const source = config.camera.source;
+    if (source.kind === 'folder' && source.path === join(demoDir, 'frames')) {
+      const { makeDemo } = await import('./synth/demo.ts');
+      const summary = await makeDemo(demoDir);
+      logger.info({ dir: demoDir, frames: summary.frames }, 'demo bench ready');
+    }
+    const demoCatalog = join(demoDir, 'catalog');
+    if (catalog.listBoards().length === 0 && existsSync(demoCatalog)) {
+      const r = await editor.importFolder(demoCatalog);
+      logger.info({ boards: r.boards, references: r.references }, 'demo catalog imported');
+    }
   }
 
   /** Orderly stop in reverse order of start; safe to call twice. */
   async stop(): Promise<void> {
     this.#notifier.stopping();
-    if (this.#catalogWatch) clearInterval(this.#catalogWatch);
+    this.#editor?.stop();
     this.#housekeeping?.stop();
     await this.#server?.stop();
     await this.#models?.settle();
@@ -196,6 +200,7 @@ export class Daemon {
     this.#source = null;
     this.#pipeline = null;
     this.#ocr = null;
+    this.#editor = null;
     this.#encoder = null;
     this.#catalog = null;
   }

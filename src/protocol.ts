@@ -162,12 +162,15 @@ export interface ClearedPayload {
   reason: 'empty' | 'changed';
 }
 
-export interface CatalogChangedPayload {
-  entity: 'board' | 'reference';
-  action: 'created' | 'updated' | 'deleted';
-  id: number;
-  boardId: number;
-}
+export type CatalogChangedPayload =
+  | {
+      entity: 'board' | 'reference';
+      action: 'created' | 'updated' | 'deleted';
+      id: number;
+      boardId: number;
+    }
+  /** Many changes at once (an import), or changes another process made (the CLI): read the catalog again. */
+  | { entity: 'catalog'; action: 'reloaded' };
 
 export interface SnapshotPayload {
   status: StatusPayload;

@@ -6,7 +6,6 @@ import { pino } from 'pino';
 import { configSchema } from '../config/schema.ts';
 import { errorMessage } from '../errors.ts';
 import { Daemon } from '../main.ts';
-import { importFolder } from '../pipeline/import.ts';
 import type { ChildSample, ChildSpec, FromChild, ToChild } from './daemon-protocol.ts';
 
 const MAX_LATENCIES = 1_000_000;
@@ -28,8 +27,7 @@ async function main(): Promise<void> {
   await daemon.start();
   const startMs = performance.now() - t0;
   const pipeline = daemon.pipeline!;
-  if (spec.catalog)
-    await importFolder(spec.catalog, { catalog: daemon.catalog!, recognizer: pipeline.recognizer });
+  if (spec.catalog) await daemon.editor!.importFolder(spec.catalog);
   // "At start": started with its catalog, as a bench daemon starts (its catalog already exists).
   const rssAtStart = process.memoryUsage.rss();
   let latencies: number[] = [];

@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { Catalog } from '../catalog/index.ts';
 import { BenchsightError } from '../errors.ts';
-import { importFolder } from '../pipeline/import.ts';
-import type { PreparedReference } from '../pipeline/recognizer.ts';
+import { CatalogEditor } from '../pipeline/catalog-editor.ts';
 import { BOARD_KINDS } from '../protocol.ts';
 import { DATABASE_FILE, openModelAndCatalog } from '../runtime.ts';
 import { backupCommands } from './backup.ts';
@@ -32,15 +31,15 @@ export function catalogCommands(program: Command): void {
       const { config } = configFor(cmd);
       const parts = await openModelAndCatalog(config, cliLogger());
       try {
-        const prepared: { p: PreparedReference; file: string }[] = [];
-        const bar = progressBar('embedding');
-        for (const [i, file] of images.entries()) {
-          prepared.push({ p: await parts.recognizer.prepareReference(readFileSync(file)), file });
-          bar.update(i + 1, images.length);
-        }
-        bar.stop();
-        const board = parts.catalog.transaction(() => {
-          const b = parts.catalog.createBoard({
+        // The daemon, if it runs, sees the change through its database poll and announces it.
+        const editor = new CatalogEditor({ catalog: parts.catalog, recognizer: () => parts.recognizer });
+        const files = images.map((file) => ({
+          bytes: readFileSync(file),
+          source: 'upload' as const,
+          detail: file,
+        }));
+        const { board } = await editor.addBoard(
+          {
             vendor: o.vendor,
             model: o.model,
             kind: o.kind,
@@ -51,10 +50,9 @@ export function catalogCommands(program: Command): void {
               .split(',')
               .map((t: string) => t.trim())
               .filter(Boolean),
-          });
-          for (const { p, file } of prepared) parts.recognizer.store(b.id, p, 'upload', file);
-          return b;
-        });
+          },
+          files,
+        );
         process.stdout.write(
           `added board ${board.id}: ${board.vendor} ${board.model} (${images.length} references)\n`,
         );
@@ -78,7 +76,8 @@ export function catalogCommands(program: Command): void {
       const parts = await openModelAndCatalog(config, cliLogger());
       const bar = progressBar('importing');
       try {
-        const r = await importFolder(dir, parts, {
+        const editor = new CatalogEditor({ catalog: parts.catalog, recognizer: () => parts.recognizer });
+        const r = await editor.importFolder(dir, {
           manifest: o.manifest,
           onProgress: (done, total) => bar.update(done, total),
         });

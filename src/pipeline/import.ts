@@ -5,6 +5,12 @@ import type { Catalog } from '../catalog/index.ts';
 import { BenchsightError, errorMessage } from '../errors.ts';
 import type { PreparedReference, Recognizer } from './recognizer.ts';
 
+export interface ImportOptions {
+  /** manifest path (default: <dir>/boards.yaml|yml|csv) */
+  manifest?: string;
+  onProgress?: (done: number, total: number, label: string) => void;
+}
+
 export interface ImportResult {
   boards: number;
   references: number;
@@ -34,12 +40,13 @@ export function findImportManifest(dir: string, explicit?: string): { path: stri
 /**
  * Imports a folder of images described by a CSV/YAML manifest. Each board is created together with
  * all of its references in one transaction: a crash or a bad image never leaves a half-enrolled
- * board. Boards that already exist (same vendor and model) get the new references.
+ * board. Boards that already exist (same vendor and model) get the new references. Call it through
+ * CatalogEditor, which brings the live index up to date afterwards.
  */
 export async function importFolder(
   dir: string,
   deps: { catalog: Catalog; recognizer: Recognizer },
-  opts: { manifest?: string; onProgress?: (done: number, total: number, label: string) => void } = {},
+  opts: ImportOptions = {},
 ): Promise<ImportResult> {
   const { path, format } = findImportManifest(dir, opts.manifest);
   const rows = parseImportManifest(readFileSync(path, 'utf8'), format);
@@ -98,6 +105,5 @@ export async function importFolder(
       result.references += prepared.length;
     });
   }
-  deps.recognizer.reload();
   return result;
 }

@@ -3,6 +3,7 @@ import type { Bus } from '../bus.ts';
 import type { Catalog } from '../catalog/index.ts';
 import type { Config } from '../config/schema.ts';
 import type { BenchPipeline } from '../pipeline/bench.ts';
+import type { CatalogEditor } from '../pipeline/catalog-editor.ts';
 import type { OcrStep } from '../pipeline/ocr-step.ts';
 import type { Recognizer } from '../pipeline/recognizer.ts';
 import type { ModelInfo } from '../protocol.ts';
@@ -21,6 +22,8 @@ export interface ServerContext {
   /** The active model's recognizer; read it per request, it changes when the model is switched. */
   readonly recognizer: Recognizer;
   models: ModelControl;
+  /** The one way to change the catalog: write, index, rescan, `catalog` event. */
+  editor: CatalogEditor;
   pipeline: BenchPipeline;
   /** Reads board labels; null when ocr.enabled is false. */
   ocr?: OcrStep | null;

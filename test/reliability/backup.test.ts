@@ -24,7 +24,10 @@ async function cli(args: string[], env: Record<string, string>) {
   }
 }
 
-describe('catalog backup and restore', () => {
+/** Each test starts several node processes (CLI, daemon): slow on a busy 2-core machine. */
+const PROCESS_STEPS = 180_000;
+
+describe('catalog backup and restore', { timeout: PROCESS_STEPS }, () => {
   it('backs up online, restores into place keeping the old database, and refuses while the daemon runs', async () => {
     const dir = tempDir('bs-backup-');
     const port = await new Promise<number>((resolve) => {

@@ -48,7 +48,12 @@ afterEach(() => {
   for (const c of children.splice(0)) c.kill('SIGKILL');
 });
 
-describe('kill -9, then restart: nothing acknowledged is lost, nothing half-written remains', () => {
+/** Each test starts several node processes (CLI, daemon): slow on a busy 2-core machine. */
+const PROCESS_STEPS = 180_000;
+
+describe('kill -9, then restart: nothing acknowledged is lost, nothing half-written remains', {
+  timeout: PROCESS_STEPS,
+}, () => {
   it('during enrollments and recognition writes', async () => {
     const dir = tempDir('bs-crash-');
     const frames = join(dir, 'frames');

@@ -3,7 +3,12 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/catalog/index.ts';
 import type { Daemon } from '../../src/main.ts';
-import type { RecognizedPayload, ServerToClientEvents, SnapshotPayload } from '../../src/protocol.ts';
+import type {
+  CatalogChangedPayload,
+  RecognizedPayload,
+  ServerToClientEvents,
+  SnapshotPayload,
+} from '../../src/protocol.ts';
 import { DATABASE_FILE } from '../../src/runtime.ts';
 import { pattern, startTestDaemon, tempDir, writeFrames } from '../helpers/daemon.ts';
 
@@ -117,11 +122,13 @@ describe('daemon end to end (folder replay, tiny ViT, SQLite, socket.io)', () =>
     expect(new Uint8Array(frame.jpeg)[0]).toBe(0xff);
   });
 
-  it('picks up boards enrolled by another process (the CLI) without a restart', async () => {
+  it('picks up boards enrolled by another process (the CLI) without a restart, and announces them', async () => {
     const status = async () => (await (await fetch(`${url}/api/status`)).json()).model;
     const refs = async () => (await status()).references as number;
     const before = await refs();
     const modelId = (await status()).id as string;
+    // an open Catalog page reloads on this event
+    const announced = waitFor<CatalogChangedPayload>(socket, 'catalog', (p) => p.entity === 'catalog');
     const other = Catalog.open(join(dataDir, DATABASE_FILE));
     try {
       const board = other.createBoard({ vendor: 'Canaan', model: 'A1246 hashboard', kind: 'hashboard' });
@@ -133,8 +140,7 @@ describe('daemon end to end (folder replay, tiny ViT, SQLite, socket.io)', () =>
     } finally {
       other.close();
     }
-    const deadline = Date.now() + 8000;
-    while ((await refs()) === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(await announced).toEqual({ entity: 'catalog', action: 'reloaded' });
     expect(await refs()).toBe(before + 1);
   });
 

@@ -26,7 +26,7 @@ export function UploadReferences({ boardId, onUploaded }: { boardId?: number; on
     if (boardId !== undefined) return undefined;
     const load = () => listBoards().then(setBoards, (e) => setError(errorText(e)));
     load();
-    return live.on('catalog', (c) => c.entity === 'board' && load());
+    return live.on('catalog', (c) => c.entity !== 'reference' && load());
   }, [boardId, live]);
 
   async function upload(e: Event) {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Reference } from '../../catalog/types.ts';
 import { boardPatchSchema, boardSchema } from '../../catalog/validate.ts';
 import { BenchsightError } from '../../errors.ts';
+import type { EnrollImage } from '../../pipeline/catalog-editor.ts';
 import type { BoardJson, ReferenceJson } from '../../protocol.ts';
 import type { ServerContext } from '../context.ts';
 import { notFound, parseInput } from '../http-errors.ts';
@@ -16,7 +17,8 @@ function referenceJson(r: Reference): ReferenceJson {
 }
 
 export function boardRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  const { catalog, pipeline, bus } = ctx;
+  // Reads go to the catalog; every change goes through the catalog's owner (index, rescan, event).
+  const { catalog, pipeline, editor } = ctx;
 
   const boardJson = (id: number): BoardJson => {
     const board = catalog.getBoard(id);
@@ -39,41 +41,31 @@ export function boardRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/api/boards/:id', async (req) => boardJson(parseInput(idParam, req.params, 'path').id));
 
   app.post('/api/boards', async (req, reply) => {
-    const input = parseInput(boardSchema, req.body, 'board');
-    const board = catalog.createBoard(input);
-    ctx.recognizer.reload();
-    bus.emit('catalog', { entity: 'board', action: 'created', id: board.id, boardId: board.id });
+    const board = editor.createBoard(parseInput(boardSchema, req.body, 'board'));
     return reply.status(201).send(boardJson(board.id));
   });
 
   app.patch('/api/boards/:id', async (req) => {
     const { id } = parseInput(idParam, req.params, 'path');
-    const patch = parseInput(boardPatchSchema, req.body, 'board');
-    catalog.updateBoard(id, patch);
-    ctx.recognizer.reload();
-    bus.emit('catalog', { entity: 'board', action: 'updated', id, boardId: id });
+    editor.updateBoard(id, parseInput(boardPatchSchema, req.body, 'board'));
     return boardJson(id);
   });
 
   app.delete('/api/boards/:id', async (req, reply) => {
     const { id } = parseInput(idParam, req.params, 'path');
-    if (!catalog.deleteBoard(id)) throw notFound(`board ${id}`);
-    ctx.recognizer.reload();
-    pipeline.rescan();
-    bus.emit('catalog', { entity: 'board', action: 'deleted', id, boardId: id });
+    if (!editor.deleteBoard(id)) throw notFound(`board ${id}`);
     return reply.status(204).send();
   });
 
   app.post('/api/boards/:id/references', async (req, reply) => {
     const { id } = parseInput(idParam, req.params, 'path');
     if (!catalog.getBoard(id)) throw notFound(`board ${id}`);
-    const created: Reference[] = [];
+    const images: EnrollImage[] = [];
     if (req.isMultipart()) {
       for await (const part of req.files()) {
-        const bytes = await part.toBuffer();
-        created.push(await ctx.recognizer.enroll(id, bytes, 'upload', part.filename || null));
+        images.push({ bytes: await part.toBuffer(), source: 'upload', detail: part.filename || null });
       }
-      if (created.length === 0) {
+      if (images.length === 0) {
         throw new BenchsightError(
           'E_BAD_REQUEST',
           'no image file in the upload (multipart field of type file)',
@@ -95,21 +87,15 @@ export function boardRoutes(app: FastifyInstance, ctx: ServerContext): void {
           { status: pipeline.slots.some((s) => s.name === fromSlot) ? 409 : 404 },
         );
       }
-      created.push(await ctx.recognizer.enroll(id, live.frame.jpeg, 'live', fromSlot, live.rect));
+      images.push({ bytes: live.frame.jpeg, source: 'live', detail: fromSlot, region: live.rect });
     }
-    pipeline.rescan();
-    for (const r of created)
-      bus.emit('catalog', { entity: 'reference', action: 'created', id: r.id, boardId: id });
+    const created = await editor.enroll(id, images);
     return reply.status(201).send({ references: created.map(referenceJson) });
   });
 
   app.delete('/api/references/:id', async (req, reply) => {
     const { id } = parseInput(idParam, req.params, 'path');
-    const removed = catalog.deleteReference(id);
-    if (!removed) throw notFound(`reference ${id}`);
-    ctx.recognizer.index.removeReference(id);
-    pipeline.rescan();
-    bus.emit('catalog', { entity: 'reference', action: 'deleted', id, boardId: removed.boardId });
+    if (!editor.deleteReference(id)) throw notFound(`reference ${id}`);
     return reply.status(204).send();
   });
 

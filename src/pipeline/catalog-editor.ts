@@ -1,0 +1,181 @@
+import type { Bus } from '../bus.ts';
+import type { Board, BoardInput, BoardPatch, Catalog, Reference, ReferenceSource } from '../catalog/index.ts';
+import type { Rect } from '../config/schema.ts';
+import { errorMessage } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { CatalogChangedPayload } from '../protocol.ts';
+import { type ImportOptions, type ImportResult, importFolder } from './import.ts';
+import type { PreparedReference, Recognizer } from './recognizer.ts';
+
+/** An image to enroll as a reference of a board. */
+export interface EnrollImage {
+  bytes: Buffer;
+  source: ReferenceSource;
+  /** file name or slot name */
+  detail: string | null;
+  /** the part of the image that shows the board (a slot); omitted: all of it */
+  region?: Rect;
+}
+
+export interface CatalogEditorOptions {
+  catalog: Catalog;
+  /** The active model's recognizer: read at each change, it is replaced when the model is switched. */
+  recognizer: () => Recognizer;
+  /** Forgets what the bench looked like, so it is recognized afresh against the new catalog (daemon only). */
+  rescan?: () => void;
+  /** Where `catalog` events go (daemon only). */
+  bus?: Bus;
+  logger?: Logger;
+  /** How often start() looks for changes made by another process (the CLI). */
+  pollMs?: number;
+}
+
+const DEFAULT_POLL_MS = 2000;
+
+/**
+ * The one owner of catalog changes. Every change, whoever asks for it (the HTTP API, the CLI, an
+ * import, another process seen by the database poll), goes the same way: write, then bring the live
+ * index up to date, then rescan the bench, then announce it as a `catalog` event.
+ */
+export class CatalogEditor {
+  readonly #o: CatalogEditorOptions;
+  #poll: NodeJS.Timeout | null = null;
+
+  constructor(opts: CatalogEditorOptions) {
+    this.#o = opts;
+  }
+
+  get #catalog(): Catalog {
+    return this.#o.catalog;
+  }
+
+  createBoard(input: BoardInput): Board {
+    const board = this.#catalog.createBoard(input);
+    this.#changed({ reload: true }, [
+      { entity: 'board', action: 'created', id: board.id, boardId: board.id },
+    ]);
+    return board;
+  }
+
+  updateBoard(id: number, patch: BoardPatch): Board {
+    const board = this.#catalog.updateBoard(id, patch);
+    this.#changed({ reload: true }, [{ entity: 'board', action: 'updated', id, boardId: id }]);
+    return board;
+  }
+
+  /** False when there is no such board. Its recognitions stay in the history as unknown. */
+  deleteBoard(id: number): boolean {
+    if (!this.#catalog.deleteBoard(id)) return false;
+    this.#changed({ reload: true }, [{ entity: 'board', action: 'deleted', id, boardId: id }]);
+    return true;
+  }
+
+  /**
+   * A new board with its reference images, all in one transaction (the images are embedded first, so a
+   * bad image leaves nothing behind).
+   */
+  async addBoard(
+    input: BoardInput,
+    images: readonly EnrollImage[],
+  ): Promise<{ board: Board; references: Reference[] }> {
+    const recognizer = this.#o.recognizer();
+    const prepared: { p: PreparedReference; image: EnrollImage }[] = [];
+    for (const image of images)
+      prepared.push({ p: await recognizer.prepareReference(image.bytes, image.region), image });
+    const { board, references } = this.#catalog.transaction(() => {
+      const b = this.#catalog.createBoard(input);
+      return {
+        board: b,
+        references: prepared.map(({ p, image }) => recognizer.store(b.id, p, image.source, image.detail)),
+      };
+    });
+    this.#changed({ reload: true }, [
+      { entity: 'board', action: 'created', id: board.id, boardId: board.id },
+      ...references.map(
+        (r) => ({ entity: 'reference', action: 'created', id: r.id, boardId: board.id }) as const,
+      ),
+    ]);
+    return { board, references };
+  }
+
+  /**
+   * Enrolls images as references of a board, one by one. Throws E_IMAGE_* for the first image that
+   * is not usable; the ones before it are kept (and announced).
+   */
+  async enroll(boardId: number, images: readonly EnrollImage[]): Promise<Reference[]> {
+    const recognizer = this.#o.recognizer();
+    const created: Reference[] = [];
+    try {
+      for (const image of images) {
+        created.push(await recognizer.enroll(boardId, image.bytes, image.source, image.detail, image.region));
+      }
+    } finally {
+      if (created.length > 0) {
+        // the recognizer added them to its index as they were stored
+        this.#changed(
+          { reload: false },
+          created.map((r) => ({ entity: 'reference', action: 'created', id: r.id, boardId })),
+        );
+      }
+    }
+    return created;
+  }
+
+  /** The deleted reference, or undefined when there was none. */
+  deleteReference(id: number): Reference | undefined {
+    const removed = this.#catalog.deleteReference(id);
+    if (!removed) return undefined;
+    this.#o.recognizer().index.removeReference(id);
+    this.#changed({ reload: false }, [
+      { entity: 'reference', action: 'deleted', id, boardId: removed.boardId },
+    ]);
+    return removed;
+  }
+
+  /** Imports a folder of images described by boards.yaml or boards.csv (see import.ts). */
+  async importFolder(dir: string, opts: ImportOptions = {}): Promise<ImportResult> {
+    const result = await importFolder(
+      dir,
+      { catalog: this.#catalog, recognizer: this.#o.recognizer() },
+      opts,
+    );
+    if (result.boards > 0 || result.references > 0)
+      this.#changed({ reload: true }, [{ entity: 'catalog', action: 'reloaded' }]);
+    return result;
+  }
+
+  /** Looks for changes committed by another process (the CLI) every few seconds, until stop(). */
+  start(): void {
+    let seen = this.#catalog.externalChanges();
+    this.#poll = setInterval(() => {
+      try {
+        const now = this.#catalog.externalChanges();
+        if (now === seen) return;
+        seen = now;
+        this.#changed({ reload: true }, [{ entity: 'catalog', action: 'reloaded' }]);
+        this.#o.logger?.info(
+          { references: this.#o.recognizer().index.size },
+          'catalog changed outside the daemon; index reloaded',
+        );
+      } catch (err) {
+        this.#o.logger?.error(
+          { err: errorMessage(err) },
+          'catalog changes made outside the daemon not loaded',
+        );
+      }
+    }, this.#o.pollMs ?? DEFAULT_POLL_MS);
+    this.#poll.unref();
+  }
+
+  stop(): void {
+    if (this.#poll) clearInterval(this.#poll);
+    this.#poll = null;
+  }
+
+  /** After a write: index, rescan, announce. */
+  #changed(index: { reload: boolean }, events: CatalogChangedPayload[]): void {
+    if (index.reload) this.#o.recognizer().reload();
+    this.#o.rescan?.();
+    for (const event of events) this.#o.bus?.emit('catalog', event);
+  }
+}
