@@ -100,9 +100,8 @@ export class Daemon {
     this.#housekeeping = new Housekeeping(config, catalog, logger);
     this.#housekeeping.start();
     this.#ocr = config.ocr.enabled ? await this.#createOcr(catalog) : null;
-    this.#ocr?.start();
     this.#pipeline = new BenchPipeline({
-      ocr: this.#ocr,
+      steps: this.#ocr ? [this.#ocr] : [],
       storage: this.#housekeeping,
       config,
       source: this.#source,
@@ -148,7 +147,6 @@ export class Daemon {
     return new OcrStep({
       config: config.ocr,
       catalog,
-      bus: this.bus,
       logger,
       openReader: async () => {
         const reader = await OcrReader.open({
@@ -191,8 +189,8 @@ export class Daemon {
     await this.#server?.stop();
     await this.#models?.settle();
     await this.#source?.stop();
+    // the pipeline stops the steps that follow a recognition (OCR) after its last frame
     await this.#pipeline?.stop();
-    await this.#ocr?.stop();
     await this.#pipeline?.recognizer.encoder.stop();
     if (this.#encoder !== this.#pipeline?.recognizer.encoder) await this.#encoder?.stop();
     this.#catalog?.close();

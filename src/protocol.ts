@@ -64,6 +64,8 @@ export interface StatusPayload {
   /** Median over the last frames, ms. */
   timings: { preprocessMs: number; encodeMs: number; matchMs: number };
   model: { id: string; name: string; randomWeights: boolean; providers: string[]; references: number };
+  /** The match policy in force: a board is named at this score or above, this far ahead of the next. */
+  match: { threshold: number; minMargin: number };
   frames: { captured: number; encoded: number; dropped: number; skippedByGate: number };
   gate: { enabled: boolean; lastDiff: number; state: string };
   /** History writes and free disk space: 'error' when a write failed (disk full, read-only). */
@@ -81,6 +83,9 @@ export interface SlotView {
   rect: { x: number; y: number; width: number; height: number };
   state: SlotState;
   board: BoardInfo | null;
+  /** Who named `board`: vision (the match), or the text on the board's label, which overrides it. */
+  source: 'vision' | 'text';
+  /** The visual match's best score and lead (of vision's board, also when the label named another). */
   score: number;
   margin: number;
   candidates: Candidate[];

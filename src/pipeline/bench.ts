@@ -5,16 +5,15 @@ import type { Catalog } from '../catalog/index.ts';
 import { type Config, type Rect, WHOLE_FRAME } from '../config/schema.ts';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import type { ModelSwitch, SlotView, StatusPayload } from '../protocol.ts';
+import type { ModelSwitch, OcrPayload, SlotView, StatusPayload } from '../protocol.ts';
 import { SceneGate, thumbnail } from '../vision/gate.ts';
 import { decodeImage, preprocess, type RawImage } from '../vision/preprocess.ts';
 import { CameraHealth } from './camera-health.ts';
 import type { Housekeeping } from './housekeeping.ts';
-import type { OcrJob } from './ocr-step.ts';
 import type { Recognizer } from './recognizer.ts';
-import { SlotPublisher } from './slot-publisher.ts';
+import { SlotOwner } from './slot-owner.ts';
 import { RollingMedian } from './stats.ts';
-import type { BenchSlot, FrameDone } from './types.ts';
+import type { BenchSlot, FrameDone, RecognitionStep } from './types.ts';
 
 export interface BenchPipelineOptions {
   config: Readonly<Config>;
@@ -24,8 +23,8 @@ export interface BenchPipelineOptions {
   bus: Bus;
   logger: Logger;
   storage: Housekeeping;
-  /** Reads the board's label once a slot's recognition is stable (off the frame loop); absent: no OCR. */
-  ocr?: { schedule(job: OcrJob): void } | null;
+  /** What follows a slot's stable recognition, off the frame loop (reading its label...). */
+  steps?: readonly RecognitionStep[];
 }
 
 interface Prepared {
@@ -58,7 +57,7 @@ export class BenchPipeline {
   readonly #o: BenchPipelineOptions;
   readonly #gate: SceneGate;
   readonly #health: CameraHealth;
-  readonly #publisher: SlotPublisher;
+  readonly #slotOwner: SlotOwner;
   /** The same meter (and window) as the camera's captured fps: the two are shown side by side. */
   readonly #encodedRate = new FpsMeter();
   readonly #timings = {
@@ -88,7 +87,7 @@ export class BenchPipeline {
     this.slots = benchSlots(opts.config);
     this.#gate = new SceneGate(opts.config.gate);
     this.#health = new CameraHealth(opts.config.camera.health);
-    this.#publisher = new SlotPublisher({ ...opts, matchTimings: this.#timings.match }, this.slots);
+    this.#slotOwner = new SlotOwner({ ...opts, matchTimings: this.#timings.match }, this.slots);
   }
 
   /** The recognizer of the active model. */
@@ -121,11 +120,17 @@ export class BenchPipeline {
   }
 
   slotViews(): SlotView[] {
-    return this.#publisher.views();
+    return this.#slotOwner.views();
+  }
+
+  /** The text read off each slot's current board, where it has been read. */
+  slotTexts(): OcrPayload[] {
+    return this.#slotOwner.texts();
   }
 
   start(): void {
     this.#stopping = false;
+    this.#slotOwner.start();
     this.#encodedRate.reset(Date.now());
     this.#loop = this.#run();
   }
@@ -133,6 +138,7 @@ export class BenchPipeline {
   async stop(): Promise<void> {
     this.#stopping = true;
     await this.#loop;
+    await this.#slotOwner.stop();
   }
 
   /** A JPEG of one slot of the latest frame, at full resolution (for enrollment from the live view). */
@@ -144,7 +150,7 @@ export class BenchPipeline {
 
   /** Forget smoothing state so the next stable scene is recognized afresh (after catalog edits). */
   rescan(): void {
-    this.#publisher.reset();
+    this.#slotOwner.reset();
     this.#gate.reset();
     this.#sceneSamples = 0;
     this.#lastGateCheck = 0;
@@ -177,6 +183,7 @@ export class BenchPipeline {
         providers: r.encoder.providers,
         references: r.index.size,
       },
+      match: { ...r.policy },
       frames: {
         captured: this.#counts.captured,
         encoded: this.#counts.encoded,
@@ -302,7 +309,7 @@ export class BenchPipeline {
       this.#timings.encode.push(performance.now() - t1);
       this.#counts.encoded++;
       this.#encodedRate.tick(Date.now());
-      await this.#publisher.publish(frame, raw, r, flat);
+      await this.#slotOwner.publish(frame, raw, r, flat);
       const done: FrameDone = {
         seq: frame.seq,
         capturedAt: frame.capturedAt,

@@ -76,6 +76,11 @@ export class Recognizer {
     this.#inputLength = 3 * h * w;
   }
 
+  /** The match policy in force (threshold and margin). */
+  get policy(): Readonly<MatchPolicy> {
+    return this.#opts.policy;
+  }
+
   get modelId(): string {
     return this.manifest.id;
   }

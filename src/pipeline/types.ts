@@ -1,4 +1,7 @@
 import type { Rect } from '../config/schema.ts';
+import type { TextDecision } from '../ocr/text-match.ts';
+import type { OcrLine } from '../ocr/types.ts';
+import type { RawImage } from '../vision/image.ts';
 
 /** A region of the camera picture where a board is put down, named in the config. */
 export interface BenchSlot {
@@ -14,4 +17,43 @@ export interface FrameDone {
   /** When matching and publishing finished, ms since the epoch. */
   doneAt: number;
   slots: number;
+}
+
+/** A slot whose recognition just became stable: its frame, and what vision said. */
+export interface SlotRecognition {
+  /** Its history row; null when it could not be written. */
+  recognitionId: number | null;
+  at: number;
+  camera: string;
+  slot: string;
+  image: RawImage;
+  region: Rect;
+  visionBoardId: number | null;
+}
+
+/** What the text of an image says: the lines, the serial, and its verdict on the visual match. */
+export interface TextReading {
+  lines: OcrLine[];
+  serial: string | null;
+  decision: TextDecision;
+  ms: number;
+}
+
+/** Where the steps report what they found: the slot's owner, which decides and publishes. */
+export interface SlotReports {
+  textRead(recognition: SlotRecognition, reading: TextReading, error: string | null): void;
+}
+
+/**
+ * A step that follows a recognition (reading the label, and the like): it works off the frame loop
+ * and reports its findings to the slot's owner, never to history or the dashboard itself.
+ */
+export interface RecognitionStep {
+  start(reports: SlotReports): void;
+  /** Finishes what it is doing (and reports it), drops what waits. */
+  stop(): Promise<void>;
+  /** Takes a slot's new recognition; returns at once. */
+  schedule(recognition: SlotRecognition): void;
+  /** The slot emptied or shows another board: drop what waits for it. */
+  forget(slot: string): void;
 }

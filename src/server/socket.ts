@@ -44,7 +44,7 @@ export function attachSocket(httpServer: HttpServer, ctx: ServerContext, auth: A
     socket.emit('snapshot', {
       status: pipeline.status(),
       slots: pipeline.slotViews(),
-      ...(ctx.ocr ? { ocr: ctx.ocr.latest() } : {}),
+      ...(ctx.ocr ? { ocr: pipeline.slotTexts() } : {}),
     });
     socket.on('frames:subscribe', (on) => {
       if (on === true) socket.join(FRAME_ROOM);

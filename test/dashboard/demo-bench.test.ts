@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Catalog } from '../../src/catalog/index.ts';
 import type { Daemon } from '../../src/main.ts';
 import { launchBrowser, screenshot, screenshotWhile, TABLET } from './browser.ts';
 import { startDemoDaemon } from './daemons.ts';
@@ -57,6 +58,10 @@ describe('dashboard in chromium on the demo bench (a folder replay stands in for
     expect(demoModels).toContain(model);
     expect(await card.locator('.notes').textContent()).toMatch(/Repair notes/);
     expect(await card.locator('.big-number').textContent()).toMatch(/\d+\.\d %/);
+    // the confidence meter marks the threshold in force (the bundled model's, from the status)
+    const status = (await (await fetch(`${url}/api/status`)).json()) as { match: { threshold: number } };
+    expect(status.match.threshold).toBe(0.96);
+    expect(await card.locator('meter').getAttribute('low')).toBe(String(status.match.threshold));
     expect(await page.locator('[data-testid=camera-badge]').getAttribute('data-state')).toBe('online');
     expect(await page.locator('.stat-value').first().textContent()).toMatch(/\d\.\d/);
 
@@ -130,6 +135,21 @@ describe('dashboard in chromium on the demo bench (a folder replay stands in for
     await page.waitForSelector('dialog[open]');
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('dialog[open]').count(), POLL).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('an open Catalog page shows a board another process (the CLI) added, without a reload', async () => {
+    const { page, errors } = await browser.open(`${url}/#/catalog`);
+    const cards = page.locator('[data-testid=board-card]');
+    await expect.poll(() => cards.count(), POLL).toBe(demoModels.length);
+    const cli = Catalog.open(daemon.catalog!.path);
+    try {
+      cli.createBoard({ vendor: 'Elsewhere', model: 'Added by the CLI', kind: 'other' });
+    } finally {
+      cli.close();
+    }
+    await page.getByRole('article', { name: 'Elsewhere Added by the CLI' }).waitFor();
+    expect(await cards.count()).toBe(demoModels.length + 1);
     expect(errors).toEqual([]);
   });
 });

@@ -198,6 +198,12 @@ describe('label text disambiguates look-alike boards (real daemon, tiny ViT, PP-
     try {
       const snap = await new Promise<SnapshotPayload>((resolve) => other.once('snapshot', resolve));
       expect(snap.ocr?.[0]?.board?.id).toBe(xp.id);
+      // the slot's owner names the board the label named, and says so
+      expect(snap.slots.find((s) => s.slot === 'bench')).toMatchObject({
+        state: 'recognized',
+        board: { id: xp.id },
+        source: 'text',
+      });
     } finally {
       other.close();
     }

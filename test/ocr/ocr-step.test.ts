@@ -3,7 +3,10 @@ import { Bus } from '../../src/bus.ts';
 import { configSchema } from '../../src/config/schema.ts';
 import type { OcrReader } from '../../src/ocr/reader.ts';
 import type { OcrResult } from '../../src/ocr/types.ts';
-import { type OcrJob, OcrStep } from '../../src/pipeline/ocr-step.ts';
+import { OcrStep } from '../../src/pipeline/ocr-step.ts';
+import { SlotOwner, type SlotOwnerOptions } from '../../src/pipeline/slot-owner.ts';
+import { RollingMedian } from '../../src/pipeline/stats.ts';
+import type { SlotRecognition as OcrJob } from '../../src/pipeline/types.ts';
 import type { OcrPayload } from '../../src/protocol.ts';
 import { useTempDir } from '../catalog/helpers.ts';
 
@@ -14,6 +17,17 @@ const BOX: [number, number][] = [
   [1, 0.1],
   [0, 0.1],
 ];
+
+/** The slot's owner the step reports to (it writes history and sends the events), with one step: OCR. */
+function ownerWith(step: OcrStep, bus: Bus, catalog: SlotOwnerOptions['catalog'], slot: string): SlotOwner {
+  const storage = { writeSucceeded() {}, writeFailed() {} };
+  const options = { config: configSchema.parse({}), catalog, bus, logger: silent, storage };
+  const owner = new SlotOwner({ ...options, steps: [step], matchTimings: new RollingMedian() }, [
+    { name: slot, rect: { x: 0, y: 0, width: 1, height: 1 } },
+  ]);
+  owner.start();
+  return owner;
+}
 
 /**
  * A stand-in for the OCR worker whose reads finish when the test says: what is tested here is the
@@ -96,11 +110,10 @@ describe('OcrStep: one read at a time, newest recognition of a slot wins, histor
     const step = new OcrStep({
       config: configSchema.parse({}).ocr,
       catalog,
-      bus,
       logger: silent,
       openReader: async () => stub.reader,
     });
-    step.start();
+    const owner = ownerWith(step, bus, catalog, 'left');
     const job = (i: number): OcrJob => ({
       recognitionId: ids[i - 1]!,
       at: i,
@@ -110,10 +123,10 @@ describe('OcrStep: one read at a time, newest recognition of a slot wins, histor
       region: { x: 0, y: 0, width: 1, height: 1 },
       visionBoardId: pro.id,
     });
-    step.schedule(job(1));
+    owner.follow(job(1));
     await tick();
-    step.schedule(job(2));
-    step.schedule(job(3));
+    owner.follow(job(2));
+    owner.follow(job(3));
     stub.release();
     await tick();
     stub.release();
@@ -139,10 +152,10 @@ describe('OcrStep: one read at a time, newest recognition of a slot wins, histor
     );
     expect(catalog.queryRecognitions({ text: 'hb2024', limit: 10, offset: 0 }).total).toBe(2);
     expect(catalog.queryRecognitions({ text: 'HB_2024', limit: 10, offset: 0 }).total).toBe(0);
-    expect(step.latest().map((p) => p.recognitionId)).toEqual([ids[2]]);
-    bus.emit('cleared', { at: 4, camera: 'c', slot: 'left', previousBoardId: xp.id, reason: 'empty' });
-    expect(step.latest()).toEqual([]);
-    await step.stop();
+    expect(owner.texts().map((p) => p.recognitionId)).toEqual([ids[2]]);
+    owner.clear('left', 4, xp.id, 'empty');
+    expect(owner.texts()).toEqual([]);
+    await owner.stop();
   });
 
   it('a failed read is an ocr event with the error; the next read starts a new worker', async () => {
@@ -156,11 +169,10 @@ describe('OcrStep: one read at a time, newest recognition of a slot wins, histor
     const step = new OcrStep({
       config: configSchema.parse({}).ocr,
       catalog,
-      bus,
       logger: silent,
       openReader: async () => readers.shift()!,
     });
-    step.start();
+    const owner = ownerWith(step, bus, catalog, 'bench');
     const job: OcrJob = {
       recognitionId: null,
       at: 1,
@@ -171,16 +183,16 @@ describe('OcrStep: one read at a time, newest recognition of a slot wins, histor
       visionBoardId: null,
     };
     first.failNext();
-    step.schedule(job);
+    owner.follow(job);
     await tick();
     first.release();
     await tick();
     expect(events[0]).toMatchObject({ lines: [], verdict: 'none', error: 'OCR thread exited (code 1)' });
-    step.schedule(job);
+    owner.follow(job);
     await tick();
     second.release();
     await tick();
     expect(events[1]).toMatchObject({ serial: 'HKYTZ2BBCJDJ0A2C3', error: null });
-    await step.stop();
+    await owner.stop();
   });
 });

@@ -19,7 +19,32 @@ function Candidates({ title, list }: { title: string; list: Candidate[] }) {
   );
 }
 
-function Body({ view }: { view: SlotView }) {
+/** How sure vision is, against the threshold in force (the status's match policy). */
+function Confidence({ view, threshold }: { view: SlotView; threshold: number | undefined }) {
+  if (view.source === 'text') {
+    return (
+      <p class="confidence" data-testid="named-by-label">
+        Named by its label
+      </p>
+    );
+  }
+  return (
+    <p class="confidence">
+      <span class="big-number">{percent(view.score)}</span> match
+      <meter
+        min={0}
+        max={1}
+        low={threshold}
+        optimum={1}
+        value={view.score}
+        aria-label="match confidence"
+        title={threshold === undefined ? undefined : `named from ${percent(threshold)}`}
+      />
+    </p>
+  );
+}
+
+function Body({ view, threshold }: { view: SlotView; threshold: number | undefined }) {
   const b = view.board;
   if (view.state === 'recognized' && b) {
     const chips = chipLine(b);
@@ -33,10 +58,7 @@ function Body({ view }: { view: SlotView }) {
           {KIND_LABELS[b.kind]}
           {chips ? ` · ${chips}` : ''}
         </p>
-        <p class="confidence">
-          <span class="big-number">{percent(view.score)}</span> match
-          <meter min={0} max={1} low={0.6} optimum={1} value={view.score} aria-label="match confidence" />
-        </p>
+        <Confidence view={view} threshold={threshold} />
         {b.notes ? (
           <section class="notes">
             <h3>Repair notes &amp; test settings</h3>
@@ -94,9 +116,12 @@ export function SlotCard({
   onEnroll,
   ocr,
   reading = false,
+  threshold,
 }: {
   view: SlotView;
   onEnroll: (slot: string) => void;
+  /** The match threshold in force (status.match.threshold). */
+  threshold?: number | undefined;
   /** The text read off the slot's board, once OCR has finished. */
   ocr?: OcrPayload | undefined;
   /** OCR of the slot's board is still running. */
@@ -118,9 +143,7 @@ export function SlotCard({
         <span class="state-pill">{STATE_LABELS[view.state]}</span>
         <span class="since">since {clock(view.since)}</span>
       </header>
-      <Body
-        view={ocr?.textOverride && ocr.board ? { ...view, state: 'recognized', board: ocr.board } : view}
-      />
+      <Body view={view} threshold={threshold} />
       {view.state === 'recognized' || view.state === 'unknown' ? (
         <LabelText ocr={ocr} reading={reading} />
       ) : null}

@@ -31,6 +31,7 @@ export function LivePage() {
               onEnroll={setEnrollSlot}
               ocr={live.ocr.get(v.slot)}
               reading={live.ocrPending.has(v.slot)}
+              threshold={live.status?.match.threshold}
             />
           ))
         )}

@@ -41,7 +41,9 @@ export function liveRoutes(app: FastifyInstance, ctx: ServerContext, metrics: Re
     const raw = await decodeImage(await file.toBuffer(), { maxPixels: config.data.maxImagePixels });
     const [vector] = await ctx.recognizer.embed(raw, [WHOLE_FRAME]);
     const result = ctx.recognizer.match(vector!);
-    const ocr = ctx.ocr ? await readUpload(ctx.ocr, raw, result.board?.id ?? null) : null;
+    const recognizer = ctx.recognizer;
+    const board = (id: number | null) => (id === null ? null : (recognizer.board(id) ?? null));
+    const ocr = ctx.ocr ? await readUpload(ctx.ocr, raw, result.board?.id ?? null, board) : null;
     return {
       decision: result.outcome.kind === 'board' ? 'recognized' : result.outcome.kind,
       board: result.board,

@@ -3,6 +3,7 @@ import type { RecognitionText } from '../../catalog/types.ts';
 import { WHOLE_FRAME } from '../../config/schema.ts';
 import { errorMessage } from '../../errors.ts';
 import type { OcrStep } from '../../pipeline/ocr-step.ts';
+import type { BoardInfo } from '../../protocol.ts';
 import type { RawImage } from '../../vision/image.ts';
 import type { ServerContext } from '../context.ts';
 
@@ -23,7 +24,7 @@ export function textJson(t: RecognitionText) {
 export function ocrRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/api/ocr', async () => ({
     enabled: ctx.config.ocr.enabled,
-    slots: ctx.ocr?.latest() ?? [],
+    slots: ctx.ocr ? ctx.pipeline.slotTexts() : [],
   }));
 }
 
@@ -32,7 +33,12 @@ export function ocrRoutes(app: FastifyInstance, ctx: ServerContext): void {
  * is the board the recognition would name after the text was read. An OCR failure is reported in
  * `error`; the visual result stands.
  */
-export async function readUpload(ocr: OcrStep, raw: RawImage, visionBoardId: number | null) {
+export async function readUpload(
+  ocr: OcrStep,
+  raw: RawImage,
+  visionBoardId: number | null,
+  board: (id: number | null) => BoardInfo | null,
+) {
   try {
     const r = await ocr.read(raw, WHOLE_FRAME, visionBoardId);
     return {
@@ -40,8 +46,8 @@ export async function readUpload(ocr: OcrStep, raw: RawImage, visionBoardId: num
       serial: r.serial,
       verdict: r.decision.verdict,
       textOverride: r.decision.verdict === 'corrected',
-      board: ocr.board(r.decision.boardId),
-      textBoard: ocr.board(r.decision.textBoardId),
+      board: board(r.decision.boardId),
+      textBoard: board(r.decision.textBoardId),
       ms: r.ms,
       error: null,
     };
@@ -51,7 +57,7 @@ export async function readUpload(ocr: OcrStep, raw: RawImage, visionBoardId: num
       serial: null,
       verdict: 'none' as const,
       textOverride: false,
-      board: ocr.board(visionBoardId),
+      board: board(visionBoardId),
       textBoard: null,
       ms: 0,
       error: errorMessage(err),

@@ -1,0 +1,264 @@
+import type { Bus } from '../bus.ts';
+import type { Frame } from '../capture/types.ts';
+import type { Catalog } from '../catalog/index.ts';
+import type { Config } from '../config/schema.ts';
+import { errorMessage } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { SlotTracker } from '../match/smoothing.ts';
+import type { BoardInfo, OcrPayload, SlotView } from '../protocol.ts';
+import { cropJpeg, type RawImage } from '../vision/preprocess.ts';
+import type { Housekeeping } from './housekeeping.ts';
+import { type Recognizer, toBoardInfo } from './recognizer.ts';
+import type { RollingMedian } from './stats.ts';
+import type { BenchSlot, RecognitionStep, SlotRecognition, SlotReports, TextReading } from './types.ts';
+
+const RECOGNITION_THUMB_WIDTH = 240;
+
+export interface SlotOwnerOptions {
+  config: Readonly<Config>;
+  catalog: Catalog;
+  bus: Bus;
+  logger: Logger;
+  storage: Pick<Housekeeping, 'writeSucceeded' | 'writeFailed'>;
+  /** What follows a recognition (reading the label...): each reports back here. */
+  steps?: readonly RecognitionStep[];
+  /** Where the time of each slot's match goes (the status's matchMs). */
+  matchTimings: RollingMedian;
+}
+
+/**
+ * The one owner of "which board is in slot X". Vision decides first: per slot, match -> smoothing,
+ * and for each new appearance a history row (with its thumbnail), a `recognized` event and the
+ * follow-up steps. A step that knows better reports here: the label's text naming exactly one other
+ * board moves the slot (and its history row) to that board. Every change goes out as a `slot` event
+ * saying where the board came from (`source`); nobody else patches the slot or its history.
+ */
+export class SlotOwner implements SlotReports {
+  readonly #o: SlotOwnerOptions;
+  readonly #slots: readonly BenchSlot[];
+  readonly #steps: readonly RecognitionStep[];
+  readonly #trackers = new Map<string, SlotTracker>();
+  readonly #views = new Map<string, SlotView>();
+  /** The recognition of each slot that the steps are following now. */
+  readonly #following = new Map<string, SlotRecognition>();
+  /** The board the label named, where it overrides vision. */
+  readonly #byText = new Map<string, number>();
+  /** The text read off each slot's current board. */
+  readonly #texts = new Map<string, OcrPayload>();
+
+  constructor(opts: SlotOwnerOptions, slots: readonly BenchSlot[]) {
+    this.#o = opts;
+    this.#slots = slots;
+    this.#steps = opts.steps ?? [];
+    for (const slot of slots) {
+      this.#trackers.set(slot.name, new SlotTracker(opts.config.match.smoothing));
+      this.#views.set(slot.name, {
+        slot: slot.name,
+        rect: slot.rect,
+        state: 'pending',
+        board: null,
+        source: 'vision',
+        score: 0,
+        margin: 0,
+        candidates: [],
+        since: Date.now(),
+      });
+    }
+  }
+
+  start(): void {
+    for (const step of this.#steps) step.start(this);
+  }
+
+  /** Stops the steps (each finishes what it is doing, and reports it). */
+  async stop(): Promise<void> {
+    for (const step of [...this.#steps].reverse()) await step.stop();
+  }
+
+  views(): SlotView[] {
+    return [...this.#views.values()];
+  }
+
+  /** The text read off each slot's current board, where it has been read. */
+  texts(): OcrPayload[] {
+    return [...this.#texts.values()];
+  }
+
+  /** Forgets the smoothing state: the next stable scene is recognized afresh. */
+  reset(): void {
+    for (const t of this.#trackers.values()) t.reset();
+  }
+
+  /** Matches each slot's embedding, updates its smoothing and view, records and announces changes. */
+  async publish(frame: Frame, raw: RawImage, r: Recognizer, embeddings: Float32Array): Promise<void> {
+    const dim = r.encoder.dim;
+    for (let i = 0; i < this.#slots.length; i++) {
+      const slot = this.#slots[i]!;
+      const tm = performance.now();
+      const result = r.match(embeddings.subarray(i * dim, (i + 1) * dim));
+      this.#o.matchTimings.push(performance.now() - tm);
+      for (const event of this.#trackers.get(slot.name)!.push(result.outcome)) {
+        if (event.type === 'cleared') {
+          this.clear(slot.name, frame.capturedAt, event.previousBoardId, event.reason);
+        } else {
+          await this.#record(frame, raw, slot, r, result);
+        }
+      }
+      const view = this.#views.get(slot.name)!;
+      Object.assign(view, {
+        score: result.decision.score,
+        margin: result.decision.margin,
+        candidates: result.candidates,
+      });
+      this.#decide(view, (id) => r.board(id) ?? null);
+    }
+  }
+
+  /**
+   * The slot emptied (or shows another board): it goes out as `cleared`, its text and any board the
+   * text named are forgotten, and the steps drop what they had waiting for it.
+   */
+  clear(slot: string, at: number, previousBoardId: number | null, reason: 'empty' | 'changed'): void {
+    this.#forget(slot);
+    this.#o.bus.emit('cleared', { at, camera: this.#o.config.camera.id, slot, previousBoardId, reason });
+  }
+
+  /**
+   * A new recognition of a slot: the steps follow this one now (older ones still report, as history,
+   * but no longer change the slot).
+   */
+  follow(recognition: SlotRecognition): void {
+    this.#forget(recognition.slot);
+    this.#following.set(recognition.slot, recognition);
+    for (const step of this.#steps) step.schedule(recognition);
+  }
+
+  /** The text of a recognition's board was read (or could not be: `error`). */
+  textRead(job: SlotRecognition, reading: TextReading, error: string | null): void {
+    const { decision } = reading;
+    if (job.recognitionId !== null && error === null) this.#saveText(job, reading);
+    const payload: OcrPayload = {
+      recognitionId: job.recognitionId,
+      at: job.at,
+      camera: job.camera,
+      slot: job.slot,
+      lines: reading.lines,
+      serial: reading.serial,
+      verdict: decision.verdict,
+      textOverride: decision.verdict === 'corrected',
+      board: this.#board(decision.boardId),
+      visionBoard: this.#board(job.visionBoardId),
+      textBoard: this.#board(decision.textBoardId),
+      ms: reading.ms,
+      error,
+    };
+    if (this.#following.get(job.slot) === job) {
+      this.#texts.set(job.slot, payload);
+      const view = this.#views.get(job.slot);
+      if (decision.verdict === 'corrected' && decision.textBoardId !== null && view) {
+        this.#byText.set(job.slot, decision.textBoardId);
+        this.#decide(view, (id) => this.#board(id));
+      }
+    }
+    this.#o.bus.emit('ocr', payload);
+  }
+
+  #forget(slot: string): void {
+    this.#following.delete(slot);
+    this.#byText.delete(slot);
+    this.#texts.delete(slot);
+    for (const step of this.#steps) step.forget(slot);
+  }
+
+  /** The slot's state and board: vision's, unless the label named another board. Emits `slot`. */
+  #decide(view: SlotView, board: (id: number) => BoardInfo | null): void {
+    const current = this.#trackers.get(view.slot)!.current;
+    const named = current.kind === 'empty' ? undefined : this.#byText.get(view.slot);
+    const next: Pick<SlotView, 'state' | 'board' | 'source'> =
+      named !== undefined
+        ? { state: 'recognized', board: board(named), source: 'text' }
+        : {
+            state: current.kind === 'board' ? 'recognized' : current.kind,
+            board: current.kind === 'board' ? board(current.boardId) : null,
+            source: 'vision',
+          };
+    const changed = next.state !== view.state || next.board?.id !== view.board?.id;
+    Object.assign(view, next, { since: changed ? Date.now() : view.since });
+    this.#o.bus.emit('slot', { ...view });
+  }
+
+  #board(id: number | null): BoardInfo | null {
+    if (id === null) return null;
+    const b = this.#o.catalog.getBoard(id);
+    return b ? toBoardInfo(b) : null;
+  }
+
+  /** The text of a history row, and the board the text named where it corrects vision (one transaction). */
+  #saveText(job: SlotRecognition, reading: TextReading): void {
+    try {
+      this.#o.catalog.saveRecognitionText({
+        recognitionId: job.recognitionId!,
+        lines: reading.lines,
+        serial: reading.serial,
+        verdict: reading.decision.verdict,
+        visionBoardId: job.visionBoardId,
+        textBoardId: reading.decision.textBoardId,
+        ms: reading.ms,
+      });
+    } catch (err) {
+      this.#o.logger.error(
+        { err: errorMessage(err), recognitionId: job.recognitionId },
+        'text of the board not saved to history',
+      );
+    }
+  }
+
+  async #record(
+    frame: Frame,
+    raw: RawImage,
+    slot: BenchSlot,
+    r: Recognizer,
+    result: ReturnType<Recognizer['match']>,
+  ): Promise<void> {
+    const camera = this.#o.config.camera.id;
+    const topk = result.candidates.map((c) => ({ boardId: c.boardId, score: c.score }));
+    let recognitionId: number | null = null;
+    try {
+      const thumb = await cropJpeg(raw, slot.rect, { width: RECOGNITION_THUMB_WIDTH, quality: 70 });
+      recognitionId = this.#o.catalog.insertRecognition({
+        at: frame.capturedAt,
+        camera,
+        slot: slot.name,
+        boardId: result.board?.id ?? null,
+        score: result.decision.score,
+        margin: result.decision.margin,
+        topk,
+        modelId: r.modelId,
+        thumbnail: thumb.jpeg,
+      }).id;
+      this.#o.storage.writeSucceeded();
+    } catch (err) {
+      this.#o.storage.writeFailed(err);
+      this.#o.logger.error({ err: errorMessage(err), slot: slot.name }, 'recognition not saved to history');
+    }
+    this.#o.bus.emit('recognized', {
+      recognitionId,
+      at: frame.capturedAt,
+      camera,
+      slot: slot.name,
+      board: result.board,
+      score: result.decision.score,
+      margin: result.decision.margin,
+      candidates: result.candidates,
+    });
+    this.follow({
+      recognitionId,
+      at: frame.capturedAt,
+      camera,
+      slot: slot.name,
+      image: raw,
+      region: slot.rect,
+      visionBoardId: result.board?.id ?? null,
+    });
+  }
+}
