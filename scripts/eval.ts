@@ -1,6 +1,6 @@
 /**
  * Recognition quality of the bundled encoder on board types never seen in training, beside trivial
- * baselines, through the real catalog and pipeline code (see src/eval/run.ts).
+ * baselines, through the real catalog and pipeline code (see tools/eval/run.ts).
  *   npm run eval [-- --quick] [--model benchsight-vit] [--baseline benchsight-vit-random]
  *     [--no-histogram] [--write-operating-point] [--threads 0] [--width 320 --height 240]
  * --baseline none: no model baseline (a quick look at a candidate model).
@@ -10,9 +10,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatReport } from '../src/eval/report.ts';
-import { type EvalOptions, evaluate, writeOperatingPoint } from '../src/eval/run.ts';
 import { loadManifest } from '../src/vision/manifest.ts';
+import { formatReport } from '../tools/eval/report.ts';
+import { type EvalOptions, evaluate, writeOperatingPoint } from '../tools/eval/run.ts';
 
 const { values } = parseArgs({
   options: {

@@ -3,7 +3,7 @@
  *   npx tsx scripts/make-demo.ts [--out data/demo] [--seed 1] [--boards 4] [--width 640] [--height 480]
  */
 import { parseArgs } from 'node:util';
-import { makeDemo } from '../src/synth/demo.ts';
+import { makeDemo } from '../tools/synth/demo.ts';
 
 const { values } = parseArgs({
   options: {

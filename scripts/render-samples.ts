@@ -5,9 +5,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BOARD_KINDS, type BoardKind } from '../src/synth/board.ts';
-import { renderContactSheet } from '../src/synth/contact-sheet.ts';
-import { NUISANCE_NAMES, type NuisanceName, nuisanceOnly } from '../src/synth/nuisance.ts';
+import { BOARD_KINDS, type BoardKind } from '../tools/synth/board.ts';
+import { renderContactSheet } from '../tools/synth/contact-sheet.ts';
+import { NUISANCE_NAMES, type NuisanceName, nuisanceOnly } from '../tools/synth/nuisance.ts';
 
 const { values } = parseArgs({
   options: {

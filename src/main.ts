@@ -170,7 +170,7 @@ export class Daemon {
     const demoDir = join(config.data.dir, 'demo');
     const source = config.camera.source;
     if (source.kind === 'folder' && source.path === join(demoDir, 'frames')) {
-      const { makeDemo } = await import('./synth/demo.ts');
+      const { makeDemo } = await import('../tools/synth/demo.ts');
       const summary = await makeDemo(demoDir);
       logger.info({ dir: demoDir, frames: summary.frames }, 'demo bench ready');
     }

@@ -4,8 +4,8 @@
  *     --out .tmp/dataset --name shard0 --from 0 --to 1000 [--views 4] [--seed 1] [--split train|validation]
  */
 import { parseArgs } from 'node:util';
-import { buildDataset, writeDataset } from '../../src/eval/dataset.ts';
 import { loadManifest } from '../../src/vision/manifest.ts';
+import { buildDataset, writeDataset } from '../../tools/eval/dataset.ts';
 
 const { values } = parseArgs({
   options: {

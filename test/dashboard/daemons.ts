@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { configSchema } from '../../src/config/schema.ts';
 import { Daemon } from '../../src/main.ts';
-import { DEMO_GENERATOR_VERSION, makeDemo } from '../../src/synth/demo.ts';
+import { DEMO_GENERATOR_VERSION, makeDemo } from '../../tools/synth/demo.ts';
 import { tempDir } from '../helpers/daemon.ts';
 
 const STALE_LOCK_MS = 120_000;

@@ -8,7 +8,7 @@ import type {
   ServerToClientEvents,
   SnapshotPayload,
 } from '../../src/protocol.ts';
-import { type LabelOptions, renderLabel } from '../../src/synth/label.ts';
+import { type LabelOptions, renderLabel } from '../../tools/synth/label.ts';
 import { launchBrowser, screenshot } from '../dashboard/browser.ts';
 import { pattern, startTestDaemon, tempDir, writeFrames } from '../helpers/daemon.ts';
 

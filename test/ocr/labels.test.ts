@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AccuracyCount, characterAccuracy, countErrors } from '../../src/ocr/accuracy.ts';
 import { bundledOcrModels } from '../../src/ocr/models.ts';
 import { OcrReader } from '../../src/ocr/reader.ts';
 import { compileSerialPattern, DEFAULT_SERIAL_PATTERN, extractSerial } from '../../src/ocr/serial.ts';
-import { randomLabelOptions, randomLabelText, renderLabel } from '../../src/synth/label.ts';
-import { Rng } from '../../src/synth/rng.ts';
 import { decodeImage } from '../../src/vision/image.ts';
+import { type AccuracyCount, characterAccuracy, countErrors } from '../../tools/ocr/accuracy.ts';
+import { randomLabelOptions, randomLabelText, renderLabel } from '../../tools/synth/label.ts';
+import { Rng } from '../../tools/synth/rng.ts';
 
 /** 32 labels: 640x560 slots, turned up to 7 degrees, blur sigma 0.4-1.4 px, capitals 10-20 px tall. */
 const LABELS = 32;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.ts';
-import { characterAccuracy, countErrors, substringDistance } from '../../src/ocr/accuracy.ts';
 import { boxesFromMap, DEFAULT_DETECT, detectorSize } from '../../src/ocr/detect.ts';
 import { convexHull, corners, minAreaRect, readingOrder } from '../../src/ocr/geometry.ts';
 import { ctcGreedy } from '../../src/ocr/recognize.ts';
@@ -72,7 +71,7 @@ describe('OCR geometry and decoding (pure functions)', () => {
   });
 });
 
-describe('serials, label patterns and character accuracy', () => {
+describe('serials and label patterns', () => {
   const serial = compileSerialPattern(DEFAULT_SERIAL_PATTERN);
 
   it('extracts serials after SN / S/N / Serial No., in capitals, or none', () => {
@@ -119,14 +118,5 @@ describe('serials, label patterns and character accuracy', () => {
       boardId: 1,
     });
     expect(decideByText(['APW12'], boards, 1)).toEqual({ verdict: 'none', textBoardId: null, boardId: 1 });
-  });
-
-  it('scores each printed line against the best matching stretch of everything read', () => {
-    expect(substringDistance('S19XP', 'xxS19XPyy')).toBe(0);
-    expect(substringDistance('S19XP', 'S18XP')).toBe(1);
-    expect(substringDistance('ABC', '')).toBe(3);
-    const c = countErrors(['S19-XP-HB 2024-05', 'SN: HKYT'], ['S19-XP-HB2024-O5', 'SN:HKYT']);
-    expect(c).toEqual({ characters: 23, errors: 1 });
-    expect(characterAccuracy([c])).toBeCloseTo(22 / 23, 6);
   });
 });

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import type { Recognition } from '../../../tools/eval/methods.ts';
+import { accuracy, calibrate, decideAt, rejection, top1 } from '../../../tools/eval/metrics.ts';
+import { assertDisjoint, typeSeed } from '../../../tools/eval/views.ts';
+
+const known = (score: number, margin: number, right = true): Recognition => ({
+  truth: 0,
+  top: right ? 0 : 1,
+  score,
+  margin,
+  decided: null,
+});
+const unknown = (score: number, margin: number): Recognition => ({
+  truth: null,
+  top: 2,
+  score,
+  margin,
+  decided: null,
+});
+
+describe('eval metrics', () => {
+  it('decides as the daemon does: score at least the threshold and margin at least minMargin', () => {
+    const p = { threshold: 0.5, minMargin: 0.1 };
+    expect(decideAt(known(0.5, 0.1), p)).toBe(0);
+    expect(decideAt(known(0.49, 0.3), p)).toBeNull();
+    expect(decideAt(known(0.9, 0.05), p)).toBeNull();
+  });
+
+  it('picks a threshold between known and unknown scores', () => {
+    const ks = [known(0.9, 0.3), known(0.8, 0.2), known(0.75, 0.3)];
+    const us = [unknown(0.6, 0.2), unknown(0.5, 0.01)];
+    const p = calibrate(ks, us);
+    expect(p.threshold).toBeGreaterThan(0.6);
+    expect(p.threshold).toBeLessThanOrEqual(0.75);
+    expect(p.minMargin).toBe(0);
+    const decided = [...ks, ...us].map((r) => ({ ...r, decided: decideAt(r, p) }));
+    expect(accuracy(decided.slice(0, 3))).toBe(1);
+    expect(rejection(decided.slice(3))).toBe(1);
+    expect(top1([known(0.9, 0.3), known(0.9, 0.3, false)])).toBe(0.5);
+  });
+
+  it('rejects at least 90% of the unknown boards when a threshold can, even at some accuracy', () => {
+    // Ten unknown boards scoring 0.701..0.791, known boards at 0.76, 0.77, 0.78 and 0.9. The balanced
+    // optimum (a threshold at 0.76: every known board, 60% of the unknowns rejected) misses the
+    // floor, which needs a threshold above 0.78 and then takes the one above 0.79 (all rejected).
+    const ks = [known(0.76, 0.3), known(0.77, 0.3), known(0.78, 0.3), known(0.9, 0.3)];
+    const us = Array.from({ length: 10 }, (_, i) => unknown(0.701 + i * 0.01, 0.3));
+    const free = calibrate(ks, us, 0);
+    const floor = calibrate(ks, us);
+    const decide = (p: { threshold: number; minMargin: number }) => ({
+      known: accuracy(ks.map((r) => ({ ...r, decided: decideAt(r, p) }))),
+      unknown: rejection(us.map((r) => ({ ...r, decided: decideAt(r, p) }))),
+    });
+    expect(decide(floor).unknown).toBeGreaterThanOrEqual(0.9);
+    expect(decide(free).unknown).toBeLessThan(0.9);
+    expect(decide(free)).toEqual({ known: 1, unknown: 0.6 });
+    expect(decide(floor)).toEqual({ known: 0.25, unknown: 1 });
+    // No threshold reaches the floor (an unknown board scores 1, as its exact twin would): the best
+    // pair overall.
+    const hopeless = calibrate([known(0.5, 0.3)], [unknown(1, 0.3)], 0.9);
+    expect(hopeless).toEqual(calibrate([known(0.5, 0.3)], [unknown(1, 0.3)], 0));
+    expect(hopeless.threshold).toBeLessThanOrEqual(0.5);
+  });
+
+  it('keeps training and evaluation board types apart', () => {
+    expect(() => assertDisjoint(1, { train: 4000, validation: 600, test: 50, unknown: 50 })).not.toThrow();
+    expect(typeSeed(1, 'train', 0)).not.toBe(typeSeed(1, 'test', 0));
+  });
+});

@@ -1,0 +1,71 @@
+/**
+ * A benchsight Daemon in its own process, for the benchmark: its CPU time and memory are then its
+ * own. Started by DaemonProcess with a ChildSpec (JSON) as argument; answers over the IPC channel.
+ */
+import { pino } from 'pino';
+import { configSchema } from '../../src/config/schema.ts';
+import { errorMessage } from '../../src/errors.ts';
+import { Daemon } from '../../src/main.ts';
+import type { ChildSample, ChildSpec, FromChild, ToChild } from './daemon-protocol.ts';
+
+const MAX_LATENCIES = 1_000_000;
+
+function send(msg: FromChild): Promise<void> {
+  return new Promise((resolve) => process.send!(msg, undefined, undefined, () => resolve()));
+}
+
+async function main(): Promise<void> {
+  // The benchmark is gone (killed, crashed): so is this daemon.
+  process.on('disconnect', () => process.exit(1));
+  const spec = JSON.parse(process.argv[2] ?? '{}') as ChildSpec;
+  const config = configSchema.parse(spec.config);
+  if (spec.sourceFps !== undefined && config.camera.source.kind === 'folder') {
+    config.camera.source.fps = spec.sourceFps;
+  }
+  const t0 = performance.now();
+  const daemon = new Daemon(config, { logger: pino({ level: 'silent' }) });
+  await daemon.start();
+  const startMs = performance.now() - t0;
+  const pipeline = daemon.pipeline!;
+  if (spec.catalog) await daemon.editor!.importFolder(spec.catalog);
+  // "At start": started with its catalog, as a bench daemon starts (its catalog already exists).
+  const rssAtStart = process.memoryUsage.rss();
+  let latencies: number[] = [];
+  pipeline.onFrameDone((done) => {
+    if (latencies.length < MAX_LATENCIES) latencies.push(done.doneAt - done.capturedAt);
+  });
+  process.on('message', async (msg: ToChild) => {
+    if (msg.cmd === 'sample') {
+      const status = pipeline.status();
+      const cpu = process.cpuUsage();
+      const sample: ChildSample = {
+        wallMs: performance.now(),
+        cpuUs: cpu.user + cpu.system,
+        rss: process.memoryUsage.rss(),
+        captured: status.frames.captured,
+        encoded: status.frames.encoded,
+        dropped: status.frames.dropped,
+        skippedByGate: status.frames.skippedByGate,
+        latencies,
+      };
+      latencies = [];
+      await send({ type: 'sample', sample });
+    } else if (msg.cmd === 'stop') {
+      await daemon.stop();
+      await send({ type: 'stopped' });
+      process.exit(0);
+    }
+  });
+  await send({
+    type: 'ready',
+    port: daemon.port,
+    startMs,
+    rssAtStart,
+    references: pipeline.recognizer.index.size,
+  });
+}
+
+main().catch(async (err: unknown) => {
+  await send({ type: 'failed', message: errorMessage(err) });
+  process.exit(1);
+});

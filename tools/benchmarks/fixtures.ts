@@ -1,0 +1,112 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { DEFAULT_MODEL } from '../../src/config/schema.ts';
+import { type LoadedManifest, loadManifest, manifestSchema } from '../../src/vision/manifest.ts';
+import { makeDemo } from '../synth/demo.ts';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const MODELS_DIR = join(REPO_ROOT, 'models');
+
+export interface BenchmarkModel {
+  /** Name in the table. */
+  label: string;
+  loaded: LoadedManifest;
+  /** What the daemon's config names (model.name): a manifest name or a path. */
+  configName: string;
+}
+
+/** The encoder the daemon runs by default (DEFAULT_MODEL). */
+export function bundledModel(): BenchmarkModel {
+  const loaded = loadManifest(DEFAULT_MODEL, MODELS_DIR);
+  return { label: `${loaded.manifest.name} (bundled)`, loaded, configName: loaded.manifestPath };
+}
+
+/** Where the shared fixtures live: BENCHSIGHT_SHARED_DIR, else ../shared beside the repository. */
+export function replicaPath(): string {
+  const shared = process.env.BENCHSIGHT_SHARED_DIR ?? resolve(REPO_ROOT, '../shared');
+  return join(shared, 'fixtures', 'dinov2-small-replica', 'model_int8.onnx');
+}
+
+/**
+ * The production-size replica (DINOv2-small int8 graph, random weights) behind the dinov2-small
+ * manifest's preprocessing, written as a manifest into `workDir`; null when the fixture is absent.
+ */
+export async function replicaModel(workDir: string): Promise<BenchmarkModel | null> {
+  const onnx = replicaPath();
+  if (!existsSync(onnx)) return null;
+  const production = JSON.parse(readFileSync(join(MODELS_DIR, 'dinov2-small.json'), 'utf8'));
+  const manifest = manifestSchema.parse({
+    ...production,
+    id: 'dinov2-small-replica@int8',
+    name: 'dinov2-small-replica',
+    description: 'benchmark: the dinov2-small manifest on the random-weight replica graph',
+    file: onnx,
+    randomWeights: true,
+    source: undefined,
+  });
+  const path = join(workDir, 'dinov2-small-replica.json');
+  await writeFile(path, JSON.stringify(manifest, null, 2));
+  return { label: 'dinov2-small replica (int8)', loaded: loadManifest(path, MODELS_DIR), configName: path };
+}
+
+export interface BenchScene {
+  /** Replay frames (empty bench, a board put down, held still, taken away). */
+  frames: string;
+  /** Catalog folder with boards.yaml, for `importFolder`. */
+  catalog: string;
+  /** One frame of the board held still. */
+  still: string;
+  width: number;
+  height: number;
+  count: number;
+}
+
+/**
+ * A demo bench at `width` x `height` with one board, generated once into `cacheDir`. Its frames are
+ * re-encoded as a camera sends them (baseline JPEG, quality 85, like ffmpeg's MJPEG): the demo's
+ * progressive JPEGs cost a quarter more to decode.
+ */
+export async function benchScene(cacheDir: string, width: number, height: number): Promise<BenchScene> {
+  const dir = join(cacheDir, `demo-${width}x${height}`);
+  const summary = await makeDemo(dir, { width, height, boards: 1 });
+  const frames = await cameraJpegs(join(dir, 'frames'), join(cacheDir, `camera-${width}x${height}`));
+  const stillFrame = summary.boards[0]!.staticFrames[0];
+  return {
+    frames,
+    catalog: join(dir, 'catalog'),
+    still: join(frames, `${String(stillFrame).padStart(6, '0')}.jpg`),
+    width,
+    height,
+    count: summary.frames,
+  };
+}
+
+/** Every JPEG of `from` re-encoded into `to` (once), optionally scaled to `width`. */
+async function cameraJpegs(from: string, to: string, width?: number): Promise<string> {
+  const names = (await readdir(from)).filter((n) => n.endsWith('.jpg'));
+  if (existsSync(to) && (await readdir(to)).length === names.length) return to;
+  await mkdir(to, { recursive: true });
+  for (const name of names) {
+    const image = sharp(join(from, name));
+    await (width ? image.resize({ width }) : image)
+      .jpeg({ quality: 85, progressive: false, mozjpeg: false })
+      .toFile(join(to, name));
+  }
+  return to;
+}
+
+/** The scene's frames scaled to `width` (for runs that must push many frames through quickly). */
+export function scaledFrames(scene: BenchScene, cacheDir: string, width: number): Promise<string> {
+  return cameraJpegs(scene.frames, join(cacheDir, `camera-${scene.width}x${scene.height}-w${width}`), width);
+}
+
+/** A folder holding one image: a camera looking at a static scene. */
+export async function staticFolder(image: string, workDir: string): Promise<string> {
+  const dir = join(workDir, 'static-scene');
+  await mkdir(dir, { recursive: true });
+  await copyFile(image, join(dir, '000001.jpg'));
+  return dir;
+}

@@ -1,0 +1,103 @@
+import { io, type Socket } from 'socket.io-client';
+import type { ServerToClientEvents } from '../../src/protocol.ts';
+import type { DaemonProcess } from './daemon-process.ts';
+
+export interface Window {
+  seconds: number;
+  /** Frames through the encoder and the matcher per second. */
+  encodedFps: number;
+  capturedFps: number;
+  encoded: number;
+  skippedByGate: number;
+  /** Capture-to-recognition ms of each frame finished in the window. */
+  latencies: number[];
+  /** CPU time of the daemon process (all threads) over wall time: 100 = one core busy. */
+  cpuPercent: number;
+  rss: number;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** What the daemon did over the next `seconds`. */
+export async function measureWindow(daemon: DaemonProcess, seconds: number): Promise<Window> {
+  const a = await daemon.sample();
+  await sleep(seconds * 1000);
+  const b = await daemon.sample();
+  const wall = (b.wallMs - a.wallMs) / 1000;
+  return {
+    seconds: wall,
+    encodedFps: (b.encoded - a.encoded) / wall,
+    capturedFps: (b.captured - a.captured) / wall,
+    encoded: b.encoded - a.encoded,
+    skippedByGate: b.skippedByGate - a.skippedByGate,
+    latencies: b.latencies,
+    cpuPercent: ((b.cpuUs - a.cpuUs) / 1000 / (b.wallMs - a.wallMs)) * 100,
+    rss: b.rss,
+  };
+}
+
+/** Several windows as one: rates over their total time, latencies pooled, CPU time-weighted. */
+export function combine(windows: readonly Window[]): Window {
+  const seconds = windows.reduce((t, w) => t + w.seconds, 0);
+  const sum = (f: (w: Window) => number) => windows.reduce((t, w) => t + f(w), 0);
+  return {
+    seconds,
+    encodedFps: sum((w) => w.encodedFps * w.seconds) / seconds,
+    capturedFps: sum((w) => w.capturedFps * w.seconds) / seconds,
+    encoded: sum((w) => w.encoded),
+    skippedByGate: sum((w) => w.skippedByGate),
+    latencies: windows.flatMap((w) => w.latencies),
+    cpuPercent: sum((w) => w.cpuPercent * w.seconds) / seconds,
+    rss: windows.at(-1)?.rss ?? 0,
+  };
+}
+
+/** Waits until the daemon has encoded `frames` frames (or `maxSeconds` passed); the last sample. */
+export async function waitForFrames(daemon: DaemonProcess, frames: number, maxSeconds: number) {
+  const deadline = Date.now() + maxSeconds * 1000;
+  let s = await daemon.sample();
+  while (s.encoded < frames && Date.now() < deadline) {
+    await sleep(250);
+    s = await daemon.sample();
+  }
+  return s;
+}
+
+export interface Dashboards {
+  /** `frame` messages received, all clients together. */
+  frames(): number;
+  close(): void;
+}
+
+/** `count` real socket.io clients (websocket transport), each subscribed to frames like the dashboard. */
+export async function connectDashboards(url: string, count: number): Promise<Dashboards> {
+  let frames = 0;
+  const sockets: Socket<ServerToClientEvents>[] = [];
+  await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const socket: Socket<ServerToClientEvents> = io(url, {
+            transports: ['websocket'],
+            forceNew: true,
+            reconnection: false,
+          });
+          sockets.push(socket);
+          socket.on('frame', () => {
+            frames++;
+          });
+          socket.once('snapshot', () => resolve());
+          socket.once('connect_error', reject);
+        }),
+    ),
+  );
+  return {
+    frames: () => frames,
+    close: () => {
+      for (const s of sockets) s.close();
+    },
+  };
+}

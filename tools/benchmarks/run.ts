@@ -1,0 +1,95 @@
+import { mkdtempSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { idleSection, mallocSection, memorySection, pipelineSection } from './daemon-sections.ts';
+import { benchScene, bundledModel, replicaModel, replicaPath } from './fixtures.ts';
+import { loadAverage, machineLine } from './machine.ts';
+import { type Context, encodeSection, matchSection, type Plan, skipped, startupSection } from './sections.ts';
+import { type BenchmarkRow, renderTable } from './table.ts';
+
+export interface BenchmarkOptions {
+  /** The CI form: fewer runs, shorter windows, the production-size model's pipeline only. */
+  short: boolean;
+  /** Generated bench scenes are kept here between runs. */
+  cacheDir: string;
+  /** Progress lines (stderr). */
+  log(line: string): void;
+}
+
+const FULL: Plan = {
+  encodeRuns: 40,
+  encodeSlots: [1, 2],
+  matchQueries: 30,
+  windowS: 8,
+  streamRounds: 3,
+  idleS: 10,
+  memoryFrames: 50_000,
+  memoryMaxS: 120,
+  mallocRow: true,
+  firstStart: true,
+};
+
+const SHORT: Plan = {
+  encodeRuns: 10,
+  encodeSlots: [1],
+  matchQueries: 10,
+  windowS: 4,
+  streamRounds: 2,
+  idleS: 5,
+  memoryFrames: 0,
+  memoryMaxS: 0,
+  mallocRow: false,
+  firstStart: false,
+};
+
+/** Runs every section and returns the table (markdown), with the date, machine and load average. */
+export async function runBenchmarks(opts: BenchmarkOptions): Promise<string> {
+  const plan = opts.short ? SHORT : FULL;
+  const work = mkdtempSync(join(tmpdir(), 'benchsight-benchmark-'));
+  const started = new Date();
+  const loadAtStart = loadAverage();
+  const rows: BenchmarkRow[] = [];
+  const notes = [
+    'Daemon rows: the Daemon of src/main.ts in a child process, one slot, 1280x720 replayed bench frames, ' +
+      'ocr.enabled false (OCR reads a label after each stable recognition; this replay recognizes a board ' +
+      'every two seconds, which would make the rows measure OCR).',
+  ];
+  try {
+    const bundled = bundledModel();
+    const replica = await replicaModel(work);
+    if (!replica) {
+      notes.push(`The production-size replica is absent (${replicaPath()}): its rows are skipped.`);
+    }
+    opts.log('bench scene (generated once into the cache)');
+    const scene = await benchScene(opts.cacheDir, 1280, 720);
+    const ctx: Context = { plan, scene, work, cacheDir: opts.cacheDir, log: opts.log };
+    const models = replica ? [bundled, replica] : [bundled];
+    // The production-size model where there is one: streaming, idle and the short form use it.
+    const main = replica ?? bundled;
+
+    const encode = await encodeSection(ctx, models, await readFile(scene.still));
+    rows.push(...encode.rows);
+    if (!replica) rows.push(skipped('Encode', 'dinov2-small replica', 'replica absent'));
+    rows.push(...(await matchSection(ctx)));
+
+    let busy: number | undefined;
+    for (const model of opts.short ? [main] : models) {
+      const p = await pipelineSection(ctx, model, encode.bare.get(model)!, model === main);
+      rows.push(...p.rows);
+      if (model === main) busy = p.cpuPercent;
+    }
+    if (!replica) rows.push(skipped('Pipeline', 'dinov2-small replica', 'replica absent'));
+    rows.push(await idleSection(ctx, main, busy));
+    if (plan.mallocRow) rows.push(await mallocSection(ctx, main, encode.bare.get(main)!));
+    if (plan.memoryFrames > 0) rows.push(await memorySection(ctx, bundled));
+    rows.push(...(await startupSection(ctx, bundled)));
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  const lines = [
+    `${started.toISOString()}, ${opts.short ? 'short form' : 'full form'}: ${machineLine()}`,
+    `load average (1 / 5 / 15 min): ${loadAtStart} at start, ${loadAverage()} at end`,
+  ];
+  return renderTable({ title: 'benchsight benchmark', lines, notes }, rows);
+}

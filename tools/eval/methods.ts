@@ -1,0 +1,147 @@
+import { rmSync } from 'node:fs';
+import { Catalog } from '../../src/catalog/index.ts';
+import { WHOLE_FRAME } from '../../src/config/schema.ts';
+import { decide, type MatchPolicy } from '../../src/match/decide.ts';
+import { EmbeddingIndex } from '../../src/match/embedding-index.ts';
+import { Recognizer } from '../../src/pipeline/recognizer.ts';
+import type { Encoder } from '../../src/vision/encoder.ts';
+import type { ModelManifest } from '../../src/vision/manifest.ts';
+import { decodeImage } from '../../src/vision/preprocess.ts';
+import type { BenchSet } from './bench-set.ts';
+
+/** What recognizing one camera view gave: the nearest board, its score, and the decision. */
+export interface Recognition {
+  /** Index of the enrolled board this view shows; null for a board that is not enrolled. */
+  truth: number | null;
+  /** Index of the best-scoring enrolled board. */
+  top: number | null;
+  score: number;
+  margin: number;
+  /** The board recognized at the policy's threshold and margin; null: unknown. */
+  decided: number | null;
+}
+
+/** One way of recognizing boards: enrolls a bench set's references, then recognizes views. */
+export interface Method {
+  readonly name: string;
+  enroll(set: BenchSet): Promise<void>;
+  recognize(jpeg: Buffer, truth: number | null): Promise<Recognition>;
+  close(): void;
+}
+
+const TOP_K = 5;
+const MAX_IMAGE_PIXELS = 50_000_000;
+
+/**
+ * The real pipeline: a Catalog on its own SQLite file, enrollment with Recognizer.prepareReference
+ * and store, recognition with Recognizer.embed (preprocess + encode) and match (the policy's
+ * threshold and margin).
+ */
+export class PipelineMethod implements Method {
+  readonly name: string;
+  readonly #catalog: Catalog;
+  readonly #recognizer: Recognizer;
+  readonly #dbPath: string;
+  /** Catalog board id -> board index in the bench set. */
+  readonly #index = new Map<number, number>();
+
+  constructor(name: string, encoder: Encoder, manifest: ModelManifest, policy: MatchPolicy, dbPath: string) {
+    this.name = name;
+    this.#dbPath = dbPath;
+    this.#catalog = Catalog.open(dbPath);
+    this.#recognizer = new Recognizer({
+      encoder,
+      manifest,
+      catalog: this.#catalog,
+      policy,
+      topK: TOP_K,
+      maxImagePixels: MAX_IMAGE_PIXELS,
+    });
+  }
+
+  async enroll(set: BenchSet): Promise<void> {
+    const ids = set.boards.map((type, i) => {
+      const board = this.#catalog.createBoard({
+        vendor: type.identity.vendor,
+        model: `${type.identity.model} ${type.identity.boardCode} #${type.seed}`,
+        kind: type.kind,
+        chipType: type.identity.chipType,
+      });
+      this.#index.set(board.id, i);
+      return board.id;
+    });
+    this.#recognizer.reload();
+    for (const ref of set.references) {
+      const prepared = await this.#recognizer.prepareReference(ref.jpeg);
+      this.#recognizer.store(ids[ref.board!]!, prepared, 'upload', null);
+    }
+  }
+
+  async recognize(jpeg: Buffer, truth: number | null): Promise<Recognition> {
+    const [vector] = await this.#recognizer.embed(jpeg, [WHOLE_FRAME]);
+    const r = this.#recognizer.match(vector!);
+    const best = r.decision.candidates[0];
+    return {
+      truth,
+      top: best ? (this.#index.get(best.boardId) ?? null) : null,
+      score: r.decision.score,
+      margin: r.decision.margin,
+      decided: r.board ? (this.#index.get(r.board.id) ?? null) : null,
+    };
+  }
+
+  close(): void {
+    this.#catalog.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(this.#dbPath + suffix, { force: true });
+  }
+}
+
+const BINS = 8;
+
+/** Trivial baseline: the frame's RGB colour histogram (8x8x8 bins, square-rooted), L2-normalised. */
+export async function colourHistogram(jpeg: Buffer): Promise<Float32Array> {
+  const raw = await decodeImage(jpeg);
+  const h = new Float32Array(BINS * BINS * BINS);
+  const d = raw.data;
+  for (let i = 0; i < d.length; i += 3) {
+    h[((d[i]! >> 5) * BINS + (d[i + 1]! >> 5)) * BINS + (d[i + 2]! >> 5)]! += 1;
+  }
+  let norm = 0;
+  for (let i = 0; i < h.length; i++) {
+    h[i] = Math.sqrt(h[i]!);
+    norm += h[i]! * h[i]!;
+  }
+  norm = Math.sqrt(norm) || 1;
+  for (let i = 0; i < h.length; i++) h[i]! /= norm;
+  return h;
+}
+
+/** The colour-histogram baseline, matched with the daemon's own index and decision code. */
+export class HistogramMethod implements Method {
+  readonly name = 'colour histogram (baseline)';
+  readonly #index = new EmbeddingIndex(BINS * BINS * BINS);
+  readonly #policy: MatchPolicy;
+
+  constructor(policy: MatchPolicy) {
+    this.#policy = policy;
+  }
+
+  async enroll(set: BenchSet): Promise<void> {
+    for (const [i, ref] of set.references.entries()) {
+      this.#index.add(i + 1, ref.board!, await colourHistogram(ref.jpeg));
+    }
+  }
+
+  async recognize(jpeg: Buffer, truth: number | null): Promise<Recognition> {
+    const d = decide(this.#index.searchBoards(await colourHistogram(jpeg), TOP_K), this.#policy);
+    return {
+      truth,
+      top: d.candidates[0]?.boardId ?? null,
+      score: d.score,
+      margin: d.margin,
+      decided: d.boardId,
+    };
+  }
+
+  close(): void {}
+}
