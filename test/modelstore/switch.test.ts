@@ -83,7 +83,7 @@ describe('model use while the daemon runs', () => {
       body: JSON.stringify({ name: 'tiny-b' }),
     });
     expect(res.status).toBe(202);
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + 60_000;
     let s = await status();
     // switched once the pipeline runs the new model and the switch has finished its last pass
     while ((s.model.id !== 'tiny-b@1' || s.modelSwitch !== null) && Date.now() < deadline) {
@@ -94,8 +94,14 @@ describe('model use while the daemon runs', () => {
     expect(s.model.references).toBe(3);
     expect(s.modelSwitch).toBeNull();
     const frames = s.frames.encoded;
-    await new Promise((r) => setTimeout(r, 600));
-    expect((await status()).frames.encoded).toBeGreaterThan(frames);
+    // recognition goes on with the new model: wait for the next encoded frame (bounded, not timed)
+    const next = Date.now() + 30_000;
+    let encoded = frames;
+    while (encoded <= frames && Date.now() < next) {
+      await new Promise((r) => setTimeout(r, 100));
+      encoded = (await status()).frames.encoded;
+    }
+    expect(encoded).toBeGreaterThan(frames);
     const db = Catalog.open(join(dataDir, DATABASE_FILE));
     try {
       expect(db.countEmbeddings('tiny-a@1')).toBe(3);
