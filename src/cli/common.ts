@@ -62,12 +62,15 @@ export function reportError(err: unknown): void {
   process.exitCode = process.exitCode || 1;
 }
 
+/** A whole number in decimal digits ("0x50", "1e3" and " " are refused rather than read as numbers). */
 export function parseIntOption(name: string) {
   return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n))
-      throw new BenchsightError('E_BAD_REQUEST', `${name} must be an integer, got "${value}"`);
-    return n;
+    if (!/^[+-]?\d{1,15}$/.test(value))
+      throw new BenchsightError(
+        'E_BAD_REQUEST',
+        `${name} must be a whole number in decimal digits, got "${value}"`,
+      );
+    return Number(value);
   };
 }
 

@@ -32,12 +32,20 @@ function section(obj: Json, key: string): Json {
   return created;
 }
 
-function envNumber(env: NodeJS.ProcessEnv, name: string, errors: string[]): number | undefined {
+/**
+ * A port from the environment: decimal digits only. Number() would read " " as 0 (any free port)
+ * and "0x50" as 80, so neither is passed through silently.
+ */
+function envPort(env: NodeJS.ProcessEnv, name: string, errors: string[]): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
-  const n = Number(raw);
-  if (!Number.isFinite(n)) errors.push(`env ${name}: expected a number, got "${raw}"`);
-  return n;
+  if (!/^\d{1,5}$/.test(raw)) {
+    errors.push(
+      `env ${name}: expected a port number, decimal digits 0-65535 (0: any free port), got "${raw}"`,
+    );
+    return undefined;
+  }
+  return Number(raw);
 }
 
 function readYaml(path: string): Json {
@@ -79,7 +87,7 @@ export function loadConfig(sources: ConfigSources = {}): LoadedConfig {
   const baseDir = configPath ? dirname(resolve(configPath)) : process.cwd();
   const errors: string[] = [];
 
-  const port = sources.flags?.port ?? envNumber(env, 'BENCHSIGHT_PORT', errors);
+  const port = sources.flags?.port ?? envPort(env, 'BENCHSIGHT_PORT', errors);
   if (port !== undefined) section(raw, 'server').port = port;
   const host = sources.flags?.host ?? (env.BENCHSIGHT_HOST || undefined);
   if (host !== undefined) section(raw, 'server').host = host;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_SERIAL_PATTERN, isSerialPattern } from '../ocr/serial.ts';
+import { isHostOrAddress, isLoopbackHost } from './hosts.ts';
 
 /** The bundled encoder the daemon uses unless config or `benchsight model use` says otherwise. */
 export const DEFAULT_MODEL = 'benchsight-vit';
@@ -185,7 +186,25 @@ export const configSchema = z
     server: z
       .object({
         /** Address to bind. Anything but loopback requires auth users or tokens. */
-        host: z.string().min(1).default('127.0.0.1'),
+        host: z
+          .string()
+          .refine(isHostOrAddress, {
+            message: 'expected an IP address (127.0.0.1, 0.0.0.0, ::1, 192.168.1.20) or a host name',
+          })
+          .default('127.0.0.1'),
+        /**
+         * Host names (beyond localhost, the loopback addresses and server.host) that browsers may use
+         * to reach the daemon, e.g. bench-3.workshop.lan. Requests naming any other host are refused,
+         * so a web page cannot reach the daemon by pointing its own domain at it (DNS rebinding).
+         */
+        allowedHosts: z
+          .array(
+            z
+              .string()
+              .refine(isHostOrAddress, { message: 'expected a host name or an IP address, without a port' })
+              .transform((h) => h.toLowerCase()),
+          )
+          .default([]),
         /** Origins (scheme://host:port) allowed to call the API from a browser; none by default. */
         corsOrigins: z.array(z.string().url()).default([]),
         port: z.number().int().min(0).max(65535).default(8080),
@@ -273,9 +292,7 @@ export const configSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
-    const loopback =
-      ['127.0.0.1', 'localhost', '::1'].includes(c.server.host) || c.server.host.startsWith('127.');
-    if (!loopback && c.auth.users.length === 0 && c.auth.tokens.length === 0) {
+    if (!isLoopbackHost(c.server.host) && c.auth.users.length === 0 && c.auth.tokens.length === 0) {
       ctx.addIssue({
         code: 'custom',
         path: ['auth'],
