@@ -22,7 +22,8 @@ export type ErrorCode =
   | 'E_DEPENDENCY'
   | 'E_AUTH'
   | 'E_FORBIDDEN'
-  | 'E_LOCKED';
+  | 'E_LOCKED'
+  | 'E_ROUTE_ACCESS';
 
 export class BenchsightError extends Error {
   readonly code: ErrorCode;

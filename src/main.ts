@@ -15,6 +15,7 @@ import { Housekeeping } from './pipeline/housekeeping.ts';
 import { ModelSwitcher } from './pipeline/model-switch.ts';
 import { OcrStep } from './pipeline/ocr-step.ts';
 import { openModelAndCatalog } from './runtime.ts';
+import type { RouteAccess } from './server/access.ts';
 import { BenchServer } from './server/app.ts';
 import { SystemdNotifier } from './systemd.ts';
 import type { Encoder } from './vision/encoder.ts';
@@ -53,6 +54,11 @@ export class Daemon {
 
   get port(): number {
     return this.#server?.port ?? 0;
+  }
+
+  /** The HTTP routes with the access each declares (empty until started). */
+  get routes(): readonly RouteAccess[] {
+    return this.#server?.routes ?? [];
   }
 
   get pipeline(): BenchPipeline | null {

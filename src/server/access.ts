@@ -1,49 +1,87 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { Config } from '../config/schema.ts';
 import { BenchsightError } from '../errors.ts';
 import type { Authenticator, Principal } from './auth.ts';
+import { hostChecker, originAllowed } from './request-origin.ts';
+
+/**
+ * Who may call a route, declared on the route itself (`config.access`):
+ * - public: anyone (the login page and call, /healthz, the dashboard's scripts and styles)
+ * - page: a dashboard page; without a session the browser is sent to /login
+ * - viewer: any logged-in user or token
+ * - admin: users and tokens with the admin role
+ */
+export const ACCESS_LEVELS = ['public', 'page', 'viewer', 'admin'] as const;
+export type Access = (typeof ACCESS_LEVELS)[number];
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
   }
-}
-
-const PUBLIC = new Set(['GET /login', 'POST /api/auth/login', 'GET /healthz']);
-/** Requests a viewer may send although they are not GETs: they change nothing. */
-const VIEWER_WRITES = new Set(['POST /api/recognize', 'POST /api/auth/logout']);
-
-const isData = (path: string) => path.startsWith('/api/') || path === '/metrics';
-
-/** Same origin when the Origin header names the host the request was sent to. */
-export function originAllowed(
-  origin: string | undefined,
-  host: string | undefined,
-  allowed: readonly string[],
-): boolean {
-  if (!origin) return true;
-  try {
-    if (new URL(origin).host === host) return true;
-  } catch {
-    return false;
+  interface FastifyContextConfig {
+    access?: Access;
   }
-  return allowed.includes(origin);
 }
+
+/** Route options that declare a route's access: `app.get('/api/x', access('viewer'), handler)`. */
+export function access(level: Access): { config: { access: Access } } {
+  return { config: { access: level } };
+}
+
+export interface RouteAccess {
+  method: string;
+  url: string;
+  access: Access | undefined;
+}
+
+const forbidden = (message: string) => new BenchsightError('E_FORBIDDEN', message, { status: 403 });
 
 /**
- * Who may do what: no CORS unless server.corsOrigins lists an origin; with auth on, data routes
- * need a session or a token, pages redirect to /login, and only admins change the catalog or model.
+ * Access is decided on the route the router matched (`request.routeOptions`), never on the raw
+ * URL: the router decodes `/%61pi/boards` to `/api/boards`, and so does this check. Deny by
+ * default: a route that declares no access stops the server at start, and a request the router
+ * matched to nothing needs credentials like any data route before it learns that nothing is there.
+ * Before that, every request must name a host the daemon answers to (DNS rebinding) and, when it
+ * comes from a browser page, come from the daemon's own origin or one in server.corsOrigins.
+ * Returns the routes as the router has them, with their access, once the server is ready.
  */
 export function installAccessControl(
   app: FastifyInstance,
   auth: Authenticator,
   config: Readonly<Config>,
-): void {
+): () => readonly RouteAccess[] {
+  const routes: RouteOptions[] = [];
+  const hostAllowed = hostChecker(config.server);
+  const { corsOrigins } = config.server;
+
   app.decorateRequest('principal', null);
+  app.addHook('onRoute', (route) => {
+    routes.push(route);
+  });
+  const list = (): RouteAccess[] =>
+    routes.flatMap((r) =>
+      [r.method].flat().map((method) => ({ method, url: r.url, access: r.config?.access })),
+    );
+  app.addHook('onReady', async () => {
+    const undeclared = list().filter((r) => !ACCESS_LEVELS.includes(r.access as Access));
+    if (undeclared.length > 0) {
+      throw new BenchsightError(
+        'E_ROUTE_ACCESS',
+        `${undeclared.map((r) => `${r.method} ${r.url}`).join(', ')}: no access declared; ` +
+          `every route must say who may call it (config.access: ${ACCESS_LEVELS.join(', ')})`,
+      );
+    }
+  });
+
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-    const path = req.url.split('?')[0] ?? '/';
+    if (!hostAllowed(req.headers.host)) {
+      throw forbidden(
+        `requests for host "${req.headers.host}" are refused: this daemon answers to localhost, its ` +
+          'loopback addresses and server.host; list other names it is reached by in server.allowedHosts',
+      );
+    }
     const origin = req.headers.origin;
-    if (origin && config.server.corsOrigins.includes(origin)) {
+    if (origin && corsOrigins.includes(origin)) {
       reply.header('access-control-allow-origin', origin).header('vary', 'origin');
       reply.header('access-control-allow-credentials', 'true');
       if (req.method === 'OPTIONS') {
@@ -53,33 +91,30 @@ export function installAccessControl(
           .status(204)
           .send();
       }
-    } else if (isData(path) && !originAllowed(origin, req.headers.host, config.server.corsOrigins)) {
-      throw new BenchsightError(
-        'E_FORBIDDEN',
+    } else if (!originAllowed(origin, req.headers.host, corsOrigins)) {
+      throw forbidden(
         `cross-origin request from ${origin} refused; list it in server.corsOrigins to allow it`,
-        { status: 403 },
       );
     }
-    const route = `${req.method} ${path}`;
-    if (PUBLIC.has(route)) return;
+
+    // undefined for the not-found handler (no route matched), which is treated as a data route
+    const level = req.routeOptions.url === undefined ? 'viewer' : req.routeOptions.config?.access;
+    if (level === 'public') return;
     const principal = auth.identify(req.headers);
     req.principal = principal;
     if (!principal) {
-      if (path === '/' || path === '/index.html') return reply.redirect('/login');
-      if (isData(path)) {
-        throw new BenchsightError(
-          'E_AUTH',
-          'log in first (POST /api/auth/login, or the /login page) or send Authorization: Bearer <token>',
-          { status: 401 },
-        );
-      }
-      return; // static dashboard files hold no data
+      if (level === 'page') return reply.redirect('/login');
+      throw new BenchsightError(
+        'E_AUTH',
+        'log in first (POST /api/auth/login, or the /login page) or send Authorization: Bearer <token>',
+        { status: 401 },
+      );
     }
-    const writes = req.method !== 'GET' && req.method !== 'HEAD';
-    if (writes && principal.role !== 'admin' && !VIEWER_WRITES.has(route)) {
-      throw new BenchsightError('E_FORBIDDEN', `${principal.name} is a viewer: this needs the admin role`, {
-        status: 403,
-      });
-    }
+    if (level === 'page' || level === 'viewer') return;
+    if (level !== 'admin') throw forbidden('this route declares no access; refused');
+    if (principal.role !== 'admin')
+      throw forbidden(`${principal.name} is a viewer: this needs the admin role`);
   });
+
+  return list;
 }

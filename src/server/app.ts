@@ -4,7 +4,7 @@ import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { PACKAGE_ROOT } from '../config/load.ts';
-import { installAccessControl } from './access.ts';
+import { access, installAccessControl, type RouteAccess } from './access.ts';
 import { Authenticator } from './auth.ts';
 import type { ServerContext } from './context.ts';
 import { errorHandler } from './http-errors.ts';
@@ -26,6 +26,7 @@ export class BenchServer {
   #app: FastifyInstance | null = null;
   #socket: LiveStream | null = null;
   #metricsStop: (() => void) | null = null;
+  #routes: () => readonly RouteAccess[] = () => [];
 
   constructor(ctx: ServerContext) {
     this.#ctx = ctx;
@@ -35,6 +36,11 @@ export class BenchServer {
   get port(): number {
     const addr = this.#app?.server.address();
     return addr && typeof addr === 'object' ? addr.port : 0;
+  }
+
+  /** Every route the router holds, with the access it declares (see access.ts). */
+  get routes(): readonly RouteAccess[] {
+    return this.#routes();
   }
 
   async start(): Promise<void> {
@@ -48,7 +54,10 @@ export class BenchServer {
     });
     app.setErrorHandler(errorHandler);
     const auth = new Authenticator(config);
-    installAccessControl(app, auth, config);
+    this.#routes = installAccessControl(app, auth, config);
+    app.addHook('onSend', async (_req, reply) => {
+      reply.header('x-content-type-options', 'nosniff');
+    });
     await app.register(multipart, {
       limits: { fileSize: config.server.maxUploadBytes, files: 20, fields: 10, parts: 40 },
       throwFileSizeLimit: true,
@@ -67,9 +76,19 @@ export class BenchServer {
     historyRoutes(app, this.#ctx);
     ocrRoutes(app, this.#ctx);
     if (existsSync(DASHBOARD_DIR)) {
-      await app.register(fastifyStatic, { root: DASHBOARD_DIR, prefix: '/' });
+      await app.register(async (dashboard) => {
+        // One route per file of the built dashboard (no wildcard): anything else is not found. The
+        // HTML page needs a session; scripts, styles and icons hold no data.
+        dashboard.addHook('onRoute', (route) => {
+          route.config = {
+            ...route.config,
+            access: route.url.endsWith('/') || route.url.endsWith('.html') ? 'page' : 'public',
+          };
+        });
+        await dashboard.register(fastifyStatic, { root: DASHBOARD_DIR, prefix: '/', wildcard: false });
+      });
     } else {
-      app.get('/', async (_req, reply) =>
+      app.get('/', access('page'), async (_req, reply) =>
         reply
           .type('text/html')
           .send(
@@ -78,9 +97,13 @@ export class BenchServer {
       );
     }
     app.setNotFoundHandler((req, reply) => {
-      void reply
-        .status(404)
-        .send({ error: { code: 'E_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
+      const path = req.url.split('?')[0] ?? '';
+      void reply.status(404).send({
+        error: {
+          code: 'E_NOT_FOUND',
+          message: `no route ${req.method} ${path.length > 200 ? `${path.slice(0, 200)}...` : path}; the API is listed in the README`,
+        },
+      });
     });
     this.#socket = attachSocket(app.server, this.#ctx, auth);
     await app.listen({ host: config.server.host, port: config.server.port });

@@ -1,4 +1,5 @@
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { isLoopbackHost } from '../config/hosts.ts';
 import type { Config } from '../config/schema.ts';
 import { BenchsightError } from '../errors.ts';
 
@@ -61,9 +62,7 @@ export class Authenticator {
   readonly #now: () => number;
 
   constructor(config: Readonly<Config>, now: () => number = Date.now) {
-    const host = config.server.host;
-    const loopback = ['127.0.0.1', 'localhost', '::1'].includes(host) || host.startsWith('127.');
-    this.enabled = config.auth.required || !loopback;
+    this.enabled = config.auth.required || !isLoopbackHost(config.server.host);
     this.#auth = config.auth;
     this.#now = now;
   }

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError, type z } from 'zod';
-import { BenchsightError } from '../errors.ts';
+import { BenchsightError, type ErrorCode } from '../errors.ts';
 
 /** Parses request input with a zod schema; every problem is listed with its field path (HTTP 400). */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
@@ -8,6 +8,15 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what:
   if (result.success) return result.data;
   const problems = result.error.issues.map((i) => `${i.path.join('.') || what}: ${i.message}`);
   throw new BenchsightError('E_BAD_REQUEST', `invalid ${what}: ${problems.join('; ')}`, { status: 400 });
+}
+
+/** The code of an error raised by fastify or a plugin, from its HTTP status. */
+function codeFor(status: number, fastifyCode: string | undefined): ErrorCode {
+  if (fastifyCode === 'FST_REQ_FILE_TOO_LARGE') return 'E_IMAGE_TOO_LARGE';
+  if (status === 401) return 'E_AUTH';
+  if (status === 403) return 'E_FORBIDDEN';
+  if (status === 404) return 'E_NOT_FOUND';
+  return 'E_BAD_REQUEST';
 }
 
 /** One JSON shape for every error: { error: { code, message } }. Internal details stay in the log. */
@@ -30,8 +39,7 @@ export function errorHandler(err: FastifyError | Error, request: FastifyRequest,
       .send({ error: { code: 'E_INTERNAL', message: 'internal error; see the daemon log' } });
     return;
   }
-  const code = fe.code === 'FST_REQ_FILE_TOO_LARGE' ? 'E_IMAGE_TOO_LARGE' : 'E_BAD_REQUEST';
-  void reply.status(status).send({ error: { code, message: fe.message } });
+  void reply.status(status).send({ error: { code: codeFor(status, fe.code), message: fe.message } });
 }
 
 export function notFound(what: string): BenchsightError {

@@ -4,9 +4,9 @@ import { WHOLE_FRAME } from '../config/schema.ts';
 import { errorMessage } from '../errors.ts';
 import type { ClientToServerEvents, FramePayload, ServerToClientEvents } from '../protocol.ts';
 import { cropJpeg } from '../vision/preprocess.ts';
-import { originAllowed } from './access.ts';
 import type { Authenticator } from './auth.ts';
 import type { ServerContext } from './context.ts';
+import { hostChecker, originAllowed } from './request-origin.ts';
 
 export interface LiveStream {
   stats(): { clients: number; framesSent: number; framesDroppedForSlowClients: number };
@@ -24,11 +24,16 @@ const STATUS_INTERVAL_MS = 1000;
  * frame misses this one instead of building a queue.
  */
 export function attachSocket(httpServer: HttpServer, ctx: ServerContext, auth: Authenticator): LiveStream {
+  const hostAllowed = hostChecker(ctx.config.server);
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>>(httpServer, {
     serveClient: false,
     maxHttpBufferSize: 64 * 1024,
     // the handshake carries the session cookie or a bearer token, and must come from our own origin
     allowRequest: (req, callback) => {
+      if (!hostAllowed(req.headers.host)) {
+        callback('unknown host refused', false);
+        return;
+      }
       if (!originAllowed(req.headers.origin, req.headers.host, ctx.config.server.corsOrigins)) {
         callback('cross-origin connection refused', false);
         return;

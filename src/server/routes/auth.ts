@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { access } from '../access.ts';
 import { type Authenticator, SESSION_COOKIE } from '../auth.ts';
 import type { ServerContext } from '../context.ts';
 import { parseInput } from '../http-errors.ts';
@@ -23,11 +24,11 @@ if(r.ok){location.href='/';}else{const j=await r.json().catch(()=>({}));document
 </body></html>`;
 
 export function authRoutes(app: FastifyInstance, ctx: ServerContext, auth: Authenticator): void {
-  app.get('/login', async (_req, reply) =>
+  app.get('/login', access('public'), async (_req, reply) =>
     reply.type('text/html').header('cache-control', 'no-store').send(LOGIN_PAGE),
   );
 
-  app.post('/api/auth/login', async (req, reply) => {
+  app.post('/api/auth/login', access('public'), async (req, reply) => {
     const { name, password } = parseInput(loginBody, req.body, 'login');
     try {
       const { sessionId, principal, maxAgeS } = auth.login(name, password, req.ip);
@@ -44,14 +45,14 @@ export function authRoutes(app: FastifyInstance, ctx: ServerContext, auth: Authe
     }
   });
 
-  app.post('/api/auth/logout', async (req, reply) => {
+  app.post('/api/auth/logout', access('public'), async (req, reply) => {
     auth.logout(req.headers.cookie);
     return reply
       .header('set-cookie', `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`)
       .send({ ok: true });
   });
 
-  app.get('/api/auth/me', async (req) => ({
+  app.get('/api/auth/me', access('viewer'), async (req) => ({
     name: req.principal?.name ?? null,
     role: req.principal?.role ?? null,
     authEnabled: auth.enabled,

@@ -4,6 +4,7 @@ import { boardPatchSchema, boardSchema } from '../../catalog/validate.ts';
 import { BenchsightError } from '../../errors.ts';
 import type { EnrollImage } from '../../pipeline/catalog-editor.ts';
 import type { BoardJson, ReferenceJson } from '../../protocol.ts';
+import { access } from '../access.ts';
 import type { ServerContext } from '../context.ts';
 import { notFound, parseInput } from '../http-errors.ts';
 import { boardsQuery, fromSlotBody, idParam } from '../schemas.ts';
@@ -26,7 +27,7 @@ export function boardRoutes(app: FastifyInstance, ctx: ServerContext): void {
     return { ...board, references: catalog.listReferences(id).map(referenceJson) };
   };
 
-  app.get('/api/boards', async (req) => {
+  app.get('/api/boards', access('viewer'), async (req) => {
     const q = parseInput(boardsQuery, req.query, 'query');
     return {
       boards: catalog.listBoards(q.search ? { search: q.search } : undefined).map(
@@ -38,26 +39,28 @@ export function boardRoutes(app: FastifyInstance, ctx: ServerContext): void {
     };
   });
 
-  app.get('/api/boards/:id', async (req) => boardJson(parseInput(idParam, req.params, 'path').id));
+  app.get('/api/boards/:id', access('viewer'), async (req) =>
+    boardJson(parseInput(idParam, req.params, 'path').id),
+  );
 
-  app.post('/api/boards', async (req, reply) => {
+  app.post('/api/boards', access('admin'), async (req, reply) => {
     const board = editor.createBoard(parseInput(boardSchema, req.body, 'board'));
     return reply.status(201).send(boardJson(board.id));
   });
 
-  app.patch('/api/boards/:id', async (req) => {
+  app.patch('/api/boards/:id', access('admin'), async (req) => {
     const { id } = parseInput(idParam, req.params, 'path');
     editor.updateBoard(id, parseInput(boardPatchSchema, req.body, 'board'));
     return boardJson(id);
   });
 
-  app.delete('/api/boards/:id', async (req, reply) => {
+  app.delete('/api/boards/:id', access('admin'), async (req, reply) => {
     const { id } = parseInput(idParam, req.params, 'path');
     if (!editor.deleteBoard(id)) throw notFound(`board ${id}`);
     return reply.status(204).send();
   });
 
-  app.post('/api/boards/:id/references', async (req, reply) => {
+  app.post('/api/boards/:id/references', access('admin'), async (req, reply) => {
     const { id } = parseInput(idParam, req.params, 'path');
     if (!catalog.getBoard(id)) throw notFound(`board ${id}`);
     const images: EnrollImage[] = [];
@@ -93,14 +96,14 @@ export function boardRoutes(app: FastifyInstance, ctx: ServerContext): void {
     return reply.status(201).send({ references: created.map(referenceJson) });
   });
 
-  app.delete('/api/references/:id', async (req, reply) => {
+  app.delete('/api/references/:id', access('admin'), async (req, reply) => {
     const { id } = parseInput(idParam, req.params, 'path');
     if (!editor.deleteReference(id)) throw notFound(`reference ${id}`);
     return reply.status(204).send();
   });
 
   for (const variant of ['image', 'thumbnail'] as const) {
-    app.get(`/api/references/:id/${variant}.jpg`, async (req, reply) => {
+    app.get(`/api/references/:id/${variant}.jpg`, access('viewer'), async (req, reply) => {
       const { id } = parseInput(idParam, req.params, 'path');
       const bytes = variant === 'image' ? catalog.getReferenceImage(id) : catalog.getReferenceThumbnail(id);
       if (!bytes) throw notFound(`reference ${id}`);

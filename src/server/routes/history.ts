@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { recognitionFilterParams, toRecognitionFilter } from '../../catalog/recognition-filter.ts';
+import { access } from '../access.ts';
 import type { ServerContext } from '../context.ts';
 import { parseInput } from '../http-errors.ts';
 
@@ -13,7 +14,7 @@ const perDayQuery = recognitionFilterParams
 
 /** Aggregates over the recognition history, for the dashboard's History page. */
 export function historyRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.get('/api/recognitions/per-day', async (req) => {
+  app.get('/api/recognitions/per-day', access('viewer'), async (req) => {
     const q = parseInput(perDayQuery, req.query, 'query');
     const days = ctx.catalog.countRecognitionsPerDay(toRecognitionFilter(q), -q.tzOffset * 60_000);
     return {

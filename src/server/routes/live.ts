@@ -3,15 +3,19 @@ import type { Registry } from 'prom-client';
 import { WHOLE_FRAME } from '../../config/schema.ts';
 import { BenchsightError } from '../../errors.ts';
 import { decodeImage } from '../../vision/preprocess.ts';
+import { access } from '../access.ts';
 import type { ServerContext } from '../context.ts';
 import { readUpload } from './ocr.ts';
 
 export function liveRoutes(app: FastifyInstance, ctx: ServerContext, metrics: Registry): void {
   const { pipeline, config } = ctx;
 
-  app.get('/api/status', async () => ({ ...pipeline.status(), slots: pipeline.slotViews() }));
+  app.get('/api/status', access('viewer'), async () => ({
+    ...pipeline.status(),
+    slots: pipeline.slotViews(),
+  }));
 
-  app.get('/api/frame.jpg', async (_req, reply) => {
+  app.get('/api/frame.jpg', access('viewer'), async (_req, reply) => {
     const frame = pipeline.latestFrame;
     if (!frame) {
       const cam = pipeline.status().camera;
@@ -30,7 +34,7 @@ export function liveRoutes(app: FastifyInstance, ctx: ServerContext, metrics: Re
       .send(frame.jpeg);
   });
 
-  app.post('/api/recognize', async (req) => {
+  app.post('/api/recognize', access('viewer'), async (req) => {
     if (!req.isMultipart()) {
       throw new BenchsightError('E_BAD_REQUEST', 'send the image as multipart/form-data (field "image")', {
         status: 415,
@@ -56,9 +60,9 @@ export function liveRoutes(app: FastifyInstance, ctx: ServerContext, metrics: Re
     };
   });
 
-  app.get('/metrics', async (_req, reply) => {
+  app.get('/metrics', access('viewer'), async (_req, reply) => {
     return reply.type(metrics.contentType).send(await metrics.metrics());
   });
 
-  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/healthz', access('public'), async () => ({ ok: true }));
 }

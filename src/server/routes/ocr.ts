@@ -5,6 +5,7 @@ import { errorMessage } from '../../errors.ts';
 import type { OcrStep } from '../../pipeline/ocr-step.ts';
 import type { BoardInfo } from '../../protocol.ts';
 import type { RawImage } from '../../vision/image.ts';
+import { access } from '../access.ts';
 import type { ServerContext } from '../context.ts';
 
 /** A history row's text as the API shows it. */
@@ -22,7 +23,7 @@ export function textJson(t: RecognitionText) {
 
 /** The text read off the boards on the bench now (the same payloads as the socket's `ocr` events). */
 export function ocrRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.get('/api/ocr', async () => ({
+  app.get('/api/ocr', access('viewer'), async () => ({
     enabled: ctx.config.ocr.enabled,
     slots: ctx.ocr ? ctx.pipeline.slotTexts() : [],
   }));

@@ -4,6 +4,7 @@ import { RECOGNITION_CSV_HEADER, recognitionCsvLine } from '../../catalog/recogn
 import { toRecognitionFilter } from '../../catalog/recognition-filter.ts';
 import type { Recognition, RecognitionText } from '../../catalog/types.ts';
 import type { RecognitionJson, RecognitionPage } from '../../protocol.ts';
+import { access } from '../access.ts';
 import type { ServerContext } from '../context.ts';
 import { notFound, parseInput } from '../http-errors.ts';
 import { idParam, recognitionsQuery } from '../schemas.ts';
@@ -22,7 +23,7 @@ export function recognitionRoutes(app: FastifyInstance, ctx: ServerContext): voi
     };
   };
 
-  app.get('/api/recognitions', async (req, reply) => {
+  app.get('/api/recognitions', access('viewer'), async (req, reply) => {
     const q = parseInput(recognitionsQuery, req.query, 'query');
     const filter = toRecognitionFilter(q);
     if (q.format === 'csv') {
@@ -59,7 +60,7 @@ export function recognitionRoutes(app: FastifyInstance, ctx: ServerContext): voi
     return page;
   });
 
-  app.get('/api/recognitions/:id/thumbnail.jpg', async (req, reply) => {
+  app.get('/api/recognitions/:id/thumbnail.jpg', access('viewer'), async (req, reply) => {
     const { id } = parseInput(idParam, req.params, 'path');
     const bytes = catalog.getRecognitionThumbnail(id);
     if (!bytes) throw notFound(`thumbnail of recognition ${id}`);
