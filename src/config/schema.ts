@@ -280,6 +280,13 @@ export const configSchema = z
         /** Failed logins from one address (or for one user) before a lockout. */
         maxFailures: z.number().int().min(1).default(5),
         lockoutMinutes: z.number().positive().default(15),
+        /**
+         * Addresses and user names whose failed logins are remembered. Past this (a flood from many
+         * addresses) locked ones are still kept, and logins from everyone are slowed to
+         * floodLoginsPerSecond until the flood passes.
+         */
+        maxTrackedLogins: z.number().int().min(10).max(1_000_000).default(10_000),
+        floodLoginsPerSecond: z.number().positive().max(1000).default(5),
       })
       .strict()
       .prefault({}),

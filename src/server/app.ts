@@ -26,6 +26,7 @@ export class BenchServer {
   #app: FastifyInstance | null = null;
   #socket: LiveStream | null = null;
   #metricsStop: (() => void) | null = null;
+  #auth: Authenticator | null = null;
   #routes: () => readonly RouteAccess[] = () => [];
 
   constructor(ctx: ServerContext) {
@@ -54,6 +55,8 @@ export class BenchServer {
     });
     app.setErrorHandler(errorHandler);
     const auth = new Authenticator(config);
+    this.#auth = auth;
+    auth.start();
     this.#routes = installAccessControl(app, auth, config);
     app.addHook('onSend', async (_req, reply) => {
       reply.header('x-content-type-options', 'nosniff');
@@ -112,6 +115,7 @@ export class BenchServer {
 
   async stop(): Promise<void> {
     await this.#socket?.close();
+    this.#auth?.stop();
     this.#metricsStop?.();
     await this.#app?.close();
     this.#app = null;

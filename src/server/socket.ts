@@ -44,7 +44,28 @@ export function attachSocket(httpServer: HttpServer, ctx: ServerContext, auth: A
   });
   const { bus, pipeline, config, logger } = ctx;
 
+  // A session's connections close when it ends (logout, expiry): the next handshake needs a login.
+  const bySession = new Map<string, Set<{ disconnect(close: boolean): unknown }>>();
+  const offSessionEnd = auth.onSessionEnd((id) => {
+    for (const socket of bySession.get(id) ?? []) socket.disconnect(true);
+    bySession.delete(id);
+  });
+
   io.on('connection', (socket) => {
+    // the session may have ended between the handshake and now
+    if (auth.identify(socket.request.headers) === null) {
+      socket.disconnect(true);
+      return;
+    }
+    const sessionId = auth.sessionId(socket.request.headers);
+    if (sessionId) {
+      const sockets = bySession.get(sessionId) ?? new Set();
+      bySession.set(sessionId, sockets.add(socket));
+      socket.on('disconnect', () => {
+        sockets.delete(socket);
+        if (sockets.size === 0 && bySession.get(sessionId) === sockets) bySession.delete(sessionId);
+      });
+    }
     socket.join(FRAME_ROOM);
     socket.emit('snapshot', {
       status: pipeline.status(),
@@ -112,6 +133,7 @@ export function attachSocket(httpServer: HttpServer, ctx: ServerContext, auth: A
       clearInterval(statusTimer);
       clearInterval(frameTimer);
       for (const off of offs) off();
+      offSessionEnd();
       io.disconnectSockets(true);
       // Not awaited: io.close() also closes the HTTP server, which waits for every open request;
       // fastify's close, right after, force-closes those connections.

@@ -31,7 +31,7 @@ export function authRoutes(app: FastifyInstance, ctx: ServerContext, auth: Authe
   app.post('/api/auth/login', access('public'), async (req, reply) => {
     const { name, password } = parseInput(loginBody, req.body, 'login');
     try {
-      const { sessionId, principal, maxAgeS } = auth.login(name, password, req.ip);
+      const { sessionId, principal, maxAgeS } = await auth.login(name, password, req.ip);
       ctx.logger.info({ user: name, ip: req.ip }, 'login');
       return reply
         .header(
