@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BenchsightError } from '../errors.ts';
+import { textPatternProblem } from '../ocr/text-match.ts';
 import { BOARD_KINDS, BOARD_LIMITS, type BoardKind } from '../protocol.ts';
 
 /** A board as stored: trimmed, tags de-duplicated, absent optionals made explicit. */
@@ -12,16 +13,6 @@ export interface NormalizedBoard {
   notes: string;
   tags: string[];
   textPattern: string | null;
-}
-
-/** Whether `source` compiles as a JavaScript regular expression. */
-export function isRegExp(source: string): boolean {
-  try {
-    new RegExp(source, 'i');
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export function normalizeTags(tags: readonly string[]): string[] {
@@ -74,8 +65,9 @@ export const boardFields = {
     .max(L.textPattern, atMost('textPattern', L.textPattern))
     .nullish()
     .transform((v) => (v ? v : null))
-    .refine((v) => v === null || isRegExp(v), {
-      message: 'textPattern must be a valid regular expression (JavaScript syntax), e.g. "S19J?[- ]?PRO"',
+    .superRefine((v, ctx) => {
+      const problem = v === null ? null : textPatternProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
     }),
 };
 

@@ -4,7 +4,7 @@ import { errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { OcrReader } from '../ocr/reader.ts';
 import { compileSerialPattern, extractSerial } from '../ocr/serial.ts';
-import { compileTextPattern, decideByText, type PatternBoard } from '../ocr/text-match.ts';
+import { compileTextPattern, decideByText, type PatternBoard, type TextPattern } from '../ocr/text-match.ts';
 import type { RawImage } from '../vision/image.ts';
 import type { RecognitionStep, SlotRecognition, SlotReports, TextReading } from './types.ts';
 
@@ -27,7 +27,8 @@ export class OcrStep implements RecognitionStep {
   readonly #o: OcrStepOptions;
   readonly #serialPattern: RegExp;
   readonly #waiting = new Map<string, SlotRecognition>();
-  readonly #patterns = new Map<string, RegExp>();
+  /** Compiled patterns by source; null for a stored pattern that cannot be used (saved before RE2). */
+  readonly #patterns = new Map<string, TextPattern | null>();
   #reports: SlotReports | null = null;
   #reader: Promise<OcrReader> | null = null;
   #running: Promise<void> | null = null;
@@ -131,12 +132,19 @@ export class OcrStep implements RecognitionStep {
     const out: PatternBoard[] = [];
     for (const b of this.#o.catalog.listBoards()) {
       if (!b.textPattern) continue;
-      let pattern = this.#patterns.get(b.textPattern);
-      if (!pattern) {
-        pattern = compileTextPattern(b.textPattern);
-        this.#patterns.set(b.textPattern, pattern);
+      if (!this.#patterns.has(b.textPattern)) {
+        try {
+          this.#patterns.set(b.textPattern, compileTextPattern(b.textPattern));
+        } catch (err) {
+          this.#o.logger.warn(
+            { board: b.id, err: errorMessage(err) },
+            'board label pattern ignored: edit the board to fix its textPattern',
+          );
+          this.#patterns.set(b.textPattern, null);
+        }
       }
-      out.push({ id: b.id, pattern });
+      const pattern = this.#patterns.get(b.textPattern);
+      if (pattern) out.push({ id: b.id, pattern });
     }
     return out;
   }
