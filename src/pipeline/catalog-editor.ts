@@ -1,7 +1,7 @@
 import type { Bus } from '../bus.ts';
 import type { Board, BoardInput, BoardPatch, Catalog, Reference, ReferenceSource } from '../catalog/index.ts';
 import type { Rect } from '../config/schema.ts';
-import { errorMessage } from '../errors.ts';
+import { BenchsightError, errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { CatalogChangedPayload } from '../protocol.ts';
 import { type ImportOptions, type ImportResult, importFolder } from './import.ts';
@@ -99,25 +99,39 @@ export class CatalogEditor {
   }
 
   /**
-   * Enrolls images as references of a board, one by one. Throws E_IMAGE_* for the first image that
-   * is not usable; the ones before it are kept (and announced).
+   * Enrolls images as references of a board, all or nothing: every image is decoded and embedded
+   * first, then all are stored in one transaction. Throws for the first image that is not usable,
+   * naming it; nothing is stored then.
    */
   async enroll(boardId: number, images: readonly EnrollImage[]): Promise<Reference[]> {
     const recognizer = this.#o.recognizer();
-    const created: Reference[] = [];
-    try {
-      for (const image of images) {
-        created.push(await recognizer.enroll(boardId, image.bytes, image.source, image.detail, image.region));
-      }
-    } finally {
-      if (created.length > 0) {
-        // the recognizer added them to its index as they were stored
-        this.#changed(
-          { reload: false },
-          created.map((r) => ({ entity: 'reference', action: 'created', id: r.id, boardId })),
+    const prepared: {
+      prepared: PreparedReference;
+      source: EnrollImage['source'];
+      sourceDetail: string | null;
+    }[] = [];
+    for (const [i, image] of images.entries()) {
+      try {
+        prepared.push({
+          prepared: await recognizer.prepareReference(image.bytes, image.region),
+          source: image.source,
+          sourceDetail: image.detail,
+        });
+      } catch (err) {
+        if (!(err instanceof BenchsightError) || images.length === 1) throw err;
+        throw new BenchsightError(
+          err.code,
+          `${image.detail ?? `image ${i + 1}`}: ${err.message}; nothing was stored`,
+          { status: err.status, cause: err },
         );
       }
     }
+    // the recognizer adds them to its index once they are committed
+    const created = recognizer.storeAll(boardId, prepared);
+    this.#changed(
+      { reload: false },
+      created.map((r) => ({ entity: 'reference', action: 'created', id: r.id, boardId })),
+    );
     return created;
   }
 

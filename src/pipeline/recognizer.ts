@@ -169,36 +169,39 @@ export class Recognizer {
     source: Reference['source'],
     sourceDetail: string | null,
   ): Reference {
-    const reference = this.#catalog.addReference(
-      {
-        boardId,
-        image: p.image,
-        thumbnail: p.thumbnail,
-        width: p.width,
-        height: p.height,
-        source,
-        ...(sourceDetail ? { sourceDetail } : {}),
-      },
-      { modelId: this.modelId, vector: p.vector },
-    );
-    this.index.add(reference.id, boardId, p.vector);
-    return reference;
+    return this.storeAll(boardId, [{ prepared: p, source, sourceDetail }])[0]!;
   }
 
   /**
-   * Enrolls an image as a reference of a board. Throws E_IMAGE_* for images that are not usable;
-   * nothing is stored then.
+   * Stores prepared references with their embeddings in one transaction, all or none, then adds
+   * them to the live index (only once they are committed).
    */
-  async enroll(
+  storeAll(
     boardId: number,
-    image: Buffer,
-    source: Reference['source'],
-    sourceDetail: string | null,
-    region: Rect = WHOLE_FRAME,
-  ): Promise<Reference> {
-    const prepared = await this.prepareReference(image, region);
-    const reference = this.store(boardId, prepared, source, sourceDetail);
+    items: readonly {
+      prepared: PreparedReference;
+      source: Reference['source'];
+      sourceDetail: string | null;
+    }[],
+  ): Reference[] {
+    const references = this.#catalog.transaction(() =>
+      items.map(({ prepared: p, source, sourceDetail }) =>
+        this.#catalog.addReference(
+          {
+            boardId,
+            image: p.image,
+            thumbnail: p.thumbnail,
+            width: p.width,
+            height: p.height,
+            source,
+            ...(sourceDetail ? { sourceDetail } : {}),
+          },
+          { modelId: this.modelId, vector: p.vector },
+        ),
+      ),
+    );
+    for (const [i, r] of references.entries()) this.index.add(r.id, boardId, items[i]!.prepared.vector);
     if (!this.#boards.has(boardId)) this.reload();
-    return reference;
+    return references;
   }
 }

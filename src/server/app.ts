@@ -16,6 +16,7 @@ import { liveRoutes } from './routes/live.ts';
 import { modelRoutes } from './routes/models.ts';
 import { ocrRoutes } from './routes/ocr.ts';
 import { recognitionRoutes } from './routes/recognitions.ts';
+import { MAX_UPLOAD_FILES } from './schemas.ts';
 import { attachSocket, type LiveStream } from './socket.ts';
 
 const DASHBOARD_DIR = join(PACKAGE_ROOT, 'dashboard', 'dist');
@@ -62,7 +63,7 @@ export class BenchServer {
       reply.header('x-content-type-options', 'nosniff');
     });
     await app.register(multipart, {
-      limits: { fileSize: config.server.maxUploadBytes, files: 20, fields: 10, parts: 40 },
+      limits: { fileSize: config.server.maxUploadBytes, files: MAX_UPLOAD_FILES, fields: 10, parts: 40 },
       throwFileSizeLimit: true,
     });
     const metrics = createMetrics(

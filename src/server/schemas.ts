@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { recognitionFilterParams } from '../catalog/recognition-filter.ts';
 
+/** Images in one multipart upload (reference enrollment). */
+export const MAX_UPLOAD_FILES = 20;
+
 export const idParam = z
   .object({
     id: z.coerce

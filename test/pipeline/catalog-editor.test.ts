@@ -60,12 +60,19 @@ describe('CatalogEditor: every change is written, indexed, rescanned and announc
     expect(rescans).toBe(3);
   });
 
-  it('references: enrolled images are in the index at once; a bad image keeps (and announces) the good ones before it', async () => {
+  it('references: enrolled images are in the index at once; a bad image among them stores none (issue 19)', async () => {
     const board = editor.createBoard({ vendor: 'Canaan', model: 'A1246', kind: 'hashboard' });
     events.length = 0;
     const good = { bytes: await pattern(1), source: 'upload' as const, detail: 'a.jpg' };
     const bad = { bytes: Buffer.from('not an image'), source: 'upload' as const, detail: 'b.jpg' };
-    await expect(editor.enroll(board.id, [good, bad])).rejects.toMatchObject({ code: 'E_IMAGE_INVALID' });
+    await expect(editor.enroll(board.id, [good, bad])).rejects.toMatchObject({
+      code: 'E_IMAGE_INVALID',
+      message: expect.stringMatching(/^b\.jpg: .*nothing was stored$/),
+    });
+    expect(recognizer.index.size).toBe(0);
+    expect(catalog.listReferences(board.id)).toEqual([]);
+    expect(events).toEqual([]);
+    await editor.enroll(board.id, [good]);
     expect(recognizer.index.size).toBe(1);
     expect(events).toEqual([
       { entity: 'reference', action: 'created', id: expect.any(Number), boardId: board.id },

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Reference } from '../../catalog/types.ts';
 import { boardPatchSchema, boardSchema } from '../../catalog/validate.ts';
 import { BenchsightError } from '../../errors.ts';
@@ -7,7 +7,7 @@ import type { BoardJson, ReferenceJson } from '../../protocol.ts';
 import { access } from '../access.ts';
 import type { ServerContext } from '../context.ts';
 import { notFound, parseInput } from '../http-errors.ts';
-import { boardsQuery, fromSlotBody, idParam } from '../schemas.ts';
+import { boardsQuery, fromSlotBody, idParam, MAX_UPLOAD_FILES } from '../schemas.ts';
 
 function referenceJson(r: Reference): ReferenceJson {
   return {
@@ -15,6 +15,42 @@ function referenceJson(r: Reference): ReferenceJson {
     imageUrl: `/api/references/${r.id}/image.jpg`,
     thumbnailUrl: `/api/references/${r.id}/thumbnail.jpg`,
   };
+}
+
+/**
+ * Every image of a multipart upload, read before anything is stored: the catalog's owner stores an
+ * upload all or nothing, and one file too many or too large stops it here, with nothing stored.
+ */
+async function readUploads(req: FastifyRequest): Promise<EnrollImage[]> {
+  const images: EnrollImage[] = [];
+  try {
+    for await (const part of req.files()) {
+      images.push({ bytes: await part.toBuffer(), source: 'upload', detail: part.filename || null });
+    }
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'FST_REQ_FILE_TOO_LARGE') {
+      throw new BenchsightError(
+        'E_IMAGE_TOO_LARGE',
+        'an image is larger than server.maxUploadBytes; nothing was stored',
+        { status: 413 },
+      );
+    }
+    if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') {
+      throw new BenchsightError(
+        'E_BAD_REQUEST',
+        `at most ${MAX_UPLOAD_FILES} images per upload; nothing was stored: send them in several uploads`,
+        { status: 413 },
+      );
+    }
+    throw err;
+  }
+  if (images.length === 0) {
+    throw new BenchsightError('E_BAD_REQUEST', 'no image file in the upload (multipart field of type file)', {
+      status: 400,
+    });
+  }
+  return images;
 }
 
 export function boardRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -65,18 +101,7 @@ export function boardRoutes(app: FastifyInstance, ctx: ServerContext): void {
     if (!catalog.getBoard(id)) throw notFound(`board ${id}`);
     const images: EnrollImage[] = [];
     if (req.isMultipart()) {
-      for await (const part of req.files()) {
-        images.push({ bytes: await part.toBuffer(), source: 'upload', detail: part.filename || null });
-      }
-      if (images.length === 0) {
-        throw new BenchsightError(
-          'E_BAD_REQUEST',
-          'no image file in the upload (multipart field of type file)',
-          {
-            status: 400,
-          },
-        );
-      }
+      images.push(...(await readUploads(req)));
     } else {
       const { fromSlot } = parseInput(fromSlotBody, req.body, 'body');
       const live = pipeline.slotImage(fromSlot);
