@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'E_IMAGE_TOO_LARGE'
   | 'E_DB_NEWER'
   | 'E_DB_MIGRATION'
+  | 'E_DB_CORRUPT'
+  | 'E_DB_FOREIGN'
   | 'E_DB_WRITE'
   | 'E_NOT_FOUND'
   | 'E_CONFLICT'

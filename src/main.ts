@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { Bus } from './bus.ts';
 import { createFrameSource } from './capture/index.ts';
 import type { FrameSource } from './capture/types.ts';
-import type { Catalog } from './catalog/index.ts';
+import { type Catalog, DataDirLock } from './catalog/index.ts';
 import type { Config } from './config/schema.ts';
 import { createLogger } from './logger.ts';
 import { bundledOcrModels } from './ocr/models.ts';
@@ -45,6 +45,7 @@ export class Daemon {
   #models: ModelSwitcher | null = null;
   #housekeeping: Housekeeping | null = null;
   #ocr: OcrStep | null = null;
+  #dataLock: DataDirLock | null = null;
 
   constructor(config: Readonly<Config>, opts: DaemonOptions = {}) {
     this.config = config;
@@ -76,6 +77,8 @@ export class Daemon {
 
   async start(): Promise<void> {
     const { config, logger } = this;
+    // one daemon per data directory; `catalog restore` waits for it to stop
+    this.#dataLock = DataDirLock.acquire(config.data.dir, 'the benchsight daemon');
     const { loaded, encoder, catalog, recognizer } = await openModelAndCatalog(config, logger);
     this.#encoder = encoder;
     this.#catalog = catalog;
@@ -200,6 +203,8 @@ export class Daemon {
     await this.#pipeline?.recognizer.encoder.stop();
     if (this.#encoder !== this.#pipeline?.recognizer.encoder) await this.#encoder?.stop();
     this.#catalog?.close();
+    this.#dataLock?.release();
+    this.#dataLock = null;
     this.#server = null;
     this.#source = null;
     this.#pipeline = null;

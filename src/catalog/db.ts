@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { BenchsightError, errorMessage } from '../errors.ts';
+import { toBenchsightError } from './sqlite-errors.ts';
 
 export type Database = BetterSqlite3.Database;
 
@@ -84,6 +85,8 @@ export function openDatabase(path: string, opts: OpenDatabaseOptions = {}): Data
   } catch (err) {
     db.close();
     if (err instanceof BenchsightError) throw err;
+    const mapped = toBenchsightError(err, 'opening the database', path);
+    if (mapped instanceof BenchsightError) throw mapped;
     throw new BenchsightError(
       'E_DB_MIGRATION',
       `cannot use database ${path}: ${errorMessage(err)}; is it a benchsight database?`,
@@ -94,6 +97,33 @@ export function openDatabase(path: string, opts: OpenDatabaseOptions = {}): Data
 
 export function schemaVersion(db: Database): number {
   return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * A database at schema version 0 is either new (no tables: migrations create them) or not ours:
+ * another program's SQLite file must not get our tables written into it, and an empty file is no
+ * catalog to read or restore.
+ */
+export function refuseForeign(db: Database, path: string, readonly: boolean): void {
+  const tables = (
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as {
+      name: string;
+    }[]
+  ).map((t) => t.name);
+  if (tables.length > 0) {
+    throw new BenchsightError(
+      'E_DB_FOREIGN',
+      `${path} is not a benchsight database: it holds other tables (${tables.slice(0, 5).join(', ')}) ` +
+        'and no benchsight schema version; check the path (a file written by `benchsight catalog backup`, or data.dir)',
+    );
+  }
+  if (readonly) {
+    throw new BenchsightError(
+      'E_DB_FOREIGN',
+      `${path} is an empty SQLite database, not a benchsight catalog; check the path ` +
+        '(a file written by `benchsight catalog backup`, or data.dir)',
+    );
+  }
 }
 
 function migrate(db: Database, path: string, migrations: readonly Migration[], readonly: boolean): void {
@@ -110,6 +140,7 @@ function migrate(db: Database, path: string, migrations: readonly Migration[], r
   const current = schemaVersion(db);
   refuseNewer(current);
   if (current === latest) return;
+  if (current === 0) refuseForeign(db, path, readonly);
   if (readonly) {
     throw new BenchsightError(
       'E_DB_MIGRATION',

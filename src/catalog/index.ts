@@ -28,6 +28,8 @@ import type {
 } from './types.ts';
 import { badRequest, notFound } from './validate.ts';
 
+export { checkBackupFile } from './backup-check.ts';
+export { DataDirLock } from './data-lock.ts';
 export type { Database } from './db.ts';
 export { openDatabase, schemaVersion } from './db.ts';
 export { ImportManifestError, type ImportRow, parseImportManifest } from './import.ts';

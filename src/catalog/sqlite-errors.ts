@@ -38,6 +38,20 @@ export function toBenchsightError(err: unknown, doing: string, dbPath: string): 
       cause: err,
     });
   }
+  if (code.startsWith('SQLITE_CORRUPT')) {
+    return new BenchsightError(
+      'E_DB_CORRUPT',
+      `${doing}: database ${dbPath} is damaged (${detail}); restore a backup (benchsight catalog restore)`,
+      { status: 500, cause: err },
+    );
+  }
+  if (code === 'SQLITE_NOTADB') {
+    return new BenchsightError(
+      'E_DB_FOREIGN',
+      `${doing}: ${dbPath} is not an SQLite database (${detail}); check the path`,
+      { status: 500, cause: err },
+    );
+  }
   if (code === 'SQLITE_FULL') {
     return new BenchsightError(
       'E_DB_WRITE',

@@ -1,11 +1,10 @@
 import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { Catalog } from '../catalog/index.ts';
+import { Catalog, checkBackupFile, DataDirLock } from '../catalog/index.ts';
 import { BenchsightError } from '../errors.ts';
 import { DATABASE_FILE } from '../runtime.ts';
 import { configFor } from './common.ts';
-import { daemonRequest } from './daemon-client.ts';
 
 const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace(/\..+/, '').replace('T', '-');
 
@@ -24,58 +23,46 @@ export function backupCommands(catalog: Command): void {
       } finally {
         db.close();
       }
-      const check = Catalog.open(dest, { readonly: true });
-      try {
-        const integrity = check.integrityCheck();
-        if (integrity !== 'ok')
-          throw new BenchsightError('E_DB_WRITE', `the backup failed its integrity check: ${integrity}`);
-        process.stdout.write(
-          `backup written to ${dest} (${check.listBoards().length} boards, integrity ok)\n`,
-        );
-      } finally {
-        check.close();
-      }
+      const { boards } = checkBackupFile(dest);
+      process.stdout.write(`backup written to ${dest} (${boards} boards, integrity ok, foreign keys ok)\n`);
     });
 
   catalog
     .command('restore')
-    .description('replace the catalog and history with a backup (stop the daemon first)')
+    .description(
+      'replace the catalog and history with a checked backup (refused while a daemon uses the data directory)',
+    )
     .argument('<file>', 'a file written by `catalog backup`')
     .action(async (file: string, _o, cmd: Command) => {
       const { config } = configFor(cmd);
       const src = resolve(file);
       if (!existsSync(src)) throw new BenchsightError('E_NOT_FOUND', `${src} does not exist`);
-      if ((await daemonRequest(config, 'GET', '/api/status')) !== null) {
-        throw new BenchsightError(
-          'E_CONFLICT',
-          `the daemon is running on port ${config.server.port}; stop it (systemctl stop benchsight) and restore again`,
-        );
-      }
-      const candidate = Catalog.open(src, { readonly: true });
-      let summary: string;
+      // held by a running daemon (whatever its port): refused; held by us, no daemon starts meanwhile
+      const lock = DataDirLock.acquire(config.data.dir, '`benchsight catalog restore`');
       try {
-        const integrity = candidate.integrityCheck();
-        if (integrity !== 'ok')
-          throw new BenchsightError('E_DB_MIGRATION', `${src} is damaged: ${integrity}`);
-        summary = `${candidate.listBoards().length} boards`;
+        await restore(src, checkBackupFile(src).boards, config.data.dir);
       } finally {
-        candidate.close();
+        lock.release();
       }
-      const target = join(config.data.dir, DATABASE_FILE);
-      if (existsSync(target)) {
-        // keep the database being replaced, checkpointed into one file, next to it
-        const keep = `${target}.before-restore-${stamp()}`;
-        const current = Catalog.open(target);
-        await current.backup(keep);
-        current.close();
-        process.stdout.write(`the previous database was saved as ${keep}\n`);
-      }
-      const tmp = `${target}.restoring`;
-      copyFileSync(src, tmp);
-      for (const suffix of ['-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true });
-      renameSync(tmp, target);
-      const restored = Catalog.open(target);
-      restored.close();
-      process.stdout.write(`restored ${src} (${summary}) into ${target}\n`);
     });
+}
+
+/** Replaces the data directory's database with a checked backup, keeping the old one beside it. */
+async function restore(src: string, boards: number, dataDir: string): Promise<void> {
+  const target = join(dataDir, DATABASE_FILE);
+  if (existsSync(target)) {
+    // keep the database being replaced, checkpointed into one file, next to it
+    const keep = `${target}.before-restore-${stamp()}`;
+    const current = Catalog.open(target);
+    await current.backup(keep);
+    current.close();
+    process.stdout.write(`the previous database was saved as ${keep}\n`);
+  }
+  const tmp = `${target}.restoring`;
+  copyFileSync(src, tmp);
+  for (const suffix of ['-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true });
+  renameSync(tmp, target);
+  // brings an older backup's schema up to date now
+  Catalog.open(target).close();
+  process.stdout.write(`restored ${src} (${boards} boards) into ${target}\n`);
 }

@@ -126,6 +126,11 @@ describe('openDatabase', () => {
   it('read-only: refuses a database that needs migrating, and writes fail with E_DB_WRITE', () => {
     const path = join(tmp.dir(), 'catalog.db');
     openDatabase(path, { migrations: [] }).close();
+    // an empty file is no catalog: not told to "upgrade" it by starting the daemon
+    const empty = catchError(() => openDatabase(path, { readonly: true }));
+    expect(empty.code).toBe('E_DB_FOREIGN');
+    expect(empty.message).toContain('is an empty SQLite database, not a benchsight catalog');
+    openDatabase(path, { migrations: loadMigrations().slice(0, 1) }).close();
     expect(catchError(() => openDatabase(path, { readonly: true })).code).toBe('E_DB_MIGRATION');
     openDatabase(path).close();
     const ro = Catalog.open(path, { readonly: true });
@@ -144,8 +149,9 @@ describe('openDatabase', () => {
     const path = join(tmp.dir(), 'catalog.db');
     writeFileSync(path, 'this is not sqlite, just text long enough to look like a header '.repeat(20));
     const err = catchError(() => openDatabase(path));
-    expect(err.code).toBe('E_DB_MIGRATION');
+    expect(err.code).toBe('E_DB_FOREIGN');
     expect(err.message).toContain(path);
+    expect(err.message).toContain('is not an SQLite database');
   });
 
   it('migration files must be numbered without gaps', () => {
