@@ -8,6 +8,15 @@
 export const BOARD_KINDS = ['hashboard', 'control-board', 'psu', 'empty-bench', 'other'] as const;
 export type BoardKind = (typeof BOARD_KINDS)[number];
 
+/** The dashboard's languages (its message catalogues); `server.defaultLanguage` is one of them. */
+export const DASHBOARD_LANGUAGES = ['en', 'fr-CA'] as const;
+export type DashboardLanguage = (typeof DASHBOARD_LANGUAGES)[number];
+
+/** GET /api/dashboard: what the pages (the login page too) need before they show anything. */
+export interface DashboardSettings {
+  defaultLanguage: DashboardLanguage;
+}
+
 /** The longest a board's fields may be: the catalog's schema and the dashboard's form both check these. */
 export const BOARD_LIMITS = {
   vendor: 80,

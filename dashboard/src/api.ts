@@ -8,23 +8,28 @@ import type {
 
 export type { BoardInput, BoardJson, RecognitionJson, RecognitionPage, ReferenceJson };
 
-/** An error the daemon explained: its message is meant for the user. */
+/**
+ * An error the daemon explained, with its stable code: the dashboard shows its own words for the
+ * codes it knows (Translator.error) and the daemon's English message for the others.
+ */
 export class ApiError extends Error {
   readonly code: string;
-  constructor(code: string, message: string) {
+  readonly status: number | undefined;
+  constructor(code: string, message: string, status?: number) {
     super(message);
     this.code = code;
+    this.status = status;
   }
 }
 
 async function errorFrom(res: Response): Promise<ApiError> {
   try {
     const body = (await res.json()) as { error?: { code?: string; message?: string } };
-    if (body.error?.message) return new ApiError(body.error.code ?? 'E_HTTP', body.error.message);
+    if (body.error?.message) return new ApiError(body.error.code ?? 'E_HTTP', body.error.message, res.status);
   } catch {
     // not JSON: fall through to the status line
   }
-  return new ApiError('E_HTTP', `the daemon answered ${res.status} ${res.statusText}`);
+  return new ApiError('E_HTTP', `the daemon answered ${res.status} ${res.statusText}`, res.status);
 }
 
 export async function api<T>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
@@ -85,6 +90,7 @@ export function uploadReference(
           new ApiError(
             body?.error?.code ?? 'E_HTTP',
             body?.error?.message ?? `upload failed (${xhr.status})`,
+            xhr.status,
           ),
         );
     };
@@ -92,8 +98,4 @@ export function uploadReference(
     form.append('image', file, file.name);
     xhr.send(form);
   });
-}
-
-export function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -1,6 +1,9 @@
 import type { JSX } from 'preact';
+import { useEffect } from 'preact/hooks';
 import { ConnectionBanner } from './components/connection.tsx';
+import { LanguageSwitch } from './components/language-switch.tsx';
 import { ToastProvider } from './components/toast.tsx';
+import { useT } from './i18n/context.tsx';
 import { CatalogPage } from './pages/catalog.tsx';
 import { EnrollPage } from './pages/enroll.tsx';
 import { HistoryPage } from './pages/history.tsx';
@@ -15,25 +18,30 @@ const VIEWS: Record<PageId, () => JSX.Element> = {
 };
 
 export function App() {
+  const t = useT();
   const page = usePage();
   const View = VIEWS[page];
+  useEffect(() => {
+    document.title = `${t.t(`page.${page}`)} · benchsight`;
+  }, [t, page]);
   return (
     <ToastProvider>
       <a class="skip" href="#main">
-        Skip to content
+        {t.t('app.skip')}
       </a>
       <header class="topbar">
         <span class="brand">
           <img src="favicon.svg" alt="" width="28" height="28" />
           benchsight
         </span>
-        <nav aria-label="Pages">
+        <nav aria-label={t.t('app.pages')}>
           {PAGES.map((p) => (
-            <a key={p.id} href={`#/${p.id}`} aria-current={p.id === page ? 'page' : undefined}>
-              {p.title}
+            <a key={p} href={`#/${p}`} aria-current={p === page ? 'page' : undefined}>
+              {t.t(`page.${p}`)}
             </a>
           ))}
         </nav>
+        <LanguageSwitch />
       </header>
       <ConnectionBanner />
       <main id="main" tabIndex={-1} data-page={page}>

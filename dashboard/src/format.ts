@@ -1,36 +1,12 @@
-import type { BoardInfo, BoardKind, SlotState } from '../../src/protocol.ts';
+import type { BoardInfo } from '../../src/protocol.ts';
+import type { Translator } from './i18n/translator.ts';
 
-export const KIND_LABELS: Record<BoardKind, string> = {
-  hashboard: 'Hashboard',
-  'control-board': 'Control board',
-  psu: 'Power supply',
-  'empty-bench': 'Empty bench (reference)',
-  other: 'Other',
-};
-
-export const STATE_LABELS: Record<SlotState, string> = {
-  recognized: 'Recognized',
-  unknown: 'Unknown board',
-  empty: 'Empty',
-  pending: 'Waiting for a stable picture',
-};
-
+/** A board's name as entered: vendor and model, never translated. */
 export const boardName = (b: Pick<BoardInfo, 'vendor' | 'model'>) => `${b.vendor} ${b.model}`;
 
-export const percent = (score: number) => `${(Math.max(0, Math.min(1, score)) * 100).toFixed(1)} %`;
-
-export function chipLine(b: Pick<BoardInfo, 'chipType' | 'chipCount'>): string | null {
-  if (b.chipType && b.chipCount) return `${b.chipCount} × ${b.chipType} chips`;
-  if (b.chipType) return `${b.chipType} chips`;
-  if (b.chipCount) return `${b.chipCount} chips`;
+export function chipLine(t: Translator, b: Pick<BoardInfo, 'chipType' | 'chipCount'>): string | null {
+  if (b.chipType && b.chipCount) return t.t('chips.typeAndCount', { count: b.chipCount, type: b.chipType });
+  if (b.chipType) return t.t('chips.type', { type: b.chipType });
+  if (b.chipCount) return t.t('chips.count', { count: b.chipCount });
   return null;
-}
-
-export const dateTime = (ms: number) =>
-  new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
-
-export const clock = (ms: number) => new Date(ms).toLocaleTimeString();
-
-export function fixed(n: number, digits = 1): string {
-  return Number.isFinite(n) ? n.toFixed(digits) : '–';
 }

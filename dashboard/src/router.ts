@@ -1,17 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 
-export const PAGES = [
-  { id: 'live', title: 'Live' },
-  { id: 'enroll', title: 'Enroll' },
-  { id: 'catalog', title: 'Catalog' },
-  { id: 'history', title: 'History' },
-] as const;
+export const PAGES = ['live', 'enroll', 'catalog', 'history'] as const;
 
-export type PageId = (typeof PAGES)[number]['id'];
+export type PageId = (typeof PAGES)[number];
 
 function current(): PageId {
   const id = window.location.hash.replace(/^#\/?/, '').split('?')[0];
-  return PAGES.find((p) => p.id === id)?.id ?? 'live';
+  return PAGES.find((p) => p === id) ?? 'live';
 }
 
 /** Hash routing: every page has an address a technician can bookmark, and the back button works. */

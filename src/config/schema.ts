@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_SERIAL_PATTERN, isSerialPattern } from '../ocr/serial.ts';
+import { DASHBOARD_LANGUAGES } from '../protocol.ts';
 import { isHostOrAddress, isLoopbackHost } from './hosts.ts';
 
 /** The bundled encoder the daemon uses unless config or `benchsight model use` says otherwise. */
@@ -217,6 +218,11 @@ export const configSchema = z
           .int()
           .positive()
           .default(15 * 1024 * 1024),
+        /**
+         * The dashboard's language when the browser asks for none it has (navigator.languages lists
+         * neither French nor English) and the user has not picked one in the header.
+         */
+        defaultLanguage: z.enum(DASHBOARD_LANGUAGES).default('en'),
       })
       .strict()
       .prefault({}),

@@ -1,16 +1,13 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import multipart from '@fastify/multipart';
-import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { PACKAGE_ROOT } from '../config/load.ts';
-import { access, installAccessControl, type RouteAccess } from './access.ts';
+import { installAccessControl, type RouteAccess } from './access.ts';
 import { Authenticator } from './auth.ts';
 import type { ServerContext } from './context.ts';
 import { errorHandler } from './http-errors.ts';
 import { createMetrics } from './metrics.ts';
 import { authRoutes } from './routes/auth.ts';
 import { boardRoutes } from './routes/boards.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
 import { historyRoutes } from './routes/history.ts';
 import { liveRoutes } from './routes/live.ts';
 import { modelRoutes } from './routes/models.ts';
@@ -18,8 +15,6 @@ import { ocrRoutes } from './routes/ocr.ts';
 import { recognitionRoutes } from './routes/recognitions.ts';
 import { MAX_UPLOAD_FILES } from './schemas.ts';
 import { attachSocket, type LiveStream } from './socket.ts';
-
-const DASHBOARD_DIR = join(PACKAGE_ROOT, 'dashboard', 'dist');
 
 /** HTTP API, dashboard and socket.io on one port. */
 export class BenchServer {
@@ -79,27 +74,7 @@ export class BenchServer {
     authRoutes(app, this.#ctx, auth);
     historyRoutes(app, this.#ctx);
     ocrRoutes(app, this.#ctx);
-    if (existsSync(DASHBOARD_DIR)) {
-      await app.register(async (dashboard) => {
-        // One route per file of the built dashboard (no wildcard): anything else is not found. The
-        // HTML page needs a session; scripts, styles and icons hold no data.
-        dashboard.addHook('onRoute', (route) => {
-          route.config = {
-            ...route.config,
-            access: route.url.endsWith('/') || route.url.endsWith('.html') ? 'page' : 'public',
-          };
-        });
-        await dashboard.register(fastifyStatic, { root: DASHBOARD_DIR, prefix: '/', wildcard: false });
-      });
-    } else {
-      app.get('/', access('page'), async (_req, reply) =>
-        reply
-          .type('text/html')
-          .send(
-            '<!doctype html><title>benchsight</title><p>The dashboard is not built. Run <code>npm run build:dashboard</code>. The API is at <a href="/api/status">/api/status</a>.</p>',
-          ),
-      );
-    }
+    await dashboardRoutes(app, this.#ctx);
     app.setNotFoundHandler((req, reply) => {
       const path = req.url.split('?')[0] ?? '';
       void reply.status(404).send({

@@ -78,7 +78,7 @@ describe('access control', () => {
     const page = await fetch(`${url}/`, { redirect: 'manual' });
     expect(page.status).toBe(302);
     expect(page.headers.get('location')).toBe('/login');
-    expect(await (await fetch(`${url}/login`)).text()).toContain('Log in');
+    expect(await (await fetch(`${url}/login`)).text()).toContain('<div id="login">');
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
   });
 

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
-import { type BoardJson, createBoard, deleteReference, errorText, updateBoard } from '../api.ts';
+import { type BoardJson, createBoard, deleteReference, updateBoard } from '../api.ts';
 import { boardName } from '../format.ts';
+import { useT } from '../i18n/context.tsx';
 import { BoardFields, useBoardForm } from './board-form.tsx';
 import { Confirm, Modal } from './modal.tsx';
 import { useToast } from './toast.tsx';
@@ -8,24 +9,25 @@ import { UploadReferences } from './upload-references.tsx';
 
 /** Edit a board (or create one when `board` is null): its details, its reference pictures. */
 export function BoardEditor({ board, onClose }: { board: BoardJson | null; onClose: () => void }) {
+  const t = useT();
   const toast = useToast();
   const form = useBoardForm(board ?? undefined);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [removing, setRemoving] = useState<number | null>(null);
 
   async function save(e: Event) {
     e.preventDefault();
-    const input = form.validate();
+    const input = form.validate(t);
     if (!input) return;
     setBusy(true);
     setError(null);
     try {
       const saved = board ? await updateBoard(board.id, input) : await createBoard(input);
-      toast(`${boardName(saved)} ${board ? 'saved' : 'created'}.`);
+      toast(t.t(board ? 'editor.saved' : 'editor.created', { board: boardName(saved) }));
       onClose();
     } catch (err) {
-      setError(errorText(err));
+      setError(err);
     } finally {
       setBusy(false);
     }
@@ -35,38 +37,46 @@ export function BoardEditor({ board, onClose }: { board: BoardJson | null; onClo
     setRemoving(null);
     try {
       await deleteReference(id);
-      toast('Reference picture deleted.');
+      toast(t.t('editor.referenceDeleted'));
     } catch (err) {
-      toast(errorText(err), 'error');
+      toast(t.error(err), 'error');
     }
   }
 
   return (
-    <Modal title={board ? `Edit ${boardName(board)}` : 'New board'} onClose={onClose} wide>
+    <Modal
+      title={board ? t.t('editor.editTitle', { board: boardName(board) }) : t.t('editor.newTitle')}
+      onClose={onClose}
+      wide
+    >
       <form onSubmit={save} noValidate>
         <BoardFields form={form} />
         {error ? (
           <p class="form-error" role="alert">
-            {error}
+            {t.error(error)}
           </p>
         ) : null}
         <div class="actions">
           <button type="submit" class="primary" disabled={busy}>
-            {busy ? 'Saving…' : board ? 'Save changes' : 'Create board'}
+            {t.t(busy ? 'common.saving' : board ? 'editor.save' : 'editor.create')}
           </button>
         </div>
       </form>
       {board ? (
         <section class="editor-refs">
-          <h3>Reference pictures ({board.references.length})</h3>
+          <h3>{t.t('editor.references', { count: board.references.length })}</h3>
           <ul class="ref-grid">
             {board.references.map((r) => (
               <li key={r.id}>
-                <img src={r.thumbnailUrl} alt={`Reference ${r.id} (${r.source})`} loading="lazy" />
+                <img
+                  src={r.thumbnailUrl}
+                  alt={t.t('editor.referenceAlt', { id: r.id, source: r.source })}
+                  loading="lazy"
+                />
                 <button
                   type="button"
                   class="icon danger"
-                  aria-label={`Delete reference ${r.id}`}
+                  aria-label={t.t('editor.deleteReference', { id: r.id })}
                   onClick={() => setRemoving(r.id)}
                 >
                   ×
@@ -79,9 +89,9 @@ export function BoardEditor({ board, onClose }: { board: BoardJson | null; onClo
       ) : null}
       {removing !== null ? (
         <Confirm
-          title="Delete this reference picture?"
-          message="The board will no longer be matched against it."
-          confirmLabel="Delete picture"
+          title={t.t('editor.deleteReferenceTitle')}
+          message={t.t('editor.deleteReferenceMessage')}
+          confirmLabel={t.t('editor.deleteReferenceConfirm')}
           onConfirm={() => removeReference(removing)}
           onCancel={() => setRemoving(null)}
         />

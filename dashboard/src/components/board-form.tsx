@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
-import { BOARD_LIMITS, type BoardInfo, type BoardKind } from '../../../src/protocol.ts';
+import { BOARD_KINDS, BOARD_LIMITS, type BoardInfo, type BoardKind } from '../../../src/protocol.ts';
 import type { BoardInput } from '../api.ts';
-import { KIND_LABELS } from '../format.ts';
+import { useT } from '../i18n/context.tsx';
+import type { Translator } from '../i18n/translator.ts';
 
 interface Values {
   vendor: string;
@@ -42,22 +43,22 @@ function valuesOf(b?: Editable): Values {
 }
 
 const L = BOARD_LIMITS;
-const atMost = (n: number) => `At most ${n} characters.`;
 
 /** The daemon's limits (protocol.ts), checked before sending so mistakes show by the field. */
-function check(v: Values): { input: BoardInput | null; errors: Errors } {
+function check(t: Translator, v: Values): { input: BoardInput | null; errors: Errors } {
+  const atMost = (max: number) => t.t('form.atMost', { max });
   const errors: Errors = {};
   const vendor = v.vendor.trim();
   const model = v.model.trim();
-  if (!vendor) errors.vendor = 'Enter the vendor, e.g. Bitmain.';
+  if (!vendor) errors.vendor = t.t('form.vendorMissing');
   else if (vendor.length > L.vendor) errors.vendor = atMost(L.vendor);
-  if (!model) errors.model = 'Enter the model, e.g. S19j Pro hashboard.';
+  if (!model) errors.model = t.t('form.modelMissing');
   else if (model.length > L.model) errors.model = atMost(L.model);
-  if (!v.kind) errors.kind = 'Choose what kind of board this is.';
+  if (!v.kind) errors.kind = t.t('form.kindMissing');
   if (v.chipType.trim().length > L.chipType) errors.chipType = atMost(L.chipType);
   const count = v.chipCount.trim() === '' ? null : Number(v.chipCount);
   if (count !== null && (!Number.isInteger(count) || count < 0 || count > L.chipCount)) {
-    errors.chipCount = `A whole number from 0 to ${L.chipCount}, or empty.`;
+    errors.chipCount = t.t('form.chipCountInvalid', { max: L.chipCount });
   }
   if (v.notes.length > L.notes) errors.notes = atMost(L.notes);
   const tags = v.tags
@@ -65,11 +66,10 @@ function check(v: Values): { input: BoardInput | null; errors: Errors } {
     .map((t) => t.trim())
     .filter((t) => t !== '');
   if (tags.length > L.tags || tags.some((t) => t.length > L.tag))
-    errors.tags = `Up to ${L.tags} tags of ${L.tag} characters.`;
+    errors.tags = t.t('form.tagsInvalid', { count: L.tags, length: L.tag });
   const textPattern = v.textPattern.trim();
   if (textPattern.length > L.textPattern) errors.textPattern = atMost(L.textPattern);
-  else if (textPattern && !validPattern(textPattern))
-    errors.textPattern = 'Not a valid regular expression, e.g. S19J?-?PRO';
+  else if (textPattern && !validPattern(textPattern)) errors.textPattern = t.t('form.patternInvalid');
   if (Object.keys(errors).length > 0 || !v.kind) return { input: null, errors };
   return {
     input: {
@@ -98,8 +98,8 @@ export function useBoardForm(initial?: Editable) {
       if (errors[key]) setErrors((e) => ({ ...e, [key]: undefined }));
     },
     /** The input to send, or null after showing what is wrong. */
-    validate(): BoardInput | null {
-      const r = check(values);
+    validate(t: Translator): BoardInput | null {
+      const r = check(t, values);
       setErrors(r.errors);
       return r.input;
     },
@@ -109,6 +109,7 @@ export function useBoardForm(initial?: Editable) {
 type Form = ReturnType<typeof useBoardForm>;
 
 function Field(props: { form: Form; name: keyof Values; label: string; required?: boolean; hint?: string }) {
+  const t = useT();
   const { form, name, label, required, hint } = props;
   const id = `board-${name}`;
   const error = form.errors[name];
@@ -129,10 +130,10 @@ function Field(props: { form: Form; name: keyof Values; label: string; required?
       </label>
       {name === 'kind' ? (
         <select {...common} required>
-          <option value="">Choose…</option>
-          {Object.entries(KIND_LABELS).map(([k, l]) => (
+          <option value="">{t.t('common.choose')}</option>
+          {BOARD_KINDS.map((k) => (
             <option key={k} value={k}>
-              {l}
+              {t.t(`kind.${k}`)}
             </option>
           ))}
         </select>
@@ -157,25 +158,21 @@ function Field(props: { form: Form; name: keyof Values; label: string; required?
 
 /** Vendor, model, kind, chips, notes and tags of a board; the enclosing form submits them. */
 export function BoardFields({ form }: { form: Form }) {
+  const t = useT();
   return (
     <div class="board-fields">
-      <Field form={form} name="vendor" label="Vendor" required />
-      <Field form={form} name="model" label="Model" required />
-      <Field form={form} name="kind" label="Kind" required />
-      <Field form={form} name="chipType" label="Chip type" hint="e.g. BM1362" />
-      <Field form={form} name="chipCount" label="Chip count" />
-      <Field
-        form={form}
-        name="notes"
-        label="Notes"
-        hint="Repair hints and test settings shown on the live card"
-      />
-      <Field form={form} name="tags" label="Tags" hint="Comma separated" />
+      <Field form={form} name="vendor" label={t.t('form.vendor')} required />
+      <Field form={form} name="model" label={t.t('form.model')} required />
+      <Field form={form} name="kind" label={t.t('form.kind')} required />
+      <Field form={form} name="chipType" label={t.t('form.chipType')} hint={t.t('form.chipTypeHint')} />
+      <Field form={form} name="chipCount" label={t.t('form.chipCount')} />
+      <Field form={form} name="notes" label={t.t('form.notes')} hint={t.t('form.notesHint')} />
+      <Field form={form} name="tags" label={t.t('form.tags')} hint={t.t('form.tagsHint')} />
       <Field
         form={form}
         name="textPattern"
-        label="Label pattern"
-        hint="Regular expression the printed model string matches (any case), e.g. S19J?-?PRO-HB: the label then confirms or corrects the visual match"
+        label={t.t('form.textPattern')}
+        hint={t.t('form.textPatternHint')}
       />
     </div>
   );

@@ -1,25 +1,28 @@
+import { useT } from '../i18n/context.tsx';
 import { useLiveState } from '../live/hooks.ts';
 
 /** Shown while the socket is down: the daemon is restarting or unreachable; socket.io keeps retrying. */
 export function ConnectionBanner() {
+  const t = useT();
   const live = useLiveState();
   if (live.connection !== 'disconnected') return null;
-  const since = live.disconnectedAt ? new Date(live.disconnectedAt).toLocaleTimeString() : '';
+  const since = live.disconnectedAt ? t.clock(live.disconnectedAt) : '';
   return (
     <div class="banner banner-offline" role="alert" data-testid="disconnected">
-      <strong>Disconnected from the daemon</strong>
-      <span>since {since}. Reconnecting by itself — the live view resumes when the daemon is back.</span>
+      <strong>{t.t('connection.lost')}</strong>
+      <span>{t.t('connection.retrying', { time: since })}</span>
     </div>
   );
 }
 
 export function CameraBadge() {
+  const t = useT();
   const live = useLiveState();
   const cam = live.status?.camera;
   if (live.connection !== 'connected' || !cam) {
     return (
       <span class="badge badge-off" data-testid="camera-badge" data-state="unknown">
-        Camera: unknown (no connection to the daemon)
+        {t.t('camera.unknown')}
       </span>
     );
   }
@@ -28,7 +31,9 @@ export function CameraBadge() {
   return (
     <span class={`badge ${look}`} data-testid="camera-badge" data-state={cam.state}>
       <span class="dot" aria-hidden="true" />
-      {!online ? `Camera ${cam.state}` : cam.suspect ? 'Camera online, picture suspect' : 'Camera online'}
+      {!online
+        ? t.t('camera.state', { state: cam.state })
+        : t.t(cam.suspect ? 'camera.suspect' : 'camera.online')}
     </span>
   );
 }

@@ -1,3 +1,5 @@
+import { useT } from '../i18n/context.tsx';
+
 const DAY_MS = 86_400_000;
 const MAX_DAYS = 60;
 
@@ -22,26 +24,22 @@ function fillDays(days: DayCount[]): DayCount[] {
   return out;
 }
 
-const shortDate = (date: string) =>
-  new Date(`${date}T12:00:00`).toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
-
 /** Recognitions per day as bars, each labelled, so the numbers are readable without hovering. */
 export function DayChart({ days }: { days: DayCount[] }) {
+  const t = useT();
   const filled = fillDays(days);
-  if (filled.length === 0) return <p class="muted">No recognitions match these filters.</p>;
+  if (filled.length === 0) return <p class="muted">{t.t('days.none')}</p>;
   const max = Math.max(...filled.map((d) => d.count), 1);
   const total = filled.reduce((s, d) => s + d.count, 0);
   return (
     <figure class="day-chart" data-testid="day-chart">
-      <figcaption>
-        Recognitions per day ({total} in {filled.length} day{filled.length === 1 ? '' : 's'})
-      </figcaption>
+      <figcaption>{t.t('days.caption', { total, days: filled.length })}</figcaption>
       <ol class="day-bars">
         {filled.map((d) => (
-          <li key={d.date} title={`${d.date}: ${d.count}`}>
-            <span class="day-count">{d.count}</span>
+          <li key={d.date} title={t.t('days.bar', { date: t.dayMonth(d.date), count: d.count })}>
+            <span class="day-count">{d.count.toLocaleString(t.locale)}</span>
             <span class="day-bar" style={{ height: `${(d.count / max) * 100}%` }} />
-            <span class="day-label">{shortDate(d.date)}</span>
+            <span class="day-label">{t.dayMonth(d.date)}</span>
           </li>
         ))}
       </ol>

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { type BoardJson, createBoard, enrollFromSlot, errorText, listBoards } from '../api.ts';
-import { boardName, KIND_LABELS, percent } from '../format.ts';
+import { type BoardJson, createBoard, enrollFromSlot, listBoards } from '../api.ts';
+import { boardName } from '../format.ts';
+import { useT } from '../i18n/context.tsx';
 import { useLiveClient } from '../live/hooks.ts';
 import { BoardFields, useBoardForm } from './board-form.tsx';
 import { Modal } from './modal.tsx';
@@ -14,6 +15,7 @@ type Mode = 'existing' | 'new';
  * the daemon then rescans, so the next stable frames recognize it.
  */
 export function EnrollDialog({ slot, onClose }: { slot: string; onClose: () => void }) {
+  const t = useT();
   const live = useLiveClient();
   const toast = useToast();
   const view = live.slots.find((s) => s.slot === slot);
@@ -22,7 +24,7 @@ export function EnrollDialog({ slot, onClose }: { slot: string; onClose: () => v
   const [filter, setFilter] = useState('');
   const [chosen, setChosen] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const form = useBoardForm();
 
   useEffect(() => {
@@ -31,7 +33,7 @@ export function EnrollDialog({ slot, onClose }: { slot: string; onClose: () => v
         setBoards(b);
         if (b.length === 0) setMode('new');
       })
-      .catch((e) => setError(errorText(e)));
+      .catch(setError);
   }, []);
 
   const shown = useMemo(() => {
@@ -50,55 +52,57 @@ export function EnrollDialog({ slot, onClose }: { slot: string; onClose: () => v
   async function submit(e: Event) {
     e.preventDefault();
     setError(null);
-    const input = mode === 'new' ? form.validate() : null;
+    const input = mode === 'new' ? form.validate(t) : null;
     if (mode === 'new' && !input) return;
     if (mode === 'existing' && chosen === null) {
-      setError('Choose the board that is in this slot, or create a new one.');
+      setError(new Error(t.t('dialog.chooseBoard')));
       return;
     }
     setBusy(true);
     try {
       const board = input ? await createBoard(input) : boards?.find((b) => b.id === chosen);
-      if (!board) throw new Error('that board no longer exists');
+      if (!board) throw new Error(t.t('dialog.boardGone'));
       await enrollFromSlot(board.id, slot);
-      toast(`Added the picture to ${boardName(board)}: it will be recognized on the next stable frames.`);
+      toast(t.t('dialog.added', { board: boardName(board) }));
       onClose();
     } catch (err) {
-      setError(errorText(err));
+      setError(err);
     } finally {
       setBusy(false);
     }
   }
 
   return (
-    <Modal title={`This is… (slot “${slot}”)`} onClose={onClose} wide>
+    <Modal title={t.t('dialog.thisIs', { slot })} onClose={onClose} wide>
       <form class="enroll-form" onSubmit={submit} noValidate>
         <div class="enroll-preview">
-          {view ? <SlotPreview view={view} follow={false} label={`Current picture of slot ${slot}`} /> : null}
-          <p class="muted">This picture of the slot becomes a reference image of the board you choose.</p>
+          {view ? (
+            <SlotPreview view={view} follow={false} label={t.t('dialog.currentPicture', { slot })} />
+          ) : null}
+          <p class="muted">{t.t('dialog.pictureHint')}</p>
         </div>
         <div class="enroll-choice">
-          <div class="segmented" role="radiogroup" aria-label="Board">
+          <div class="segmented" role="radiogroup" aria-label={t.t('common.board')}>
             {(['existing', 'new'] as const).map((m) => (
               <label key={m} class={mode === m ? 'on' : ''}>
                 <input type="radio" name="mode" checked={mode === m} onChange={() => setMode(m)} />
-                {m === 'existing' ? 'A board in the catalog' : 'A new board'}
+                {t.t(m === 'existing' ? 'dialog.existing' : 'dialog.new')}
               </label>
             ))}
           </div>
           {mode === 'existing' ? (
             <fieldset class="board-pick">
-              <legend class="sr-only">Catalog board</legend>
-              <label for="enroll-filter">Find</label>
+              <legend class="sr-only">{t.t('dialog.catalogBoard')}</legend>
+              <label for="enroll-filter">{t.t('dialog.find')}</label>
               <input
                 id="enroll-filter"
                 type="search"
-                placeholder="vendor, model, chip…"
+                placeholder={t.t('dialog.findPlaceholder')}
                 value={filter}
                 onInput={(e) => setFilter(e.currentTarget.value)}
               />
               <div class="pick-list">
-                {boards === null ? <p class="muted">Loading the catalog…</p> : null}
+                {boards === null ? <p class="muted">{t.t('dialog.loadingCatalog')}</p> : null}
                 {shown.map(({ board, score }) => (
                   <label key={board.id} class={chosen === board.id ? 'pick on' : 'pick'}>
                     <input
@@ -109,8 +113,8 @@ export function EnrollDialog({ slot, onClose }: { slot: string; onClose: () => v
                     />
                     <span class="pick-name">{boardName(board)}</span>
                     <span class="muted">
-                      {KIND_LABELS[board.kind]}
-                      {score !== undefined ? ` · ${percent(score)} like this picture` : ''}
+                      {t.t(`kind.${board.kind}`)}
+                      {score !== undefined ? ` · ${t.t('dialog.likeThis', { score: t.percent(score) })}` : ''}
                     </span>
                   </label>
                 ))}
@@ -121,16 +125,12 @@ export function EnrollDialog({ slot, onClose }: { slot: string; onClose: () => v
           )}
           {error ? (
             <p class="form-error" role="alert">
-              {error}
+              {t.error(error)}
             </p>
           ) : null}
           <div class="actions">
             <button type="submit" class="primary" disabled={busy}>
-              {busy
-                ? 'Saving…'
-                : mode === 'new'
-                  ? 'Create board and add picture'
-                  : 'Add picture to this board'}
+              {t.t(busy ? 'common.saving' : mode === 'new' ? 'dialog.createAndAdd' : 'dialog.addToBoard')}
             </button>
           </div>
         </div>

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { SlotView } from '../../../src/protocol.ts';
-import { STATE_LABELS } from '../format.ts';
+import { useT } from '../i18n/context.tsx';
 import { useLiveClient } from '../live/hooks.ts';
 
 /**
@@ -8,6 +8,7 @@ import { useLiveClient } from '../live/hooks.ts';
  * the picture is not live (it is then dimmed).
  */
 export function FrameView({ slots, notice }: { slots: SlotView[]; notice: string | null }) {
+  const t = useT();
   const live = useLiveClient();
   const canvas = useRef<HTMLCanvasElement>(null);
   const caption = useRef<HTMLElement>(null);
@@ -26,18 +27,18 @@ export function FrameView({ slots, notice }: { slots: SlotView[]; notice: string
       c.getContext('2d')?.drawImage(f.bitmap, 0, 0);
       c.dataset.seq = String(f.seq);
       if (caption.current) {
-        caption.current.textContent = `Frame ${f.seq} · ${new Date(f.at).toLocaleTimeString()}`;
+        caption.current.textContent = t.t('frame.caption', { seq: f.seq, time: t.clock(f.at) });
       }
       setHasFrame(true);
     };
     draw();
     return live.on('frame', draw);
-  }, [live]);
+  }, [live, t]);
 
   return (
     <figure class={`frame${notice ? ' frame-stale' : ''}`}>
       <div class="frame-box">
-        <canvas ref={canvas} width={640} height={480} role="img" aria-label="Live camera frame" />
+        <canvas ref={canvas} width={640} height={480} role="img" aria-label={t.t('frame.label')} />
         {slots.map((s) => (
           <div
             key={s.slot}
@@ -50,15 +51,16 @@ export function FrameView({ slots, notice }: { slots: SlotView[]; notice: string
             }}
           >
             <span class="slot-tag">
-              {s.slot}: {s.board ? s.board.model : STATE_LABELS[s.state]}
+              {t.t('frame.slotTag', {
+                slot: s.slot,
+                what: s.board ? s.board.model : t.t(`state.${s.state}`),
+              })}
             </span>
           </div>
         ))}
-        {notice || !hasFrame ? (
-          <div class="frame-note">{notice ?? 'Waiting for the first frame…'}</div>
-        ) : null}
+        {notice || !hasFrame ? <div class="frame-note">{notice ?? t.t('frame.waiting')}</div> : null}
       </div>
-      <figcaption ref={caption}>No frame yet</figcaption>
+      <figcaption ref={caption}>{t.t('frame.none')}</figcaption>
     </figure>
   );
 }

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { BoardJson } from '../api.ts';
 import { boardName } from '../format.ts';
+import { useT } from '../i18n/context.tsx';
 
 export interface Filters {
   board: string;
@@ -39,6 +40,7 @@ export function HistoryFilters(props: {
   /** Only the changed fields: two quick edits before a re-render must not undo each other. */
   onChange: (patch: Partial<Filters>) => void;
 }) {
+  const t = useT();
   const { onChange } = props;
   const [shown, setShown] = useState<Filters>(props.initial);
   const value = (e: Event) => (e.currentTarget as HTMLInputElement | HTMLSelectElement).value;
@@ -57,12 +59,12 @@ export function HistoryFilters(props: {
   };
   const text = (key: keyof Filters) => ({ value: shown[key], onInput: typed(key), onChange: applied(key) });
   return (
-    <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label="History filters">
+    <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label={t.t('filters.label')}>
       <div class="field">
-        <label for="f-board">Board</label>
+        <label for="f-board">{t.t('common.board')}</label>
         <select id="f-board" value={shown.board} onChange={applied('board')}>
-          <option value="">All boards</option>
-          <option value="unknown">Unknown only</option>
+          <option value="">{t.t('filters.allBoards')}</option>
+          <option value="unknown">{t.t('filters.unknownOnly')}</option>
           {props.boards.map((b) => (
             <option key={b.id} value={String(b.id)}>
               {boardName(b)}
@@ -71,8 +73,8 @@ export function HistoryFilters(props: {
         </select>
       </div>
       <div class="field">
-        <label for="f-slot">Slot</label>
-        <input id="f-slot" list="f-slots" {...text('slot')} placeholder="any" />
+        <label for="f-slot">{t.t('common.slot')}</label>
+        <input id="f-slot" list="f-slots" {...text('slot')} placeholder={t.t('filters.anySlot')} />
         <datalist id="f-slots">
           {props.slots.map((s) => (
             <option key={s} value={s} />
@@ -80,19 +82,24 @@ export function HistoryFilters(props: {
         </datalist>
       </div>
       <div class="field">
-        <label for="f-from">From</label>
+        <label for="f-from">{t.t('filters.from')}</label>
         <input id="f-from" type="datetime-local" {...text('from')} />
       </div>
       <div class="field">
-        <label for="f-to">To</label>
+        <label for="f-to">{t.t('filters.to')}</label>
         <input id="f-to" type="datetime-local" {...text('to')} />
       </div>
       <div class="field">
-        <label for="f-search">Serial or label text</label>
-        <input id="f-search" type="search" {...text('search')} placeholder="e.g. HKYTZ2BB or S19J" />
+        <label for="f-search">{t.t('filters.search')}</label>
+        <input
+          id="f-search"
+          type="search"
+          {...text('search')}
+          placeholder={t.t('filters.searchPlaceholder')}
+        />
       </div>
       <button type="button" class="secondary" onClick={clear}>
-        Clear filters
+        {t.t('filters.clear')}
       </button>
     </form>
   );

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef } from 'preact/hooks';
+import { useT } from '../i18n/context.tsx';
 
 /**
  * A native modal <dialog>: the browser traps focus inside, Escape closes it, and focus returns to
@@ -11,6 +12,7 @@ export function Modal(props: {
   children: ComponentChildren;
   wide?: boolean;
 }) {
+  const t = useT();
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const onClose = useRef(props.onClose);
@@ -32,7 +34,12 @@ export function Modal(props: {
     <dialog ref={ref} class={`modal${props.wide ? ' modal-wide' : ''}`} aria-labelledby={titleId}>
       <header class="modal-head">
         <h2 id={titleId}>{props.title}</h2>
-        <button type="button" class="icon" aria-label="Close" onClick={() => ref.current?.close()}>
+        <button
+          type="button"
+          class="icon"
+          aria-label={t.t('common.close')}
+          onClick={() => ref.current?.close()}
+        >
           ×
         </button>
       </header>
@@ -49,12 +56,13 @@ export function Confirm(props: {
   onConfirm: () => void;
   onCancel: () => void;
 }) {
+  const t = useT();
   return (
     <Modal title={props.title} onClose={props.onCancel}>
       <p>{props.message}</p>
       <div class="actions">
         <button type="button" class="secondary" onClick={props.onCancel}>
-          Cancel
+          {t.t('common.cancel')}
         </button>
         <button type="button" class="danger" onClick={props.onConfirm}>
           {props.confirmLabel}

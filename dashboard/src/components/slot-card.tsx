@@ -1,8 +1,10 @@
 import type { Candidate, OcrPayload, SlotView } from '../../../src/protocol.ts';
-import { boardName, chipLine, clock, KIND_LABELS, percent, STATE_LABELS } from '../format.ts';
+import { boardName, chipLine } from '../format.ts';
+import { useT } from '../i18n/context.tsx';
 import { LabelText } from './label-text.tsx';
 
 function Candidates({ title, list }: { title: string; list: Candidate[] }) {
+  const t = useT();
   if (list.length === 0) return null;
   return (
     <section class="candidates" aria-label={title}>
@@ -11,7 +13,7 @@ function Candidates({ title, list }: { title: string; list: Candidate[] }) {
         {list.slice(0, 3).map((c) => (
           <li key={c.boardId}>
             <span>{boardName(c)}</span>
-            <span class="num">{percent(c.score)}</span>
+            <span class="num">{t.percent(c.score)}</span>
           </li>
         ))}
       </ol>
@@ -21,33 +23,40 @@ function Candidates({ title, list }: { title: string; list: Candidate[] }) {
 
 /** How sure vision is, against the threshold in force (the status's match policy). */
 function Confidence({ view, threshold }: { view: SlotView; threshold: number | undefined }) {
+  const t = useT();
   if (view.source === 'text') {
     return (
       <p class="confidence" data-testid="named-by-label">
-        Named by its label
+        {t.t('slot.namedByLabel')}
       </p>
     );
   }
   return (
     <p class="confidence">
-      <span class="big-number">{percent(view.score)}</span> match
+      {t.rich('slot.match', {
+        score: t.percent(view.score),
+        big: (chunks) => <span class="big-number">{chunks}</span>,
+      })}
       <meter
         min={0}
         max={1}
         low={threshold}
         optimum={1}
         value={view.score}
-        aria-label="match confidence"
-        title={threshold === undefined ? undefined : `named from ${percent(threshold)}`}
+        aria-label={t.t('slot.confidence')}
+        title={
+          threshold === undefined ? undefined : t.t('slot.namedFrom', { threshold: t.percent(threshold) })
+        }
       />
     </p>
   );
 }
 
 function Body({ view, threshold }: { view: SlotView; threshold: number | undefined }) {
+  const t = useT();
   const b = view.board;
   if (view.state === 'recognized' && b) {
-    const chips = chipLine(b);
+    const chips = chipLine(t, b);
     return (
       <>
         <p class="board-vendor">{b.vendor}</p>
@@ -55,40 +64,36 @@ function Body({ view, threshold }: { view: SlotView; threshold: number | undefin
           {b.model}
         </h2>
         <p class="board-kind">
-          {KIND_LABELS[b.kind]}
+          {t.t(`kind.${b.kind}`)}
           {chips ? ` · ${chips}` : ''}
         </p>
         <Confidence view={view} threshold={threshold} />
         {b.notes ? (
           <section class="notes">
-            <h3>Repair notes &amp; test settings</h3>
+            <h3>{t.t('slot.notes')}</h3>
             <p>{b.notes}</p>
           </section>
         ) : null}
         {b.tags.length > 0 ? (
-          <ul class="tags" aria-label="tags">
+          <ul class="tags" aria-label={t.t('slot.tags')}>
             {b.tags.map((t) => (
               <li key={t}>{t}</li>
             ))}
           </ul>
         ) : null}
-        <Candidates title="Runner-up candidates" list={view.candidates.filter((c) => c.boardId !== b.id)} />
+        <Candidates title={t.t('slot.runnersUp')} list={view.candidates.filter((c) => c.boardId !== b.id)} />
       </>
     );
   }
   if (view.state === 'unknown') {
     return (
       <>
-        <h2 class="board-model">Unknown board</h2>
-        <p class="hint">
-          Something is on the bench but it matches no catalog board well enough. If you know what it is, teach
-          it with “This is…”.
-        </p>
-        <Candidates title="Closest candidates" list={view.candidates} />
+        <h2 class="board-model">{t.t('state.unknown')}</h2>
+        <p class="hint">{t.t('slot.unknownHint')}</p>
+        <Candidates title={t.t('slot.closest')} list={view.candidates} />
         {view.candidates.length > 1 ? (
           <p class="muted">
-            Best match {percent(view.score)}, {percent(view.margin)} ahead of the runner-up: not sure enough
-            to name it.
+            {t.t('slot.notSure', { score: t.percent(view.score), margin: t.percent(view.margin) })}
           </p>
         ) : null}
       </>
@@ -97,15 +102,15 @@ function Body({ view, threshold }: { view: SlotView; threshold: number | undefin
   if (view.state === 'empty') {
     return (
       <>
-        <h2 class="board-model">Empty</h2>
-        <p class="hint">Nothing in this slot. Put a board down and hold it still for a moment.</p>
+        <h2 class="board-model">{t.t('state.empty')}</h2>
+        <p class="hint">{t.t('slot.emptyHint')}</p>
       </>
     );
   }
   return (
     <>
-      <h2 class="board-model">Looking…</h2>
-      <p class="hint">Waiting for a stable picture of this slot.</p>
+      <h2 class="board-model">{t.t('slot.looking')}</h2>
+      <p class="hint">{t.t('slot.lookingHint')}</p>
     </>
   );
 }
@@ -127,6 +132,7 @@ export function SlotCard({
   /** OCR of the slot's board is still running. */
   reading?: boolean;
 }) {
+  const t = useT();
   const headingId = `slot-${view.slot}`;
   return (
     <article
@@ -138,10 +144,10 @@ export function SlotCard({
     >
       <header class="slot-head">
         <span id={headingId} class="slot-name">
-          Slot “{view.slot}”
+          {t.t('common.slotName', { slot: view.slot })}
         </span>
-        <span class="state-pill">{STATE_LABELS[view.state]}</span>
-        <span class="since">since {clock(view.since)}</span>
+        <span class="state-pill">{t.t(`state.${view.state}`)}</span>
+        <span class="since">{t.t('common.since', { time: t.clock(view.since) })}</span>
       </header>
       <Body view={view} threshold={threshold} />
       {view.state === 'recognized' || view.state === 'unknown' ? (
@@ -152,7 +158,7 @@ export function SlotCard({
         class={view.state === 'unknown' ? 'primary big enroll-button' : 'secondary enroll-button'}
         onClick={() => onEnroll(view.slot)}
       >
-        This is…{view.state === 'recognized' ? ' (correct it)' : ''}
+        {t.t(view.state === 'recognized' ? 'slot.correctIt' : 'slot.thisIs')}
       </button>
     </article>
   );

@@ -1,4 +1,4 @@
-import { fixed } from '../format.ts';
+import { useT } from '../i18n/context.tsx';
 import { useLiveState } from '../live/hooks.ts';
 import { CameraBadge, CameraReason } from './connection.tsx';
 import { TimingChart } from './timing-chart.tsx';
@@ -17,43 +17,50 @@ function Stat({ label, value, unit }: { label: string; value: string; unit: stri
 
 /** Camera state, rates and timings: is the bench being watched, and how fast. */
 export function StatusPanel() {
+  const t = useT();
   const live = useLiveState();
   const s = live.status;
+  const none = t.t('common.none');
+  const fps = t.t('unit.fps');
+  const ms = t.t('unit.ms');
   return (
-    <section class="panel status-panel" aria-label="Camera and pipeline status">
+    <section class="panel status-panel" aria-label={t.t('status.label')}>
       <div class="status-head">
         <CameraBadge />
         {s ? (
           <span class="muted">
             {s.camera.id} · {s.camera.kind}
-            {s.camera.retries > 0 ? ` · ${s.camera.retries} restarts` : ''}
+            {s.camera.retries > 0 ? ` · ${t.t('status.restarts', { count: s.camera.retries })}` : ''}
           </span>
         ) : null}
       </div>
       <CameraReason />
       <div class="stats">
-        <Stat label="captured" value={s ? fixed(s.fps.captured) : '–'} unit="fps" />
-        <Stat label="encoded" value={s ? fixed(s.fps.encoded) : '–'} unit="fps" />
-        <Stat label="encode" value={s ? fixed(s.timings.encodeMs) : '–'} unit="ms" />
-        <Stat label="match" value={s ? fixed(s.timings.matchMs, 2) : '–'} unit="ms" />
+        <Stat label={t.t('status.captured')} value={s ? t.fixed(s.fps.captured) : none} unit={fps} />
+        <Stat label={t.t('status.encoded')} value={s ? t.fixed(s.fps.encoded) : none} unit={fps} />
+        <Stat label={t.t('status.encode')} value={s ? t.fixed(s.timings.encodeMs) : none} unit={ms} />
+        <Stat label={t.t('status.match')} value={s ? t.fixed(s.timings.matchMs, 2) : none} unit={ms} />
       </div>
       <TimingChart />
       {s && s.storage.state !== 'ok' ? (
         <p class={s.storage.state === 'error' ? 'camera-reason' : 'camera-reason warn'}>
-          History storage {s.storage.state === 'error' ? 'failing' : 'low'}: {s.storage.reason}
+          {t.t(s.storage.state === 'error' ? 'status.storageFailing' : 'status.storageLow', {
+            reason: s.storage.reason ?? '',
+          })}
         </p>
       ) : null}
       {s?.modelSwitch ? (
         <p class="note-warn">
-          Switching the model to {s.modelSwitch.target}: {s.modelSwitch.done} of {s.modelSwitch.total}{' '}
-          references re-embedded{s.modelSwitch.error ? ` (failed: ${s.modelSwitch.error})` : ''}.
+          {t.t(s.modelSwitch.error ? 'status.modelSwitchFailed' : 'status.modelSwitch', {
+            target: s.modelSwitch.target,
+            done: s.modelSwitch.done,
+            total: s.modelSwitch.total,
+            error: s.modelSwitch.error ?? '',
+          })}
         </p>
       ) : null}
       {s?.model.randomWeights ? (
-        <p class="note-warn">
-          The model “{s.model.name}” has random weights: only exact copies of enrolled pictures are
-          recognized. Install a trained encoder for real use.
-        </p>
+        <p class="note-warn">{t.t('status.randomWeights', { name: s.model.name })}</p>
       ) : null}
     </section>
   );

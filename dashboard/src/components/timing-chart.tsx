@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
+import { useT } from '../i18n/context.tsx';
 import { useLiveClient } from '../live/hooks.ts';
 
 const HEIGHT = 170;
@@ -17,12 +18,14 @@ function xRange(u: uPlot): uPlot.Range.MinMax {
 
 /** The last minutes of capture and encode rates (left axis) and encode / match times (right axis). */
 export function TimingChart() {
+  const t = useT();
   const live = useLiveClient();
   const box = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     const el = box.current;
     if (!el) return;
+    const numbers = (_u: uPlot, ticks: number[]) => ticks.map((n) => n.toLocaleString(t.locale));
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
       height: HEIGHT,
@@ -34,15 +37,38 @@ export function TimingChart() {
       },
       series: [
         {},
-        { label: 'captured fps', stroke: '#4cc2ff', width: 2, scale: 'fps', points: NO_POINTS },
-        { label: 'encoded fps', stroke: '#3ddc84', width: 2, scale: 'fps', points: NO_POINTS },
-        { label: 'encode ms', stroke: '#f0b429', width: 1.5, scale: 'ms', dash: [6, 4], points: NO_POINTS },
-        { label: 'match ms', stroke: '#d291ff', width: 1.5, scale: 'ms', dash: [2, 3], points: NO_POINTS },
+        { label: t.t('chart.captured'), stroke: '#4cc2ff', width: 2, scale: 'fps', points: NO_POINTS },
+        { label: t.t('chart.encoded'), stroke: '#3ddc84', width: 2, scale: 'fps', points: NO_POINTS },
+        {
+          label: t.t('chart.encode'),
+          stroke: '#f0b429',
+          width: 1.5,
+          scale: 'ms',
+          dash: [6, 4],
+          points: NO_POINTS,
+        },
+        {
+          label: t.t('chart.match'),
+          stroke: '#d291ff',
+          width: 1.5,
+          scale: 'ms',
+          dash: [2, 3],
+          points: NO_POINTS,
+        },
       ],
       axes: [
-        { ...AXIS },
-        { ...AXIS, scale: 'fps', label: 'fps', size: 46 },
-        { ...AXIS, scale: 'ms', label: 'ms', side: 1, size: 46, grid: { show: false } },
+        // time ticks as the language writes a time (uPlot's own are English: "1:05pm")
+        { ...AXIS, space: 110, values: (_u, ticks) => ticks.map((s) => t.clock(s * 1000)) },
+        { ...AXIS, scale: 'fps', label: t.t('unit.fps'), size: 46, values: numbers },
+        {
+          ...AXIS,
+          scale: 'ms',
+          label: t.t('unit.ms'),
+          side: 1,
+          size: 46,
+          grid: { show: false },
+          values: numbers,
+        },
       ],
     };
     const plot = new uPlot(opts, live.series.columns(), el);
@@ -56,14 +82,7 @@ export function TimingChart() {
       resize.disconnect();
       plot.destroy();
     };
-  }, [live]);
+  }, [live, t]);
 
-  return (
-    <div
-      ref={box}
-      class="chart"
-      role="img"
-      aria-label="Chart of captured and encoded frames per second and encode and match times over the last minutes"
-    />
-  );
+  return <div ref={box} class="chart" role="img" aria-label={t.t('chart.label')} />;
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { type BoardJson, errorText, listBoards, uploadReference } from '../api.ts';
+import { type BoardJson, listBoards, uploadReference } from '../api.ts';
 import { boardName } from '../format.ts';
+import { useT } from '../i18n/context.tsx';
 import { useLiveClient } from '../live/hooks.ts';
 import { useToast } from './toast.tsx';
 
@@ -13,6 +14,7 @@ interface Item {
 
 /** Several reference images at once, one request each, with a progress bar per file and overall. */
 export function UploadReferences({ boardId, onUploaded }: { boardId?: number; onUploaded?: () => void }) {
+  const t = useT();
   const toast = useToast();
   const live = useLiveClient();
   const [boards, setBoards] = useState<BoardJson[]>([]);
@@ -20,11 +22,11 @@ export function UploadReferences({ boardId, onUploaded }: { boardId?: number; on
   const [files, setFiles] = useState<File[]>([]);
   const [items, setItems] = useState<Item[]>([]);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
 
   useEffect(() => {
     if (boardId !== undefined) return undefined;
-    const load = () => listBoards().then(setBoards, (e) => setError(errorText(e)));
+    const load = () => listBoards().then(setBoards, setError);
     load();
     return live.on('catalog', (c) => c.entity !== 'reference' && load());
   }, [boardId, live]);
@@ -32,8 +34,8 @@ export function UploadReferences({ boardId, onUploaded }: { boardId?: number; on
   async function upload(e: Event) {
     e.preventDefault();
     setError(null);
-    if (target === null) return setError('Choose the board these pictures show.');
-    if (files.length === 0) return setError('Choose one or more image files.');
+    if (target === null) return setError(new Error(t.t('upload.chooseBoard')));
+    if (files.length === 0) return setError(new Error(t.t('upload.chooseFiles')));
     setBusy(true);
     const list: Item[] = files.map((f) => ({ name: f.name, progress: 0, state: 'waiting' }));
     const update = (i: number, patch: Partial<Item>) => {
@@ -49,26 +51,27 @@ export function UploadReferences({ boardId, onUploaded }: { boardId?: number; on
         update(i, { state: 'done', progress: 1 });
         ok++;
       } catch (err) {
-        update(i, { state: 'failed', message: errorText(err) });
+        update(i, { state: 'failed', message: t.error(err) });
       }
     }
     setBusy(false);
-    toast(`${ok} of ${files.length} pictures added as references.`, ok === files.length ? 'ok' : 'error');
+    toast(t.t('upload.result', { ok, total: files.length }), ok === files.length ? 'ok' : 'error');
     if (ok > 0) onUploaded?.();
   }
 
+  const fileId = `upload-files-${boardId ?? 'any'}`;
   const done = items.filter((i) => i.state === 'done' || i.state === 'failed').length;
   return (
     <form class="upload" onSubmit={upload} noValidate>
       {boardId === undefined ? (
         <div class="field">
-          <label for="upload-board">Board</label>
+          <label for="upload-board">{t.t('common.board')}</label>
           <select
             id="upload-board"
             value={target ?? ''}
             onChange={(e) => setTarget(e.currentTarget.value ? Number(e.currentTarget.value) : null)}
           >
-            <option value="">Choose…</option>
+            <option value="">{t.t('common.choose')}</option>
             {boards.map((b) => (
               <option key={b.id} value={b.id}>
                 {boardName(b)}
@@ -77,36 +80,51 @@ export function UploadReferences({ boardId, onUploaded }: { boardId?: number; on
           </select>
         </div>
       ) : null}
-      <div class="field">
-        <label for={`upload-files-${boardId ?? 'any'}`}>Images (JPEG, PNG or WebP; several at once)</label>
+      {/* The browser's own file button speaks the browser's language, not the page's: ours does. */}
+      <div class="field file-field">
+        <span id={`${fileId}-label`}>{t.t('upload.files')}</span>
         <input
-          id={`upload-files-${boardId ?? 'any'}`}
+          id={fileId}
+          class="file-input"
           type="file"
           accept="image/jpeg,image/png,image/webp"
           multiple
+          aria-labelledby={`${fileId}-label`}
           onChange={(e) => setFiles(Array.from(e.currentTarget.files ?? []))}
         />
+        <span class="file-pick">
+          <label for={fileId} class="button secondary">
+            {t.t('upload.pick')}
+          </label>
+          <span class="muted" aria-live="polite">
+            {t.t('upload.picked', { count: files.length })}
+          </span>
+        </span>
       </div>
       <button type="submit" class="primary" disabled={busy}>
-        {busy ? `Uploading ${done + 1} of ${items.length}…` : 'Upload'}
+        {busy ? t.t('upload.uploading', { current: done + 1, total: items.length }) : t.t('upload.submit')}
       </button>
       {error ? (
         <p class="form-error" role="alert">
-          {error}
+          {t.error(error)}
         </p>
       ) : null}
       {items.length > 0 ? (
         <div class="upload-progress" data-testid="upload-progress">
           <label>
-            {done} of {items.length} done
+            {t.t('upload.done', { done, total: items.length })}
             <progress max={items.length} value={done} />
           </label>
           <ul>
             {items.map((it) => (
               <li key={it.name} class={`upload-${it.state}`}>
                 <span>{it.name}</span>
-                <progress max={1} value={it.progress} aria-label={`${it.name} upload`} />
-                <span>{it.state === 'failed' ? it.message : it.state}</span>
+                <progress
+                  max={1}
+                  value={it.progress}
+                  aria-label={t.t('upload.fileProgress', { name: it.name })}
+                />
+                <span>{it.state === 'failed' ? it.message : t.t('upload.state', { state: it.state })}</span>
               </li>
             ))}
           </ul>

@@ -1,42 +1,49 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { type BoardJson, deleteBoard, errorText, listBoards } from '../api.ts';
+import { type BoardJson, deleteBoard, listBoards } from '../api.ts';
 import { BoardEditor } from '../components/board-editor.tsx';
 import { Confirm } from '../components/modal.tsx';
 import { useToast } from '../components/toast.tsx';
-import { boardName, chipLine, KIND_LABELS } from '../format.ts';
+import { boardName, chipLine } from '../format.ts';
+import { useT } from '../i18n/context.tsx';
 import { useLiveClient } from '../live/hooks.ts';
 
 const THUMBS = 4;
 
 function BoardCard(props: { board: BoardJson; onEdit: () => void; onDelete: () => void }) {
+  const t = useT();
   const b = props.board;
-  const chips = chipLine(b);
+  const chips = chipLine(t, b);
   const more = b.references.length - THUMBS;
   return (
     <article class="board-card" data-testid="board-card" aria-label={boardName(b)}>
-      <ul class="thumbs" aria-label="reference pictures">
+      <ul class="thumbs" aria-label={t.t('catalog.pictures')}>
         {b.references.slice(0, THUMBS).map((r) => (
           <li key={r.id}>
-            <img src={r.thumbnailUrl} alt={`${boardName(b)} reference ${r.id}`} loading="lazy" />
+            <img
+              src={r.thumbnailUrl}
+              alt={t.t('catalog.pictureAlt', { board: boardName(b), id: r.id })}
+              loading="lazy"
+            />
           </li>
         ))}
-        {more > 0 ? <li class="thumb-more">+{more}</li> : null}
-        {b.references.length === 0 ? <li class="thumb-none">no pictures yet</li> : null}
+        {more > 0 ? <li class="thumb-more">{t.t('catalog.morePictures', { count: more })}</li> : null}
+        {b.references.length === 0 ? <li class="thumb-none">{t.t('catalog.noPictures')}</li> : null}
       </ul>
       <h2>
         <span class="board-card-vendor">{b.vendor}</span> {b.model}
       </h2>
       <p class="muted">
-        {KIND_LABELS[b.kind]}
-        {chips ? ` · ${chips}` : ''} · {b.references.length} reference{b.references.length === 1 ? '' : 's'}
+        {[t.t(`kind.${b.kind}`), chips, t.t('catalog.references', { count: b.references.length })]
+          .filter(Boolean)
+          .join(' · ')}
       </p>
       {b.notes ? <p class="board-card-notes">{b.notes}</p> : null}
       <div class="actions">
         <button type="button" class="secondary" onClick={props.onEdit}>
-          Edit
+          {t.t('catalog.edit')}
         </button>
         <button type="button" class="danger-outline" onClick={props.onDelete}>
-          Delete
+          {t.t('catalog.delete')}
         </button>
       </div>
     </article>
@@ -45,11 +52,12 @@ function BoardCard(props: { board: BoardJson; onEdit: () => void; onDelete: () =
 
 /** Every board the bench can recognize, with its pictures; search, edit, delete. */
 export function CatalogPage() {
+  const t = useT();
   const live = useLiveClient();
   const toast = useToast();
   const [search, setSearch] = useState('');
   const [boards, setBoards] = useState<BoardJson[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [editing, setEditing] = useState<number | 'new' | null>(null);
   const [deleting, setDeleting] = useState<BoardJson | null>(null);
 
@@ -64,7 +72,7 @@ export function CatalogPage() {
         setError(null);
       },
       (e) => {
-        if (mine === latest.current) setError(errorText(e));
+        if (mine === latest.current) setError(e);
       },
     );
   }, [search]);
@@ -79,9 +87,9 @@ export function CatalogPage() {
     setDeleting(null);
     try {
       await deleteBoard(b.id);
-      toast(`${boardName(b)} deleted.`);
+      toast(t.t('catalog.deleted', { board: boardName(b) }));
     } catch (err) {
-      toast(errorText(err), 'error');
+      toast(t.error(err), 'error');
     }
   }
 
@@ -89,27 +97,27 @@ export function CatalogPage() {
   return (
     <div class="page">
       <div class="page-head">
-        <h1>Catalog</h1>
+        <h1>{t.t('catalog.title')}</h1>
         <label class="search">
-          <span class="sr-only">Search boards</span>
+          <span class="sr-only">{t.t('catalog.search')}</span>
           <input
             type="search"
-            placeholder="Search vendor, model, chip, notes…"
+            placeholder={t.t('catalog.searchPlaceholder')}
             value={search}
             onInput={(e) => setSearch(e.currentTarget.value)}
           />
         </label>
         <button type="button" class="primary" onClick={() => setEditing('new')}>
-          New board
+          {t.t('catalog.new')}
         </button>
       </div>
       {error ? (
         <p class="form-error" role="alert">
-          {error}
+          {t.error(error)}
         </p>
       ) : null}
       <p class="muted" aria-live="polite">
-        {boards === null ? 'Loading…' : `${boards.length} board${boards.length === 1 ? '' : 's'}`}
+        {boards === null ? t.t('common.loading') : t.t('catalog.count', { count: boards.length })}
       </p>
       <div class="board-grid">
         {boards?.map((b) => (
@@ -121,9 +129,9 @@ export function CatalogPage() {
       ) : null}
       {deleting ? (
         <Confirm
-          title={`Delete ${boardName(deleting)}?`}
-          message={`This removes the board and its ${deleting.references.length} reference pictures. Past recognitions of it will show as unknown.`}
-          confirmLabel="Delete board"
+          title={t.t('catalog.deleteTitle', { board: boardName(deleting) })}
+          message={t.t('catalog.deleteMessage', { count: deleting.references.length })}
+          confirmLabel={t.t('catalog.deleteConfirm')}
           onConfirm={() => remove(deleting)}
           onCancel={() => setDeleting(null)}
         />

@@ -1,26 +1,28 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, type BoardJson, errorText, listBoards, type RecognitionPage } from '../api.ts';
+import { api, type BoardJson, listBoards, type RecognitionPage } from '../api.ts';
 import { DayChart, type DayCount } from '../components/day-chart.tsx';
 import { type Filters, filterParams, HistoryFilters, NO_FILTERS } from '../components/history-filters.tsx';
-import { boardName, dateTime, percent } from '../format.ts';
+import { boardName } from '../format.ts';
+import { useT } from '../i18n/context.tsx';
 import { useLiveState } from '../live/hooks.ts';
 
 const PAGE_SIZE = 25;
 
 /** Past recognitions: filter, page through, export as CSV, and see the daily volume. */
 export function HistoryPage() {
+  const t = useT();
   const live = useLiveState();
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [offset, setOffset] = useState(0);
   const [page, setPage] = useState<RecognitionPage | null>(null);
   const [days, setDays] = useState<DayCount[]>([]);
   const [boards, setBoards] = useState<BoardJson[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [fresh, setFresh] = useState(0);
   const [reload, setReload] = useState(0);
 
   useEffect(() => {
-    listBoards().then(setBoards, (e) => setError(errorText(e)));
+    listBoards().then(setBoards, setError);
   }, []);
   useEffect(() => live.on('recognized', () => setFresh((n) => n + 1)), [live]);
 
@@ -46,7 +48,7 @@ export function HistoryPage() {
         setFresh(0);
       },
       (e) => {
-        if (!stale) setError(errorText(e));
+        if (!stale) setError(e);
       },
     );
     return () => {
@@ -65,12 +67,12 @@ export function HistoryPage() {
   return (
     <div class="page">
       <div class="page-head">
-        <h1>History</h1>
+        <h1>{t.t('history.title')}</h1>
         <a class="button secondary" href={`/api/recognitions?${csv}`} download="recognitions.csv">
-          Export CSV
+          {t.t('history.csv')}
         </a>
         <button type="button" class="secondary" onClick={() => setReload((n) => n + 1)}>
-          Refresh{fresh > 0 ? ` (${fresh} new)` : ''}
+          {fresh > 0 ? t.t('history.refreshNew', { count: fresh }) : t.t('history.refresh')}
         </button>
       </div>
       <HistoryFilters
@@ -81,7 +83,7 @@ export function HistoryPage() {
       />
       {error ? (
         <p class="form-error" role="alert">
-          {error}
+          {t.error(error)}
         </p>
       ) : null}
       <section class="panel">
@@ -89,67 +91,75 @@ export function HistoryPage() {
       </section>
       <p class="muted" aria-live="polite" data-testid="history-summary">
         {page === null
-          ? 'Loading…'
+          ? t.t('common.loading')
           : page.total === 0
-            ? 'No recognitions'
-            : `Showing ${page.offset + 1}–${last} of ${page.total} recognitions`}
+            ? t.t('history.none')
+            : t.t('history.showing', { first: page.offset + 1, last, total: page.total })}
       </p>
       <table class="history">
         <thead>
           <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Slot</th>
-            <th scope="col">Board</th>
-            <th scope="col">Match</th>
-            <th scope="col">Serial</th>
-            <th scope="col">Picture</th>
+            <th scope="col">{t.t('history.time')}</th>
+            <th scope="col">{t.t('common.slot')}</th>
+            <th scope="col">{t.t('common.board')}</th>
+            <th scope="col">{t.t('history.match')}</th>
+            <th scope="col">{t.t('history.serial')}</th>
+            <th scope="col">{t.t('history.picture')}</th>
           </tr>
         </thead>
         <tbody>
           {page?.items.map((r) => (
             <tr key={r.id} data-testid="history-row">
-              <td>{dateTime(r.at)}</td>
+              <td>{t.dateTime(r.at)}</td>
               <td>{r.slot}</td>
-              <td>{r.board ? boardName(r.board) : <span class="pill-unknown">Unknown</span>}</td>
-              <td class="num">{percent(r.score)}</td>
+              <td>
+                {r.board ? boardName(r.board) : <span class="pill-unknown">{t.t('history.unknown')}</span>}
+              </td>
+              <td class="num">{t.percent(r.score)}</td>
               <td data-testid="history-serial">
-                {r.text?.serial ?? <span class="muted">–</span>}
+                {r.text?.serial ?? <span class="muted">{t.t('common.none')}</span>}
                 {r.text?.textOverride ? (
-                  <span class="pill-text" title="The label named another board than vision did">
+                  <span class="pill-text" title={t.t('history.byLabelHint')}>
                     {' '}
-                    by label
+                    {t.t('history.byLabel')}
                   </span>
                 ) : null}
               </td>
               <td>
                 {r.thumbnailUrl ? (
-                  <img src={r.thumbnailUrl} alt={`Slot ${r.slot} at ${dateTime(r.at)}`} loading="lazy" />
+                  <img
+                    src={r.thumbnailUrl}
+                    alt={t.t('history.pictureAlt', { slot: r.slot, time: t.dateTime(r.at) })}
+                    loading="lazy"
+                  />
                 ) : (
-                  <span class="muted">–</span>
+                  <span class="muted">{t.t('common.none')}</span>
                 )}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-      <nav class="pager" aria-label="History pages">
+      <nav class="pager" aria-label={t.t('history.pages')}>
         <button
           type="button"
           disabled={offset === 0}
           onClick={() => setOffset((o) => Math.max(0, o - PAGE_SIZE))}
         >
-          ← Newer
+          {t.t('history.newer')}
         </button>
         <span>
-          Page {Math.floor(offset / PAGE_SIZE) + 1} of{' '}
-          {Math.max(1, Math.ceil((page?.total ?? 0) / PAGE_SIZE))}
+          {t.t('history.page', {
+            page: Math.floor(offset / PAGE_SIZE) + 1,
+            pages: Math.max(1, Math.ceil((page?.total ?? 0) / PAGE_SIZE)),
+          })}
         </span>
         <button
           type="button"
           disabled={!page || offset + PAGE_SIZE >= page.total}
           onClick={() => setOffset((o) => o + PAGE_SIZE)}
         >
-          Older →
+          {t.t('history.older')}
         </button>
       </nav>
     </div>

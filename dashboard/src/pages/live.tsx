@@ -3,26 +3,29 @@ import { EnrollDialog } from '../components/enroll-dialog.tsx';
 import { FrameView } from '../components/frame-view.tsx';
 import { SlotCard } from '../components/slot-card.tsx';
 import { StatusPanel } from '../components/status-panel.tsx';
+import { useT } from '../i18n/context.tsx';
+import type { Translator } from '../i18n/translator.ts';
 import type { LiveClient } from '../live/client.ts';
 import { useLiveState } from '../live/hooks.ts';
 
-function frameNotice(live: LiveClient): string | null {
-  if (live.connection !== 'connected') return 'Not live: no connection to the daemon';
+function frameNotice(t: Translator, live: LiveClient): string | null {
+  if (live.connection !== 'connected') return t.t('live.notLive');
   const cam = live.status?.camera;
-  if (cam && cam.state !== 'online') return `No live picture: camera ${cam.state}`;
+  if (cam && cam.state !== 'online') return t.t('live.noPicture', { state: cam.state });
   return null;
 }
 
 /** What is on the bench right now: one large card per slot, the camera picture and its health. */
 export function LivePage() {
+  const t = useT();
   const live = useLiveState();
   const [enrollSlot, setEnrollSlot] = useState<string | null>(null);
   return (
     <div class={`live-layout${live.connection === 'connected' ? '' : ' live-stale'}`}>
-      <h1 class="sr-only">Live bench</h1>
+      <h1 class="sr-only">{t.t('live.title')}</h1>
       <div class="live-cards">
         {live.slots.length === 0 ? (
-          <p class="panel muted">Waiting for the daemon's first snapshot…</p>
+          <p class="panel muted">{t.t('live.waiting')}</p>
         ) : (
           live.slots.map((v) => (
             <SlotCard
@@ -37,7 +40,7 @@ export function LivePage() {
         )}
       </div>
       <div class="live-side">
-        <FrameView slots={live.slots} notice={frameNotice(live)} />
+        <FrameView slots={live.slots} notice={frameNotice(t, live)} />
         <StatusPanel />
       </div>
       {enrollSlot ? <EnrollDialog slot={enrollSlot} onClose={() => setEnrollSlot(null)} /> : null}
