@@ -32,8 +32,11 @@ export interface WatchedPage {
   errors: string[];
 }
 
-/** One headless chromium per test file, with a fresh profile that is removed on close. */
-export async function launchBrowser(): Promise<{
+/**
+ * One headless chromium per test file, with a fresh profile that is removed on close. `locale` is
+ * the browser's language (navigator.languages, Accept-Language, Intl): en-US unless a test says.
+ */
+export async function launchBrowser(locale = 'en-US'): Promise<{
   context: BrowserContext;
   open(url: string, viewport?: { width: number; height: number }): Promise<WatchedPage>;
   close(): Promise<void>;
@@ -46,6 +49,7 @@ export async function launchBrowser(): Promise<{
     headless: true,
     args: FLAGS,
     viewport: LAPTOP,
+    locale,
     acceptDownloads: true,
   });
   // Fail a step well inside vitest's test timeout, so the report names the step that hung.

@@ -29,7 +29,7 @@ export function StatusPanel() {
         <CameraBadge />
         {s ? (
           <span class="muted">
-            {s.camera.id} · {s.camera.kind}
+            {s.camera.id} · {t.t('camera.kind', { kind: s.camera.kind })}
             {s.camera.retries > 0 ? ` · ${t.t('status.restarts', { count: s.camera.retries })}` : ''}
           </span>
         ) : null}

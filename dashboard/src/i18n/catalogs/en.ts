@@ -46,6 +46,8 @@ export const en = {
   'connection.retrying':
     'since {time}. Reconnecting by itself — the live view resumes when the daemon is back.',
   'camera.unknown': 'Camera: unknown (no connection to the daemon)',
+  'camera.kind':
+    '{kind, select, webcam {webcam} stream {network stream} folder {picture folder} other {{kind}}}',
   'camera.online': 'Camera online',
   'camera.suspect': 'Camera online, picture suspect',
   'camera.state':

@@ -45,6 +45,8 @@ export const frCA: Record<MessageId, string> = {
   'connection.retrying':
     'depuis {time}. Reconnexion automatique — la vue en direct reprendra dès le retour du service.',
   'camera.unknown': 'Caméra : état inconnu (pas de connexion au service)',
+  'camera.kind':
+    '{kind, select, webcam {webcam} stream {flux réseau} folder {dossier d’images} other {{kind}}}',
   'camera.online': 'Caméra en ligne',
   'camera.suspect': 'Caméra en ligne, image douteuse',
   'camera.state':
@@ -72,9 +74,9 @@ export const frCA: Record<MessageId, string> = {
   'status.storageFailing': 'Échec de l’enregistrement de l’historique : {reason}',
   'status.storageLow': 'Espace bas pour l’historique : {reason}',
   'status.modelSwitch':
-    'Changement de modèle pour {target} : {done, number} {total, plural, one {référence sur # réencodée} other {références sur # réencodées}}.',
+    'Changement de modèle pour {target} : {done, plural, one {# référence sur {total, number} réencodée} other {# références sur {total, number} réencodées}}.',
   'status.modelSwitchFailed':
-    'Changement de modèle pour {target} : {done, number} {total, plural, one {référence sur # réencodée} other {références sur # réencodées}} (échec : {error}).',
+    'Changement de modèle pour {target} : {done, plural, one {# référence sur {total, number} réencodée} other {# références sur {total, number} réencodées}} (échec : {error}).',
   'status.randomWeights':
     'Le modèle « {name} » a des poids aléatoires : seules les copies exactes des photos ajoutées sont reconnues. Installez un encodeur entraîné pour un usage réel.',
   'chart.label':
@@ -199,8 +201,8 @@ export const frCA: Record<MessageId, string> = {
   'upload.submit': 'Téléverser',
   'upload.uploading': 'Téléversement {current, number} sur {total, number}…',
   'upload.result':
-    '{ok, number} {total, plural, one {photo sur # ajoutée} other {photos sur # ajoutées}} comme références.',
-  'upload.done': '{done, number} sur {total, number} terminés',
+    '{ok, plural, one {# photo sur {total, number} ajoutée comme référence.} other {# photos sur {total, number} ajoutées comme références.}}',
+  'upload.done': 'Terminés : {done, number} sur {total, number}',
   'upload.fileProgress': 'Téléversement de {name}',
   'upload.state':
     '{state, select, waiting {en attente} uploading {téléversement} done {terminé} other {{state}}}',
