@@ -8,65 +8,10 @@
  *   scores(matrix, query, rows, rowBytes, out): out[i] = dot(matrix row i, query)   (f32)
  */
 
+import { I32, moduleBytes, op, V128 } from '../wasm/assembler.ts';
+
 const ROW_ALIGN_FLOATS = 16;
 const PAGE_BYTES = 65_536;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
-
-function name(s: string): number[] {
-  const bytes = [...Buffer.from(s, 'utf8')];
-  return [...uleb(bytes.length), ...bytes];
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-const I32 = 0x7f;
-const V128 = 0x7b;
-const op = {
-  block: [0x02, 0x40],
-  loop: [0x03, 0x40],
-  end: [0x0b],
-  brIf: (depth: number) => [0x0d, ...uleb(depth)],
-  get: (i: number) => [0x20, ...uleb(i)],
-  set: (i: number) => [0x21, ...uleb(i)],
-  tee: (i: number) => [0x22, ...uleb(i)],
-  i32: (v: number) => [0x41, ...sleb(v)],
-  i32Add: [0x6a],
-  i32Mul: [0x6c],
-  i32LtU: [0x49],
-  i32Eqz: [0x45],
-  f32Add: [0x92],
-  f32Store: [0x38, ...uleb(2), ...uleb(0)],
-  v128Load: (offset: number) => [0xfd, ...uleb(0x00), ...uleb(4), ...uleb(offset)],
-  v128Zero: [0xfd, ...uleb(0x0c), ...new Array<number>(16).fill(0)],
-  f32x4Lane: (lane: number) => [0xfd, ...uleb(0x1f), lane],
-  f32x4Add: [0xfd, ...uleb(0xe4)],
-  f32x4Mul: [0xfd, ...uleb(0xe6)],
-};
 
 // Locals: params 0 matrix (advances row by row), 1 query, 2 rows, 3 rowBytes, 4 out (advances);
 // 5 matrix end, 6 query cursor, 7 query end, 8..11 the four f32x4 accumulators.
@@ -120,32 +65,23 @@ function scoresBody(): number[] {
     ...[...op.get(M), ...op.get(M_END), ...op.i32LtU, ...op.brIf(0)],
     ...op.end,
     ...op.end,
-    ...op.end,
   ];
-  const locals = [2, ...uleb(3), I32, ...uleb(4), V128];
-  const body = [...locals, ...code];
-  return [...uleb(body.length), ...body];
-}
-
-function moduleBytes(): Uint8Array<ArrayBuffer> {
-  const type = [0x01, 0x60, 0x05, I32, I32, I32, I32, I32, 0x00];
-  const imports = [0x01, ...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)];
-  const functions = [0x01, 0x00];
-  const exports = [0x01, ...name('scores'), 0x00, 0x00];
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, type),
-    ...section(2, imports),
-    ...section(3, functions),
-    ...section(7, exports),
-    ...section(10, [0x01, ...scoresBody()]),
-  ]);
+  return code;
 }
 
 let compiled: WebAssembly.Module | null = null;
 
 function kernelModule(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(moduleBytes());
+  compiled ??= new WebAssembly.Module(
+    moduleBytes([
+      {
+        name: 'scores',
+        params: [I32, I32, I32, I32, I32],
+        locals: [I32, I32, I32, V128, V128, V128, V128],
+        body: scoresBody(),
+      },
+    ]),
+  );
   return compiled;
 }
 
