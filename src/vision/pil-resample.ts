@@ -18,7 +18,7 @@ export interface RgbView {
   stride: number;
 }
 
-interface Coefficients {
+export interface Coefficients {
   /** Taps per output pixel (the stride of `weights`). */
   ksize: number;
   /** Per output pixel: first input index, number of taps. */
@@ -61,7 +61,12 @@ const FILTERS: Record<PilFilter, { support: number; fn: (x: number) => number }>
 const coefficientCache = new Map<string, Coefficients>();
 const COEFFICIENT_CACHE_MAX = 64;
 
-function coefficients(filter: PilFilter, simd: boolean, inSize: number, outSize: number): Coefficients {
+export function coefficients(
+  filter: PilFilter,
+  simd: boolean,
+  inSize: number,
+  outSize: number,
+): Coefficients {
   const key = `${filter}:${simd}:${inSize}:${outSize}`;
   const cached = coefficientCache.get(key);
   if (cached) return cached;

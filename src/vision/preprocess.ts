@@ -2,7 +2,9 @@ import sharp from 'sharp';
 import type { Rect } from '../config/schema.ts';
 import { decodeImage, isRawImage, type PixelRect, type RawImage, regionToPixels } from './image.ts';
 import { inputSize, type ModelManifest } from './manifest.ts';
-import { type PilFilter, resizePil } from './pil-resample.ts';
+import type { PilFilter } from './pil-resample.ts';
+import { jsResampler, type Normalization, type Resampler, type TensorTarget } from './resampler.ts';
+import { WasmResampler } from './wasm-resampler.ts';
 
 export { cropJpeg, decodeImage, type Jpeg, type RawImage, regionToPixels } from './image.ts';
 
@@ -56,27 +58,56 @@ export function cropStart(size: number, crop: number): number {
  * into mean and std, (v - float32(mean / rescale)) / float32(std / rescale) in float32, so tensors
  * match it bit for bit. (Rescaling first, then normalising, differs by at most one float32 ulp.)
  */
+const normalizations = new WeakMap<PreprocessSpec, Normalization>();
+
+export function normalization(p: PreprocessSpec): Normalization {
+  let n = normalizations.get(p);
+  if (!n) {
+    const f = Math.fround;
+    n = { mean: p.mean.map((m) => f(m / p.rescale)), std: p.std.map((s) => f(s / p.rescale)) };
+    normalizations.set(p, n);
+  }
+  return n;
+}
+
+/** The normalisation as a table: value c * 256 + v (for the sharp-resampled path). */
 const normalizeTables = new WeakMap<PreprocessSpec, Float32Array>();
 
 function normalizeTable(p: PreprocessSpec): Float32Array {
   let table = normalizeTables.get(p);
   if (table) return table;
   table = new Float32Array(3 * 256);
+  const { mean, std } = normalization(p);
   const f = Math.fround;
   for (let c = 0; c < 3; c++) {
-    const mean = f(p.mean[c]! / p.rescale);
-    const std = f(p.std[c]! / p.rescale);
-    for (let v = 0; v < 256; v++) table[c * 256 + v] = f(f(v - mean) / std);
+    for (let v = 0; v < 256; v++) table[c * 256 + v] = f(f(v - mean[c]!) / std[c]!);
   }
   normalizeTables.set(p, table);
   return table;
 }
 
-type Resampler =
+/**
+ * The Pillow-exact resampler: WebAssembly SIMD where the runtime has it, else JavaScript. Made on
+ * first use and kept (its memory is reused frame after frame); resizing is synchronous, so calls
+ * never interleave.
+ */
+let pilResampler: Resampler | undefined;
+
+function resampler(): Resampler {
+  pilResampler ??= WasmResampler.create() ?? jsResampler;
+  return pilResampler;
+}
+
+/** What preprocessing resamples with here: WebAssembly SIMD, or JavaScript where the runtime lacks it. */
+export function resamplerKind(): 'webassembly-simd' | 'javascript' {
+  return resampler() === jsResampler ? 'javascript' : 'webassembly-simd';
+}
+
+type Resampling =
   | { kind: 'pil'; filter: PilFilter; simd: boolean }
   | { kind: 'sharp'; kernel: 'nearest' | 'cubic' | 'lanczos3' };
 
-const RESAMPLERS: Record<PreprocessSpec['resample'], Resampler> = {
+const RESAMPLINGS: Record<PreprocessSpec['resample'], Resampling> = {
   'pil-bicubic': { kind: 'pil', filter: 'bicubic', simd: false },
   'pil-bilinear': { kind: 'pil', filter: 'bilinear', simd: false },
   'pil-simd-bicubic': { kind: 'pil', filter: 'bicubic', simd: true },
@@ -86,29 +117,31 @@ const RESAMPLERS: Record<PreprocessSpec['resample'], Resampler> = {
   'sharp-lanczos3': { kind: 'sharp', kernel: 'lanczos3' },
 };
 
-/** The resized pixels inside `win`, row-major RGB (win.width x win.height x 3). */
-async function resizeWindow(
+/** sharp's resize of `rect` to width x height, then the pixels of `win` normalised into `target`. */
+async function resizeWithSharp(
   raw: RawImage,
   rect: PixelRect,
   width: number,
   height: number,
   win: PixelRect,
+  kernel: 'nearest' | 'cubic' | 'lanczos3',
   p: PreprocessSpec,
-): Promise<Uint8Array> {
-  const resampler = RESAMPLERS[p.resample];
-  if (resampler.kind === 'pil') {
-    const stride = raw.width * 3;
-    const offset = rect.top * stride + rect.left * 3;
-    const view = { data: raw.data, width: rect.width, height: rect.height, offset, stride };
-    return resizePil(view, width, height, resampler.filter, { simd: resampler.simd, window: win });
-  }
+  target: TensorTarget,
+): Promise<void> {
   let pipeline = sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: 3 } });
   if (rect.width !== raw.width || rect.height !== raw.height) pipeline = pipeline.extract(rect);
-  return pipeline
-    .resize(width, height, { fit: 'fill', kernel: resampler.kernel })
-    .extract(win)
-    .raw()
-    .toBuffer();
+  const pixels = await pipeline.resize(width, height, { fit: 'fill', kernel }).extract(win).raw().toBuffer();
+  const table = normalizeTable(p);
+  const plane = target.width * target.height;
+  for (let c = 0; c < 3; c++) {
+    const base = target.offset + c * plane + target.top * target.width + target.left;
+    for (let y = 0; y < win.height; y++) {
+      const row = base + y * target.width;
+      for (let x = 0, s = y * win.width * 3 + c; x < win.width; x++, s += 3) {
+        target.out[row + x] = table[c * 256 + pixels[s]!]!;
+      }
+    }
+  }
 }
 
 /**
@@ -136,28 +169,37 @@ export async function preprocess(
     ? regionToPixels(opts.region, raw.width, raw.height)
     : { left: 0, top: 0, width: raw.width, height: raw.height };
   const [width, height] = resizedSize(rect.width, rect.height, p.resize);
-  const table = normalizeTable(p);
+  let win: PixelRect;
+  let target: TensorTarget;
   if (p.resize.mode === 'letterbox') {
     // The resized image, centred; the bars hold the mean (0 once normalised).
-    const pixels = await resizeWindow(raw, rect, width, height, { left: 0, top: 0, width, height }, p);
-    const left = cropStart(outW, width);
-    const top = cropStart(outH, height);
     out.fill(0, offset, offset + 3 * plane);
-    for (let c = 0; c < 3; c++) {
-      const t = c * 256;
-      for (let y = 0; y < height; y++) {
-        const row = offset + c * plane + (top + y) * outW + left;
-        for (let x = 0, s = y * width * 3 + c; x < width; x++, s += 3) out[row + x] = table[t + pixels[s]!]!;
-      }
-    }
+    win = { left: 0, top: 0, width, height };
+    target = {
+      out,
+      offset,
+      width: outW,
+      height: outH,
+      left: cropStart(outW, width),
+      top: cropStart(outH, height),
+    };
+  } else {
+    win = { left: cropStart(width, outW), top: cropStart(height, outH), width: outW, height: outH };
+    target = { out, offset, width: outW, height: outH, left: 0, top: 0 };
+  }
+  const resampling = RESAMPLINGS[p.resample];
+  if (resampling.kind === 'sharp') {
+    await resizeWithSharp(raw, rect, width, height, win, resampling.kernel, p, target);
     return out;
   }
-  const win = { left: cropStart(width, outW), top: cropStart(height, outH), width: outW, height: outH };
-  const pixels = await resizeWindow(raw, rect, width, height, win, p);
-  for (let c = 0; c < 3; c++) {
-    const base = offset + c * plane;
-    const t = c * 256;
-    for (let i = 0, s = c; i < plane; i++, s += 3) out[base + i] = table[t + pixels[s]!]!;
-  }
+  const stride = raw.width * 3;
+  const view = {
+    data: raw.data,
+    width: rect.width,
+    height: rect.height,
+    offset: rect.top * stride + rect.left * 3,
+    stride,
+  };
+  resampler().resize(view, width, height, resampling.filter, resampling.simd, win, normalization(p), target);
   return out;
 }
