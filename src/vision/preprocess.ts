@@ -18,6 +18,8 @@ export interface PreprocessOptions {
   offset?: number;
   /** Pixel limit when `image` is still encoded (see decodeImage). */
   maxPixels?: number;
+  /** For pil-* resampling: default WebAssembly SIMD where the runtime has it (see resamplerKind). */
+  resampler?: Resampler;
 }
 
 /**
@@ -200,6 +202,15 @@ export async function preprocess(
     offset: rect.top * stride + rect.left * 3,
     stride,
   };
-  resampler().resize(view, width, height, resampling.filter, resampling.simd, win, normalization(p), target);
+  (opts.resampler ?? resampler()).resize(
+    view,
+    width,
+    height,
+    resampling.filter,
+    resampling.simd,
+    win,
+    normalization(p),
+    target,
+  );
   return out;
 }
