@@ -8,7 +8,7 @@ import { type LoadedManifest, loadManifest, manifestSchema } from '../../src/vis
 import { makeDemo } from '../synth/demo.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const MODELS_DIR = join(REPO_ROOT, 'models');
+export const MODELS_DIR = join(REPO_ROOT, 'models');
 
 export interface BenchmarkModel {
   /** Name in the table. */
