@@ -8,6 +8,7 @@ import type { Logger } from '../logger.ts';
 import type { ModelSwitch, OcrPayload, SlotView, StatusPayload } from '../protocol.ts';
 import { SceneGate, thumbnail } from '../vision/gate.ts';
 import { decodeImage, preprocess, type RawImage } from '../vision/preprocess.ts';
+import { decodeReduction } from '../vision/reduced-decode.ts';
 import { CameraHealth } from './camera-health.ts';
 import type { Housekeeping } from './housekeeping.ts';
 import type { Recognizer } from './recognizer.ts';
@@ -54,6 +55,8 @@ export function benchSlots(config: Readonly<Config>): BenchSlot[] {
  */
 export class BenchPipeline {
   readonly slots: BenchSlot[];
+  /** The slots' rectangles, for decodeReduction. */
+  readonly #regions: Rect[];
   readonly #o: BenchPipelineOptions;
   readonly #gate: SceneGate;
   readonly #health: CameraHealth;
@@ -85,6 +88,7 @@ export class BenchPipeline {
     this.#o = opts;
     this.#recognizer = opts.recognizer;
     this.slots = benchSlots(opts.config);
+    this.#regions = this.slots.map((s) => s.rect);
     this.#gate = new SceneGate(opts.config.gate);
     this.#health = new CameraHealth(opts.config.camera.health);
     this.#slotOwner = new SlotOwner({ ...opts, matchTimings: this.#timings.match }, this.slots);
@@ -114,9 +118,13 @@ export class BenchPipeline {
     return this.#latest;
   }
 
-  /** The decoded pixels of frame `seq` when it was the last one decoded for recognition, else null. */
-  decodedFrame(seq: number): RawImage | null {
-    return this.#decoded?.seq === seq ? this.#decoded.raw : null;
+  /**
+   * The decoded pixels of frame `seq` when it was the last one decoded for recognition and they are
+   * at least `minWidth` wide (a large frame may have been decoded at a reduced scale), else null.
+   */
+  decodedFrame(seq: number, minWidth = 0): RawImage | null {
+    const decoded = this.#decoded;
+    return decoded?.seq === seq && decoded.raw.width >= minWidth ? decoded.raw : null;
   }
 
   slotViews(): SlotView[] {
@@ -273,7 +281,9 @@ export class BenchPipeline {
   async #prepare(frame: Frame): Promise<Prepared> {
     const r = this.#recognizer;
     const t0 = performance.now();
-    const raw = await decodeImage(frame.jpeg, { maxPixels: this.#o.config.data.maxImagePixels });
+    // A frame several times larger than the model needs is decoded smaller (4K for a 224 px model).
+    const reduce = decodeReduction(frame.width, frame.height, this.#regions, r.manifest);
+    const raw = await decodeImage(frame.jpeg, { maxPixels: this.#o.config.data.maxImagePixels, reduce });
     this.#decoded = { seq: frame.seq, raw };
     const [h, w] = r.encoder.inputSize;
     const length = 3 * h * w;

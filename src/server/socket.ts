@@ -102,8 +102,9 @@ export function attachSocket(httpServer: HttpServer, ctx: ServerContext, auth: A
       lastSeq = frame.seq;
       // The pixels the recognizer decoded, when this frame was recognized: half the CPU of decoding
       // the camera's JPEG again (a 1280x720 frame: ~4.5 ms instead of ~7.7 ms).
-      const source = pipeline.decodedFrame(frame.seq) ?? frame.jpeg;
-      cropJpeg(source, WHOLE_FRAME, { width: Math.min(config.server.frameWidth, frame.width), quality: 70 })
+      const width = Math.min(config.server.frameWidth, frame.width);
+      const source = pipeline.decodedFrame(frame.seq, width) ?? frame.jpeg;
+      cropJpeg(source, WHOLE_FRAME, { width, quality: 70 })
         .then((small) => {
           const payload: FramePayload = {
             seq: frame.seq,

@@ -21,6 +21,11 @@ export interface PixelRect {
 export interface DecodeOptions {
   /** Images whose header declares more pixels than this are refused (decompression-bomb guard). */
   maxPixels?: number;
+  /**
+   * Decode at 1/reduce of the size (each side rounded), using JPEG shrink-on-load where libvips
+   * can (a reduction of 5 or more: it then decodes at 1/4 and reduces the rest); 1: full size.
+   */
+  reduce?: number;
 }
 
 /** sharp's own default limit (0x3FFF x 0x3FFF). */
@@ -71,7 +76,15 @@ export async function decodeImage(buf: Buffer, opts: DecodeOptions = {}): Promis
     });
   }
   try {
-    const { data, info } = await sharp(buf, { limitInputPixels: maxPixels, autoOrient: true })
+    let pipeline = sharp(buf, { limitInputPixels: maxPixels, autoOrient: true });
+    const reduce = opts.reduce ?? 1;
+    if (reduce > 1) {
+      const meta = await pipeline.metadata();
+      const width = Math.max(1, Math.round(meta.autoOrient.width / reduce));
+      const height = Math.max(1, Math.round(meta.autoOrient.height / reduce));
+      pipeline = pipeline.resize(width, height, { fit: 'fill', kernel: 'cubic' });
+    }
+    const { data, info } = await pipeline
       .removeAlpha()
       .toColourspace('srgb')
       .raw()

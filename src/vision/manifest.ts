@@ -58,6 +58,14 @@ export const manifestSchema = z
           'sharp-cubic',
           'sharp-lanczos3',
         ]),
+        /**
+         * true (default): a JPEG frame at least 7.5 times larger than the model's resize (a 4K
+         * camera for a 224 px model) is decoded at a reduced scale (libvips shrink-on-load, see
+         * src/vision/reduced-decode.ts), then resampled as above: a fraction of the decoding, an
+         * embedding within cosine 0.999 of the full decode's (npm run bench measures it). false:
+         * always decode at full size, for tensors bit-identical to the reference pipeline's.
+         */
+        reducedDecode: z.boolean().default(true),
         /** Centre crop after the resize; omitted: no crop. */
         crop: z
           .object({ width: z.number().int().positive(), height: z.number().int().positive() })

@@ -3,7 +3,7 @@
 then numpy's rescale, normalisation and HWC -> CHW, as Hugging Face image processors do it. Prints
 one JSON line: {"pillow": version, "numpy": version or null, "resizeMs": [...], "totalMs": [...]}.
 
-Run by src/bench/preprocess.ts with Debian's interpreter (python3-pil, python3-numpy):
+Run by tools/benchmarks/preprocess.ts with Debian's interpreter (python3-pil, python3-numpy):
   /usr/bin/python3 pillow_preprocess.py FRAME.rgb SPEC_JSON
 SPEC_JSON: {"width", "height", "resize": [w, h], "crop": [left, top, w, h] or null,
             "filter": "bicubic" | "bilinear", "rescale", "mean": [3], "std": [3], "runs"}

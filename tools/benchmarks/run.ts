@@ -8,6 +8,7 @@ import { benchScene, bundledModel, MODELS_DIR, replicaModel, replicaPath } from 
 import { acceleratorSection } from './frame-path.ts';
 import { loadAverage, machineLine } from './machine.ts';
 import { preprocessSection } from './preprocess.ts';
+import { reducedDecodeSection } from './reduced-decode.ts';
 import { type Context, encodeSection, matchSection, type Plan, skipped, startupSection } from './sections.ts';
 import { type BenchmarkRow, renderTable } from './table.ts';
 
@@ -84,6 +85,7 @@ export async function runBenchmarks(opts: BenchmarkOptions): Promise<string> {
     rows.push(...pre.rows);
     const encode = await encodeSection(ctx, models, still);
     rows.push(...encode.rows);
+    if (!opts.short) rows.push(...(await reducedDecodeSection(ctx, models)));
     if (!replica) rows.push(skipped('Encode', 'dinov2-small replica', 'replica absent'));
     rows.push(...(await matchSection(ctx)));
 
