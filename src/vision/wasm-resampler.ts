@@ -42,6 +42,11 @@ const I16_MAX = 32767;
 const IDENTITY_BITS = 8;
 const AXIS_CACHE_MAX = 64;
 const PAGE_BYTES = 65_536;
+/**
+ * Memory is kept between calls and never shrinks: a resize that needs more (a photo of tens of
+ * megapixels, uploaded once) takes the JavaScript path, whose buffers are freed after it.
+ */
+const DEFAULT_MAX_MEMORY_BYTES = 96 * 2 ** 20;
 /** The vertical kernel computes 16 columns at a time. */
 const GROUP = 16;
 
@@ -135,16 +140,18 @@ export class WasmResampler implements Resampler {
   readonly #memory: WebAssembly.Memory;
   readonly #kernels: ResampleKernels;
   readonly #axes = new Map<string, Axis>();
+  readonly #maxMemoryBytes: number;
 
-  private constructor(module: WebAssembly.Module) {
+  private constructor(module: WebAssembly.Module, maxMemoryBytes: number) {
     this.#memory = new WebAssembly.Memory({ initial: 1 });
     this.#kernels = instantiateKernels(module, this.#memory);
+    this.#maxMemoryBytes = maxMemoryBytes;
   }
 
   /** A resampler, or null where this runtime has no WebAssembly SIMD. */
-  static create(): WasmResampler | null {
+  static create(opts: { maxMemoryBytes?: number } = {}): WasmResampler | null {
     const module = resampleModule();
-    return module ? new WasmResampler(module) : null;
+    return module ? new WasmResampler(module, opts.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES) : null;
   }
 
   /** Bytes of memory held: the largest frame's needs, kept. */
@@ -186,12 +193,12 @@ export class WasmResampler implements Resampler {
     checkResize(width, height, win, target);
     const h = this.#axis(filter, simd, src.width, width, win.left, win.width);
     const v = this.#axis(filter, simd, src.height, height, win.top, win.height);
-    if (!horizontalFits(h.end - h.first, h.pairs, win.width)) {
-      // Rows wider than the kernels' scratch memory (over 8000 pixels): uploads only, rare.
+    const at = layout(h, v, win);
+    if (!horizontalFits(h.end - h.first, h.pairs, win.width) || at.end > this.#maxMemoryBytes) {
+      // Rows wider than the kernels' scratch (over 8000 pixels) or a huge image: uploads, rare.
       jsResampler.resize(src, width, height, filter, simd, win, norm, target);
       return;
     }
-    const at = layout(h, v, win);
     const pages = Math.ceil(at.end / PAGE_BYTES) - this.#memory.buffer.byteLength / PAGE_BYTES;
     if (pages > 0) this.#memory.grow(pages);
     const buffer = this.#memory.buffer;

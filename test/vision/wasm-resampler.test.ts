@@ -184,6 +184,21 @@ describe('WebAssembly SIMD resampler', () => {
     expect(resampler.memoryBytes).toBeGreaterThan(3 * 320 * 240 * 4);
   });
 
+  it('takes the JavaScript path for a job larger than its memory cap, and keeps its memory small', () => {
+    const c = CASES[0]!;
+    const resampler = WasmResampler.create({ maxMemoryBytes: 2 ** 20 })!;
+    const [w, h] = c.size;
+    const src = image(c.src[0], c.src[1], 4);
+    const win = { left: 0, top: 0, width: w, height: h };
+    const got = new Float32Array(3 * w * h);
+    const want = new Float32Array(3 * w * h);
+    const target = (out: Float32Array) => ({ out, offset: 0, width: w, height: h, left: 0, top: 0 });
+    resampler.resize(src, w, h, c.filter, c.simd, win, NORM, target(got));
+    jsResampler.resize(src, w, h, c.filter, c.simd, win, NORM, target(want));
+    expectSame(got, want);
+    expect(resampler.memoryBytes).toBeLessThanOrEqual(2 ** 20);
+  });
+
   it('refuses a window outside the result and a target too small', () => {
     const resampler = WasmResampler.create()!;
     const src = image(20, 20, 1);
