@@ -24,14 +24,19 @@
  */
 
 import {
+  at4,
   type Code,
+  doWhile,
   F32,
   type FunctionDef,
   I32,
+  inc,
   indices,
   Locals,
+  min,
   moduleBytes,
   op,
+  unrolled,
   V128,
 } from '../wasm/assembler.ts';
 
@@ -73,54 +78,9 @@ const UNPACK_LOW_8 = range(8).flatMap((i) => [i, i + 16]);
 const UNPACK_HIGH_8 = UNPACK_LOW_8.map((i) => i + 8);
 
 const { get, set, tee } = op;
-/** local += code's value. */
-const inc = (local: number, by: Code): Code => [...get(local), ...by, ...op.i32Add, ...set(local)];
-/** base + (index << 2) */
-const at4 = (base: number, index: number): Code => [
-  ...get(base),
-  ...get(index),
-  ...op.i32(2),
-  ...op.i32Shl,
-  ...op.i32Add,
-];
 /** acc += dot(v, w) */
 const mac = (acc: number, v: number, w: number): Code => [
   ...[...get(acc), ...get(v), ...get(w), ...op.i32x4DotI16x8S, ...op.i32x4Add, ...set(acc)],
-];
-/** min(a, b) of two i32 locals. */
-const min = (a: number, b: number): Code => [
-  ...get(a),
-  ...get(b),
-  ...get(a),
-  ...get(b),
-  ...op.i32LtS,
-  ...op.select,
-];
-/** do { body; counter += step } while (counter < limit) */
-const doWhile = (body: Code, counter: number, step: number, limit: number): Code => [
-  ...op.loop,
-  ...body,
-  ...[
-    ...get(counter),
-    ...op.i32(step),
-    ...op.i32Add,
-    ...tee(counter),
-    ...get(limit),
-    ...op.i32LtS,
-    ...op.brIf(0),
-  ],
-  ...op.end,
-];
-/**
- * unit(0) .. unit(count - 1), two at a time (unit(0), unit(1), then `advance` moves the pointers two
- * units on) while the scratch local `k` counts down, then an odd last one and `last` (one unit on).
- */
-const unrolled = (count: number, k: number, unit: (i: number) => Code, advance: Code, last: Code): Code => [
-  ...[...get(count), ...op.i32(1), ...op.i32ShrU, ...set(k)],
-  ...[...op.block, ...get(k), ...op.i32Eqz, ...op.brIf(0), ...op.loop, ...unit(0), ...unit(1), ...advance],
-  ...[...get(k), ...op.i32(1), ...op.i32Sub, ...tee(k), ...op.brIf(0), ...op.end, ...op.end],
-  ...[...op.block, ...get(count), ...op.i32(1), ...op.i32And, ...op.i32Eqz, ...op.brIf(0), ...unit(0)],
-  ...[...last, ...op.end],
 ];
 /** Pillow's rounding before the clip: (wide ? (acc << LO_BITS) + lo : acc) + half, >> bits. */
 const rounded = (acc: number, lo: number | undefined, half: number, bits: number): Code => [

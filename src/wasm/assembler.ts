@@ -138,6 +138,60 @@ export class Locals {
   }
 }
 
+// Structured pieces of code over i32 locals.
+const { get, set, tee } = op;
+/** local += code's value. */
+export const inc = (local: number, by: Code): Code => [...get(local), ...by, ...op.i32Add, ...set(local)];
+/** base + (index << 2) */
+export const at4 = (base: number, index: number): Code => [
+  ...get(base),
+  ...get(index),
+  ...op.i32(2),
+  ...op.i32Shl,
+  ...op.i32Add,
+];
+/** min(a, b) of two i32 locals. */
+export const min = (a: number, b: number): Code => [
+  ...get(a),
+  ...get(b),
+  ...get(a),
+  ...get(b),
+  ...op.i32LtS,
+  ...op.select,
+];
+/** do { body; counter += step } while (counter < limit) */
+export const doWhile = (body: Code, counter: number, step: number, limit: number): Code => [
+  ...op.loop,
+  ...body,
+  ...[
+    ...get(counter),
+    ...op.i32(step),
+    ...op.i32Add,
+    ...tee(counter),
+    ...get(limit),
+    ...op.i32LtS,
+    ...op.brIf(0),
+  ],
+  ...op.end,
+];
+/**
+ * unit(0) .. unit(count - 1), two at a time (unit(0), unit(1), then `advance` moves the pointers two
+ * units on) while the scratch local `k` counts down, then an odd last one and `last` (one unit on).
+ */
+export const unrolled = (
+  count: number,
+  k: number,
+  unit: (i: number) => Code,
+  advance: Code,
+  last: Code,
+): Code => [
+  ...[...get(count), ...op.i32(1), ...op.i32ShrU, ...set(k)],
+  ...[...op.block, ...get(k), ...op.i32Eqz, ...op.brIf(0), ...op.loop, ...unit(0), ...unit(1), ...advance],
+  ...[...get(k), ...op.i32(1), ...op.i32Sub, ...tee(k), ...op.brIf(0), ...op.end, ...op.end],
+  ...[...op.block, ...get(count), ...op.i32(1), ...op.i32And, ...op.i32Eqz, ...op.brIf(0), ...unit(0)],
+  ...[...last, ...op.end],
+];
+
 export interface FunctionDef {
   name: string;
   params: ValType[];
