@@ -6,7 +6,7 @@ import { errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { SlotTracker } from '../match/smoothing.ts';
 import type { BoardInfo, OcrPayload, SlotView } from '../protocol.ts';
-import { cropJpeg, type RawImage } from '../vision/preprocess.ts';
+import { cropJpeg, decodeImage, type RawImage } from '../vision/preprocess.ts';
 import type { Housekeeping } from './housekeeping.ts';
 import { type Recognizer, toBoardInfo } from './recognizer.ts';
 import type { RollingMedian } from './stats.ts';
@@ -92,6 +92,16 @@ export class SlotOwner implements SlotReports {
   /** Matches each slot's embedding, updates its smoothing and view, records and announces changes. */
   async publish(frame: Frame, raw: RawImage, r: Recognizer, embeddings: Float32Array): Promise<void> {
     const dim = r.encoder.dim;
+    // A history thumbnail and the steps read the frame at full size: where the recognizer decoded it
+    // at a reduced scale, it is decoded again, once, for the (rare) frames that record a recognition.
+    let full: Promise<RawImage> | null = null;
+    const fullImage = () => {
+      full ??=
+        raw.width * raw.height >= frame.width * frame.height
+          ? Promise.resolve(raw)
+          : decodeImage(frame.jpeg, { maxPixels: this.#o.config.data.maxImagePixels });
+      return full;
+    };
     for (let i = 0; i < this.#slots.length; i++) {
       const slot = this.#slots[i]!;
       const tm = performance.now();
@@ -101,7 +111,7 @@ export class SlotOwner implements SlotReports {
         if (event.type === 'cleared') {
           this.clear(slot.name, frame.capturedAt, event.previousBoardId, event.reason);
         } else {
-          await this.#record(frame, raw, slot, r, result);
+          await this.#record(frame, await fullImage(), slot, r, result);
         }
       }
       const view = this.#views.get(slot.name)!;

@@ -11,12 +11,12 @@ const bundled = loadManifest('benchsight-vit', models).manifest;
 const WHOLE = [{ x: 0, y: 0, width: 1, height: 1 }];
 
 describe('reduced-scale decode', () => {
-  it('is used only where the frame is at least 5 x 1.5 times what the model resizes to (9 x 1.5: 1/9)', () => {
-    // 720 / 256 = 2.8: full size. 2160 / 256 = 8.4 >= 7.5: 1/5. 4320 / 256 = 16.9 >= 13.5: 1/9.
+  it('is used only where the frame is at least 5 x 1.5 times what the model resizes to, and is then 1/5', () => {
+    // 720 / 256 = 2.8: full size. 2160 / 256 = 8.4 >= 7.5: 1/5; 4320 / 256 too (never 1/9).
     expect(decodeReduction(1280, 720, WHOLE, dinov2)).toBe(1);
     expect(decodeReduction(1920, 1080, WHOLE, dinov2)).toBe(1);
     expect(decodeReduction(3840, 2160, WHOLE, dinov2)).toBe(5);
-    expect(decodeReduction(7680, 4320, WHOLE, dinov2)).toBe(9);
+    expect(decodeReduction(7680, 4320, WHOLE, dinov2)).toBe(5);
     // Bundled 320x240 from 4K: min(12, 9) = 9 >= 7.5: 1/5.
     expect(decodeReduction(3840, 2160, WHOLE, bundled)).toBe(5);
     // Every slot must have the room: a small slot keeps the frame at full size.
