@@ -10,6 +10,7 @@ import { SceneGate, thumbnail } from '../vision/gate.ts';
 import { decodeImage, preprocess, type RawImage } from '../vision/preprocess.ts';
 import { decodeReduction } from '../vision/reduced-decode.ts';
 import { CameraHealth } from './camera-health.ts';
+import { decodeAhead } from './decode-ahead.ts';
 import type { Housekeeping } from './housekeeping.ts';
 import type { Recognizer } from './recognizer.ts';
 import { SlotOwner } from './slot-owner.ts';
@@ -28,11 +29,13 @@ export interface BenchPipelineOptions {
   steps?: readonly RecognitionStep[];
 }
 
-interface Prepared {
+interface Decoded {
   frame: Frame;
   raw: RawImage;
-  /** The recognizer whose model the batch was preprocessed for. */
+  /** The recognizer whose model the frame was decoded for (and its batch is preprocessed for). */
   recognizer: Recognizer;
+  /** When the decode started (performance.now()). */
+  startedAt: number;
 }
 
 /** How often an idle bench is checked for a change (a board put down is seen this much later). */
@@ -81,6 +84,8 @@ export class BenchPipeline {
   #lastGateState = 'idle';
   #lastGateCheck = 0;
   #loop: Promise<void> | null = null;
+  /** Frames posted to the encoder and not yet matched and published. */
+  #inFlight = 0;
   #stopping = false;
   readonly #startedAt = Date.now();
 
@@ -216,22 +221,30 @@ export class BenchPipeline {
   }
 
   /**
-   * Two frames in flight at most: while one is encoded (in the encoder's thread), the next is
-   * decoded and preprocessed here and handed to the encoder, which starts it as soon as the first
-   * ends: the encoder never waits for preprocessing or for this thread. Frames that arrive meanwhile
-   * are dropped by the source (it keeps the newest), never queued.
+   * While one frame is encoded (in the encoder's thread), the next is preprocessed here and handed
+   * to the encoder, which starts it as soon as the first ends: the encoder never waits for
+   * preprocessing or for this thread. When the encoder is idle as a frame is taken (a model faster
+   * than the frame path), the frame after it is decoded meanwhile (decodeAhead). Frames that arrive
+   * meanwhile are dropped by the source (it keeps the newest), never queued.
    */
   async #run(): Promise<void> {
     let previous: Promise<void> = Promise.resolve();
-    for await (const frame of this.#o.source.frames()) {
+    const frames = decodeAhead(
+      this.#o.source.frames(),
+      (frame) => this.#onFrame(frame),
+      () => this.#inFlight === 0,
+    );
+    for await (const { frame, result } of frames) {
       if (this.#stopping) break;
+      if (result.status === 'rejected') {
+        this.#frameSkipped(frame, result.reason);
+        continue;
+      }
+      if (!result.value) continue;
       try {
-        const prepared = await this.#onFrame(frame);
-        if (prepared) {
-          const current = this.#recognize(prepared, previous);
-          await previous;
-          previous = current;
-        }
+        const current = this.#recognize(await this.#preprocess(result.value), previous);
+        await previous;
+        previous = current;
       } catch (err) {
         this.#frameSkipped(frame, err);
       }
@@ -245,8 +258,8 @@ export class BenchPipeline {
     this.#o.logger.warn({ err: errorMessage(err), seq: frame.seq }, 'frame skipped');
   }
 
-  /** Gate, then decode and preprocess; null when the gate skips the frame. */
-  async #onFrame(frame: Frame): Promise<Prepared | null> {
+  /** Gate, then decode; null when the gate skips the frame. */
+  async #onFrame(frame: Frame): Promise<Decoded | null> {
     this.#latest = frame;
     this.#counts.captured++;
     const { gate, match } = this.#o.config;
@@ -271,20 +284,25 @@ export class BenchPipeline {
       return null;
     }
     this.#sceneSamples++;
-    return this.#prepare(frame);
+    return this.#decode(frame);
   }
 
-  /**
-   * Decodes the frame and preprocesses every slot into the batch buffer, as Recognizer.embed does,
-   * but outside its queue so that it can overlap the previous frame's encode.
-   */
-  async #prepare(frame: Frame): Promise<Prepared> {
+  async #decode(frame: Frame): Promise<Decoded> {
     const r = this.#recognizer;
-    const t0 = performance.now();
+    const startedAt = performance.now();
     // A frame several times larger than the model needs is decoded smaller (4K for a 224 px model).
     const reduce = decodeReduction(frame.width, frame.height, this.#regions, r.manifest);
     const raw = await decodeImage(frame.jpeg, { maxPixels: this.#o.config.data.maxImagePixels, reduce });
     this.#decoded = { seq: frame.seq, raw };
+    return { frame, raw, recognizer: r, startedAt };
+  }
+
+  /**
+   * Preprocesses every slot into the batch buffer, as Recognizer.embed does, but outside its queue
+   * so that it can overlap the previous frame's encode.
+   */
+  async #preprocess(decoded: Decoded): Promise<Decoded> {
+    const { raw, recognizer: r } = decoded;
     const [h, w] = r.encoder.inputSize;
     const length = 3 * h * w;
     if (this.#batch.length !== this.slots.length * length) {
@@ -297,18 +315,20 @@ export class BenchPipeline {
         offset: i * length,
       });
     }
-    this.#timings.preprocess.push(performance.now() - t0);
-    return { frame, raw, recognizer: r };
+    // Decode + preprocess, as before decoding ahead (a decoded frame may wait for this thread).
+    this.#timings.preprocess.push(performance.now() - decoded.startedAt);
+    return decoded;
   }
 
   /**
    * Encodes the prepared slots as one batch, then, once `previous` (the frame before) is done,
    * matches each slot and publishes. Never throws.
    */
-  async #recognize(prepared: Prepared, previous: Promise<void>): Promise<void> {
+  async #recognize(prepared: Decoded, previous: Promise<void>): Promise<void> {
     const { frame, raw, recognizer: r } = prepared;
     // A model switch since: the batch holds the previous model's input.
     if (r !== this.#recognizer) return;
+    this.#inFlight++;
     try {
       // encode() copies the batch and posts it before returning, so the next frame may be
       // preprocessed into the batch at once.
@@ -329,6 +349,8 @@ export class BenchPipeline {
       for (const listener of this.#frameDone) listener(done);
     } catch (err) {
       this.#frameSkipped(frame, err);
+    } finally {
+      this.#inFlight--;
     }
   }
 }
