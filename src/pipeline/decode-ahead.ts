@@ -45,8 +45,10 @@ export async function* decodeAhead<T>(
       yield step;
     }
   } finally {
-    // The consumer stopped early: a frame being decoded ahead is dropped, then the source released.
+    // The consumer stopped early: the source is released first (a camera's iterator then ends a pull
+    // that waits for a frame), and a frame being decoded ahead is dropped.
+    const released = source.return?.();
     if (pending) await pending.catch(() => null);
-    await source.return?.();
+    await released;
   }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LatestFrame } from '../../src/capture/latest-frame.ts';
 import type { Frame } from '../../src/capture/types.ts';
 import { decodeAhead } from '../../src/pipeline/decode-ahead.ts';
 
@@ -126,6 +127,26 @@ describe('decodeAhead', () => {
     await consumer;
     expect(seen).toEqual([1]);
     expect(log).toEqual(['pull 1', 'decode 1', 'pull 2', 'decode 2', 'released']);
+  });
+
+  it('a consumer that stops while the next frame is awaited ends at once (a silent camera)', async () => {
+    const camera = new LatestFrame();
+    const frames = camera.iterate();
+    const d = manualDecode([]);
+    let stopped = false;
+    const consumer = (async () => {
+      for await (const step of decodeAhead(frames, d.decode, () => true)) {
+        expect(step.frame.seq).toBe(1);
+        break;
+      }
+      stopped = true;
+    })();
+    camera.deliver(frame(1));
+    await d.settle(1);
+    // No second frame ever comes: the pull ahead must not hold the consumer's stop.
+    await turns(20);
+    expect(stopped).toBe(true);
+    await consumer;
   });
 
   it('a source that fails fails the consumer when it reaches that frame, even if pulled ahead', async () => {
