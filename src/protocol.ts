@@ -191,6 +191,8 @@ export interface SnapshotPayload {
   slots: SlotView[];
   /** the text read off each slot's current board, where OCR has finished */
   ocr?: OcrPayload[];
+  /** the unit (serial number) on each slot's current board, where it is known */
+  units?: SlotUnit[];
 }
 
 export interface ServerToClientEvents {
@@ -202,6 +204,7 @@ export interface ServerToClientEvents {
   ocr: (payload: OcrPayload) => void;
   cleared: (payload: ClearedPayload) => void;
   catalog: (payload: CatalogChangedPayload) => void;
+  unit: (payload: UnitEventPayload) => void;
 }
 
 export interface ClientToServerEvents {
@@ -218,6 +221,7 @@ export const EVENT_NAMES = [
   'ocr',
   'cleared',
   'catalog',
+  'unit',
 ] as const;
 
 /* The records the catalog stores and the HTTP API sends: the routes build them, the dashboard reads them. */
@@ -309,3 +313,114 @@ export interface ModelInfo {
 
 /** A board as the dashboard's forms send it (POST /api/boards, PATCH /api/boards/:id). */
 export type BoardInput = Omit<BoardInfo, 'id'> & { textPattern: string | null };
+
+/* Units: one physical board (a serial number) across its visits to the bench. */
+
+/** A unit's repair status, as stored; the shop names them in the config (units.statuses). */
+export const UNIT_STATUSES = ['received', 'diagnosing', 'repairing', 'testing', 'done', 'returned'] as const;
+export type UnitStatus = (typeof UNIT_STATUSES)[number];
+
+export const UNIT_LIMITS = { serial: 64, note: 10_000 } as const;
+
+export interface UnitNote {
+  at: number;
+  author: string;
+  text: string;
+}
+
+/** A unit as lists show it; first/last seen and visits come from its visits. */
+export interface UnitSummary {
+  serial: string;
+  boardId: number | null;
+  board: BoardInfo | null;
+  status: UnitStatus;
+  /** the status as the shop names it (units.statuses) */
+  statusLabel: string;
+  firstSeen: number;
+  lastSeen: number;
+  visits: number;
+  /** a conflict waits for a technician to settle it */
+  flagged: boolean;
+  lastNote: UnitNote | null;
+}
+
+export interface UnitVisit {
+  number: number;
+  startedAt: number;
+  lastSeenAt: number;
+  camera: string | null;
+  slot: string | null;
+}
+
+export interface UnitStatusChange {
+  at: number;
+  from: UnitStatus | null;
+  status: UnitStatus;
+  author: string;
+}
+
+export type UnitConflictResolution = 'typed' | 'ocr' | 'unit' | 'seen';
+
+/**
+ * serial: OCR read `ocrSerial` and someone typed `typedSerial` for the same recognition (answer
+ * 'typed' or 'ocr'); board: the serial was seen on `seenBoard`, not the unit's `unitBoard` (answer
+ * 'unit' or 'seen': 'seen' moves the unit to that board type).
+ */
+export interface UnitConflict {
+  id: number;
+  kind: 'serial' | 'board';
+  at: number;
+  recognitionId: number | null;
+  typedSerial: string | null;
+  ocrSerial: string | null;
+  unitBoard: BoardInfo | null;
+  seenBoard: BoardInfo | null;
+  resolution: UnitConflictResolution | null;
+  resolvedAt: number | null;
+  resolvedBy: string | null;
+}
+
+export interface UnitRecognition {
+  id: number;
+  at: number;
+  camera: string;
+  slot: string;
+  boardId: number | null;
+  source: 'ocr' | 'typed';
+  visit: number | null;
+  thumbnailUrl: string | null;
+}
+
+/** GET /api/units/:serial: the unit's whole record; photos are its recognitions' thumbnails. */
+export interface UnitRecord extends UnitSummary {
+  visitList: UnitVisit[];
+  statusChanges: UnitStatusChange[];
+  notes: UnitNote[];
+  conflicts: UnitConflict[];
+  recognitions: UnitRecognition[];
+}
+
+export interface UnitPage {
+  total: number;
+  limit: number;
+  offset: number;
+  items: UnitSummary[];
+}
+
+/** The unit on a slot's board now, for the live card ("Returning board: 3rd visit, last on ..."). */
+export interface SlotUnit {
+  slot: string;
+  recognitionId: number | null;
+  unit: UnitSummary;
+  /** this visit's number (1: first time on the bench) */
+  visit: number;
+  /** the visit before this one ended then, with the unit in that status; null on a first visit */
+  previous: { lastSeen: number; status: UnitStatus; statusLabel: string } | null;
+}
+
+export interface UnitEventPayload {
+  action: 'created' | 'visit' | 'linked' | 'status' | 'note' | 'flagged' | 'resolved';
+  unit: UnitSummary;
+  /** set when the unit is on a slot (a sighting, or an edit of a unit on the bench) */
+  slot: SlotUnit | null;
+}
