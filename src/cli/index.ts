@@ -8,6 +8,7 @@ import { configFor, globalOptions, parseIntOption, reportError } from './common.
 import { modelCommands } from './model.ts';
 import { modelStoreCommands } from './model-store.ts';
 import { recognitionCommands } from './recognitions.ts';
+import { unitCommands } from './units.ts';
 
 export function buildProgram(): Command {
   const program = new Command('benchsight')
@@ -23,6 +24,7 @@ Examples:
   benchsight run --config /etc/benchsight/benchsight.yaml
   benchsight catalog import ./boards      import images + boards.yaml
   benchsight recognitions list --board 3 --from 2026-11-01
+  benchsight units show SMTTAB5BBJAJG0137
   benchsight config check --config bench.yaml`,
     );
 
@@ -100,6 +102,7 @@ Examples:
 
   catalogCommands(program);
   recognitionCommands(program);
+  unitCommands(program);
   modelCommands(program);
   modelStoreCommands(program);
   return program;
