@@ -8,6 +8,7 @@ import { CatalogPage } from './pages/catalog.tsx';
 import { EnrollPage } from './pages/enroll.tsx';
 import { HistoryPage } from './pages/history.tsx';
 import { LivePage } from './pages/live.tsx';
+import { UnitsPage } from './pages/units.tsx';
 import { PAGES, type PageId, usePage } from './router.ts';
 
 const VIEWS: Record<PageId, () => JSX.Element> = {
@@ -15,6 +16,7 @@ const VIEWS: Record<PageId, () => JSX.Element> = {
   enroll: EnrollPage,
   catalog: CatalogPage,
   history: HistoryPage,
+  units: UnitsPage,
 };
 
 export function App() {

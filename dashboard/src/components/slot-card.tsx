@@ -1,7 +1,8 @@
-import type { Candidate, OcrPayload, SlotView } from '../../../src/protocol.ts';
+import type { Candidate, OcrPayload, SlotUnit, SlotView } from '../../../src/protocol.ts';
 import { boardName, chipLine } from '../format.ts';
 import { useT } from '../i18n/context.tsx';
 import { LabelText } from './label-text.tsx';
+import { SerialEntry, UnitLine } from './unit-line.tsx';
 
 function Candidates({ title, list }: { title: string; list: Candidate[] }) {
   const t = useT();
@@ -122,6 +123,8 @@ export function SlotCard({
   ocr,
   reading = false,
   threshold,
+  unit,
+  recognitionId,
 }: {
   view: SlotView;
   onEnroll: (slot: string) => void;
@@ -131,6 +134,10 @@ export function SlotCard({
   ocr?: OcrPayload | undefined;
   /** OCR of the slot's board is still running. */
   reading?: boolean;
+  /** The unit (serial) of the slot's board, where known. */
+  unit?: SlotUnit | undefined;
+  /** The history row of the slot's recognition (a typed serial is linked to it). */
+  recognitionId?: number | undefined;
 }) {
   const t = useT();
   const headingId = `slot-${view.slot}`;
@@ -151,7 +158,11 @@ export function SlotCard({
       </header>
       <Body view={view} threshold={threshold} />
       {view.state === 'recognized' || view.state === 'unknown' ? (
-        <LabelText ocr={ocr} reading={reading} />
+        <>
+          <UnitLine unit={unit} />
+          <LabelText ocr={ocr} reading={reading} />
+          <SerialEntry view={view} recognitionId={recognitionId} />
+        </>
       ) : null}
       <button
         type="button"
