@@ -64,7 +64,7 @@ export class UnitHistoryReader {
          c.unit_board_id AS unitBoardId, c.seen_board_id AS seenBoardId, c.resolution,
          c.resolved_at AS resolvedAt, c.resolved_by AS resolvedBy
        FROM unit_conflicts c JOIN units t ON t.id = c.unit_id LEFT JOIN units o ON o.id = c.other_unit_id
-       WHERE c.unit_id = ?1 OR c.other_unit_id = ?1 ORDER BY c.id`,
+       WHERE ? IN (c.unit_id, c.other_unit_id) ORDER BY c.id`,
     );
     this.#recognitions = db.prepare(
       `SELECT r.id, r.at, r.camera, r.slot, r.board_id AS boardId, l.source,

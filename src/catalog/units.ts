@@ -133,8 +133,8 @@ export class UnitRepository {
     );
     this.#setBoard = db.prepare('UPDATE units SET board_id = @boardId, updated_at = @at WHERE id = @id');
     this.#lastVisit = db.prepare(
-      `SELECT id, last_seen_at, (SELECT count(*) FROM unit_visits WHERE unit_id = ?1) AS n
-       FROM unit_visits WHERE unit_id = ?1 ORDER BY started_at DESC, id DESC LIMIT 1`,
+      `SELECT v.id, v.last_seen_at, (SELECT count(*) FROM unit_visits w WHERE w.unit_id = v.unit_id) AS n
+       FROM unit_visits v WHERE v.unit_id = ? ORDER BY v.started_at DESC, v.id DESC LIMIT 1`,
     );
     this.#newVisit = db.prepare(
       `INSERT INTO unit_visits (unit_id, started_at, last_seen_at, camera, slot)
