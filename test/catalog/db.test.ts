@@ -5,7 +5,20 @@ import { loadMigrations, openDatabase, schemaVersion } from '../../src/catalog/d
 import { Catalog } from '../../src/catalog/index.ts';
 import { catchError, useTempDir } from './helpers.ts';
 
-const TABLES = ['board_references', 'boards', 'embeddings', 'recognition_text', 'recognitions', 'settings'];
+const TABLES = [
+  'board_references',
+  'boards',
+  'embeddings',
+  'recognition_text',
+  'recognitions',
+  'settings',
+  'unit_conflicts',
+  'unit_notes',
+  'unit_recognitions',
+  'unit_status_changes',
+  'unit_visits',
+  'units',
+];
 
 describe('openDatabase', () => {
   const tmp = useTempDir();
