@@ -391,8 +391,12 @@ export interface UnitRecognition {
   thumbnailUrl: string | null;
 }
 
+/** The statuses in workflow order, with the shop's names for them (units.statuses). */
+export type UnitStatusNames = { status: UnitStatus; label: string }[];
+
 /** GET /api/units/:serial: the unit's whole record; photos are its recognitions' thumbnails. */
 export interface UnitRecord extends UnitSummary {
+  statuses: UnitStatusNames;
   visitList: UnitVisit[];
   statusChanges: UnitStatusChange[];
   notes: UnitNote[];
@@ -401,6 +405,7 @@ export interface UnitRecord extends UnitSummary {
 }
 
 export interface UnitPage {
+  statuses: UnitStatusNames;
   total: number;
   limit: number;
   offset: number;

@@ -9,6 +9,7 @@ import type {
   UnitEventPayload,
   UnitRecord,
   UnitStatus,
+  UnitStatusNames,
   UnitSummary,
 } from '../protocol.ts';
 import { normalizeSerial, serialFitter, serialProblem } from '../units/serial.ts';
@@ -75,6 +76,13 @@ export class UnitTracker {
     return this.#labels;
   }
 
+  statusNames(): UnitStatusNames {
+    return (Object.entries(this.#labels) as [UnitStatus, string][]).map(([status, label]) => ({
+      status,
+      label,
+    }));
+  }
+
   /**
    * OCR read a serial off a slot's board (`current`: the slot still shows that board). Never throws: a
    * serial that is no serial, or a failed write, is logged and the live card goes without.
@@ -133,6 +141,7 @@ export class UnitTracker {
     const board = (id: number | null) => (id === null ? null : this.#o.board(id));
     return {
       ...this.#summary(row),
+      statuses: this.statusNames(),
       visitList: h.visits,
       statusChanges: h.statusChanges,
       notes: h.notes,

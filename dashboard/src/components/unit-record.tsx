@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { UnitConflict, UnitRecord } from '../../../src/protocol.ts';
-import { UNIT_STATUSES } from '../../../src/protocol.ts';
 import { editUnit, errorText, getUnit } from '../api.ts';
 import { boardName, dateTime } from '../format.ts';
 
@@ -114,9 +113,9 @@ export function UnitRecordView({
               value={unit.status}
               onChange={(e) => edit({ status: (e.target as HTMLSelectElement).value })}
             >
-              {UNIT_STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {s === unit.status ? unit.statusLabel : s}
+              {unit.statuses.map((s) => (
+                <option key={s.status} value={s.status}>
+                  {s.label}
                 </option>
               ))}
             </select>

@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'preact/hooks';
-import { UNIT_STATUSES } from '../../../src/protocol.ts';
 import { api, errorText, type UnitPage, whoAmI } from '../api.ts';
 import { UnitRecordView } from '../components/unit-record.tsx';
 import { boardName, dateTime } from '../format.ts';
@@ -105,9 +104,9 @@ export function UnitsPage() {
             }}
           >
             <option value="">Any</option>
-            {UNIT_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s}
+            {page?.statuses.map((s) => (
+              <option key={s.status} value={s.status}>
+                {s.label}
               </option>
             ))}
           </select>

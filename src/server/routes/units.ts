@@ -88,6 +88,7 @@ export function unitRoutes(app: FastifyInstance, ctx: ServerContext): void {
     }
     const { rows, total } = catalog.queryUnits(filter, q.limit, q.offset);
     const page: UnitPage = {
+      statuses: units.statusNames(),
       total,
       limit: q.limit,
       offset: q.offset,
