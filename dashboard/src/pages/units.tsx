@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, errorText, type UnitPage, whoAmI } from '../api.ts';
+import { api, type BoardJson, errorText, listBoards, type UnitPage, whoAmI } from '../api.ts';
 import { UnitRecordView } from '../components/unit-record.tsx';
 import { boardName, dateTime } from '../format.ts';
 import { useLiveState } from '../live/hooks.ts';
@@ -17,6 +17,8 @@ export function UnitsPage() {
   const live = useLiveState();
   const [serial, setSerial] = useState('');
   const [status, setStatus] = useState('');
+  const [board, setBoard] = useState('');
+  const [boards, setBoards] = useState<BoardJson[]>([]);
   const [returning, setReturning] = useState(false);
   const [offset, setOffset] = useState(0);
   const [page, setPage] = useState<UnitPage | null>(null);
@@ -30,6 +32,7 @@ export function UnitsPage() {
       (me) => setAdmin(me.role === 'admin'),
       () => setAdmin(false),
     );
+    listBoards().then(setBoards, (e) => setError(errorText(e)));
     const onHash = () => setOpen(openSerial());
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
@@ -38,6 +41,7 @@ export function UnitsPage() {
 
   const q = new URLSearchParams();
   if (serial.trim()) q.set('serial', serial.trim());
+  if (board) q.set('board', board);
   if (status) q.set('status', status);
   if (returning) q.set('returning', 'true');
   const key = q.toString();
@@ -92,6 +96,24 @@ export function UnitsPage() {
               setOffset(0);
             }}
           />
+        </label>
+        <label>
+          Board type
+          <select
+            name="board"
+            value={board}
+            onChange={(e) => {
+              setBoard((e.target as HTMLSelectElement).value);
+              setOffset(0);
+            }}
+          >
+            <option value="">Any</option>
+            {boards.map((b) => (
+              <option key={b.id} value={String(b.id)}>
+                {boardName(b)}
+              </option>
+            ))}
+          </select>
         </label>
         <label>
           Status
