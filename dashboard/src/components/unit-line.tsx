@@ -1,29 +1,41 @@
 import { useState } from 'preact/hooks';
 import type { SlotUnit, SlotView } from '../../../src/protocol.ts';
-import { errorText, typeSerial } from '../api.ts';
-import { day, ordinal } from '../format.ts';
+import { typeSerial } from '../api.ts';
+import { isoDay } from '../format.ts';
+import { useT } from '../i18n/context.tsx';
 
 /** The board's unit on the live card: "Returning board: 3rd visit, last on 2026-10-02 (status done)". */
 export function UnitLine({ unit }: { unit: SlotUnit | undefined }) {
+  const t = useT();
   if (!unit) return null;
   const u = unit.unit;
   const href = `#/units?serial=${encodeURIComponent(u.serial)}`;
   return (
-    <section class="unit-line" aria-label="Unit" data-testid="unit-line" data-visit={unit.visit}>
+    <section class="unit-line" aria-label={t.t('unit.label')} data-testid="unit-line" data-visit={unit.visit}>
       {unit.previous ? (
         <p class="returning" data-testid="returning">
-          <strong>Returning board:</strong> {ordinal(unit.visit)} visit, last on {day(unit.previous.lastSeen)}{' '}
-          (status {unit.previous.statusLabel}){u.lastNote ? `, last note: ${u.lastNote.text}` : ''}
+          {t.rich('unit.returning', {
+            visit: unit.visit,
+            day: isoDay(unit.previous.lastSeen),
+            status: unit.previous.statusLabel,
+            hasNote: u.lastNote ? 'yes' : 'no',
+            note: u.lastNote?.text ?? '',
+            b: (chunks) => <strong>{chunks}</strong>,
+          })}
         </p>
       ) : (
-        <p class="first-visit">First visit of this unit.</p>
+        <p class="first-visit">{t.t('unit.firstVisit')}</p>
       )}
       <p>
-        Unit <a href={href}>{u.serial}</a> · status {u.statusLabel}
+        {t.rich('unit.summary', {
+          serial: u.serial,
+          status: u.statusLabel,
+          a: (chunks) => <a href={href}>{chunks}</a>,
+        })}
       </p>
       {u.flagged ? (
         <p class="text-warning" role="alert" data-testid="unit-flagged">
-          Conflicting serial or board type: <a href={href}>open the unit</a> and say which is right.
+          {t.rich('unit.flagged', { a: (chunks) => <a href={href}>{chunks}</a> })}
         </p>
       ) : null}
     </section>
@@ -32,6 +44,7 @@ export function UnitLine({ unit }: { unit: SlotUnit | undefined }) {
 
 /** Type or scan (a USB barcode scanner types and presses Enter) the serial of the board in a slot. */
 export function SerialEntry({ view, recognitionId }: { view: SlotView; recognitionId: number | undefined }) {
+  const t = useT();
   const [serial, setSerial] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -45,7 +58,7 @@ export function SerialEntry({ view, recognitionId }: { view: SlotView; recogniti
         setBusy(false);
       },
       (err) => {
-        setError(errorText(err));
+        setError(t.error(err));
         setBusy(false);
       },
     );
@@ -53,7 +66,7 @@ export function SerialEntry({ view, recognitionId }: { view: SlotView; recogniti
   return (
     <form class="serial-entry" onSubmit={submit}>
       <label>
-        Serial (type or scan)
+        {t.t('unit.serialEntry')}
         <input
           name="serial"
           value={serial}
@@ -62,7 +75,7 @@ export function SerialEntry({ view, recognitionId }: { view: SlotView; recogniti
         />
       </label>
       <button type="submit" class="secondary" disabled={busy || serial.trim() === ''}>
-        Save serial
+        {t.t('unit.saveSerial')}
       </button>
       {error ? (
         <p class="form-error" role="alert">

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { UnitConflict, UnitRecord } from '../../../src/protocol.ts';
-import { editUnit, errorText, getUnit } from '../api.ts';
-import { boardName, dateTime } from '../format.ts';
+import { editUnit, getUnit } from '../api.ts';
+import { boardName } from '../format.ts';
+import { useT } from '../i18n/context.tsx';
 
 function ConflictItem({
   c,
@@ -12,30 +13,36 @@ function ConflictItem({
   admin: boolean;
   settle: (id: number, answer: string) => void;
 }) {
+  const t = useT();
   const [a, b] =
     c.kind === 'serial'
       ? [
-          { answer: 'typed', text: `typed ${c.typedSerial ?? '?'}` },
-          { answer: 'ocr', text: `read ${c.ocrSerial ?? '?'}` },
+          { answer: 'typed', text: t.t('unit.typedSerial', { serial: c.typedSerial ?? '?' }) },
+          { answer: 'ocr', text: t.t('unit.readSerial', { serial: c.ocrSerial ?? '?' }) },
         ]
       : [
-          { answer: 'unit', text: c.unitBoard ? boardName(c.unitBoard) : 'the unit’s board' },
-          { answer: 'seen', text: c.seenBoard ? boardName(c.seenBoard) : 'the board seen' },
+          { answer: 'unit', text: c.unitBoard ? boardName(c.unitBoard) : t.t('unit.unitBoard') },
+          { answer: 'seen', text: c.seenBoard ? boardName(c.seenBoard) : t.t('unit.seenBoard') },
         ];
   return (
     <li data-testid="unit-conflict" data-kind={c.kind}>
       {c.kind === 'serial'
-        ? `Serial typed (${c.typedSerial}) differs from the serial read (${c.ocrSerial})`
-        : `Seen as ${c.seenBoard ? boardName(c.seenBoard) : '?'}, recorded as ${c.unitBoard ? boardName(c.unitBoard) : '?'}`}{' '}
-      ({dateTime(c.at)}
-      {c.recognitionId !== null ? `, recognition #${c.recognitionId}` : ''}).{' '}
+        ? t.t('unit.serialConflict', { typed: c.typedSerial ?? '?', read: c.ocrSerial ?? '?' })
+        : t.t('unit.boardConflict', {
+            seen: c.seenBoard ? boardName(c.seenBoard) : '?',
+            unit: c.unitBoard ? boardName(c.unitBoard) : '?',
+          })}{' '}
+      {t.t('unit.conflictWhen', { time: t.dateTime(c.at), recognition: c.recognitionId ?? 0 })}{' '}
       {c.resolution ? (
         <span>
-          Settled by {c.resolvedBy}: {c.resolution === a.answer ? a.text : b.text}.
+          {t.t('unit.settled', {
+            who: c.resolvedBy ?? '?',
+            answer: c.resolution === a.answer ? a.text : b.text,
+          })}
         </span>
       ) : admin ? (
         <span>
-          Which is right?{' '}
+          {t.t('unit.whichIsRight')}{' '}
           <button type="button" class="secondary" onClick={() => settle(c.id, a.answer)}>
             {a.text}
           </button>{' '}
@@ -44,7 +51,7 @@ function ConflictItem({
           </button>
         </span>
       ) : (
-        <strong>Waiting for an admin to settle it.</strong>
+        <strong>{t.t('unit.waitingForAdmin')}</strong>
       )}
     </li>
   );
@@ -60,6 +67,7 @@ export function UnitRecordView({
   admin: boolean;
   changes: number;
 }) {
+  const t = useT();
   const [unit, setUnit] = useState<UnitRecord | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState('');
@@ -69,7 +77,7 @@ export function UnitRecordView({
         setUnit(u);
         setError(null);
       },
-      (e) => setError(errorText(e)),
+      (e) => setError(t.error(e)),
     );
   }, [serial, changes]);
   const edit = (patch: Parameters<typeof editUnit>[1]) =>
@@ -79,7 +87,7 @@ export function UnitRecordView({
         setError(null);
         if (patch.note) setNote('');
       },
-      (e) => setError(errorText(e)),
+      (e) => setError(t.error(e)),
     );
   if (!unit)
     return error ? (
@@ -87,16 +95,20 @@ export function UnitRecordView({
         {error}
       </p>
     ) : (
-      <p class="muted">Loading…</p>
+      <p class="muted">{t.t('common.loading')}</p>
     );
   const photos = unit.recognitions.filter((r) => r.thumbnailUrl);
+  const statusName = (key: string) => unit.statuses.find((x) => x.status === key)?.label ?? key;
   return (
     <article class="unit-record" data-testid="unit-record" data-serial={unit.serial}>
-      <h1>Unit {unit.serial}</h1>
+      <h1>{t.t('unit.title', { serial: unit.serial })}</h1>
       <p>
-        {unit.board ? boardName(unit.board) : 'Board type unknown'} · {unit.visits} visit
-        {unit.visits === 1 ? '' : 's'} · first seen {dateTime(unit.firstSeen)} · last seen{' '}
-        {dateTime(unit.lastSeen)}
+        {t.t('unit.facts', {
+          board: unit.board ? boardName(unit.board) : t.t('unit.boardUnknown'),
+          visits: unit.visits,
+          first: t.dateTime(unit.firstSeen),
+          last: t.dateTime(unit.lastSeen),
+        })}
       </p>
       {error ? (
         <p class="form-error" role="alert">
@@ -104,10 +116,10 @@ export function UnitRecordView({
         </p>
       ) : null}
       <section class="panel">
-        <h2>Status</h2>
+        <h2>{t.t('unit.status')}</h2>
         {admin ? (
           <label>
-            Status{' '}
+            {t.t('unit.status')}{' '}
             <select
               name="unit-status"
               value={unit.status}
@@ -126,14 +138,19 @@ export function UnitRecordView({
         <ul>
           {unit.statusChanges.map((s, i) => (
             <li key={i}>
-              {dateTime(s.at)}: {s.from ?? '–'} → {s.status} by {s.author}
+              {t.t('unit.statusChange', {
+                time: t.dateTime(s.at),
+                from: s.from ? statusName(s.from) : t.t('common.none'),
+                to: statusName(s.status),
+                who: s.author,
+              })}
             </li>
           ))}
         </ul>
       </section>
       {unit.conflicts.length > 0 ? (
         <section class="panel">
-          <h2>Conflicts</h2>
+          <h2>{t.t('unit.conflicts')}</h2>
           <ul>
             {unit.conflicts.map((c) => (
               <ConflictItem
@@ -147,11 +164,11 @@ export function UnitRecordView({
         </section>
       ) : null}
       <section class="panel">
-        <h2>Notes</h2>
+        <h2>{t.t('unit.notes')}</h2>
         <ul>
           {unit.notes.map((n, i) => (
             <li key={i} data-testid="unit-note">
-              {dateTime(n.at)}, {n.author}: {n.text}
+              {t.t('unit.note', { time: t.dateTime(n.at), who: n.author, text: n.text })}
             </li>
           ))}
         </ul>
@@ -163,7 +180,7 @@ export function UnitRecordView({
             }}
           >
             <label>
-              Add a note
+              {t.t('unit.addNote')}
               <textarea
                 name="note"
                 value={note}
@@ -171,30 +188,33 @@ export function UnitRecordView({
               />
             </label>
             <button type="submit" class="secondary" disabled={note.trim() === ''}>
-              Add note
+              {t.t('unit.addNoteButton')}
             </button>
           </form>
         ) : null}
       </section>
       <section class="panel">
-        <h2>Visits</h2>
+        <h2>{t.t('unit.visits')}</h2>
         <ol>
           {unit.visitList.map((v) => (
             <li key={v.number} data-testid="unit-visit">
-              {dateTime(v.startedAt)} – {dateTime(v.lastSeenAt)}
-              {v.slot ? ` · slot ${v.slot}` : ''}
+              {t.t('unit.visit', {
+                from: t.dateTime(v.startedAt),
+                to: t.dateTime(v.lastSeenAt),
+                slot: v.slot ?? '',
+              })}
             </li>
           ))}
         </ol>
       </section>
       <section class="panel">
-        <h2>Photos and recognitions</h2>
+        <h2>{t.t('unit.photos')}</h2>
         <div class="unit-photos">
           {photos.map((r) => (
             <img
               key={r.id}
               src={r.thumbnailUrl!}
-              alt={`${unit.serial} on ${dateTime(r.at)}`}
+              alt={t.t('unit.photoAlt', { serial: unit.serial, time: t.dateTime(r.at) })}
               loading="lazy"
             />
           ))}
@@ -202,8 +222,13 @@ export function UnitRecordView({
         <ul>
           {unit.recognitions.map((r) => (
             <li key={`${r.id}-${r.source}`}>
-              #{r.id} {dateTime(r.at)} · {r.camera}/{r.slot} · serial {r.source === 'ocr' ? 'read' : 'typed'}
-              {r.visit !== null ? ` · visit ${r.visit}` : ''}
+              {t.t('unit.recognition', {
+                id: r.id,
+                time: t.dateTime(r.at),
+                where: `${r.camera}/${r.slot}`,
+                source: r.source,
+                visit: r.visit ?? 0,
+              })}
             </li>
           ))}
         </ul>

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, type BoardJson, errorText, listBoards, type UnitPage, whoAmI } from '../api.ts';
+import { api, type BoardJson, listBoards, type UnitPage, whoAmI } from '../api.ts';
 import { UnitRecordView } from '../components/unit-record.tsx';
-import { boardName, dateTime } from '../format.ts';
+import { boardName } from '../format.ts';
+import { useT } from '../i18n/context.tsx';
 import { useLiveState } from '../live/hooks.ts';
 
 const PAGE_SIZE = 25;
@@ -14,6 +15,7 @@ function openSerial(): string | null {
 
 /** Units: every physical board by serial, searchable; a unit's record opens from its row. */
 export function UnitsPage() {
+  const t = useT();
   const live = useLiveState();
   const [serial, setSerial] = useState('');
   const [status, setStatus] = useState('');
@@ -32,7 +34,7 @@ export function UnitsPage() {
       (me) => setAdmin(me.role === 'admin'),
       () => setAdmin(false),
     );
-    listBoards().then(setBoards, (e) => setError(errorText(e)));
+    listBoards().then(setBoards, (e) => setError(t.error(e)));
     const onHash = () => setOpen(openSerial());
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
@@ -57,7 +59,7 @@ export function UnitsPage() {
         setError(null);
       },
       (e) => {
-        if (!stale) setError(errorText(e));
+        if (!stale) setError(t.error(e));
       },
     );
     return () => {
@@ -69,7 +71,7 @@ export function UnitsPage() {
     return (
       <div class="page">
         <p>
-          <a href="#/units">← All units</a>
+          <a href="#/units">{t.t('units.back')}</a>
         </p>
         <UnitRecordView serial={open} admin={admin} changes={changes} />
       </div>
@@ -80,14 +82,14 @@ export function UnitsPage() {
   return (
     <div class="page">
       <div class="page-head">
-        <h1>Units</h1>
-        <a class="button secondary" href={`/api/units?${csv}`} download="units.csv">
-          Export CSV
+        <h1>{t.t('units.title')}</h1>
+        <a class="button secondary" href={`/api/units?${csv}`} download="benchsight-units.csv">
+          {t.t('history.csv')}
         </a>
       </div>
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
         <label>
-          Serial
+          {t.t('units.serial')}
           <input
             name="serial"
             value={serial}
@@ -98,7 +100,7 @@ export function UnitsPage() {
           />
         </label>
         <label>
-          Board type
+          {t.t('units.boardType')}
           <select
             name="board"
             value={board}
@@ -107,7 +109,7 @@ export function UnitsPage() {
               setOffset(0);
             }}
           >
-            <option value="">Any</option>
+            <option value="">{t.t('units.any')}</option>
             {boards.map((b) => (
               <option key={b.id} value={String(b.id)}>
                 {boardName(b)}
@@ -116,7 +118,7 @@ export function UnitsPage() {
           </select>
         </label>
         <label>
-          Status
+          {t.t('unit.status')}
           <select
             name="status"
             value={status}
@@ -125,7 +127,7 @@ export function UnitsPage() {
               setOffset(0);
             }}
           >
-            <option value="">Any</option>
+            <option value="">{t.t('units.any')}</option>
             {page?.statuses.map((s) => (
               <option key={s.status} value={s.status}>
                 {s.label}
@@ -143,7 +145,7 @@ export function UnitsPage() {
               setOffset(0);
             }}
           />
-          Returning only
+          {t.t('units.returningOnly')}
         </label>
       </form>
       {error ? (
@@ -152,16 +154,16 @@ export function UnitsPage() {
         </p>
       ) : null}
       <p class="muted" aria-live="polite" data-testid="units-summary">
-        {page === null ? 'Loading…' : page.total === 0 ? 'No units' : `${page.total} units`}
+        {page === null ? t.t('common.loading') : t.t('units.count', { count: page.total })}
       </p>
       <table class="history">
         <thead>
           <tr>
-            <th scope="col">Serial</th>
-            <th scope="col">Board</th>
-            <th scope="col">Status</th>
-            <th scope="col">Visits</th>
-            <th scope="col">Last seen</th>
+            <th scope="col">{t.t('units.serial')}</th>
+            <th scope="col">{t.t('common.board')}</th>
+            <th scope="col">{t.t('unit.status')}</th>
+            <th scope="col">{t.t('unit.visits')}</th>
+            <th scope="col">{t.t('units.lastSeen')}</th>
           </tr>
         </thead>
         <tbody>
@@ -169,30 +171,30 @@ export function UnitsPage() {
             <tr key={u.serial} data-testid="unit-row" data-serial={u.serial}>
               <td>
                 <a href={`#/units?serial=${encodeURIComponent(u.serial)}`}>{u.serial}</a>
-                {u.flagged ? <span class="pill-unknown"> conflict</span> : null}
+                {u.flagged ? <span class="pill-unknown"> {t.t('units.conflict')}</span> : null}
               </td>
-              <td>{u.board ? boardName(u.board) : <span class="muted">–</span>}</td>
+              <td>{u.board ? boardName(u.board) : <span class="muted">{t.t('common.none')}</span>}</td>
               <td>{u.statusLabel}</td>
               <td class="num">{u.visits}</td>
-              <td>{dateTime(u.lastSeen)}</td>
+              <td>{t.dateTime(u.lastSeen)}</td>
             </tr>
           ))}
         </tbody>
       </table>
-      <nav class="pager" aria-label="Unit pages">
+      <nav class="pager" aria-label={t.t('units.pages')}>
         <button
           type="button"
           disabled={offset === 0}
           onClick={() => setOffset((o) => Math.max(0, o - PAGE_SIZE))}
         >
-          ← Previous
+          {t.t('units.previous')}
         </button>
         <button
           type="button"
           disabled={!page || offset + PAGE_SIZE >= page.total}
           onClick={() => setOffset((o) => o + PAGE_SIZE)}
         >
-          Next →
+          {t.t('units.next')}
         </button>
       </nav>
     </div>
