@@ -273,8 +273,13 @@ export interface Recognition {
   hasThumbnail: boolean;
 }
 
+/** The board a history row names: removedAt is set once it was removed from the catalog. */
+export interface HistoryBoard extends BoardInfo {
+  removedAt: number | null;
+}
+
 export interface RecognitionJson extends Recognition {
-  board: BoardInfo | null;
+  board: HistoryBoard | null;
   thumbnailUrl: string | null;
   /** The text read off the board (OCR); null until read, or with OCR off. */
   text: {

@@ -35,6 +35,8 @@ export interface Board {
   createdAt: number;
   /** ms since the epoch */
   updatedAt: number;
+  /** When the board was removed from the catalog (ms since the epoch); null: it is in the catalog. */
+  removedAt: number | null;
 }
 
 export interface BoardSummary extends Board {

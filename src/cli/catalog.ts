@@ -120,7 +120,7 @@ export function catalogCommands(program: Command): void {
 
   catalog
     .command('remove')
-    .description('remove a board with its references (its recognitions stay in the history as unknown)')
+    .description('remove a board with its references (the history keeps naming it; its id is never reused)')
     .argument('<id>', 'board id (see catalog list)', parseIntOption('id'))
     .action((id: number, _o, cmd: Command) => {
       const { config } = configFor(cmd);

@@ -50,7 +50,7 @@ export function recognitionCommands(program: Command): void {
           process.stdout.write(`${JSON.stringify({ total, rows }, null, 2)}\n`);
           return;
         }
-        const names = new Map(db.listBoards().map((b) => [b.id, `${b.vendor} ${b.model}`]));
+        const names = new Map(db.listBoards({ removed: true }).map((b) => [b.id, `${b.vendor} ${b.model}`]));
         for (const r of rows) {
           const who = r.boardId === null ? 'unknown' : (names.get(r.boardId) ?? `board ${r.boardId}`);
           process.stdout.write(
@@ -70,7 +70,7 @@ export function recognitionCommands(program: Command): void {
       const db = Catalog.open(join(config.data.dir, DATABASE_FILE));
       const out = o.out ? createWriteStream(o.out) : process.stdout;
       try {
-        const names = new Map(db.listBoards().map((b) => [b.id, b]));
+        const names = new Map(db.listBoards({ removed: true }).map((b) => [b.id, b]));
         out.write(RECOGNITION_CSV_HEADER);
         let n = 0;
         for (const r of db.iterateRecognitions(toQuery(o))) {

@@ -63,7 +63,7 @@ export class CatalogEditor {
     return board;
   }
 
-  /** False when there is no such board. Its recognitions stay in the history as unknown. */
+  /** False when there is no such board. The history keeps naming it (see Catalog.deleteBoard). */
   deleteBoard(id: number): boolean {
     if (!this.#catalog.deleteBoard(id)) return false;
     this.#changed({ reload: true }, [{ entity: 'board', action: 'deleted', id, boardId: id }]);

@@ -5,7 +5,15 @@ import { loadMigrations, openDatabase, schemaVersion } from '../../src/catalog/d
 import { Catalog } from '../../src/catalog/index.ts';
 import { catchError, useTempDir } from './helpers.ts';
 
-const TABLES = ['board_references', 'boards', 'embeddings', 'recognition_text', 'recognitions', 'settings'];
+const TABLES = [
+  'board_references',
+  'boards',
+  'catalog_version',
+  'embeddings',
+  'recognition_text',
+  'recognitions',
+  'settings',
+];
 
 describe('openDatabase', () => {
   const tmp = useTempDir();

@@ -181,7 +181,7 @@ export const en = {
   'catalog.deleted': '{board} deleted.',
   'catalog.deleteTitle': 'Delete {board}?',
   'catalog.deleteMessage':
-    'This removes the board and its {count, plural, one {# reference picture} other {# reference pictures}}. Past recognitions of it will show as unknown.',
+    'This removes the board and its {count, plural, one {# reference picture} other {# reference pictures}}. Past recognitions keep its name in the history.',
   'catalog.deleteConfirm': 'Delete board',
   'editor.editTitle': 'Edit {board}',
   'editor.newTitle': 'New board',
@@ -225,6 +225,8 @@ export const en = {
   'history.picture': 'Picture',
   'history.unknown': 'Unknown',
   'history.byLabel': 'by label',
+  'history.removed': 'removed',
+  'history.removedHint': 'Removed from the catalog since',
   'history.byLabelHint': 'The label named another board than vision did',
   'history.pictureAlt': 'Slot {slot} at {time}',
   'history.pages': 'History pages',

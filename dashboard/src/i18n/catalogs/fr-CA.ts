@@ -175,7 +175,7 @@ export const frCA: Record<MessageId, string> = {
   'catalog.deleted': '{board} supprimée.',
   'catalog.deleteTitle': 'Supprimer {board}?',
   'catalog.deleteMessage':
-    '{count, plural, =0 {La carte sera supprimée (elle n’a aucune photo de référence).} one {La carte et sa photo de référence seront supprimées.} other {La carte et ses # photos de référence seront supprimées.}} Ses reconnaissances passées apparaîtront comme inconnues.',
+    '{count, plural, =0 {La carte sera supprimée (elle n’a aucune photo de référence).} one {La carte et sa photo de référence seront supprimées.} other {La carte et ses # photos de référence seront supprimées.}} Ses reconnaissances passées gardent son nom dans l’historique.',
   'catalog.deleteConfirm': 'Supprimer la carte',
   'editor.editTitle': 'Modifier {board}',
   'editor.newTitle': 'Nouvelle carte',
@@ -220,6 +220,8 @@ export const frCA: Record<MessageId, string> = {
   'history.picture': 'Image',
   'history.unknown': 'Inconnue',
   'history.byLabel': 'par l’étiquette',
+  'history.removed': 'retirée',
+  'history.removedHint': 'Retirée du catalogue depuis',
   'history.byLabelHint': 'L’étiquette a nommé une autre carte que la vision',
   'history.pictureAlt': 'Emplacement {slot} à {time}',
   'history.pages': 'Pages de l’historique',
