@@ -118,6 +118,7 @@ export class Daemon {
       catalog,
       bus: this.bus,
       logger,
+      syncCatalog: () => editor.sync(),
     });
     const pipeline = this.#pipeline;
     this.#models = new ModelSwitcher(config, catalog, pipeline, logger);

@@ -27,6 +27,11 @@ export interface BenchPipelineOptions {
   storage: Housekeeping;
   /** What follows a slot's stable recognition, off the frame loop (reading its label...). */
   steps?: readonly RecognitionStep[];
+  /**
+   * Takes in catalog changes made by another process (CatalogEditor.sync): called with every frame and
+   * before each match, so a board removed elsewhere is not recognized once the removal is committed.
+   */
+  syncCatalog?: () => void;
 }
 
 interface Decoded {
@@ -161,9 +166,13 @@ export class BenchPipeline {
     return { frame: this.#latest, rect: slot.rect };
   }
 
-  /** Forget smoothing state so the next stable scene is recognized afresh (after catalog edits). */
+  /**
+   * After a catalog change or a model switch: the bench is looked at again (an idle scene is encoded
+   * anew, so a board just enrolled is recognized), and only the slots whose board left the catalog
+   * are forgotten; a slot whose board is still in the catalog keeps it (no second recognition).
+   */
   rescan(): void {
-    this.#slotOwner.reset();
+    this.#slotOwner.forgetBoardsNotIn((id) => this.#recognizer.board(id) !== undefined);
     this.#gate.reset();
     this.#sceneSamples = 0;
     this.#lastGateCheck = 0;
@@ -260,6 +269,7 @@ export class BenchPipeline {
 
   /** Gate, then decode; null when the gate skips the frame. */
   async #onFrame(frame: Frame): Promise<Decoded | null> {
+    this.#o.syncCatalog?.();
     this.#latest = frame;
     this.#counts.captured++;
     const { gate, match } = this.#o.config;
@@ -339,6 +349,7 @@ export class BenchPipeline {
       this.#timings.encode.push(performance.now() - t1);
       this.#counts.encoded++;
       this.#encodedRate.tick(Date.now());
+      this.#o.syncCatalog?.();
       await this.#slotOwner.publish(frame, raw, r, flat);
       const done: FrameDone = {
         seq: frame.seq,

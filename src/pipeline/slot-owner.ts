@@ -84,9 +84,17 @@ export class SlotOwner implements SlotReports {
     return [...this.#texts.values()];
   }
 
-  /** Forgets the smoothing state: the next stable scene is recognized afresh. */
-  reset(): void {
-    for (const t of this.#trackers.values()) t.reset();
+  /**
+   * Forgets the slots whose board is no longer in the catalog (the next stable scene there is recognized
+   * afresh) and any board a label named that has gone; the other slots keep their board.
+   */
+  forgetBoardsNotIn(inCatalog: (boardId: number) => boolean): void {
+    for (const [slot, tracker] of this.#trackers) {
+      const current = tracker.current;
+      if (current.kind === 'board' && !inCatalog(current.boardId)) tracker.reset();
+      const named = this.#byText.get(slot);
+      if (named !== undefined && !inCatalog(named)) this.#byText.delete(slot);
+    }
   }
 
   /** Matches each slot's embedding, updates its smoothing and view, records and announces changes. */
