@@ -273,6 +273,19 @@ export interface Recognition {
   hasThumbnail: boolean;
 }
 
+/**
+ * A slot's picture held for a while (POST /api/captures): the enroll dialog shows `imageUrl` and
+ * saves exactly that picture with `{"fromCapture": id}`.
+ */
+export interface CaptureJson {
+  id: string;
+  slot: string;
+  /** ms since the epoch: when the frame was captured, and until when the picture is kept */
+  capturedAt: number;
+  expiresAt: number;
+  imageUrl: string;
+}
+
 /** The board a history row names: removedAt is set once it was removed from the catalog. */
 export interface HistoryBoard extends BoardInfo {
   removedAt: number | null;

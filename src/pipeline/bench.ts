@@ -2,14 +2,15 @@ import type { Bus } from '../bus.ts';
 import { FpsMeter } from '../capture/fps-meter.ts';
 import type { Frame, FrameSource } from '../capture/types.ts';
 import type { Catalog } from '../catalog/index.ts';
-import { type Config, type Rect, WHOLE_FRAME } from '../config/schema.ts';
-import { errorMessage } from '../errors.ts';
+import { type Config, WHOLE_FRAME } from '../config/schema.ts';
+import { BenchsightError, errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { ModelSwitch, OcrPayload, SlotView, StatusPayload } from '../protocol.ts';
 import { SceneGate, thumbnail } from '../vision/gate.ts';
 import { decodeImage, preprocess, type RawImage } from '../vision/preprocess.ts';
 import { decodeReduction } from '../vision/reduced-decode.ts';
 import { CameraHealth } from './camera-health.ts';
+import { type SlotCapture, SlotCaptures } from './captures.ts';
 import { decodeAhead } from './decode-ahead.ts';
 import type { Housekeeping } from './housekeeping.ts';
 import type { Recognizer } from './recognizer.ts';
@@ -69,6 +70,7 @@ export class BenchPipeline {
   readonly #gate: SceneGate;
   readonly #health: CameraHealth;
   readonly #slotOwner: SlotOwner;
+  readonly #captures = new SlotCaptures();
   /** The same meter (and window) as the camera's captured fps: the two are shown side by side. */
   readonly #encodedRate = new FpsMeter();
   readonly #timings = {
@@ -159,11 +161,30 @@ export class BenchPipeline {
     await this.#slotOwner.stop();
   }
 
-  /** A JPEG of one slot of the latest frame, at full resolution (for enrollment from the live view). */
-  slotImage(name: string): { frame: Frame; rect: Rect } | null {
+  /**
+   * One slot of the latest frame, kept under a handle for a while (enrollment from the live view: the
+   * picture shown is the picture saved). E_NOT_FOUND for an unknown slot, E_CAMERA_LOST before a frame.
+   */
+  captureSlot(name: string): SlotCapture {
     const slot = this.slots.find((s) => s.name === name);
-    if (!slot || !this.#latest) return null;
-    return { frame: this.#latest, rect: slot.rect };
+    if (!slot) {
+      throw new BenchsightError(
+        'E_NOT_FOUND',
+        `no slot named "${name}" (slots: ${this.slots.map((s) => s.name).join(', ')})`,
+        { status: 404 },
+      );
+    }
+    if (!this.#latest) {
+      throw new BenchsightError('E_CAMERA_LOST', 'no live frame yet: the camera has not delivered a frame', {
+        status: 409,
+      });
+    }
+    return this.#captures.take(slot.name, slot.rect, this.#latest);
+  }
+
+  /** A picture captureSlot took; E_CAPTURE_EXPIRED once it is no longer kept. */
+  capture(id: string): SlotCapture {
+    return this.#captures.get(id);
   }
 
   /**

@@ -7,6 +7,7 @@ import { errorHandler } from './http-errors.ts';
 import { createMetrics } from './metrics.ts';
 import { authRoutes } from './routes/auth.ts';
 import { boardRoutes } from './routes/boards.ts';
+import { captureRoutes } from './routes/captures.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { historyRoutes } from './routes/history.ts';
 import { liveRoutes } from './routes/live.ts';
@@ -69,6 +70,7 @@ export class BenchServer {
     this.#metricsStop = metrics.stop;
     liveRoutes(app, this.#ctx, metrics.registry);
     boardRoutes(app, this.#ctx);
+    captureRoutes(app, this.#ctx);
     recognitionRoutes(app, this.#ctx);
     modelRoutes(app, this.#ctx);
     authRoutes(app, this.#ctx, auth);

@@ -124,7 +124,10 @@ export const frCA: Record<MessageId, string> = {
   'enroll.uploadHint':
     'Des photos d’une carte prises sur d’autres bancs ou sous d’autres angles rendent la reconnaissance plus fiable.',
   'dialog.thisIs': 'C’est… (emplacement « {slot} »)',
-  'dialog.currentPicture': 'Image actuelle de l’emplacement {slot}',
+  'dialog.currentPicture': 'L’emplacement {slot} tel qu’il sera enregistré',
+  'dialog.takingPicture': 'Prise de l’image…',
+  'dialog.retake': 'Reprendre l’image',
+  'dialog.noPicture': 'Il n’y a pas encore d’image de cet emplacement à enregistrer : reprenez l’image.',
   'dialog.pictureHint': 'Cette image de l’emplacement devient une photo de référence de la carte choisie.',
   'dialog.existing': 'Une carte du catalogue',
   'dialog.new': 'Une nouvelle carte',
@@ -247,6 +250,8 @@ export const frCA: Record<MessageId, string> = {
   'error.E_AUTH': 'Votre session a pris fin ou le mot de passe est erroné : reconnectez-vous.',
   'error.E_FORBIDDEN': 'Votre compte n’a pas le droit de faire ceci : demandez à un administrateur.',
   'error.E_LOCKED': 'Trop de tentatives de connexion : attendez quelques secondes et réessayez.',
+  'error.E_CAPTURE_EXPIRED':
+    'L’image prise à l’ouverture de cette fenêtre n’est plus conservée : reprenez l’image.',
   'error.E_NOT_FOUND': 'Introuvable : l’élément vient peut-être d’être supprimé. Rechargez la page.',
   'error.E_CONFLICT': 'Une carte avec ce fabricant et ce modèle existe déjà : modifiez plutôt cette carte.',
   'error.E_IMAGE_INVALID':
