@@ -4,7 +4,8 @@ import type { Catalog } from '../catalog/index.ts';
 import type { Config } from '../config/schema.ts';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { SlotTracker } from '../match/smoothing.ts';
+import { UnknownAppearances } from '../match/appearances.ts';
+import { type SlotOutcome, SlotTracker } from '../match/smoothing.ts';
 import type { BoardInfo, OcrPayload, SlotView } from '../protocol.ts';
 import { cropJpeg, decodeImage, type RawImage } from '../vision/preprocess.ts';
 import type { Housekeeping } from './housekeeping.ts';
@@ -38,6 +39,8 @@ export class SlotOwner implements SlotReports {
   readonly #slots: readonly BenchSlot[];
   readonly #steps: readonly RecognitionStep[];
   readonly #trackers = new Map<string, SlotTracker>();
+  /** Tells apart the unknown boards each slot shows. */
+  readonly #unknowns = new Map<string, UnknownAppearances>();
   readonly #views = new Map<string, SlotView>();
   /** The recognition of each slot that the steps are following now. */
   readonly #following = new Map<string, SlotRecognition>();
@@ -52,6 +55,7 @@ export class SlotOwner implements SlotReports {
     this.#steps = opts.steps ?? [];
     for (const slot of slots) {
       this.#trackers.set(slot.name, new SlotTracker(opts.config.match.smoothing));
+      this.#unknowns.set(slot.name, new UnknownAppearances());
       this.#views.set(slot.name, {
         slot: slot.name,
         rect: slot.rect,
@@ -113,9 +117,17 @@ export class SlotOwner implements SlotReports {
     for (let i = 0; i < this.#slots.length; i++) {
       const slot = this.#slots[i]!;
       const tm = performance.now();
-      const result = r.match(embeddings.subarray(i * dim, (i + 1) * dim));
+      const vector = embeddings.subarray(i * dim, (i + 1) * dim);
+      const result = r.match(vector);
+      const outcome: SlotOutcome =
+        result.outcome.kind === 'unknown'
+          ? {
+              kind: 'unknown',
+              appearance: this.#unknowns.get(slot.name)!.identify(vector, r.policy.threshold),
+            }
+          : result.outcome;
       this.#o.matchTimings.push(performance.now() - tm);
-      for (const event of this.#trackers.get(slot.name)!.push(result.outcome)) {
+      for (const event of this.#trackers.get(slot.name)!.push(outcome)) {
         if (event.type === 'cleared') {
           this.clear(slot.name, frame.capturedAt, event.previousBoardId, event.reason);
         } else {

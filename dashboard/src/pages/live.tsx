@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { EnrollDialog } from '../components/enroll-dialog.tsx';
+import { FirstRun } from '../components/first-run.tsx';
 import { FrameView } from '../components/frame-view.tsx';
 import { SlotCard } from '../components/slot-card.tsx';
 import { StatusPanel } from '../components/status-panel.tsx';
@@ -24,6 +25,7 @@ export function LivePage() {
     <div class={`live-layout${live.connection === 'connected' ? '' : ' live-stale'}`}>
       <h1 class="sr-only">{t.t('live.title')}</h1>
       <div class="live-cards">
+        <FirstRun />
         {live.slots.length === 0 ? (
           <p class="panel muted">{t.t('live.waiting')}</p>
         ) : (

@@ -126,6 +126,13 @@ export const en = {
   'enroll.slotPicture': 'Live picture of slot {slot}',
   'enroll.slotShows': '<b>Slot “{slot}”</b>: {what}',
   'enroll.upload': 'Upload reference images',
+  'enroll.notInCatalog': 'A board that is not in the catalog yet:',
+  'firstRun.title': 'First steps: teach the bench',
+  'firstRun.bench':
+    '<b>Enroll the empty bench.</b> Clear the bench, press “This is…” on a slot and create a board of kind “{kind}”: empty slots then read “Empty” instead of “Unknown board”.',
+  'firstRun.boards':
+    '<b>Enroll each board.</b> Put a board in a slot and press “This is…”, or <link>create a board on the Enroll page</link> and upload photos of it.',
+  'firstRun.done': 'Done.',
   'enroll.uploadHint': 'Photos of a board from other benches or angles make recognition more reliable.',
   'dialog.thisIs': 'This is… (slot “{slot}”)',
   'dialog.currentPicture': 'Slot {slot} as it will be saved',

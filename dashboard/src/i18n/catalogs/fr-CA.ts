@@ -121,6 +121,13 @@ export const frCA: Record<MessageId, string> = {
   'enroll.slotPicture': 'Image en direct de l’emplacement {slot}',
   'enroll.slotShows': '<b>Emplacement « {slot} »</b> : {what}',
   'enroll.upload': 'Téléverser des photos de référence',
+  'enroll.notInCatalog': 'Une carte qui n’est pas encore au catalogue :',
+  'firstRun.title': 'Premiers pas : présentez le banc',
+  'firstRun.bench':
+    '<b>Ajoutez le banc vide.</b> Dégagez le banc, appuyez sur « C’est… » sur un emplacement et créez une carte de type « {kind} » : les emplacements vides afficheront alors « Vide » au lieu de « Carte inconnue ».',
+  'firstRun.boards':
+    '<b>Ajoutez chaque carte.</b> Déposez une carte dans un emplacement et appuyez sur « C’est… », ou <link>créez une carte à la page Ajouter des cartes</link> et téléversez-en des photos.',
+  'firstRun.done': 'Fait.',
   'enroll.uploadHint':
     'Des photos d’une carte prises sur d’autres bancs ou sous d’autres angles rendent la reconnaissance plus fiable.',
   'dialog.thisIs': 'C’est… (emplacement « {slot} »)',
