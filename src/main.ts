@@ -22,7 +22,7 @@ import type { Encoder } from './vision/encoder.ts';
 
 export interface DaemonOptions {
   logger?: Logger;
-  /** Import <dataDir>/demo/catalog when the catalog is empty and the demo frames are the source. */
+  /** The demo bench: import <dataDir>/demo/catalog into a new catalog when the demo frames are the source. */
   seedDemo?: boolean;
 }
 
@@ -173,22 +173,32 @@ export class Daemon {
 
   /**
    * The demo bench (`npm start`): its frames are generated on first use, and its catalog is imported
-   * into an empty catalog. The scene generator is a tool, loaded only here, only for the demo.
+   * into the catalog the demo itself started: one that never held a board (ids are never reused, so a
+   * catalog whose boards were all removed is not one) and has no history. A data folder that began as
+   * a copy of the demo's, with a real camera, gets nothing. The scene generator is a tool, loaded only
+   * here, only for the demo.
    */
   async #seedDemo(catalog: Catalog, editor: CatalogEditor): Promise<void> {
     const { config, logger } = this;
     const demoDir = join(config.data.dir, 'demo');
     const source = config.camera.source;
-    if (source.kind === 'folder' && source.path === join(demoDir, 'frames')) {
-      const { makeDemo } = await import('../tools/synth/demo.ts');
-      const summary = await makeDemo(demoDir);
-      logger.info({ dir: demoDir, frames: summary.frames }, 'demo bench ready');
-    }
+    if (source.kind !== 'folder' || source.path !== join(demoDir, 'frames')) return;
+    const { makeDemo } = await import('../tools/synth/demo.ts');
+    const summary = await makeDemo(demoDir);
+    logger.info({ dir: demoDir, frames: summary.frames }, 'demo bench ready');
     const demoCatalog = join(demoDir, 'catalog');
-    if (catalog.listBoards().length === 0 && existsSync(demoCatalog)) {
-      const r = await editor.importFolder(demoCatalog);
-      logger.info({ boards: r.boards, references: r.references }, 'demo catalog imported');
+    if (!existsSync(demoCatalog)) return;
+    if (catalog.lastBoardId() > 0 || catalog.queryRecognitions({ limit: 0, offset: 0 }).total > 0) {
+      if (catalog.lastBoardId() > 0 && catalog.listBoards().length === 0) {
+        logger.info(
+          { catalog: demoCatalog },
+          `demo catalog not imported: this catalog held boards before; to have the demo boards again: benchsight catalog import ${demoCatalog}`,
+        );
+      }
+      return;
     }
+    const r = await editor.importFolder(demoCatalog);
+    logger.info({ boards: r.boards, references: r.references }, 'demo catalog imported');
   }
 
   /** Orderly stop in reverse order of start; safe to call twice. */

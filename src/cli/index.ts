@@ -33,7 +33,7 @@ Examples:
       new Option('-p, --port <port>', 'HTTP port (env: BENCHSIGHT_PORT)').argParser(parseIntOption('--port')),
     )
     .option('--host <address>', 'address to bind (env: BENCHSIGHT_HOST; default 127.0.0.1)')
-    .option('--no-demo', 'do not import the demo catalog into an empty catalog')
+    .option('--no-demo', 'on the demo bench, do not import the demo catalog into a new catalog')
     .action(async (o, cmd: Command) => {
       const g = globalOptions(cmd);
       const { config } = loadConfig({
