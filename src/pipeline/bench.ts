@@ -2,7 +2,7 @@ import type { Bus } from '../bus.ts';
 import { FpsMeter } from '../capture/fps-meter.ts';
 import type { Frame, FrameSource } from '../capture/types.ts';
 import type { Catalog } from '../catalog/index.ts';
-import { type Config, WHOLE_FRAME } from '../config/schema.ts';
+import { type Config, type Rect, WHOLE_FRAME } from '../config/schema.ts';
 import { BenchsightError, errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { ModelSwitch, OcrPayload, SlotView, StatusPayload } from '../protocol.ts';
