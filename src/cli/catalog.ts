@@ -7,7 +7,14 @@ import { CatalogEditor } from '../pipeline/catalog-editor.ts';
 import { BOARD_KINDS } from '../protocol.ts';
 import { DATABASE_FILE, openModelAndCatalog } from '../runtime.ts';
 import { backupCommands } from './backup.ts';
-import { cliLogger, configFor, parseIntOption, progressBar } from './common.ts';
+import {
+  announceDatabase,
+  cliLogger,
+  configFor,
+  openExistingCatalog,
+  parseIntOption,
+  progressBar,
+} from './common.ts';
 
 export function catalogCommands(program: Command): void {
   const catalog = program
@@ -28,7 +35,9 @@ export function catalogCommands(program: Command): void {
     .option('--tags <list>', 'comma-separated tags', '')
     .argument('[images...]', 'reference images (JPEG/PNG/WebP)')
     .action(async (images: string[], o, cmd: Command) => {
-      const { config } = configFor(cmd);
+      const loaded = configFor(cmd);
+      const { config } = loaded;
+      announceDatabase(loaded);
       const parts = await openModelAndCatalog(config, cliLogger());
       try {
         // The daemon, if it runs, sees the change through its database poll and announces it.
@@ -72,7 +81,9 @@ export function catalogCommands(program: Command): void {
       '\nManifest columns (CSV header) or keys (YAML list):\n  vendor, model, kind, chip_type, chip_count, notes, tags (a;b), images (f1.jpg;f2.jpg)\n',
     )
     .action(async (dir: string, o, cmd: Command) => {
-      const { config } = configFor(cmd);
+      const loaded = configFor(cmd);
+      const { config } = loaded;
+      announceDatabase(loaded);
       const parts = await openModelAndCatalog(config, cliLogger());
       const bar = progressBar('importing');
       try {
@@ -98,8 +109,7 @@ export function catalogCommands(program: Command): void {
     .option('--search <text>', 'filter by vendor, model, chip type, notes or tags')
     .option('--json', 'print JSON')
     .action((o, cmd: Command) => {
-      const { config } = configFor(cmd);
-      const db = Catalog.open(join(config.data.dir, DATABASE_FILE));
+      const { catalog: db } = openExistingCatalog(cmd);
       try {
         const boards = db.listBoards(o.search ? { search: o.search } : undefined);
         if (o.json) {
@@ -123,8 +133,7 @@ export function catalogCommands(program: Command): void {
     .description('remove a board with its references (its recognitions stay in the history as unknown)')
     .argument('<id>', 'board id (see catalog list)', parseIntOption('id'))
     .action((id: number, _o, cmd: Command) => {
-      const { config } = configFor(cmd);
-      const db = Catalog.open(join(config.data.dir, DATABASE_FILE));
+      const { catalog: db } = openExistingCatalog(cmd);
       try {
         if (!db.deleteBoard(id))
           throw new BenchsightError('E_NOT_FOUND', `no board ${id} (see: benchsight catalog list)`);

@@ -105,7 +105,16 @@ Examples:
   return program;
 }
 
+/** `benchsight recognitions list | head`: the reader went away, so stop quietly as Unix tools do. */
+function quietOnClosedPipe(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    reportError(err);
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
+  quietOnClosedPipe();
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {

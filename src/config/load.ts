@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -14,12 +14,32 @@ export interface ConfigSources {
   env?: NodeJS.ProcessEnv;
   /** Command-line flags, highest precedence. */
   flags?: { port?: number | undefined; dataDir?: string | undefined; host?: string | undefined };
+  /** Where an installed benchsight keeps its data (tests point it elsewhere). */
+  systemDataDir?: string;
 }
+
+/** The data folder of an installed benchsight (scripts/install-systemd.sh, StateDirectory=). */
+export const SYSTEM_DATA_DIR = '/var/lib/benchsight';
+
+/** Which rule chose the data folder, in the words `benchsight` prints. */
+export type DataDirSource = '--data-dir' | 'BENCHSIGHT_DATA_DIR' | 'config' | 'installed' | 'default';
 
 export interface LoadedConfig {
   config: Readonly<Config>;
   /** Where each value came from, for `config check`. */
   configPath: string | null;
+  /** Which rule chose config.data.dir: flag, env, config file, the installed system folder, ./data. */
+  dataDirSource: DataDirSource;
+}
+
+/** The system folder counts when benchsight is installed there and this user may read it. */
+function installedDataDir(dir: string): boolean {
+  try {
+    accessSync(dir, constants.R_OK | constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 type Json = Record<string, unknown>;
@@ -92,7 +112,17 @@ export function loadConfig(sources: ConfigSources = {}): LoadedConfig {
   const host = sources.flags?.host ?? (env.BENCHSIGHT_HOST || undefined);
   if (host !== undefined) section(raw, 'server').host = host;
   const dataDir = sources.flags?.dataDir ?? (env.BENCHSIGHT_DATA_DIR || undefined);
+  const fileDataDir = typeof raw.data === 'object' && raw.data !== null && 'dir' in (raw.data as Json);
+  // One order for the daemon and every command: flag, env, config file, installed system folder, ./data.
+  const systemDataDir = sources.systemDataDir ?? SYSTEM_DATA_DIR;
+  let dataDirSource: DataDirSource;
+  if (sources.flags?.dataDir !== undefined) dataDirSource = '--data-dir';
+  else if (dataDir !== undefined) dataDirSource = 'BENCHSIGHT_DATA_DIR';
+  else if (fileDataDir) dataDirSource = 'config';
+  else if (installedDataDir(systemDataDir)) dataDirSource = 'installed';
+  else dataDirSource = 'default';
   if (dataDir !== undefined) section(raw, 'data').dir = dataDir;
+  else if (dataDirSource === 'installed') section(raw, 'data').dir = systemDataDir;
   if (env.BENCHSIGHT_MODEL) section(raw, 'model').name = env.BENCHSIGHT_MODEL;
   if (env.BENCHSIGHT_LOG_LEVEL) section(raw, 'log').level = env.BENCHSIGHT_LOG_LEVEL;
 
@@ -128,5 +158,9 @@ export function loadConfig(sources: ConfigSources = {}): LoadedConfig {
     const candidate = abs(source.input, baseDir);
     if (existsSync(candidate)) source.input = candidate;
   }
-  return { config: deepFreeze(config), configPath: configPath ? resolve(configPath) : null };
+  return {
+    config: deepFreeze(config),
+    configPath: configPath ? resolve(configPath) : null,
+    dataDirSource,
+  };
 }
