@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { type Command, Option } from 'commander';
-import { Catalog } from '../catalog/index.ts';
 import { BenchsightError } from '../errors.ts';
 import { CatalogEditor } from '../pipeline/catalog-editor.ts';
 import { BOARD_KINDS } from '../protocol.ts';
-import { DATABASE_FILE, openModelAndCatalog } from '../runtime.ts';
+import { openModelAndCatalog } from '../runtime.ts';
 import { backupCommands } from './backup.ts';
 import {
   announceDatabase,

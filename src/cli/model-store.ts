@@ -1,19 +1,11 @@
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { Catalog } from '../catalog/index.ts';
 import { DEFAULT_MODEL } from '../config/schema.ts';
 import { BenchsightError } from '../errors.ts';
 import { assertUnchanged } from '../modelstore/check-model.ts';
 import { fetchModel } from '../modelstore/fetch.ts';
 import { listModels, verifyModel } from '../modelstore/registry.ts';
 import type { StatusPayload } from '../protocol.ts';
-import {
-  ACTIVE_MODEL_SETTING,
-  activeModelName,
-  DATABASE_FILE,
-  modelInstallDir,
-  openModelAndCatalog,
-} from '../runtime.ts';
+import { ACTIVE_MODEL_SETTING, activeModelName, modelInstallDir, openModelAndCatalog } from '../runtime.ts';
 import { catalogIfExists, cliLogger, configFor, parseIntOption, progressBar } from './common.ts';
 import { daemonRequest } from './daemon-client.ts';
 
