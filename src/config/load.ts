@@ -1,8 +1,9 @@
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { BenchsightError } from '../errors.ts';
+import { describeConfigIssues, type YamlSource } from './problems.ts';
 import { type Config, configSchema } from './schema.ts';
 
 /** The repository / package root (where models/ and package.json live). */
@@ -68,24 +69,25 @@ function envPort(env: NodeJS.ProcessEnv, name: string, errors: string[]): number
   return Number(raw);
 }
 
-function readYaml(path: string): Json {
+function readYaml(path: string): { raw: Json; source: YamlSource } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new BenchsightError('E_CONFIG', `config file ${path} could not be read: ${(err as Error).message}`);
   }
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (err) {
-    throw new BenchsightError('E_CONFIG', `config file ${path} is not valid YAML: ${(err as Error).message}`);
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  const [first] = doc.errors;
+  if (first) {
+    throw new BenchsightError('E_CONFIG', `config file ${path} is not valid YAML: ${first.message}`);
   }
-  if (doc === null || doc === undefined) return {};
-  if (typeof doc !== 'object' || Array.isArray(doc)) {
+  const value: unknown = doc.toJS();
+  if (value === null || value === undefined) return { raw: {}, source: { doc, lines } };
+  if (typeof value !== 'object' || Array.isArray(value)) {
     throw new BenchsightError('E_CONFIG', `config file ${path} must hold a YAML mapping (key: value lines)`);
   }
-  return doc as Json;
+  return { raw: value as Json, source: { doc, lines } };
 }
 
 function deepFreeze<T>(value: T): T {
@@ -103,7 +105,8 @@ function deepFreeze<T>(value: T): T {
 export function loadConfig(sources: ConfigSources = {}): LoadedConfig {
   const env = sources.env ?? process.env;
   const configPath = sources.configPath ?? (env.BENCHSIGHT_CONFIG || undefined);
-  const raw: Json = configPath ? readYaml(resolve(configPath)) : {};
+  const file = configPath ? readYaml(resolve(configPath)) : undefined;
+  const raw: Json = file?.raw ?? {};
   const baseDir = configPath ? dirname(resolve(configPath)) : process.cwd();
   const errors: string[] = [];
 
@@ -130,9 +133,7 @@ export function loadConfig(sources: ConfigSources = {}): LoadedConfig {
     typeof raw.camera === 'object' && raw.camera !== null && 'source' in (raw.camera as Json);
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      errors.push(`${issue.path.length ? issue.path.join('.') : '(top level)'}: ${issue.message}`);
-    }
+    errors.push(...describeConfigIssues(parsed.error.issues, raw, configSchema, file?.source));
   }
   if (errors.length > 0 || !parsed.success) {
     const where = configPath ? `config ${resolve(configPath)}` : 'config';
