@@ -76,7 +76,8 @@ export function catalogCommands(program: Command): void {
     .option('--manifest <file>', 'manifest path (default: <dir>/boards.yaml|yml|csv)')
     .addHelpText(
       'after',
-      '\nManifest columns (CSV header) or keys (YAML list):\n  vendor, model, kind, chip_type, chip_count, notes, tags (a;b), images (f1.jpg;f2.jpg)\n',
+      '\nManifest columns (CSV header) or keys (YAML list), any spelling (text_pattern, textPattern):\n  vendor, model, kind, chip_type, chip_count, notes, tags (a;b), text_pattern, images (f1.jpg;f2.jpg)\n' +
+        'Importing again updates the fields of boards that exist (same vendor and model) and adds new images.\n',
     )
     .action(async (dir: string, o, cmd: Command) => {
       const loaded = configFor(cmd);
@@ -91,8 +92,16 @@ export function catalogCommands(program: Command): void {
           onProgress: (done, total) => bar.update(done, total),
         });
         bar.stop();
-        process.stdout.write(`imported ${r.boards} new boards, ${r.references} references\n`);
-        for (const s of r.skipped) process.stderr.write(`skipped ${s.board}: ${s.reason}\n`);
+        for (const b of r.perBoard) {
+          const refs = b.references > 0 ? `, +${b.references} reference${b.references === 1 ? '' : 's'}` : '';
+          if (b.action === 'skipped') process.stderr.write(`skipped    ${b.board}: ${b.reason}\n`);
+          else if (b.action === 'updated')
+            process.stdout.write(`updated    ${b.board} (${b.changed.join(', ')})${refs}\n`);
+          else process.stdout.write(`${b.action.padEnd(10)} ${b.board}${refs}\n`);
+        }
+        process.stdout.write(
+          `${r.boards} created, ${r.updated} updated, ${r.perBoard.length - r.boards - r.updated - r.skipped.length} unchanged, ${r.skipped.length} skipped; ${r.references} references added\n`,
+        );
         if (r.skipped.length) process.exitCode = 2;
       } finally {
         bar.stop();
