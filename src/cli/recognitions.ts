@@ -79,8 +79,12 @@ export function recognitionCommands(program: Command): void {
   addFilters(rec.command('export').description('write recognitions as CSV'))
     .option('--out <file>', 'output file (default: stdout)')
     .action(async (o, cmd: Command) => {
-      const { catalog: db } = openExistingCatalog(cmd);
+      const { config, catalog: db } = openExistingCatalog(cmd);
       const filter = toQuery(o, db);
+      const { host, port } = config.server;
+      const shownHost =
+        host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+      const origin = `http://${shownHost}:${port}`;
       const out = o.out ? createWriteStream(o.out) : process.stdout;
       try {
         const names = new Map(db.listBoards().map((b) => [b.id, b]));
@@ -88,7 +92,7 @@ export function recognitionCommands(program: Command): void {
         let n = 0;
         for (const r of db.iterateRecognitions(filter)) {
           const board = r.boardId === null ? undefined : names.get(r.boardId);
-          const line = recognitionCsvLine(r, board, db.getRecognitionText(r.id));
+          const line = recognitionCsvLine(r, board, db.getRecognitionText(r.id), origin);
           if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
           n++;
         }

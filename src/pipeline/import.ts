@@ -42,7 +42,8 @@ function changedFields(board: Board, row: ImportRow): BoardPatch {
   if (row.chipCount !== undefined && row.chipCount !== board.chipCount) patch.chipCount = row.chipCount;
   if (row.notes !== undefined && row.notes !== board.notes) patch.notes = row.notes;
   if (row.tags !== undefined && row.tags.join('\n') !== board.tags.join('\n')) patch.tags = row.tags;
-  if (row.textPattern !== undefined && row.textPattern !== board.textPattern) patch.textPattern = row.textPattern;
+  if (row.textPattern !== undefined && row.textPattern !== board.textPattern)
+    patch.textPattern = row.textPattern;
   return patch;
 }
 

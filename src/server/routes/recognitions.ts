@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { RECOGNITION_CSV_HEADER, recognitionCsvLine } from '../../catalog/recognition-csv.ts';
 import { toRecognitionFilter } from '../../catalog/recognition-filter.ts';
 import type { Recognition, RecognitionText } from '../../catalog/types.ts';
-import type { RecognitionJson, RecognitionPage } from '../../protocol.ts';
+import { type RecognitionJson, type RecognitionPage, recognitionThumbnailPath } from '../../protocol.ts';
 import { access } from '../access.ts';
 import type { ServerContext } from '../context.ts';
 import { notFound, parseInput } from '../http-errors.ts';
@@ -18,7 +18,7 @@ export function recognitionRoutes(app: FastifyInstance, ctx: ServerContext): voi
     return {
       ...r,
       board,
-      thumbnailUrl: r.hasThumbnail ? `/api/recognitions/${r.id}/thumbnail.jpg` : null,
+      thumbnailUrl: r.hasThumbnail ? recognitionThumbnailPath(r.id) : null,
       text: text ? textJson(text) : null,
     };
   };
@@ -27,6 +27,8 @@ export function recognitionRoutes(app: FastifyInstance, ctx: ServerContext): voi
     const q = parseInput(recognitionsQuery, req.query, 'query');
     const filter = toRecognitionFilter(q);
     if (q.format === 'csv') {
+      // the Host header has passed the allowed-hosts check (request-origin.ts)
+      const origin = `${req.protocol}://${req.host}`;
       // iterateRecognitions reads in batches (no cursor held across yields: other requests share
       // the connection). The time range is fixed now so rows recorded during the export stay out.
       const rows = catalog.iterateRecognitions({
@@ -41,6 +43,7 @@ export function recognitionRoutes(app: FastifyInstance, ctx: ServerContext): voi
               r,
               r.boardId === null ? undefined : ctx.recognizer.board(r.boardId),
               catalog.getRecognitionText(r.id),
+              origin,
             );
         })(),
       );
