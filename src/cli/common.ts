@@ -53,10 +53,14 @@ export function openExistingCatalog(cmd: Command): { config: Readonly<Config>; c
   const loaded = configFor(cmd);
   const { path, why } = databaseOf(loaded);
   if (!existsSync(path)) {
+    const locked =
+      loaded.dataDirSource === 'default' && existsSync(SYSTEM_DATA_DIR)
+        ? ` ${SYSTEM_DATA_DIR} exists but this user cannot read it: run as root or as the benchsight user (sudo -u benchsight ...).`
+        : '';
     throw new BenchsightError(
       'E_NOT_FOUND',
       `no catalog database at ${path} (${why}). The daemon creates it on its first start; ` +
-        `point at yours with --data-dir DIR, BENCHSIGHT_DATA_DIR or --config FILE (data.dir)`,
+        `point at yours with --data-dir DIR, BENCHSIGHT_DATA_DIR or --config FILE (data.dir).${locked}`,
     );
   }
   const catalog = Catalog.open(path);
