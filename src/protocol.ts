@@ -327,3 +327,8 @@ export interface ModelInfo {
 
 /** A board as the dashboard's forms send it (POST /api/boards, PATCH /api/boards/:id). */
 export type BoardInput = Omit<BoardInfo, 'id'> & { textPattern: string | null };
+
+/** Where the API serves a history row's picture (the slot when it was recognized). */
+export function recognitionThumbnailPath(id: number): string {
+  return `/api/recognitions/${id}/thumbnail.jpg`;
+}

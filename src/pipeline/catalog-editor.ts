@@ -155,7 +155,7 @@ export class CatalogEditor {
       { catalog: this.#catalog, recognizer: this.#o.recognizer() },
       opts,
     );
-    if (result.boards > 0 || result.references > 0)
+    if (result.boards > 0 || result.updated > 0 || result.references > 0)
       this.#changed({ reload: true }, [{ entity: 'catalog', action: 'reloaded' }]);
     return result;
   }

@@ -92,7 +92,7 @@ describe('benchsight command line', { timeout: CLI_STEPS }, () => {
   it('imports a folder with a CSV manifest, lists, embeds, reindexes and removes', async () => {
     const imp = await cli(['catalog', 'import', images], env);
     expect(imp.code).toBe(0);
-    expect(imp.stdout).toContain('imported 2 new boards, 3 references');
+    expect(imp.stdout).toContain('2 created, 0 updated, 0 unchanged, 0 skipped; 3 references added');
     const list = JSON.parse((await cli(['catalog', 'list', '--json'], env)).stdout) as {
       model: string;
       notes: string;

@@ -1,4 +1,4 @@
-import type { Candidate, OcrPayload, SlotView } from '../../../src/protocol.ts';
+import type { CameraState, Candidate, OcrPayload, SlotView } from '../../../src/protocol.ts';
 import { boardName, chipLine } from '../format.ts';
 import { useT } from '../i18n/context.tsx';
 import { LabelText } from './label-text.tsx';
@@ -122,6 +122,7 @@ export function SlotCard({
   ocr,
   reading = false,
   threshold,
+  cameraOffline = null,
 }: {
   view: SlotView;
   onEnroll: (slot: string) => void;
@@ -131,6 +132,8 @@ export function SlotCard({
   ocr?: OcrPayload | undefined;
   /** OCR of the slot's board is still running. */
   reading?: boolean;
+  /** Set while the camera is not online: its state and why (the card says so, and cannot enroll). */
+  cameraOffline?: { state: CameraState; reason: string | null } | null;
 }) {
   const t = useT();
   const headingId = `slot-${view.slot}`;
@@ -146,17 +149,26 @@ export function SlotCard({
         <span id={headingId} class="slot-name">
           {t.t('common.slotName', { slot: view.slot })}
         </span>
-        <span class="state-pill">{t.t(`state.${view.state}`)}</span>
+        <span class="state-pill">{cameraOffline ? t.t('slot.noPicture') : t.t(`state.${view.state}`)}</span>
         <span class="since">{t.t('common.since', { time: t.clock(view.since) })}</span>
       </header>
-      <Body view={view} threshold={threshold} />
-      {view.state === 'recognized' || view.state === 'unknown' ? (
+      {cameraOffline ? (
+        <div class="camera-offline" role="status" data-testid="camera-offline">
+          <h2 class="board-model">{t.t('camera.state', { state: cameraOffline.state })}</h2>
+          {cameraOffline.reason ? <p class="hint">{cameraOffline.reason}</p> : null}
+        </div>
+      ) : (
+        <Body view={view} threshold={threshold} />
+      )}
+      {!cameraOffline && (view.state === 'recognized' || view.state === 'unknown') ? (
         <LabelText ocr={ocr} reading={reading} />
       ) : null}
       <button
         type="button"
         class={view.state === 'unknown' ? 'primary big enroll-button' : 'secondary enroll-button'}
         onClick={() => onEnroll(view.slot)}
+        disabled={cameraOffline !== null}
+        title={cameraOffline ? t.t('slot.offlineNoEnroll') : undefined}
       >
         {t.t(view.state === 'recognized' ? 'slot.correctIt' : 'slot.thisIs')}
       </button>

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import type { CameraState } from '../../../src/protocol.ts';
 import { EnrollDialog } from '../components/enroll-dialog.tsx';
 import { FirstRun } from '../components/first-run.tsx';
 import { FrameView } from '../components/frame-view.tsx';
@@ -14,6 +15,13 @@ function frameNotice(t: Translator, live: LiveClient): string | null {
   const cam = live.status?.camera;
   if (cam && cam.state !== 'online') return t.t('live.noPicture', { state: cam.state });
   return null;
+}
+
+/** The camera's state and why, while it gives the cards no picture; null when online or starting. */
+function cameraOffline(live: LiveClient): { state: CameraState; reason: string | null } | null {
+  const cam = live.status?.camera;
+  if (!cam || cam.state === 'online' || cam.state === 'starting') return null;
+  return { state: cam.state, reason: cam.reason };
 }
 
 /** What is on the bench right now: one large card per slot, the camera picture and its health. */
@@ -37,6 +45,7 @@ export function LivePage() {
               ocr={live.ocr.get(v.slot)}
               reading={live.ocrPending.has(v.slot)}
               threshold={live.status?.match.threshold}
+              cameraOffline={cameraOffline(live)}
             />
           ))
         )}

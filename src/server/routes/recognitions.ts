@@ -4,7 +4,12 @@ import { RECOGNITION_CSV_HEADER, recognitionCsvLine } from '../../catalog/recogn
 import { toRecognitionFilter } from '../../catalog/recognition-filter.ts';
 import type { Recognition, RecognitionText } from '../../catalog/types.ts';
 import { toBoardInfo } from '../../pipeline/recognizer.ts';
-import type { HistoryBoard, RecognitionJson, RecognitionPage } from '../../protocol.ts';
+import {
+  type HistoryBoard,
+  type RecognitionJson,
+  type RecognitionPage,
+  recognitionThumbnailPath,
+} from '../../protocol.ts';
 import { access } from '../access.ts';
 import type { ServerContext } from '../context.ts';
 import { notFound, parseInput } from '../http-errors.ts';
@@ -27,7 +32,7 @@ export function recognitionRoutes(app: FastifyInstance, ctx: ServerContext): voi
     return {
       ...r,
       board: historyBoard(r.boardId),
-      thumbnailUrl: r.hasThumbnail ? `/api/recognitions/${r.id}/thumbnail.jpg` : null,
+      thumbnailUrl: r.hasThumbnail ? recognitionThumbnailPath(r.id) : null,
       text: text ? textJson(text) : null,
     };
   };
@@ -36,6 +41,8 @@ export function recognitionRoutes(app: FastifyInstance, ctx: ServerContext): voi
     const q = parseInput(recognitionsQuery, req.query, 'query');
     const filter = toRecognitionFilter(q);
     if (q.format === 'csv') {
+      // the Host header has passed the allowed-hosts check (request-origin.ts)
+      const origin = `${req.protocol}://${req.host}`;
       // iterateRecognitions reads in batches (no cursor held across yields: other requests share
       // the connection). The time range is fixed now so rows recorded during the export stay out.
       const rows = catalog.iterateRecognitions({
@@ -50,6 +57,7 @@ export function recognitionRoutes(app: FastifyInstance, ctx: ServerContext): voi
               r,
               historyBoard(r.boardId) ?? undefined,
               catalog.getRecognitionText(r.id),
+              origin,
             );
         })(),
       );

@@ -106,6 +106,8 @@ export const en = {
   'slot.lookingHint': 'Waiting for a stable picture of this slot.',
   'slot.thisIs': 'This is…',
   'slot.correctIt': 'This is… (correct it)',
+  'slot.noPicture': 'No picture',
+  'slot.offlineNoEnroll': 'The camera is offline: there is no picture to enroll',
 
   // label text (OCR)
   'ocr.reading': 'Reading the label…',
@@ -217,7 +219,7 @@ export const en = {
   'upload.submit': 'Upload',
   'upload.uploading': 'Uploading {current, number} of {total, number}…',
   'upload.result': '{ok, number} of {total, plural, one {# picture} other {# pictures}} added as references.',
-  'upload.done': '{done, number} of {total, number} done',
+  'upload.done': '{added, number} of {total, number} added{failed, plural, =0 {} other {, # failed}}',
   'upload.fileProgress': '{name} upload',
   'upload.state': '{state, select, waiting {waiting} uploading {uploading} done {done} other {{state}}}',
 

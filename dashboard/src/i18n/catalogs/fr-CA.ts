@@ -103,6 +103,8 @@ export const frCA: Record<MessageId, string> = {
   'slot.lookingHint': 'En attente d’une image stable de cet emplacement.',
   'slot.thisIs': 'C’est…',
   'slot.correctIt': 'C’est… (corriger)',
+  'slot.noPicture': 'Pas d’image',
+  'slot.offlineNoEnroll': 'La caméra est hors ligne : aucune image à enregistrer',
 
   'ocr.reading': 'Lecture de l’étiquette…',
   'ocr.label': 'Texte sur la carte',
@@ -212,7 +214,8 @@ export const frCA: Record<MessageId, string> = {
   'upload.uploading': 'Téléversement {current, number} sur {total, number}…',
   'upload.result':
     '{ok, plural, one {# photo sur {total, number} ajoutée comme référence.} other {# photos sur {total, number} ajoutées comme références.}}',
-  'upload.done': 'Terminés : {done, number} sur {total, number}',
+  'upload.done':
+    'Ajoutées : {added, number} sur {total, number}{failed, plural, =0 {} one {, # en échec} other {, # en échec}}',
   'upload.fileProgress': 'Téléversement de {name}',
   'upload.state':
     '{state, select, waiting {en attente} uploading {téléversement} done {terminé} other {{state}}}',
