@@ -53,6 +53,7 @@ export class SlotOwner implements SlotReports {
     for (const slot of slots) {
       this.#trackers.set(slot.name, new SlotTracker(opts.config.match.smoothing));
       this.#views.set(slot.name, {
+        camera: opts.config.camera.id,
         slot: slot.name,
         rect: slot.rect,
         state: 'pending',
