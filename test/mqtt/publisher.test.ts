@@ -290,7 +290,10 @@ describe('MQTT publisher against a real mosquitto (driven through the bus, MQTT.
     const { bus, p } = publisher(locked.url, { username: 'bench', password: 'not-yet-valid', queueSize: 3 });
     p.start();
     stops.push(() => p.stop());
-    await until(() => p.status().state === 'refused' && p.status().attempts >= 2, 'two refused attempts');
+    await until(
+      () => p.status().state === 'refused' && p.status().attempts >= 2 && p.status().retryInMs !== null,
+      'two refused attempts',
+    );
     const s = p.status();
     expect(s.reason).toContain('refused the login');
     expect(s.reason).toContain('mqtt.password');
