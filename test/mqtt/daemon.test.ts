@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Daemon } from '../../src/main.ts';
 import type { MqttStatus, RecognizedPayload, StatusPayload } from '../../src/protocol.ts';
+import { launchBrowser, type WatchedPage } from '../dashboard/browser.ts';
 import { pattern, startTestDaemon, tempDir, writeFrames } from '../helpers/daemon.ts';
 import { Broker, Subscriber } from '../helpers/mosquitto.ts';
 
@@ -71,6 +72,8 @@ describe('the daemon publishes to a real mosquitto and a webhook; the broker die
   let url: string;
   let boardId: number;
   let hookServer: Server;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: WatchedPage;
   const hookBodies: { body: string; signature: string }[] = [];
 
   beforeAll(async () => {
@@ -97,9 +100,12 @@ describe('the daemon publishes to a real mosquitto and a webhook; the broker die
       webhooks: [{ url: `http://127.0.0.1:${hookPort}/bench`, events: ['recognized'], secret: SECRET }],
     }));
     boardId = await enroll(url, board);
+    browser = await launchBrowser();
+    page = await browser.open(`${url}/#/live`);
   });
 
   afterAll(async () => {
+    await browser?.close();
     await daemon?.stop();
     await sub?.close();
     await broker?.stop();
@@ -160,6 +166,10 @@ describe('the daemon publishes to a real mosquitto and a webhook; the broker die
     await broker.kill();
     const down = await mqttUntil(url, (m) => m.state === 'connecting', 'the lost connection noticed');
     expect(down.reason).toMatch(/connection lost/);
+    // the dashboard's status panel says so too
+    const shown = page.page.locator('[data-testid=mqtt-state]');
+    await page.page.waitForSelector('[data-testid=mqtt-state][data-state=connecting]');
+    expect(await shown.textContent()).toContain('MQTT connecting');
 
     // with the broker gone, the bench is still watched: frames encoded, the board recognized again
     const frames = countFrames(daemon);
@@ -178,6 +188,11 @@ describe('the daemon publishes to a real mosquitto and a webhook; the broker die
       'reconnected, queue sent',
     );
     expect(back.connects).toBe(2);
+    await page.page.waitForSelector('[data-testid=mqtt-state][data-state=connected]');
+    expect(await page.page.locator('[data-testid=webhooks-state]').textContent()).toMatch(
+      /Webhooks: [1-9]\d* delivered/,
+    );
+    expect(page.errors).toEqual([]);
     // the broker kept nothing (no persistence): what a newcomer gets was published again
     const fresh = await Subscriber.connect(broker.url, ['benchsight/#', 'homeassistant/#']);
     try {
