@@ -37,10 +37,6 @@ export class Outbox {
     this.#dirty.add(topic);
   }
 
-  retained(topic: string): string | undefined {
-    return this.#retained.get(topic);
-  }
-
   event(topic: string, payload: string): void {
     if (this.queued >= this.#limit) {
       this.#head++;

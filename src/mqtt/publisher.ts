@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Bus } from '../bus.ts';
 import type { MqttConfig } from '../config/integrations.ts';
-import { errorMessage } from '../errors.ts';
+import { BenchsightError, errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { MqttState, MqttStatus, OutboundEvent } from '../protocol.ts';
 import { BenchState, type CameraView } from './bench-state.ts';
@@ -146,7 +146,17 @@ export class MqttPublisher {
 
   #clientOptions(): IClientOptions {
     const { config } = this.#o;
-    const read = (path: string | undefined) => (path === undefined ? undefined : readFileSync(path));
+    const read = (path: string | undefined) => {
+      if (path === undefined) return undefined;
+      try {
+        return readFileSync(path);
+      } catch (err) {
+        throw new BenchsightError(
+          'E_CONFIG',
+          `mqtt: cannot read ${path} (${errorMessage(err)}): check mqtt.ca, mqtt.cert and mqtt.key`,
+        );
+      }
+    };
     return {
       clientId:
         config.clientId ??

@@ -165,11 +165,6 @@ export class Subscriber {
     return this.#wait(pred, what, ms);
   }
 
-  /** The first message from now on that matches. */
-  upcoming(pred: (m: Received) => boolean, what: string, ms = 30_000): Promise<Received> {
-    return this.#wait(pred, what, ms);
-  }
-
   #wait(pred: (m: Received) => boolean, what: string, ms: number): Promise<Received> {
     return new Promise((resolve, reject) => {
       const waiter = {

@@ -140,8 +140,17 @@ describe('the daemon publishes to a real mosquitto and a webhook; the broker die
       'discovery',
     );
     await sub.next((m) => m.topic === 'benchsight/availability' && m.payload === 'online', 'online');
-    const camera = await sub.next((m) => m.topic === 'benchsight/bench-1/status', 'camera status');
-    expect(JSON.parse(camera.payload)).toMatchObject({ camera: 'bench-1' });
+    const camera = await sub.next(
+      (m) => m.topic === 'benchsight/bench-1/status' && JSON.parse(m.payload).healthy === true,
+      'camera status: healthy',
+    );
+    expect(JSON.parse(camera.payload)).toMatchObject({ camera: 'bench-1', state: 'online', suspect: null });
+    // the camera coming up went out as an event, in the socket event's shape
+    const up = await sub.next(
+      (m) => m.topic === 'benchsight/events' && JSON.parse(m.payload).event === 'camera',
+      'the camera online event',
+    );
+    expect(JSON.parse(up.payload)).toMatchObject({ camera: 'bench-1', state: 'online', reason: null });
   });
 
   it('the webhook got the recognition, signed', async () => {
