@@ -23,7 +23,7 @@ for (const mod of ['onnxruntime-node', 'sharp', 'better-sqlite3', 'socket.io', '
 }
 
 // Debian package -> the binary it provides. Tests drive real ffmpeg, fswebcam, chromium and a real
-// MQTT broker (mosquitto).
+// MQTT broker (mosquitto; its TLS test makes certificates with openssl).
 const needed =
   mode === 'test'
     ? {
@@ -31,6 +31,7 @@ const needed =
         fswebcam: 'fswebcam',
         chromium: 'chromium',
         mosquitto: 'mosquitto',
+        openssl: 'openssl',
         systemd: 'systemd-analyze',
         python3: 'python3',
       }

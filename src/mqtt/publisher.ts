@@ -92,6 +92,8 @@ export class MqttPublisher {
   start(): void {
     const { config, bus } = this.#o;
     this.#stopping = false;
+    // first, so that unreadable TLS files stop the start before anything is subscribed
+    const options = this.#clientOptions();
     const t = this.#topics;
     this.#outbox.retain(t.availability, 'online');
     const cameras = this.#o.cameras();
@@ -116,7 +118,7 @@ export class MqttPublisher {
       this.#checkCameras(force);
     }, CAMERA_CHECK_MS);
     this.#cameraTimer.unref();
-    this.#client = connect(config.url, this.#clientOptions());
+    this.#client = connect(config.url, options);
     this.#attach(this.#client);
   }
 

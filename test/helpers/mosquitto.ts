@@ -1,9 +1,9 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { connect, type MqttClient } from 'mqtt';
+import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 
 /** Debian's mosquitto is in /usr/sbin, which a normal user's PATH lacks. */
 const MOSQUITTO = existsSync('/usr/sbin/mosquitto') ? '/usr/sbin/mosquitto' : 'mosquitto';
@@ -23,6 +23,68 @@ export function freePort(): Promise<number> {
 export interface BrokerOptions {
   /** user -> password; absent: anonymous clients are allowed. */
   users?: Record<string, string>;
+  /** TLS only (mqtts://), and clients must show a certificate signed by the CA. */
+  tls?: TestCertificates;
+}
+
+/** PEM files: a CA, the broker's certificate for 127.0.0.1 and a client certificate, all signed by the CA. */
+export interface TestCertificates {
+  ca: string;
+  serverCert: string;
+  serverKey: string;
+  clientCert: string;
+  clientKey: string;
+}
+
+/** Makes a throwaway CA and its certificates with openssl (EC keys: fast). */
+export function makeCertificates(dir: string): TestCertificates {
+  const file = (name: string) => join(dir, name);
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  openssl(
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    file('ca.key'),
+    '-out',
+    file('ca.pem'),
+    '-days',
+    '2',
+    '-subj',
+    '/CN=benchsight test CA',
+  );
+  for (const [name, subject, ext] of [
+    ['server', '/CN=127.0.0.1', 'subjectAltName=IP:127.0.0.1'],
+    ['client', '/CN=bench', 'extendedKeyUsage=clientAuth'],
+  ] as const) {
+    writeFileSync(file(`${name}.ext`), `${ext}\n`);
+    openssl('req', ...ec, '-keyout', file(`${name}.key`), '-out', file(`${name}.csr`), '-subj', subject);
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      file(`${name}.csr`),
+      '-CA',
+      file('ca.pem'),
+      '-CAkey',
+      file('ca.key'),
+      '-CAcreateserial',
+      '-out',
+      file(`${name}.pem`),
+      '-days',
+      '2',
+      '-extfile',
+      file(`${name}.ext`),
+    );
+  }
+  return {
+    ca: file('ca.pem'),
+    serverCert: file('server.pem'),
+    serverKey: file('server.key'),
+    clientCert: file('client.pem'),
+    clientKey: file('client.key'),
+  };
 }
 
 /**
@@ -45,7 +107,7 @@ export class Broker {
   }
 
   get url(): string {
-    return `mqtt://127.0.0.1:${this.#port}`;
+    return `${this.#opts.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${this.#port}`;
   }
 
   /** Writes the password file (mosquitto_passwd); a running broker reads it again on SIGHUP. */
@@ -73,6 +135,15 @@ export class Broker {
       // run as whoever runs the tests (as root, mosquitto would switch to a user that cannot read dir)
       `user ${userInfo().username}`,
     ];
+    const tls = this.#opts.tls;
+    if (tls) {
+      lines.push(
+        `cafile ${tls.ca}`,
+        `certfile ${tls.serverCert}`,
+        `keyfile ${tls.serverKey}`,
+        'require_certificate true',
+      );
+    }
     if (users) {
       this.setUsers(users);
       lines.push('allow_anonymous false', `password_file ${join(this.dir, 'passwords')}`);
@@ -143,12 +214,8 @@ export class Subscriber {
     });
   }
 
-  static async connect(
-    url: string,
-    topics: string[],
-    auth: { username?: string; password?: string } = {},
-  ): Promise<Subscriber> {
-    const client = connect(url, { reconnectPeriod: 0, ...auth });
+  static async connect(url: string, topics: string[], options: IClientOptions = {}): Promise<Subscriber> {
+    const client = connect(url, { reconnectPeriod: 0, ...options });
     const sub = new Subscriber(client);
     await new Promise<void>((resolve, reject) => {
       client.once('connect', () => resolve());
@@ -186,4 +253,9 @@ export class Subscriber {
   async close(): Promise<void> {
     await this.client.endAsync(true);
   }
+}
+
+/** The client side of `makeCertificates`, as MQTT.js takes it. */
+export function clientTls(c: TestCertificates): IClientOptions {
+  return { ca: readFileSync(c.ca), cert: readFileSync(c.clientCert), key: readFileSync(c.clientKey) };
 }

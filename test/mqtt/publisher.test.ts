@@ -6,7 +6,7 @@ import type { CameraView } from '../../src/mqtt/bench-state.ts';
 import { MqttPublisher } from '../../src/mqtt/publisher.ts';
 import type { BoardInfo, SlotView } from '../../src/protocol.ts';
 import { tempDir } from '../helpers/daemon.ts';
-import { Broker, freePort, Subscriber } from '../helpers/mosquitto.ts';
+import { Broker, clientTls, freePort, makeCertificates, Subscriber } from '../helpers/mosquitto.ts';
 
 const silent = pino({ level: 'silent' });
 const BOARD: BoardInfo = {
@@ -314,6 +314,35 @@ describe('MQTT publisher against a real mosquitto (driven through the bus, MQTT.
       .map((m) => JSON.parse(m.payload).at);
     expect(ats).toEqual([7, 8, 9]);
     expect(p.status()).toMatchObject({ state: 'connected', reason: null, queued: 0, dropped: 7 });
+  });
+
+  it('TLS (mqtts://): connects with the CA and client certificate paths; without the CA it says why', async () => {
+    const certs = makeCertificates(tempDir('bs-mqtt-certs-'));
+    const secure = new Broker(tempDir('bs-mqtt-tls-'), { tls: certs });
+    await secure.start();
+    stops.push(() => secure.stop());
+    const sub = await Subscriber.connect(secure.url, ['tls/availability'], clientTls(certs));
+    stops.push(() => sub.close());
+    const { p } = publisher(secure.url, {
+      topicPrefix: 'tls',
+      discovery: false,
+      ca: certs.ca,
+      cert: certs.clientCert,
+      key: certs.clientKey,
+    });
+    p.start();
+    stops.push(() => p.stop());
+    expect((await sub.next((m) => m.payload === 'online', 'online over TLS')).topic).toBe('tls/availability');
+    expect(p.status().state).toBe('connected');
+
+    const { p: untrusting } = publisher(secure.url, { topicPrefix: 'tls2', discovery: false });
+    untrusting.start();
+    stops.push(() => untrusting.stop());
+    await until(
+      () => untrusting.status().attempts >= 1 && untrusting.status().retryInMs !== null,
+      'a failed TLS attempt',
+    );
+    expect(untrusting.status().reason).toMatch(/certificate/i);
   });
 
   it('a broker that is not there: start returns at once and the status says why', async () => {
