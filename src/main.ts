@@ -7,9 +7,11 @@ import type { FrameSource } from './capture/types.ts';
 import { type Catalog, DataDirLock } from './catalog/index.ts';
 import type { Config } from './config/schema.ts';
 import { createLogger } from './logger.ts';
+import { MqttPublisher } from './mqtt/publisher.ts';
 import { bundledOcrModels } from './ocr/models.ts';
 import { OcrReader } from './ocr/reader.ts';
 import { BenchPipeline } from './pipeline/bench.ts';
+import { announceCamera } from './pipeline/camera-events.ts';
 import { CatalogEditor } from './pipeline/catalog-editor.ts';
 import { Housekeeping } from './pipeline/housekeeping.ts';
 import { ModelSwitcher } from './pipeline/model-switch.ts';
@@ -19,6 +21,7 @@ import type { RouteAccess } from './server/access.ts';
 import { BenchServer } from './server/app.ts';
 import { SystemdNotifier } from './systemd.ts';
 import type { Encoder } from './vision/encoder.ts';
+import { Webhooks } from './webhooks/index.ts';
 
 export interface DaemonOptions {
   logger?: Logger;
@@ -46,6 +49,9 @@ export class Daemon {
   #housekeeping: Housekeeping | null = null;
   #ocr: OcrStep | null = null;
   #dataLock: DataDirLock | null = null;
+  #mqtt: MqttPublisher | null = null;
+  #webhooks: Webhooks | null = null;
+  #cameraEvents: (() => void) | null = null;
 
   constructor(config: Readonly<Config>, opts: DaemonOptions = {}) {
     this.config = config;
@@ -121,6 +127,20 @@ export class Daemon {
       syncCatalog: () => editor.sync(),
     });
     const pipeline = this.#pipeline;
+    this.#cameraEvents = announceCamera(config.camera.id, this.#source, this.bus);
+    // publishing to the shop's systems: fed from the bus, never in the frame loop's way
+    this.#mqtt = config.mqtt
+      ? new MqttPublisher({
+          config: config.mqtt,
+          bus: this.bus,
+          logger,
+          cameras: () => {
+            const s = pipeline.status();
+            return [{ id: s.camera.id, camera: s.camera, fps: s.fps, slots: pipeline.slotViews() }];
+          },
+        })
+      : null;
+    this.#webhooks = config.webhooks.length > 0 ? new Webhooks(config.webhooks, this.bus, logger) : null;
     this.#models = new ModelSwitcher(config, catalog, pipeline, logger);
     this.#server = new BenchServer({
       config,
@@ -131,12 +151,16 @@ export class Daemon {
       },
       models: this.#models,
       ocr: this.#ocr,
+      mqtt: this.#mqtt,
+      webhooks: this.#webhooks,
       pipeline,
       bus: this.bus,
       logger,
     });
     await this.#server.start();
     editor.start();
+    this.#mqtt?.start();
+    this.#webhooks?.start();
     await this.#source.start();
     this.#pipeline.start();
     logger.info(
@@ -211,6 +235,9 @@ export class Daemon {
     await this.#source?.stop();
     // the pipeline stops the steps that follow a recognition (OCR) after its last frame
     await this.#pipeline?.stop();
+    this.#cameraEvents?.();
+    await this.#webhooks?.stop();
+    await this.#mqtt?.stop();
     await this.#pipeline?.recognizer.encoder.stop();
     if (this.#encoder !== this.#pipeline?.recognizer.encoder) await this.#encoder?.stop();
     this.#catalog?.close();
@@ -220,6 +247,9 @@ export class Daemon {
     this.#source = null;
     this.#pipeline = null;
     this.#ocr = null;
+    this.#mqtt = null;
+    this.#webhooks = null;
+    this.#cameraEvents = null;
     this.#editor = null;
     this.#encoder = null;
     this.#catalog = null;

@@ -82,11 +82,60 @@ export interface StatusPayload {
   /** Set while `benchsight model use` re-embeds the catalog; recognition continues with the old model. */
   modelSwitch: ModelSwitch | null;
   uptimeS: number;
+  /** The MQTT broker connection; null or absent when mqtt is not configured. */
+  mqtt?: MqttStatus | null;
+  /** Each configured webhook's deliveries. */
+  webhooks?: WebhookStatus[];
+}
+
+/**
+ * connected: publishing; connecting: first attempt, or again after the broker went away; refused:
+ * the broker refused the login (retried with backoff); stopped: the daemon is stopping.
+ */
+export type MqttState = 'connecting' | 'connected' | 'refused' | 'stopped';
+
+export interface MqttStatus {
+  /** The broker, without credentials. */
+  url: string;
+  state: MqttState;
+  /** Why it is not connected. */
+  reason: string | null;
+  since: number;
+  /** Successful connections since start (more than 1: it reconnected). */
+  connects: number;
+  /** Failed connection attempts since the last success, and the wait before the next (backoff). */
+  attempts: number;
+  retryInMs: number | null;
+  /** Messages the broker acknowledged. */
+  published: number;
+  /** Events waiting for the broker. */
+  queued: number;
+  /** Events dropped, the oldest first, because the queue was full while the broker was away. */
+  dropped: number;
+}
+
+export interface WebhookStatus {
+  /** The hook's URL without credentials, query or fragment. */
+  url: string;
+  /** ok: the last delivery succeeded (or none was due yet); failing: the last attempt failed. */
+  state: 'ok' | 'failing';
+  delivered: number;
+  /** Attempts that failed (each retry counts). */
+  failures: number;
+  /** Events given up on: a 4xx answer, or every retry failed. */
+  abandoned: number;
+  /** Events dropped, the oldest first, because the hook's queue was full. */
+  dropped: number;
+  queued: number;
+  lastError: string | null;
+  lastErrorAt: number | null;
 }
 
 export type SlotState = 'pending' | 'recognized' | 'unknown' | 'empty';
 
 export interface SlotView {
+  /** The camera whose picture holds the slot. */
+  camera: string;
   slot: string;
   /** Fractions of the frame. */
   rect: { x: number; y: number; width: number; height: number };
@@ -186,6 +235,14 @@ export type CatalogChangedPayload =
   /** Many changes at once (an import), or changes another process made (the CLI): read the catalog again. */
   | { entity: 'catalog'; action: 'reloaded' };
 
+/** A camera went online, or offline (absent, unplugged, hung, error): `reason` says why. */
+export interface CameraEventPayload {
+  at: number;
+  camera: string;
+  state: 'online' | 'offline';
+  reason: string | null;
+}
+
 export interface SnapshotPayload {
   status: StatusPayload;
   slots: SlotView[];
@@ -202,6 +259,7 @@ export interface ServerToClientEvents {
   ocr: (payload: OcrPayload) => void;
   cleared: (payload: ClearedPayload) => void;
   catalog: (payload: CatalogChangedPayload) => void;
+  camera: (payload: CameraEventPayload) => void;
 }
 
 export interface ClientToServerEvents {
@@ -218,7 +276,17 @@ export const EVENT_NAMES = [
   'ocr',
   'cleared',
   'catalog',
+  'camera',
 ] as const;
+
+/** The events the daemon sends out to MQTT (`<prefix>/events`) and webhooks. */
+export const OUTBOUND_EVENTS = ['recognized', 'cleared', 'ocr', 'camera'] as const;
+export type OutboundEventName = (typeof OUTBOUND_EVENTS)[number];
+
+/** An event as MQTT and webhooks send it: its name, and the same fields as the socket.io event. */
+export type OutboundEvent = {
+  [K in OutboundEventName]: { event: K } & Parameters<ServerToClientEvents[K]>[0];
+}[OutboundEventName];
 
 /* The records the catalog stores and the HTTP API sends: the routes build them, the dashboard reads them. */
 

@@ -84,6 +84,8 @@ Examples:
             users: config.auth.users.map((u) => ({ ...u, passwordHash: '[redacted]' })),
             tokens: config.auth.tokens.map((t) => ({ ...t, token: '[redacted]' })),
           },
+          ...(config.mqtt?.password ? { mqtt: { ...config.mqtt, password: '[redacted]' } } : {}),
+          webhooks: config.webhooks.map((h) => ({ ...h, secret: '[redacted]' })),
         };
         process.stdout.write(`# config: ${configPath ?? '(built-in defaults)'}: valid\n`);
         process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);

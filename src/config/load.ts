@@ -98,6 +98,28 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** The broker's CA and the client's certificate and key, as absolute paths to files that exist. */
+function resolveTlsFiles(
+  mqtt: NonNullable<Config['mqtt']>,
+  abs: (p: string) => string,
+  configPath: string | undefined,
+): void {
+  const missing: string[] = [];
+  for (const key of ['ca', 'cert', 'key'] as const) {
+    const path = mqtt[key];
+    if (path === undefined) continue;
+    mqtt[key] = abs(path);
+    if (!existsSync(mqtt[key])) missing.push(`  - mqtt.${key}: no file ${mqtt[key]} (expected a PEM file)`);
+  }
+  if (missing.length > 0) {
+    const where = configPath ? `config ${resolve(configPath)}` : 'config';
+    throw new BenchsightError(
+      'E_CONFIG',
+      `${where} is invalid (${missing.length} problem${missing.length === 1 ? '' : 's'}):\n${missing.join('\n')}`,
+    );
+  }
+}
+
 /**
  * YAML file, then BENCHSIGHT_* environment variables, then flags; validated once, every problem
  * reported with its path, then frozen. Relative paths in the file resolve against the file's folder.
@@ -128,6 +150,10 @@ export function loadConfig(sources: ConfigSources = {}): LoadedConfig {
   else if (dataDirSource === 'installed') section(raw, 'data').dir = systemDataDir;
   if (env.BENCHSIGHT_MODEL) section(raw, 'model').name = env.BENCHSIGHT_MODEL;
   if (env.BENCHSIGHT_LOG_LEVEL) section(raw, 'log').level = env.BENCHSIGHT_LOG_LEVEL;
+  // only where the file configures a broker: the password alone does not turn MQTT on
+  if (env.BENCHSIGHT_MQTT_PASSWORD && raw.mqtt && typeof raw.mqtt === 'object') {
+    (raw.mqtt as Json).password = env.BENCHSIGHT_MQTT_PASSWORD;
+  }
 
   const cameraGiven =
     typeof raw.camera === 'object' && raw.camera !== null && 'source' in (raw.camera as Json);
@@ -150,6 +176,7 @@ export function loadConfig(sources: ConfigSources = {}): LoadedConfig {
   config.data.dir = abs(config.data.dir, dataDir !== undefined ? process.cwd() : baseDir);
   config.model.dir =
     config.model.dir === 'models' ? join(PACKAGE_ROOT, 'models') : abs(config.model.dir, baseDir);
+  if (config.mqtt) resolveTlsFiles(config.mqtt, (p) => abs(p, baseDir), configPath);
   const source = config.camera.source;
   if (!cameraGiven && source.kind === 'folder') {
     source.path = join(config.data.dir, 'demo', 'frames');

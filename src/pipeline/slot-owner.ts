@@ -57,6 +57,7 @@ export class SlotOwner implements SlotReports {
       this.#trackers.set(slot.name, new SlotTracker(opts.config.match.smoothing));
       this.#unknowns.set(slot.name, new UnknownAppearances());
       this.#views.set(slot.name, {
+        camera: opts.config.camera.id,
         slot: slot.name,
         rect: slot.rect,
         state: 'pending',

@@ -16,6 +16,7 @@ import { ocrRoutes } from './routes/ocr.ts';
 import { recognitionRoutes } from './routes/recognitions.ts';
 import { MAX_UPLOAD_FILES } from './schemas.ts';
 import { attachSocket, type LiveStream } from './socket.ts';
+import { daemonStatus } from './status.ts';
 
 /** HTTP API, dashboard and socket.io on one port. */
 export class BenchServer {
@@ -63,7 +64,7 @@ export class BenchServer {
       throwFileSizeLimit: true,
     });
     const metrics = createMetrics(
-      () => this.#ctx.pipeline.status(),
+      () => daemonStatus(this.#ctx),
       () => this.#socket?.stats() ?? { clients: 0, framesSent: 0, framesDroppedForSlowClients: 0 },
       this.#ctx.bus,
     );

@@ -6,7 +6,7 @@ import type { BenchPipeline } from '../pipeline/bench.ts';
 import type { CatalogEditor } from '../pipeline/catalog-editor.ts';
 import type { OcrStep } from '../pipeline/ocr-step.ts';
 import type { Recognizer } from '../pipeline/recognizer.ts';
-import type { ModelInfo } from '../protocol.ts';
+import type { ModelInfo, MqttStatus, WebhookStatus } from '../protocol.ts';
 
 /** Model management the daemon offers to the API. */
 export interface ModelControl {
@@ -27,6 +27,9 @@ export interface ServerContext {
   pipeline: BenchPipeline;
   /** Reads board labels; null when ocr.enabled is false. */
   ocr?: OcrStep | null;
+  /** The MQTT publisher and the webhooks, for the status; null when not configured. */
+  mqtt?: { status(): MqttStatus } | null;
+  webhooks?: { status(): WebhookStatus[] } | null;
   bus: Bus;
   logger: Logger;
 }

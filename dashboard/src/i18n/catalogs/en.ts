@@ -82,6 +82,12 @@ export const en = {
     'Switching the model to {target}: {done, number} of {total, plural, one {# reference} other {# references}} re-embedded (failed: {error}).',
   'status.randomWeights':
     'The model “{name}” has random weights: only exact copies of enrolled pictures are recognized. Install a trained encoder for real use.',
+  'status.mqtt':
+    '{state, select, connected {MQTT connected} connecting {MQTT connecting} refused {MQTT login refused} other {MQTT stopped}} · {url}',
+  'status.mqttQueued': '{count, plural, one {# event waiting} other {# events waiting}}',
+  'status.mqttDropped': '{count, plural, one {# event dropped} other {# events dropped}}',
+  'status.webhooks': 'Webhooks: {count, plural, one {# event delivered} other {# events delivered}}',
+  'status.webhookFailing': '{url} failing: {error}',
   'chart.label':
     'Chart of captured and encoded frames per second and encode and match times over the last minutes',
   'chart.captured': 'captured fps',

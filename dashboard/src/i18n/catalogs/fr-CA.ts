@@ -79,6 +79,12 @@ export const frCA: Record<MessageId, string> = {
     'Changement de modèle pour {target} : {done, plural, one {# référence sur {total, number} réencodée} other {# références sur {total, number} réencodées}} (échec : {error}).',
   'status.randomWeights':
     'Le modèle « {name} » a des poids aléatoires : seules les copies exactes des photos ajoutées sont reconnues. Installez un encodeur entraîné pour un usage réel.',
+  'status.mqtt':
+    '{state, select, connected {MQTT connecté} connecting {MQTT en connexion} refused {MQTT : connexion refusée} other {MQTT arrêté}} · {url}',
+  'status.mqttQueued': '{count, plural, one {# événement en attente} other {# événements en attente}}',
+  'status.mqttDropped': '{count, plural, one {# événement perdu} other {# événements perdus}}',
+  'status.webhooks': 'Webhooks : {count, plural, one {# événement livré} other {# événements livrés}}',
+  'status.webhookFailing': '{url} en échec : {error}',
   'chart.label':
     'Graphique des images captées et encodées par seconde et des temps d’encodage et de comparaison des dernières minutes',
   'chart.captured': 'captées i/s',
