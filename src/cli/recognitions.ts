@@ -16,6 +16,7 @@ type Filters = {
   to?: number;
   serial?: string;
   text?: string;
+  part?: string;
 };
 
 function addFilters(cmd: Command): Command {
@@ -26,13 +27,17 @@ function addFilters(cmd: Command): Command {
     .option('--from <time>', 'from this time (ISO 8601 or ms)', parseTime)
     .option('--to <time>', 'up to this time (ISO 8601 or ms)', parseTime)
     .option('--serial <serial>', 'only boards with this serial (read off their label)')
-    .option('--text <text>', 'only boards whose label text or serial contains this');
+    .option('--text <text>', 'only boards whose label text or serial contains this')
+    .option(
+      '--part <code>',
+      'only boards whose part number (read off the silkscreen) starts with this, e.g. BHB426',
+    );
 }
 
 /** The flags are the API's filter parameters, parsed and mapped the same way. */
 function toQuery(o: Filters): RecognitionFilter {
-  const { board, camera, slot, from, to, serial, text } = o;
-  return parseRecognitionFilter({ board, camera, slot, from, to, serial, text });
+  const { board, camera, slot, from, to, serial, text, part } = o;
+  return parseRecognitionFilter({ board, camera, slot, from, to, serial, text, part });
 }
 
 export function recognitionCommands(program: Command): void {

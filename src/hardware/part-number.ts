@@ -1,3 +1,4 @@
+import type { PartNumberInfo } from '../protocol.ts';
 import type { HardwareReference, PartNumberFamily } from './reference.ts';
 
 /**
@@ -6,22 +7,8 @@ import type { HardwareReference, PartNumberFamily } from './reference.ts';
  * family's facts. Pure functions.
  */
 
-/** A part number read off a board, with its family's facts (null where it fits no family). */
-export interface PartNumber {
-  /** The code with look-alike characters resolved, in capitals (a trailing dash kept). */
-  code: string;
-  /** The characters OCR read. */
-  read: string;
-  /** The family's id ("BHB425xx/BHB426xx"), or null: a code of the right shape that fits no family. */
-  family: string | null;
-  asicChip: string | null;
-  models: string[];
-  chipsPerBoard: number | null;
-  /** A trailing dash: a sub-revision (often an alternate-cooling board) of the same family. */
-  subRevision: boolean;
-  /** Where the family's facts come from. */
-  source: string | null;
-}
+/** A part number read off a board, with its family's facts (the shape is the protocol's). */
+export type PartNumber = PartNumberInfo;
 
 /** The shapes of a code: '#' is a digit, anything else that character. */
 const CODE_SHAPES = ['BHB#####', 'A3HB#####'] as const;
@@ -148,6 +135,14 @@ export function chipDisagrees(chipType: string | null, partNumber: Pick<PartNumb
   const chips = familyChips(partNumber);
   if (!chipType || chips.length === 0) return false;
   return !chips.includes(chipType.trim().toUpperCase());
+}
+
+/** Whether the board a recognition names has a chip type its part number contradicts. */
+export function partNumberConflict(
+  board: { chipType: string | null } | null,
+  partNumber: Pick<PartNumber, 'asicChip'> | null,
+): boolean {
+  return board !== null && partNumber !== null && chipDisagrees(board.chipType, partNumber);
 }
 
 /** "BHB42601: Antminer S19j Pro hashboard, BM1362 × 126 (from its part number)". */

@@ -48,10 +48,11 @@ export type HardwareReferenceData = z.infer<typeof hardwareReferenceSchema>;
 
 export const HARDWARE_REFERENCE_FILE = new URL('./reference-data.json', import.meta.url);
 
-/** Loose form of a model name for lookups: case, spaces, dashes and a leading vendor ignored. */
+/** Loose form of a model name for lookups: case, spaces, dashes, a leading vendor and "(Scrypt)" ignored. */
 export function modelKey(name: string): string {
   return name
     .toUpperCase()
+    .replace(/\([^)]*\)/g, '')
     .replace(/^(BITMAIN\s+|ANTMINER\s+|MICROBT\s+|WHATSMINER\s+)+/, '')
     .replace(/[\s\-_]+/g, '');
 }
