@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { BenchsightError } from '../errors.ts';
+import { modelKey } from './model-key.ts';
+
+export { modelKey };
 
 /**
  * Facts about mining hardware shipped with the product (src/hardware/reference-data.json): miner
@@ -47,15 +50,6 @@ export type PartNumberFamily = z.infer<typeof partNumberFamilySchema>;
 export type HardwareReferenceData = z.infer<typeof hardwareReferenceSchema>;
 
 export const HARDWARE_REFERENCE_FILE = new URL('./reference-data.json', import.meta.url);
-
-/** Loose form of a model name for lookups: case, spaces, dashes, a leading vendor and "(Scrypt)" ignored. */
-export function modelKey(name: string): string {
-  return name
-    .toUpperCase()
-    .replace(/\([^)]*\)/g, '')
-    .replace(/^(BITMAIN\s+|ANTMINER\s+|MICROBT\s+|WHATSMINER\s+)+/, '')
-    .replace(/[\s\-_]+/g, '');
-}
 
 /** The shipped facts, validated once; lookups by model name. */
 export class HardwareReference {
