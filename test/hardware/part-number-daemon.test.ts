@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Daemon } from '../../src/main.ts';
 import type { OcrPayload, ServerToClientEvents } from '../../src/protocol.ts';
 import { type LabelOptions, renderLabel } from '../../tools/synth/label.ts';
+import { launchBrowser, screenshot } from '../dashboard/browser.ts';
 import { startTestDaemon, tempDir, writeFrames } from '../helpers/daemon.ts';
 
 /** A hashboard's silkscreen part number and its serial sticker, photographed on the bench. */
@@ -100,4 +101,83 @@ describe('a part number read off a board nobody enrolled (real daemon, PP-OCRv4,
       voltageDomains: 42,
     });
   });
+
+  it('the live card shows the facts for the unknown board; "Enroll as…" pre-fills the form and takes the live picture (real browser)', async () => {
+    const browser = await launchBrowser();
+    try {
+      const { page, errors } = await browser.open(`${url}/`);
+      const card = page.locator('[data-testid="slot-card"][data-state="unknown"]');
+      const part = card.getByTestId('part-number');
+      await expect
+        .poll(() => part.textContent(), { timeout: 30_000 })
+        .toContain('BHB42601: Antminer S19j Pro hashboard, BM1362 × 126 (from its part number)');
+      await screenshot(page, 'live-part-number');
+      await card.getByTestId('enroll-as').click();
+      const dialog = page.locator('dialog[open]');
+      expect(await dialog.locator('#board-vendor').inputValue()).toBe('Bitmain');
+      expect(await dialog.locator('#board-model').inputValue()).toBe('S19j Pro');
+      expect(await dialog.locator('#board-kind').inputValue()).toBe('hashboard');
+      expect(await dialog.locator('#board-chipType').inputValue()).toBe('BM1362');
+      expect(await dialog.locator('#board-chipCount').inputValue()).toBe('126');
+      await dialog.locator('button[type="submit"]').click();
+      await expect.poll(() => dialog.count(), { timeout: 15_000 }).toBe(0);
+      const { boards } = await (await fetch(`${url}/api/boards`)).json();
+      expect(boards).toHaveLength(1);
+      expect(boards[0]).toMatchObject({
+        vendor: 'Bitmain',
+        model: 'S19j Pro',
+        chipType: 'BM1362',
+        chipCount: 126,
+      });
+      const refs = await (await fetch(`${url}/api/boards/${boards[0].id}`)).json();
+      expect(refs.references).toHaveLength(1);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 90_000);
+
+  it('the board form fills chips from a picked model and warns (without refusing) on a contradicting count; About credits D-Central (real browser)', async () => {
+    const browser = await launchBrowser();
+    try {
+      const { page, errors } = await browser.open(`${url}/#/catalog`);
+      await page.getByRole('button', { name: 'New board' }).click();
+      const dialog = page.locator('dialog[open]');
+      // the reference's models are offered
+      await expect
+        .poll(() => dialog.locator('#hardware-models option[value="Antminer S21 XP"]').count())
+        .toBe(1);
+      await dialog.locator('#board-vendor').fill('Bitmain');
+      await dialog.locator('#board-model').fill('Antminer S21 XP');
+      await expect.poll(() => dialog.locator('#board-chipCount').inputValue()).toBe('91');
+      expect(await dialog.locator('#board-chipType').inputValue()).toBe('BM1370');
+      expect(await dialog.locator('#board-kind').inputValue()).toBe('hashboard');
+      expect(await dialog.getByTestId('chipCount-warning').count()).toBe(0);
+      // a reworked board: 90 chips is a warning, and the board is still saved with 90
+      await dialog.locator('#board-chipCount').fill('90');
+      await expect
+        .poll(() => dialog.getByTestId('chipCount-warning').textContent())
+        .toContain('The hardware reference says 91 chips for Antminer S21 XP');
+      // another model replaces what the reference filled, never what was typed
+      await dialog.locator('#board-model').fill('Antminer S19');
+      await expect.poll(() => dialog.locator('#board-chipType').inputValue()).toBe('BM1398');
+      expect(await dialog.locator('#board-chipCount').inputValue()).toBe('90');
+      await dialog.locator('#board-model').fill('Antminer S21 XP');
+      await expect.poll(() => dialog.locator('#board-chipType').inputValue()).toBe('BM1370');
+      await dialog.locator('button[type="submit"]').click();
+      await expect.poll(() => dialog.count(), { timeout: 15_000 }).toBe(0);
+      const { boards } = await (await fetch(`${url}/api/boards`)).json();
+      expect(boards.find((b: { model: string }) => b.model === 'Antminer S21 XP')).toMatchObject({
+        chipType: 'BM1370',
+        chipCount: 90,
+      });
+      await page.getByTestId('about').click();
+      const credit = page.getByTestId('hardware-credit');
+      expect(await credit.textContent()).toContain('D-Central (d-central.tech)');
+      expect(await credit.textContent()).toContain('CC BY 4.0');
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 90_000);
 });

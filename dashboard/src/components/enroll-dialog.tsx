@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { type BoardJson, createBoard, enrollFromSlot, listBoards } from '../api.ts';
 import { boardName } from '../format.ts';
+import type { BoardPrefill } from '../hardware.ts';
 import { useT } from '../i18n/context.tsx';
 import { useLiveClient } from '../live/hooks.ts';
 import { BoardFields, useBoardForm } from './board-form.tsx';
@@ -14,18 +15,27 @@ type Mode = 'existing' | 'new';
  * "This is…": the slot's current picture becomes a reference of an existing board or of a new one;
  * the daemon then rescans, so the next stable frames recognize it.
  */
-export function EnrollDialog({ slot, onClose }: { slot: string; onClose: () => void }) {
+export function EnrollDialog({
+  slot,
+  prefill,
+  onClose,
+}: {
+  slot: string;
+  /** A new board's values from what its part number says ("Enroll as…"): the dialog starts there. */
+  prefill?: BoardPrefill | undefined;
+  onClose: () => void;
+}) {
   const t = useT();
   const live = useLiveClient();
   const toast = useToast();
   const view = live.slots.find((s) => s.slot === slot);
-  const [mode, setMode] = useState<Mode>('existing');
+  const [mode, setMode] = useState<Mode>(prefill ? 'new' : 'existing');
   const [boards, setBoards] = useState<BoardJson[] | null>(null);
   const [filter, setFilter] = useState('');
   const [chosen, setChosen] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const form = useBoardForm();
+  const form = useBoardForm(prefill);
 
   useEffect(() => {
     listBoards()

@@ -1,7 +1,9 @@
 import type { Candidate, OcrPayload, SlotView } from '../../../src/protocol.ts';
 import { boardName, chipLine } from '../format.ts';
+import type { BoardPrefill } from '../hardware.ts';
 import { useT } from '../i18n/context.tsx';
 import { LabelText } from './label-text.tsx';
+import { PartNumberLine } from './part-number.tsx';
 
 function Candidates({ title, list }: { title: string; list: Candidate[] }) {
   const t = useT();
@@ -124,7 +126,8 @@ export function SlotCard({
   threshold,
 }: {
   view: SlotView;
-  onEnroll: (slot: string) => void;
+  /** "This is…" on the slot; `prefill` when the board's part number says what to create. */
+  onEnroll: (slot: string, prefill?: BoardPrefill) => void;
   /** The match threshold in force (status.match.threshold). */
   threshold?: number | undefined;
   /** The text read off the slot's board, once OCR has finished. */
@@ -151,7 +154,10 @@ export function SlotCard({
       </header>
       <Body view={view} threshold={threshold} />
       {view.state === 'recognized' || view.state === 'unknown' ? (
-        <LabelText ocr={ocr} reading={reading} />
+        <>
+          <PartNumberLine view={view} ocr={ocr} onEnrollAs={(prefill) => onEnroll(view.slot, prefill)} />
+          <LabelText ocr={ocr} reading={reading} />
+        </>
       ) : null}
       <button
         type="button"
