@@ -6,6 +6,7 @@ import { createFrameSource } from './capture/index.ts';
 import type { FrameSource } from './capture/types.ts';
 import { type Catalog, DataDirLock } from './catalog/index.ts';
 import type { Config } from './config/schema.ts';
+import { HardwareReference } from './hardware/reference.ts';
 import { createLogger } from './logger.ts';
 import { MqttPublisher } from './mqtt/publisher.ts';
 import { bundledOcrModels } from './ocr/models.ts';
@@ -181,6 +182,7 @@ export class Daemon {
     return new OcrStep({
       config: config.ocr,
       catalog,
+      hardware: HardwareReference.load(),
       logger,
       openReader: async () => {
         const reader = await OcrReader.open({

@@ -190,6 +190,27 @@ export interface TextLine {
 }
 
 /**
+ * A Bitmain hashboard part number read off the silkscreen ("BHB42601"), with the facts of its family
+ * from the shipped hardware reference (src/hardware/reference-data.json). A code of the right shape
+ * that fits no family has `family` null and makes no claim.
+ */
+export interface PartNumberInfo {
+  /** the code with look-alike characters (O/0, I/1, B/8) resolved, in capitals; a trailing dash kept */
+  code: string;
+  /** the characters OCR read */
+  read: string;
+  /** the family's id ("BHB425xx/BHB426xx"); null: no known family */
+  family: string | null;
+  asicChip: string | null;
+  models: string[];
+  chipsPerBoard: number | null;
+  /** a trailing dash: a sub-revision (often an alternate-cooling board) of the same family */
+  subRevision: boolean;
+  /** where the family's facts come from */
+  source: string | null;
+}
+
+/**
  * The text read off a slot's board. OCR runs once per stable recognition, after `recognized` went
  * out; this follows with the same recognitionId (and updates that history row).
  */
@@ -202,6 +223,10 @@ export interface OcrPayload {
   lines: TextLine[];
   /** found with ocr.serialPattern, in capitals */
   serial: string | null;
+  /** the hashboard part number in the text, with its family's facts; null: none read */
+  partNumber: PartNumberInfo | null;
+  /** true when the board the recognition names has a chip type the part number contradicts */
+  partNumberConflict: boolean;
   verdict: TextVerdict;
   /** true when text and vision disagree and the text won: `board` is the board the text names */
   textOverride: boolean;
@@ -366,6 +391,7 @@ export interface RecognitionJson extends Recognition {
   text: {
     lines: TextLine[];
     serial: string | null;
+    partNumber: PartNumberInfo | null;
     verdict: TextVerdict;
     textOverride: boolean;
     visionBoardId: number | null;

@@ -28,13 +28,14 @@ export const RECOGNITION_CSV_HEADER = csvLine([
   'model_id',
   'topk',
   'serial',
+  'part_number',
   'label_text',
   'text_verdict',
   'picture_url',
 ]);
 
 /** The text read off the board of a history row (OCR), when it has been read. */
-type TextRow = Pick<RecognitionText, 'serial' | 'lines' | 'verdict'>;
+type TextRow = Pick<RecognitionText, 'serial' | 'lines' | 'verdict' | 'partNumber'>;
 
 /**
  * One history row as CSV; `board` is the board it names, when it still exists; `origin`
@@ -61,6 +62,7 @@ export function recognitionCsvLine(
     r.modelId,
     r.topk.map((t) => `${t.boardId}:${t.score.toFixed(3)}`).join(' '),
     text?.serial ?? '',
+    text?.partNumber?.code ?? '',
     text?.lines.map((l) => l.text).join(' | ') ?? '',
     text?.verdict ?? '',
     r.hasThumbnail ? `${origin}${recognitionThumbnailPath(r.id)}` : '',

@@ -30,6 +30,14 @@ export const recognitionFilterParams = z.object({
   serial: z.string().trim().min(1).max(100).optional(),
   /** text read off the board (or its serial) contains this, ignoring case */
   text: z.string().trim().min(1).max(200).optional(),
+  /** the hashboard part number read off the board starts with this, ignoring case ("BHB426") */
+  part: z
+    .string()
+    .trim()
+    .min(1)
+    .max(40)
+    .regex(/^[A-Za-z0-9]+-?$/, 'expected letters and digits of a part number, such as BHB42601 or BHB426')
+    .optional(),
 });
 
 export type RecognitionFilterParams = z.infer<typeof recognitionFilterParams>;
@@ -44,6 +52,7 @@ export function toRecognitionFilter(p: RecognitionFilterParams): RecognitionFilt
     ...(p.to !== undefined ? { to: p.to } : {}),
     ...(p.serial !== undefined ? { serial: p.serial } : {}),
     ...(p.text !== undefined ? { text: p.text } : {}),
+    ...(p.part !== undefined ? { part: p.part } : {}),
   };
 }
 

@@ -15,6 +15,7 @@ type Filters = {
   to?: number;
   serial?: string;
   text?: string;
+  part?: string;
 };
 
 function addFilters(cmd: Command): Command {
@@ -25,16 +26,20 @@ function addFilters(cmd: Command): Command {
     .option('--from <time>', 'from this time (ISO 8601 or ms)', parseTime)
     .option('--to <time>', 'up to this time (ISO 8601 or ms)', parseTime)
     .option('--serial <serial>', 'only boards with this serial (read off their label)')
-    .option('--text <text>', 'only boards whose label text or serial contains this');
+    .option('--text <text>', 'only boards whose label text or serial contains this')
+    .option(
+      '--part <code>',
+      'only boards whose part number (read off the silkscreen) starts with this, e.g. BHB426',
+    );
 }
 
 /** The flags are the API's filter parameters, parsed and mapped the same way; a board may be named. */
 function toQuery(o: Filters, catalog: Catalog): RecognitionFilter {
-  const { camera, slot, from, to, serial, text } = o;
+  const { camera, slot, from, to, serial, text, part } = o;
   let board = o.board;
   if (board !== undefined && board !== 'unknown' && !/^\d+$/.test(board.trim()))
     board = String(boardIdByName(board, catalog.listBoards()));
-  return parseRecognitionFilter({ board, camera, slot, from, to, serial, text });
+  return parseRecognitionFilter({ board, camera, slot, from, to, serial, text, part });
 }
 
 /** The text read off a board, on one line: its serial, then the lines read. */

@@ -3,6 +3,7 @@ import type { Frame } from '../capture/types.ts';
 import type { Catalog } from '../catalog/index.ts';
 import type { Config } from '../config/schema.ts';
 import { errorMessage } from '../errors.ts';
+import { partNumberConflict } from '../hardware/part-number.ts';
 import type { Logger } from '../logger.ts';
 import { UnknownAppearances } from '../match/appearances.ts';
 import { type SlotOutcome, SlotTracker } from '../match/smoothing.ts';
@@ -175,6 +176,8 @@ export class SlotOwner implements SlotReports {
       slot: job.slot,
       lines: reading.lines,
       serial: reading.serial,
+      partNumber: reading.partNumber,
+      partNumberConflict: false,
       verdict: decision.verdict,
       textOverride: decision.verdict === 'corrected',
       board: this.#board(decision.boardId),
@@ -183,6 +186,7 @@ export class SlotOwner implements SlotReports {
       ms: reading.ms,
       error,
     };
+    payload.partNumberConflict = partNumberConflict(payload.board, reading.partNumber);
     if (this.#following.get(job.slot) === job) {
       this.#texts.set(job.slot, payload);
       const view = this.#views.get(job.slot);
@@ -231,6 +235,7 @@ export class SlotOwner implements SlotReports {
         recognitionId: job.recognitionId!,
         lines: reading.lines,
         serial: reading.serial,
+        partNumber: reading.partNumber,
         verdict: reading.decision.verdict,
         visionBoardId: job.visionBoardId,
         textBoardId: reading.decision.textBoardId,

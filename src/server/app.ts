@@ -9,6 +9,7 @@ import { authRoutes } from './routes/auth.ts';
 import { boardRoutes } from './routes/boards.ts';
 import { captureRoutes } from './routes/captures.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
+import { hardwareRoutes } from './routes/hardware.ts';
 import { historyRoutes } from './routes/history.ts';
 import { liveRoutes } from './routes/live.ts';
 import { modelRoutes } from './routes/models.ts';
@@ -77,6 +78,7 @@ export class BenchServer {
     authRoutes(app, this.#ctx, auth);
     historyRoutes(app, this.#ctx);
     ocrRoutes(app, this.#ctx);
+    hardwareRoutes(app);
     await dashboardRoutes(app, this.#ctx);
     app.setNotFoundHandler((req, reply) => {
       const path = req.url.split('?')[0] ?? '';

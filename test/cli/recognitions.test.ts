@@ -46,6 +46,7 @@ describe('benchsight recognitions list', { timeout: CLI_STEPS }, () => {
               },
             ],
             serial: 'ZYX12345678',
+            partNumber: null,
             verdict: 'confirmed',
             visionBoardId: s21.id,
             textBoardId: s21.id,

@@ -35,6 +35,8 @@ const ocr = (recognitionId: number, at: number, serial: string | null): OcrPaylo
   slot: 'left',
   lines: [],
   serial,
+  partNumber: null,
+  partNumberConflict: false,
   verdict: 'none',
   textOverride: false,
   board: BOARD,

@@ -201,6 +201,8 @@ describe('MQTT publisher against a real mosquitto (driven through the bus, MQTT.
       slot: 'left',
       lines: [],
       serial: 'HKYTZ2BBCJDJ0A2C3',
+      partNumber: null,
+      partNumberConflict: false,
       verdict: 'confirmed',
       textOverride: false,
       board: BOARD,

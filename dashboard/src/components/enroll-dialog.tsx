@@ -8,6 +8,7 @@ import {
   listBoards,
 } from '../api.ts';
 import { boardName } from '../format.ts';
+import type { BoardPrefill } from '../hardware.ts';
 import { useT } from '../i18n/context.tsx';
 import { useLiveClient } from '../live/hooks.ts';
 import { BoardFields, useBoardForm } from './board-form.tsx';
@@ -21,12 +22,21 @@ type Mode = 'existing' | 'new';
  * reference of an existing board or of a new one. The picture shown is the picture saved, whatever
  * arrived in the slot meanwhile; the daemon then looks again, so the next stable frames recognize it.
  */
-export function EnrollDialog({ slot, onClose }: { slot: string; onClose: () => void }) {
+export function EnrollDialog({
+  slot,
+  prefill,
+  onClose,
+}: {
+  slot: string;
+  /** A new board's values from what its part number says ("Enroll as…"): the dialog starts there. */
+  prefill?: BoardPrefill | undefined;
+  onClose: () => void;
+}) {
   const t = useT();
   const live = useLiveClient();
   const toast = useToast();
   const view = live.slots.find((s) => s.slot === slot);
-  const [mode, setMode] = useState<Mode>('existing');
+  const [mode, setMode] = useState<Mode>(prefill ? 'new' : 'existing');
   const [boards, setBoards] = useState<BoardJson[] | null>(null);
   const [filter, setFilter] = useState('');
   const [chosen, setChosen] = useState<number | null>(null);
@@ -37,7 +47,7 @@ export function EnrollDialog({ slot, onClose }: { slot: string; onClose: () => v
   const [scores, setScores] = useState(new Map<number, number>());
   /** A board this dialog created whose picture was not saved yet (a retry must not create it again). */
   const [created, setCreated] = useState<BoardJson | null>(null);
-  const form = useBoardForm();
+  const form = useBoardForm(prefill);
 
   function takePicture() {
     setCapture(null);

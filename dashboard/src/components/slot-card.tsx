@@ -1,7 +1,9 @@
 import type { CameraState, Candidate, OcrPayload, SlotView } from '../../../src/protocol.ts';
 import { boardName, chipLine } from '../format.ts';
+import type { BoardPrefill } from '../hardware.ts';
 import { useT } from '../i18n/context.tsx';
 import { LabelText } from './label-text.tsx';
+import { PartNumberLine } from './part-number.tsx';
 
 function Candidates({ title, list }: { title: string; list: Candidate[] }) {
   const t = useT();
@@ -125,7 +127,8 @@ export function SlotCard({
   cameraOffline = null,
 }: {
   view: SlotView;
-  onEnroll: (slot: string) => void;
+  /** "This is…" on the slot; `prefill` when the board's part number says what to create. */
+  onEnroll: (slot: string, prefill?: BoardPrefill) => void;
   /** The match threshold in force (status.match.threshold). */
   threshold?: number | undefined;
   /** The text read off the slot's board, once OCR has finished. */
@@ -161,7 +164,10 @@ export function SlotCard({
         <Body view={view} threshold={threshold} />
       )}
       {!cameraOffline && (view.state === 'recognized' || view.state === 'unknown') ? (
-        <LabelText ocr={ocr} reading={reading} />
+        <>
+          <PartNumberLine view={view} ocr={ocr} onEnrollAs={(prefill) => onEnroll(view.slot, prefill)} />
+          <LabelText ocr={ocr} reading={reading} />
+        </>
       ) : null}
       <button
         type="button"

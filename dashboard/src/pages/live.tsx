@@ -5,6 +5,7 @@ import { FirstRun } from '../components/first-run.tsx';
 import { FrameView } from '../components/frame-view.tsx';
 import { SlotCard } from '../components/slot-card.tsx';
 import { StatusPanel } from '../components/status-panel.tsx';
+import type { BoardPrefill } from '../hardware.ts';
 import { useT } from '../i18n/context.tsx';
 import type { Translator } from '../i18n/translator.ts';
 import type { LiveClient } from '../live/client.ts';
@@ -28,7 +29,7 @@ function cameraOffline(live: LiveClient): { state: CameraState; reason: string |
 export function LivePage() {
   const t = useT();
   const live = useLiveState();
-  const [enrollSlot, setEnrollSlot] = useState<string | null>(null);
+  const [enrolling, setEnrolling] = useState<{ slot: string; prefill?: BoardPrefill } | null>(null);
   return (
     <div class={`live-layout${live.connection === 'connected' ? '' : ' live-stale'}`}>
       <h1 class="sr-only">{t.t('live.title')}</h1>
@@ -41,7 +42,7 @@ export function LivePage() {
             <SlotCard
               key={v.slot}
               view={v}
-              onEnroll={setEnrollSlot}
+              onEnroll={(slot, prefill) => setEnrolling(prefill ? { slot, prefill } : { slot })}
               ocr={live.ocr.get(v.slot)}
               reading={live.ocrPending.has(v.slot)}
               threshold={live.status?.match.threshold}
@@ -54,7 +55,9 @@ export function LivePage() {
         <FrameView slots={live.slots} notice={frameNotice(t, live)} />
         <StatusPanel />
       </div>
-      {enrollSlot ? <EnrollDialog slot={enrollSlot} onClose={() => setEnrollSlot(null)} /> : null}
+      {enrolling ? (
+        <EnrollDialog slot={enrolling.slot} prefill={enrolling.prefill} onClose={() => setEnrolling(null)} />
+      ) : null}
     </div>
   );
 }

@@ -286,6 +286,24 @@ export const en = {
   'login.password': 'Password',
   'login.submit': 'Log in',
   'login.wrong': 'Wrong user name or password.',
+
+  // hardware facts and part numbers
+  'part.label': 'Part number',
+  'part.factsCount': '{code}: {models} hashboard, {chip} × {count, number} (from its part number)',
+  'part.factsChip': '{code}: {models} hashboard, {chip} (from its part number)',
+  'part.facts': '{code}: {models} hashboard (from its part number)',
+  'part.noFamily': '{code}: part number read, in no known family: nothing is claimed about it.',
+  'part.conflict': 'The part number {code} says {chip}, but this board is entered with {boardChip}.',
+  'part.enrollAs': 'Enroll as {model}…',
+  'part.enrollAsFamily': 'Enroll as a {code} board…',
+  'form.modelHint': 'Pick a known model to fill in its chips from the hardware reference',
+  'form.chipCountWarning':
+    'The hardware reference says {expected, number} chips for {model}: keep {count, number} only if this board was reworked.',
+  'about.open': 'About',
+  'about.title': 'About benchsight',
+  'about.product': 'benchsight recognizes mining boards on the repair bench with a camera.',
+  'about.hardware':
+    'Hardware facts (models, chips per board, part-number families; version {version} of {updated}) come from <a>{credit}</a>, under CC BY 4.0. Each fact names its source; a value no source states stays empty.',
 } as const;
 
 export type MessageId = keyof typeof en;

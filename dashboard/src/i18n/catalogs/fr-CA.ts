@@ -282,4 +282,24 @@ export const frCA: Record<MessageId, string> = {
   'login.password': 'Mot de passe',
   'login.submit': 'Se connecter',
   'login.wrong': 'Nom d’utilisateur ou mot de passe erroné.',
+
+  // hardware facts and part numbers
+  'part.label': 'Numéro de pièce',
+  'part.factsCount': '{code} : hashboard {models}, {chip} × {count, number} (selon son numéro de pièce)',
+  'part.factsChip': '{code} : hashboard {models}, {chip} (selon son numéro de pièce)',
+  'part.facts': '{code} : hashboard {models} (selon son numéro de pièce)',
+  'part.noFamily': '{code} : numéro de pièce lu, d’aucune famille connue : rien n’est affirmé à son sujet.',
+  'part.conflict':
+    'Le numéro de pièce {code} indique {chip}, mais cette carte est inscrite avec {boardChip}.',
+  'part.enrollAs': 'Ajouter comme {model}…',
+  'part.enrollAsFamily': 'Ajouter comme carte {code}…',
+  'form.modelHint': 'Choisissez un modèle connu pour remplir ses puces d’après les données de référence',
+  'form.chipCountWarning':
+    'Les données de référence indiquent {expected, number} puces pour {model} : gardez {count, number} seulement si cette carte a été retravaillée.',
+  'about.open': 'À propos',
+  'about.title': 'À propos de benchsight',
+  'about.product':
+    'benchsight reconnaît les cartes de minage sur l’établi de réparation à l’aide d’une caméra.',
+  'about.hardware':
+    'Les données matérielles (modèles, puces par carte, familles de numéros de pièce; version {version} du {updated}) viennent de <a>{credit}</a>, sous licence CC BY 4.0. Chaque donnée indique sa source; une valeur qu’aucune source n’indique reste vide.',
 };
