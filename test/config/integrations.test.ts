@@ -58,8 +58,8 @@ describe('config: mqtt and webhooks', () => {
 
   it('a broker url that is not mqtt:// or mqtts://, and a topic prefix with wildcards, are errors', () => {
     const message = problems('mqtt: { url: "http://broker", topicPrefix: "bench/#" }\n');
-    expect(message).toContain('mqtt.url: expected mqtt://host:1883 or mqtts://host:8883');
-    expect(message).toContain('mqtt.topicPrefix: a topic prefix without + or #');
+    expect(message).toContain('mqtt.url (line 1): expected mqtt://host:1883 or mqtts://host:8883');
+    expect(message).toContain('mqtt.topicPrefix (line 1): a topic prefix without + or #');
   });
 
   it('webhooks: events default to all four; a non-http(s) url and a short secret are errors, with their paths', () => {
@@ -78,8 +78,8 @@ describe('config: mqtt and webhooks', () => {
         '  - { url: "https://tickets.example/hook", secret: "0123456789abcdef", events: [recognised] }',
       ].join('\n'),
     );
-    expect(message).toContain('webhooks.0.url: expected an http:// or https:// URL');
-    expect(message).toContain('webhooks.1.secret: at least 16 characters');
-    expect(message).toMatch(/webhooks\.2\.events\.0: .*recognized/);
+    expect(message).toContain('webhooks[0].url (line 2): expected an http:// or https:// URL');
+    expect(message).toContain('webhooks[1].secret (line 3): at least 16 characters');
+    expect(message).toMatch(/webhooks\[2\]\.events\[0\] \(line 4\): .*recognized/);
   });
 });
