@@ -68,13 +68,18 @@ function keysAt(schema: Schema, path: Path): string[] {
   const walk = (s: Schema | undefined, rest: Path): void => {
     const def = s?._zod.def;
     if (!def) return;
-    if (def.innerType) return walk(def.innerType, rest);
-    if (def.in) return walk(def.in, rest);
+    if (def.innerType || def.in) {
+      walk(def.innerType ?? def.in, rest);
+      return;
+    }
     if (def.options) {
       for (const o of def.options) walk(o, rest);
       return;
     }
-    if (def.type === 'array') return walk(def.element, rest.slice(1));
+    if (def.type === 'array') {
+      walk(def.element, rest.slice(1));
+      return;
+    }
     if (def.type !== 'object' || !def.shape) return;
     if (rest.length === 0) for (const k of Object.keys(def.shape)) found.add(k);
     else walk(def.shape[String(rest[0])], rest.slice(1));
