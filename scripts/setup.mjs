@@ -22,18 +22,23 @@ for (const mod of ['onnxruntime-node', 'sharp', 'better-sqlite3', 'socket.io', '
   }
 }
 
-// Debian package -> the binary it provides. Tests drive real ffmpeg, fswebcam and chromium.
+// Debian package -> the binary it provides. Tests drive real ffmpeg, fswebcam, chromium and a real
+// MQTT broker (mosquitto; its TLS test makes certificates with openssl).
 const needed =
   mode === 'test'
     ? {
         ffmpeg: 'ffmpeg',
         fswebcam: 'fswebcam',
         chromium: 'chromium',
+        mosquitto: 'mosquitto',
+        openssl: 'openssl',
         systemd: 'systemd-analyze',
         python3: 'python3',
       }
     : {};
-const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
+// mosquitto lives in /usr/sbin, which is not on a normal user's PATH
+const has = (bin) =>
+  spawnSync('sh', ['-c', `command -v ${bin} || test -x /usr/sbin/${bin}`], { stdio: 'ignore' }).status === 0;
 const missing = Object.entries(needed)
   .filter(([, bin]) => !has(bin))
   .map(([pkg]) => pkg);

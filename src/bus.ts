@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { ServerToClientEvents } from './protocol.ts';
+import { OUTBOUND_EVENTS, type OutboundEvent, type ServerToClientEvents } from './protocol.ts';
 
 type Payload<K extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[K]>[0];
 
@@ -18,5 +18,15 @@ export class Bus {
   on<K extends keyof ServerToClientEvents>(event: K, listener: (payload: Payload<K>) => void): () => void {
     this.#emitter.on(event, listener);
     return () => this.#emitter.off(event, listener);
+  }
+
+  /** Every event that goes out to MQTT and webhooks, tagged with its name. */
+  onOutbound(listener: (event: OutboundEvent) => void): () => void {
+    const offs = OUTBOUND_EVENTS.map((name) =>
+      this.on(name, (payload) => listener({ event: name, ...payload } as OutboundEvent)),
+    );
+    return () => {
+      for (const off of offs) off();
+    };
   }
 }

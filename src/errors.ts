@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'E_MODEL_FETCH'
   | 'E_IMAGE_INVALID'
   | 'E_IMAGE_TOO_LARGE'
+  | 'E_CAPTURE_EXPIRED'
   | 'E_DB_NEWER'
   | 'E_DB_MIGRATION'
   | 'E_DB_CORRUPT'

@@ -11,14 +11,18 @@ export interface Logger {
   debug(obj: object | string, msg?: string): void;
 }
 
-/** One JSON logger for the daemon; secrets in known places are redacted. */
-export function createLogger(level: string): pino.Logger {
-  return pino({
+/**
+ * One logger for the daemon, JSON lines to stdout unless `destination` says otherwise (a terminal
+ * gets readable lines); secrets in known places are redacted.
+ */
+export function createLogger(level: string, destination?: pino.DestinationStream): pino.Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { service: 'benchsight' },
     redact: {
       paths: ['password', 'token', '*.password', '*.token', 'req.headers.authorization'],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -6,10 +6,13 @@ import { createFrameSource } from './capture/index.ts';
 import type { FrameSource } from './capture/types.ts';
 import { type Catalog, DataDirLock } from './catalog/index.ts';
 import type { Config } from './config/schema.ts';
+import { HardwareReference } from './hardware/reference.ts';
 import { createLogger } from './logger.ts';
+import { MqttPublisher } from './mqtt/publisher.ts';
 import { bundledOcrModels } from './ocr/models.ts';
 import { OcrReader } from './ocr/reader.ts';
 import { BenchPipeline } from './pipeline/bench.ts';
+import { announceCamera } from './pipeline/camera-events.ts';
 import { CatalogEditor } from './pipeline/catalog-editor.ts';
 import { Housekeeping } from './pipeline/housekeeping.ts';
 import { ModelSwitcher } from './pipeline/model-switch.ts';
@@ -20,10 +23,11 @@ import type { RouteAccess } from './server/access.ts';
 import { BenchServer } from './server/app.ts';
 import { SystemdNotifier } from './systemd.ts';
 import type { Encoder } from './vision/encoder.ts';
+import { Webhooks } from './webhooks/index.ts';
 
 export interface DaemonOptions {
   logger?: Logger;
-  /** Import <dataDir>/demo/catalog when the catalog is empty and the demo frames are the source. */
+  /** The demo bench: import <dataDir>/demo/catalog into a new catalog when the demo frames are the source. */
   seedDemo?: boolean;
 }
 
@@ -47,6 +51,9 @@ export class Daemon {
   #housekeeping: Housekeeping | null = null;
   #ocr: OcrStep | null = null;
   #dataLock: DataDirLock | null = null;
+  #mqtt: MqttPublisher | null = null;
+  #webhooks: Webhooks | null = null;
+  #cameraEvents: (() => void) | null = null;
 
   constructor(config: Readonly<Config>, opts: DaemonOptions = {}) {
     this.config = config;
@@ -127,8 +134,23 @@ export class Daemon {
       catalog,
       bus: this.bus,
       logger,
+      syncCatalog: () => editor.sync(),
     });
     const pipeline = this.#pipeline;
+    this.#cameraEvents = announceCamera(config.camera.id, this.#source, this.bus);
+    // publishing to the shop's systems: fed from the bus, never in the frame loop's way
+    this.#mqtt = config.mqtt
+      ? new MqttPublisher({
+          config: config.mqtt,
+          bus: this.bus,
+          logger,
+          cameras: () => {
+            const s = pipeline.status();
+            return [{ id: s.camera.id, camera: s.camera, fps: s.fps, slots: pipeline.slotViews() }];
+          },
+        })
+      : null;
+    this.#webhooks = config.webhooks.length > 0 ? new Webhooks(config.webhooks, this.bus, logger) : null;
     this.#models = new ModelSwitcher(config, catalog, pipeline, logger);
     this.#server = new BenchServer({
       config,
@@ -140,12 +162,16 @@ export class Daemon {
       models: this.#models,
       ocr: this.#ocr,
       units,
+      mqtt: this.#mqtt,
+      webhooks: this.#webhooks,
       pipeline,
       bus: this.bus,
       logger,
     });
     await this.#server.start();
     editor.start();
+    this.#mqtt?.start();
+    this.#webhooks?.start();
     await this.#source.start();
     this.#pipeline.start();
     logger.info(
@@ -166,6 +192,7 @@ export class Daemon {
     return new OcrStep({
       config: config.ocr,
       catalog,
+      hardware: HardwareReference.load(),
       logger,
       openReader: async () => {
         const reader = await OcrReader.open({
@@ -182,22 +209,32 @@ export class Daemon {
 
   /**
    * The demo bench (`npm start`): its frames are generated on first use, and its catalog is imported
-   * into an empty catalog. The scene generator is a tool, loaded only here, only for the demo.
+   * into the catalog the demo itself started: one that never held a board (ids are never reused, so a
+   * catalog whose boards were all removed is not one) and has no history. A data folder that began as
+   * a copy of the demo's, with a real camera, gets nothing. The scene generator is a tool, loaded only
+   * here, only for the demo.
    */
   async #seedDemo(catalog: Catalog, editor: CatalogEditor): Promise<void> {
     const { config, logger } = this;
     const demoDir = join(config.data.dir, 'demo');
     const source = config.camera.source;
-    if (source.kind === 'folder' && source.path === join(demoDir, 'frames')) {
-      const { makeDemo } = await import('../tools/synth/demo.ts');
-      const summary = await makeDemo(demoDir);
-      logger.info({ dir: demoDir, frames: summary.frames }, 'demo bench ready');
-    }
+    if (source.kind !== 'folder' || source.path !== join(demoDir, 'frames')) return;
+    const { makeDemo } = await import('../tools/synth/demo.ts');
+    const summary = await makeDemo(demoDir);
+    logger.info({ dir: demoDir, frames: summary.frames }, 'demo bench ready');
     const demoCatalog = join(demoDir, 'catalog');
-    if (catalog.listBoards().length === 0 && existsSync(demoCatalog)) {
-      const r = await editor.importFolder(demoCatalog);
-      logger.info({ boards: r.boards, references: r.references }, 'demo catalog imported');
+    if (!existsSync(demoCatalog)) return;
+    if (catalog.lastBoardId() > 0 || catalog.queryRecognitions({ limit: 0, offset: 0 }).total > 0) {
+      if (catalog.lastBoardId() > 0 && catalog.listBoards().length === 0) {
+        logger.info(
+          { catalog: demoCatalog },
+          `demo catalog not imported: this catalog held boards before; to have the demo boards again: benchsight catalog import ${demoCatalog}`,
+        );
+      }
+      return;
     }
+    const r = await editor.importFolder(demoCatalog);
+    logger.info({ boards: r.boards, references: r.references }, 'demo catalog imported');
   }
 
   /** Orderly stop in reverse order of start; safe to call twice. */
@@ -210,6 +247,9 @@ export class Daemon {
     await this.#source?.stop();
     // the pipeline stops the steps that follow a recognition (OCR) after its last frame
     await this.#pipeline?.stop();
+    this.#cameraEvents?.();
+    await this.#webhooks?.stop();
+    await this.#mqtt?.stop();
     await this.#pipeline?.recognizer.encoder.stop();
     if (this.#encoder !== this.#pipeline?.recognizer.encoder) await this.#encoder?.stop();
     this.#catalog?.close();
@@ -219,6 +259,9 @@ export class Daemon {
     this.#source = null;
     this.#pipeline = null;
     this.#ocr = null;
+    this.#mqtt = null;
+    this.#webhooks = null;
+    this.#cameraEvents = null;
     this.#editor = null;
     this.#encoder = null;
     this.#catalog = null;

@@ -4,6 +4,8 @@
  * verdicts). Imported by src/ and by dashboard/, so both sides agree; nothing here runs.
  */
 
+import type { SlotUnit, UnitEventPayload } from './protocol-api.ts';
+
 /** What a catalog entry shows. 'empty-bench' is a picture of an empty slot: matching it means "no board". */
 export const BOARD_KINDS = ['hashboard', 'control-board', 'psu', 'empty-bench', 'other'] as const;
 export type BoardKind = (typeof BOARD_KINDS)[number];
@@ -82,11 +84,60 @@ export interface StatusPayload {
   /** Set while `benchsight model use` re-embeds the catalog; recognition continues with the old model. */
   modelSwitch: ModelSwitch | null;
   uptimeS: number;
+  /** The MQTT broker connection; null or absent when mqtt is not configured. */
+  mqtt?: MqttStatus | null;
+  /** Each configured webhook's deliveries. */
+  webhooks?: WebhookStatus[];
+}
+
+/**
+ * connected: publishing; connecting: first attempt, or again after the broker went away; refused:
+ * the broker refused the login (retried with backoff); stopped: the daemon is stopping.
+ */
+export type MqttState = 'connecting' | 'connected' | 'refused' | 'stopped';
+
+export interface MqttStatus {
+  /** The broker, without credentials. */
+  url: string;
+  state: MqttState;
+  /** Why it is not connected. */
+  reason: string | null;
+  since: number;
+  /** Successful connections since start (more than 1: it reconnected). */
+  connects: number;
+  /** Failed connection attempts since the last success, and the wait before the next (backoff). */
+  attempts: number;
+  retryInMs: number | null;
+  /** Messages the broker acknowledged. */
+  published: number;
+  /** Events waiting for the broker. */
+  queued: number;
+  /** Events dropped, the oldest first, because the queue was full while the broker was away. */
+  dropped: number;
+}
+
+export interface WebhookStatus {
+  /** The hook's URL without credentials, query or fragment. */
+  url: string;
+  /** ok: the last delivery succeeded (or none was due yet); failing: the last attempt failed. */
+  state: 'ok' | 'failing';
+  delivered: number;
+  /** Attempts that failed (each retry counts). */
+  failures: number;
+  /** Events given up on: a 4xx answer, or every retry failed. */
+  abandoned: number;
+  /** Events dropped, the oldest first, because the hook's queue was full. */
+  dropped: number;
+  queued: number;
+  lastError: string | null;
+  lastErrorAt: number | null;
 }
 
 export type SlotState = 'pending' | 'recognized' | 'unknown' | 'empty';
 
 export interface SlotView {
+  /** The camera whose picture holds the slot. */
+  camera: string;
   slot: string;
   /** Fractions of the frame. */
   rect: { x: number; y: number; width: number; height: number };
@@ -141,6 +192,27 @@ export interface TextLine {
 }
 
 /**
+ * A Bitmain hashboard part number read off the silkscreen ("BHB42601"), with the facts of its family
+ * from the shipped hardware reference (src/hardware/reference-data.json). A code of the right shape
+ * that fits no family has `family` null and makes no claim.
+ */
+export interface PartNumberInfo {
+  /** the code with look-alike characters (O/0, I/1, B/8) resolved, in capitals; a trailing dash kept */
+  code: string;
+  /** the characters OCR read */
+  read: string;
+  /** the family's id ("BHB425xx/BHB426xx"); null: no known family */
+  family: string | null;
+  asicChip: string | null;
+  models: string[];
+  chipsPerBoard: number | null;
+  /** a trailing dash: a sub-revision (often an alternate-cooling board) of the same family */
+  subRevision: boolean;
+  /** where the family's facts come from */
+  source: string | null;
+}
+
+/**
  * The text read off a slot's board. OCR runs once per stable recognition, after `recognized` went
  * out; this follows with the same recognitionId (and updates that history row).
  */
@@ -153,6 +225,10 @@ export interface OcrPayload {
   lines: TextLine[];
   /** found with ocr.serialPattern, in capitals */
   serial: string | null;
+  /** the hashboard part number in the text, with its family's facts; null: none read */
+  partNumber: PartNumberInfo | null;
+  /** true when the board the recognition names has a chip type the part number contradicts */
+  partNumberConflict: boolean;
   verdict: TextVerdict;
   /** true when text and vision disagree and the text won: `board` is the board the text names */
   textOverride: boolean;
@@ -186,6 +262,14 @@ export type CatalogChangedPayload =
   /** Many changes at once (an import), or changes another process made (the CLI): read the catalog again. */
   | { entity: 'catalog'; action: 'reloaded' };
 
+/** A camera went online, or offline (absent, unplugged, hung, error): `reason` says why. */
+export interface CameraEventPayload {
+  at: number;
+  camera: string;
+  state: 'online' | 'offline';
+  reason: string | null;
+}
+
 export interface SnapshotPayload {
   status: StatusPayload;
   slots: SlotView[];
@@ -205,6 +289,7 @@ export interface ServerToClientEvents {
   cleared: (payload: ClearedPayload) => void;
   catalog: (payload: CatalogChangedPayload) => void;
   unit: (payload: UnitEventPayload) => void;
+  camera: (payload: CameraEventPayload) => void;
 }
 
 export interface ClientToServerEvents {
@@ -221,211 +306,19 @@ export const EVENT_NAMES = [
   'ocr',
   'cleared',
   'catalog',
+  'camera',
   'unit',
 ] as const;
 
+/** The events the daemon sends out to MQTT (`<prefix>/events`) and webhooks. */
+export const OUTBOUND_EVENTS = ['recognized', 'cleared', 'ocr', 'camera'] as const;
+export type OutboundEventName = (typeof OUTBOUND_EVENTS)[number];
+
+/** An event as MQTT and webhooks send it: its name, and the same fields as the socket.io event. */
+export type OutboundEvent = {
+  [K in OutboundEventName]: { event: K } & Parameters<ServerToClientEvents[K]>[0];
+}[OutboundEventName];
+
 /* The records the catalog stores and the HTTP API sends: the routes build them, the dashboard reads them. */
 
-/** Where a reference image came from: uploaded, grabbed from a live slot, or a bulk import. */
-export const REFERENCE_SOURCES = ['upload', 'live', 'import'] as const;
-export type ReferenceSource = (typeof REFERENCE_SOURCES)[number];
-
-/** A reference image of a board, without its bytes. */
-export interface Reference {
-  id: number;
-  boardId: number;
-  width: number;
-  height: number;
-  source: ReferenceSource;
-  sourceDetail: string | null;
-  /** hex SHA-256 of the JPEG bytes */
-  sha256: string;
-  createdAt: number;
-}
-
-/** A reference photo of a board, with where to load it. */
-export interface ReferenceJson extends Reference {
-  imageUrl: string;
-  thumbnailUrl: string;
-}
-
-export interface BoardJson extends BoardInfo {
-  textPattern?: string | null;
-  createdAt: number;
-  updatedAt: number;
-  references: ReferenceJson[];
-}
-
-export interface TopKEntry {
-  boardId: number;
-  score: number;
-}
-
-/** One row of the recognition history: which board was in which slot, when, and how sure the match was. */
-export interface Recognition {
-  id: number;
-  /** ms since the epoch */
-  at: number;
-  camera: string;
-  slot: string;
-  /** null: no board matched well enough (unknown) */
-  boardId: number | null;
-  score: number;
-  margin: number;
-  topk: TopKEntry[];
-  modelId: string;
-  hasThumbnail: boolean;
-}
-
-export interface RecognitionJson extends Recognition {
-  board: BoardInfo | null;
-  thumbnailUrl: string | null;
-  /** The text read off the board (OCR); null until read, or with OCR off. */
-  text: {
-    lines: TextLine[];
-    serial: string | null;
-    verdict: TextVerdict;
-    textOverride: boolean;
-    visionBoardId: number | null;
-  } | null;
-}
-
-export interface RecognitionPage {
-  total: number;
-  limit: number;
-  offset: number;
-  items: RecognitionJson[];
-}
-
-/** A model known in models/ (GET /api/models). */
-export interface ModelInfo {
-  name: string;
-  id: string;
-  description: string;
-  installed: boolean;
-  active: boolean;
-  bytes: number | null;
-  embeddingSize: number;
-  randomWeights: boolean;
-  license: string | null;
-  url: string | null;
-}
-
-/** A board as the dashboard's forms send it (POST /api/boards, PATCH /api/boards/:id). */
-export type BoardInput = Omit<BoardInfo, 'id'> & { textPattern: string | null };
-
-/* Units: one physical board (a serial number) across its visits to the bench. */
-
-/** A unit's repair status, as stored; the shop names them in the config (units.statuses). */
-export const UNIT_STATUSES = ['received', 'diagnosing', 'repairing', 'testing', 'done', 'returned'] as const;
-export type UnitStatus = (typeof UNIT_STATUSES)[number];
-
-export const UNIT_LIMITS = { serial: 64, note: 10_000 } as const;
-
-export interface UnitNote {
-  at: number;
-  author: string;
-  text: string;
-}
-
-/** A unit as lists show it; first/last seen and visits come from its visits. */
-export interface UnitSummary {
-  serial: string;
-  boardId: number | null;
-  board: BoardInfo | null;
-  status: UnitStatus;
-  /** the status as the shop names it (units.statuses) */
-  statusLabel: string;
-  firstSeen: number;
-  lastSeen: number;
-  visits: number;
-  /** a conflict waits for a technician to settle it */
-  flagged: boolean;
-  lastNote: UnitNote | null;
-}
-
-export interface UnitVisit {
-  number: number;
-  startedAt: number;
-  lastSeenAt: number;
-  camera: string | null;
-  slot: string | null;
-}
-
-export interface UnitStatusChange {
-  at: number;
-  from: UnitStatus | null;
-  status: UnitStatus;
-  author: string;
-}
-
-export type UnitConflictResolution = 'typed' | 'ocr' | 'unit' | 'seen';
-
-/**
- * serial: OCR read `ocrSerial` and someone typed `typedSerial` for the same recognition (answer
- * 'typed' or 'ocr'); board: the serial was seen on `seenBoard`, not the unit's `unitBoard` (answer
- * 'unit' or 'seen': 'seen' moves the unit to that board type).
- */
-export interface UnitConflict {
-  id: number;
-  kind: 'serial' | 'board';
-  at: number;
-  recognitionId: number | null;
-  typedSerial: string | null;
-  ocrSerial: string | null;
-  unitBoard: BoardInfo | null;
-  seenBoard: BoardInfo | null;
-  resolution: UnitConflictResolution | null;
-  resolvedAt: number | null;
-  resolvedBy: string | null;
-}
-
-export interface UnitRecognition {
-  id: number;
-  at: number;
-  camera: string;
-  slot: string;
-  boardId: number | null;
-  source: 'ocr' | 'typed';
-  visit: number | null;
-  thumbnailUrl: string | null;
-}
-
-/** The statuses in workflow order, with the shop's names for them (units.statuses). */
-export type UnitStatusNames = { status: UnitStatus; label: string }[];
-
-/** GET /api/units/:serial: the unit's whole record; photos are its recognitions' thumbnails. */
-export interface UnitRecord extends UnitSummary {
-  statuses: UnitStatusNames;
-  visitList: UnitVisit[];
-  statusChanges: UnitStatusChange[];
-  notes: UnitNote[];
-  conflicts: UnitConflict[];
-  recognitions: UnitRecognition[];
-}
-
-export interface UnitPage {
-  statuses: UnitStatusNames;
-  total: number;
-  limit: number;
-  offset: number;
-  items: UnitSummary[];
-}
-
-/** The unit on a slot's board now, for the live card ("Returning board: 3rd visit, last on ..."). */
-export interface SlotUnit {
-  slot: string;
-  recognitionId: number | null;
-  unit: UnitSummary;
-  /** this visit's number (1: first time on the bench) */
-  visit: number;
-  /** the visit before this one ended then, with the unit in that status; null on a first visit */
-  previous: { lastSeen: number; status: UnitStatus; statusLabel: string } | null;
-}
-
-export interface UnitEventPayload {
-  action: 'created' | 'visit' | 'linked' | 'status' | 'note' | 'flagged' | 'resolved';
-  unit: UnitSummary;
-  /** set when the unit is on a slot (a sighting, or an edit of a unit on the bench) */
-  slot: SlotUnit | null;
-}
+export * from './protocol-api.ts';

@@ -1,6 +1,7 @@
 import type {
   BoardInput,
   BoardJson,
+  CaptureJson,
   RecognitionJson,
   RecognitionPage,
   ReferenceJson,
@@ -8,7 +9,16 @@ import type {
   UnitRecord,
 } from '../../src/protocol.ts';
 
-export type { BoardInput, BoardJson, RecognitionJson, RecognitionPage, ReferenceJson, UnitPage, UnitRecord };
+export type {
+  BoardInput,
+  BoardJson,
+  CaptureJson,
+  RecognitionJson,
+  RecognitionPage,
+  ReferenceJson,
+  UnitPage,
+  UnitRecord,
+};
 
 /**
  * An error the daemon explained, with its stable code: the dashboard shows its own words for the
@@ -61,10 +71,14 @@ export const updateBoard = (id: number, input: BoardInput) =>
   api<BoardJson>(`/api/boards/${id}`, { method: 'PATCH', json: input });
 export const deleteBoard = (id: number) => api<void>(`/api/boards/${id}`, { method: 'DELETE' });
 export const deleteReference = (id: number) => api<void>(`/api/references/${id}`, { method: 'DELETE' });
-export const enrollFromSlot = (boardId: number, slot: string) =>
+/** Holds the slot's current picture on the daemon for a while; enroll it with enrollCapture. */
+export const captureSlot = (slot: string) =>
+  api<CaptureJson>('/api/captures', { method: 'POST', json: { slot } });
+/** Enrolls exactly the picture captured before (E_CAPTURE_EXPIRED once it is no longer kept). */
+export const enrollCapture = (boardId: number, captureId: string) =>
   api<{ references: ReferenceJson[] }>(`/api/boards/${boardId}/references`, {
     method: 'POST',
-    json: { fromSlot: slot },
+    json: { fromCapture: captureId },
   });
 
 /** Uploads one image as a reference; XMLHttpRequest because fetch reports no upload progress. */

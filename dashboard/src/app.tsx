@@ -1,5 +1,6 @@
 import type { JSX } from 'preact';
 import { useEffect } from 'preact/hooks';
+import { About } from './components/about.tsx';
 import { ConnectionBanner } from './components/connection.tsx';
 import { LanguageSwitch } from './components/language-switch.tsx';
 import { ToastProvider } from './components/toast.tsx';
@@ -43,6 +44,7 @@ export function App() {
             </a>
           ))}
         </nav>
+        <About />
         <LanguageSwitch />
       </header>
       <ConnectionBanner />

@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { type FSWatcher, watch } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import sharp from 'sharp';
 import type { FolderConfig } from '../config/schema.ts';
@@ -8,6 +9,12 @@ import { isPlausibleJpeg } from './jpeg.ts';
 
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png']);
 const CONVERTED_QUALITY = 90;
+/** A file written less than this long ago may still be being copied into the drop folder. */
+const SETTLE_MS = 300;
+/** Decoded images kept in memory; past this, images are read from disk each time they are shown. */
+const CACHE_BYTES = 256 * 1024 * 1024;
+
+const byName = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
 
 async function listImages(dir: string): Promise<string[]> {
   let names: string[];
@@ -25,9 +32,7 @@ async function listImages(dir: string): Promise<string[]> {
       },
     );
   }
-  return names
-    .filter((name) => IMAGE_EXTENSIONS.has(extname(name).toLowerCase()))
-    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  return names.filter((name) => IMAGE_EXTENSIONS.has(extname(name).toLowerCase())).sort(byName);
 }
 
 /** The file as a JPEG: kept as it is when it already is one, converted once otherwise. */
@@ -37,33 +42,146 @@ async function loadImage(file: string): Promise<Buffer> {
   return sharp(data).jpeg({ quality: CONVERTED_QUALITY }).toBuffer();
 }
 
-async function loadFolder(dir: string, log?: CaptureLogger): Promise<Buffer[]> {
-  const names = await listImages(dir);
-  if (names.length === 0) {
-    throw new BenchsightError('E_CAMERA_OPEN', `camera folder ${dir} has no .jpg, .jpeg or .png images`);
-  }
-  const images: Buffer[] = [];
-  const skipped: string[] = [];
-  for (const name of names) {
-    try {
-      images.push(await loadImage(join(dir, name)));
-    } catch (err) {
-      skipped.push(`${name}: ${errorMessage(err)}`);
+/**
+ * The images of a watched folder, in name order: what is shown next, images added while running
+ * (a drop folder), images that could not be read (skipped, reported once).
+ */
+class FolderImages {
+  #names: string[] = [];
+  readonly #cache = new Map<string, Buffer>();
+  #cached = 0;
+  readonly #bad = new Set<string>();
+  #last: { name: string; image: Buffer } | null = null;
+  #stale = false;
+
+  constructor(
+    readonly dir: string,
+    readonly log?: CaptureLogger,
+  ) {}
+
+  /** Lists and reads every image; throws when there is none to show. */
+  async load(): Promise<void> {
+    this.#names = await listImages(this.dir);
+    if (this.#names.length === 0) {
+      throw new BenchsightError(
+        'E_CAMERA_OPEN',
+        `camera folder ${this.dir} has no .jpg, .jpeg or .png images`,
+      );
+    }
+    const skipped: string[] = [];
+    for (const name of this.#names) {
+      const image = await this.#read(name).catch((err: unknown) => {
+        skipped.push(`${name}: ${errorMessage(err)}`);
+        this.#bad.add(name);
+        return null;
+      });
+      if (image) this.#keep(name, image);
+    }
+    if (skipped.length > 0) {
+      this.log?.warn(
+        { folder: this.dir, skipped },
+        `skipped ${skipped.length} unreadable image(s) in the camera folder`,
+      );
+    }
+    if (skipped.length === this.#names.length) {
+      throw new BenchsightError(
+        'E_CAMERA_OPEN',
+        `camera folder ${this.dir} has no readable images (${skipped.length} skipped; first: ${skipped[0]})`,
+      );
     }
   }
-  if (skipped.length > 0) {
-    log?.warn({ folder: dir, skipped }, `skipped ${skipped.length} unreadable image(s) in the camera folder`);
+
+  /** Something changed in the folder: list it again before the next image. */
+  changed(): void {
+    this.#stale = true;
   }
-  if (images.length === 0) {
-    throw new BenchsightError(
-      'E_CAMERA_OPEN',
-      `camera folder ${dir} has no readable images (${skipped.length} skipped; first: ${skipped[0]})`,
-    );
+
+  /**
+   * The image after the last one shown, in name order. At the end: back to the first (loop), or
+   * null (shown once each; the caller holds the last picture until a new image arrives).
+   */
+  async next(loop: boolean): Promise<{ image: Buffer; wrapped: boolean } | null> {
+    if (this.#stale) await this.#relist();
+    const last = this.#last?.name;
+    const after = last === undefined ? 0 : this.#names.findIndex((n) => byName(n, last) > 0);
+    const image = after === -1 ? null : await this.#scan(after);
+    if (image === 'not yet') return null;
+    if (image) return { image, wrapped: false };
+    if (!loop) return null;
+    const first = await this.#scan(0);
+    return first && first !== 'not yet' ? { image: first, wrapped: true } : null;
   }
-  return images;
+
+  /** The picture shown last, when there is nothing new to show. */
+  get last(): Buffer | null {
+    return this.#last?.image ?? null;
+  }
+
+  /** The first showable image from index `from` on, which becomes the last shown. */
+  async #scan(from: number): Promise<Buffer | null | 'not yet'> {
+    for (let i = from; i < this.#names.length; i++) {
+      const name = this.#names[i]!;
+      if (this.#bad.has(name)) continue;
+      const image = this.#cache.get(name) ?? (await this.#fresh(name));
+      if (image === 'not yet') return image;
+      if (!image) continue;
+      this.#last = { name, image };
+      return image;
+    }
+    return null;
+  }
+
+  async #relist(): Promise<void> {
+    this.#stale = false;
+    const names = await listImages(this.dir).catch(() => this.#names);
+    const present = new Set(names);
+    for (const name of this.#cache.keys()) {
+      if (!present.has(name)) {
+        this.#cached -= this.#cache.get(name)!.length;
+        this.#cache.delete(name);
+      }
+    }
+    this.#names = names;
+  }
+
+  /** A new image: null when unreadable (reported once), 'not yet' while it may still be being written. */
+  async #fresh(name: string): Promise<Buffer | null | 'not yet'> {
+    const file = join(this.dir, name);
+    try {
+      const { mtimeMs } = await stat(file);
+      if (Date.now() - mtimeMs < SETTLE_MS) {
+        this.#stale = true;
+        return 'not yet';
+      }
+      const image = await this.#read(name);
+      this.#keep(name, image);
+      return image;
+    } catch (err) {
+      this.#bad.add(name);
+      this.log?.warn(
+        { folder: this.dir, file: name, err: errorMessage(err) },
+        'skipped an unreadable image in the camera folder',
+      );
+      return null;
+    }
+  }
+
+  #read(name: string): Promise<Buffer> {
+    return loadImage(join(this.dir, name));
+  }
+
+  #keep(name: string, image: Buffer): void {
+    if (this.#cached + image.length > CACHE_BYTES) return;
+    this.#cache.set(name, image);
+    this.#cached += image.length;
+  }
 }
 
-/** Replays the images of a folder at `fps`, as if a camera were looking at them. */
+/**
+ * Shows the images of a folder at `fps`, as if a camera were looking at them, and watches it: an
+ * image added while running is shown in its turn (a drop folder). With loop off each image is shown
+ * once and the last picture is held, as a camera over a still bench sees it, until a new one arrives.
+ */
 export function createFolderDriver(cfg: FolderConfig, log?: CaptureLogger): CaptureDriver {
   const periodMs = 1000 / cfg.fps;
   return {
@@ -71,30 +189,39 @@ export function createFolderDriver(cfg: FolderConfig, log?: CaptureLogger): Capt
     label: `folder ${cfg.path}`,
     frameIntervalMs: periodMs,
     open: async (sink: CaptureSink): Promise<CaptureRun> => {
-      const images = await loadFolder(cfg.path, log);
-      let index = 0;
+      const images = new FolderImages(cfg.path, log);
+      await images.load();
+      let watcher: FSWatcher | null = null;
+      try {
+        watcher = watch(cfg.path, () => images.changed());
+        watcher.on('error', (err) => sink.fail(`camera folder ${cfg.path}: ${errorMessage(err)}`));
+      } catch (err) {
+        log?.warn(
+          { folder: cfg.path, err: errorMessage(err) },
+          'camera folder not watched; new images are seen at the next pass',
+        );
+      }
       let due = Date.now();
       let timer: NodeJS.Timeout | undefined;
-      const tick = (): void => {
-        const image = images[index]!;
-        index += 1;
+      let closed = false;
+      const tick = async (): Promise<void> => {
+        if (closed) return;
+        const shown = await images.next(cfg.loop);
+        if (closed) return;
+        if (shown?.wrapped) images.changed();
+        const image = shown?.image ?? images.last;
         // Each frame gets its own copy: a consumer owns the buffers it is given.
-        sink.frame(Buffer.from(image));
-        if (index >= images.length) {
-          if (!cfg.loop) {
-            sink.finish(`replayed the ${images.length} image(s) of ${cfg.path} once (loop is off)`);
-            return;
-          }
-          index = 0;
-        }
+        if (image) sink.frame(Buffer.from(image));
         // Keep to the schedule, but never burst to catch up after the event loop was held up.
         due = Math.max(due + periodMs, Date.now());
-        timer = setTimeout(tick, due - Date.now());
+        timer = setTimeout(() => void tick(), due - Date.now());
       };
-      timer = setTimeout(tick, 0);
+      timer = setTimeout(() => void tick(), 0);
       return {
         close: async () => {
+          closed = true;
           clearTimeout(timer);
+          watcher?.close();
         },
       };
     },

@@ -17,6 +17,7 @@ interface BoardRow {
   text_pattern: string | null;
   created_at: number;
   updated_at: number;
+  removed_at: number | null;
 }
 
 interface BoardSummaryRow extends BoardRow {
@@ -24,7 +25,7 @@ interface BoardSummaryRow extends BoardRow {
 }
 
 const COLUMNS =
-  'id, vendor, model, kind, chip_type, chip_count, notes, tags, text_pattern, created_at, updated_at';
+  'id, vendor, model, kind, chip_type, chip_count, notes, tags, text_pattern, created_at, updated_at, removed_at';
 
 // Every search term must appear in one of the fields. Terms hold no spaces, so none spans two fields.
 const HAYSTACK = `b.vendor || ' ' || b.model || ' ' || coalesce(b.chip_type, '') || ' ' || b.notes || ' ' ||
@@ -43,6 +44,7 @@ export function toBoard(row: BoardRow): Board {
     textPattern: row.text_pattern,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    removedAt: row.removed_at,
   };
 }
 
@@ -53,11 +55,13 @@ export function likePattern(term: string): string {
 
 export class BoardRepository {
   private readonly selectById: Statement<[number], BoardRow>;
-  private readonly selectList: Statement<{ terms: string }, BoardSummaryRow>;
+  private readonly selectList: Statement<{ terms: string; removed: number }, BoardSummaryRow>;
   private readonly insertRow: Statement<Record<string, unknown>, BoardRow>;
   private readonly updateRow: Statement<Record<string, unknown>, BoardRow>;
-  private readonly deleteRow: Statement<[number]>;
+  private readonly markRemoved: Statement<{ id: number; now: number }>;
+  private readonly deleteReferences: Statement<[number]>;
   private readonly selectByName: Statement<{ vendor: string; model: string }, BoardRow>;
+  private readonly selectLastId: Statement<[], number>;
 
   constructor(
     db: Database,
@@ -68,7 +72,8 @@ export class BoardRepository {
       `SELECT ${COLUMNS},
          (SELECT count(*) FROM board_references r WHERE r.board_id = b.id) AS reference_count
        FROM boards b
-       WHERE NOT EXISTS (SELECT 1 FROM json_each(@terms) q WHERE (${HAYSTACK}) NOT LIKE q.value ESCAPE '\\')
+       WHERE (@removed = 1 OR b.removed_at IS NULL)
+         AND NOT EXISTS (SELECT 1 FROM json_each(@terms) q WHERE (${HAYSTACK}) NOT LIKE q.value ESCAPE '\\')
        ORDER BY b.vendor COLLATE NOCASE, b.model COLLATE NOCASE, b.id`,
     );
     this.insertRow = db.prepare(
@@ -79,17 +84,26 @@ export class BoardRepository {
     this.updateRow = db.prepare(
       `UPDATE boards SET vendor = @vendor, model = @model, kind = @kind, chip_type = @chipType,
          chip_count = @chipCount, notes = @notes, tags = @tags, text_pattern = @textPattern, updated_at = @now
-       WHERE id = @id RETURNING ${COLUMNS}`,
+       WHERE id = @id AND removed_at IS NULL RETURNING ${COLUMNS}`,
     );
-    this.deleteRow = db.prepare('DELETE FROM boards WHERE id = ?');
+    this.markRemoved = db.prepare(
+      'UPDATE boards SET removed_at = @now, updated_at = @now WHERE id = @id AND removed_at IS NULL',
+    );
+    this.deleteReferences = db.prepare('DELETE FROM board_references WHERE board_id = ?');
     this.selectByName = db.prepare(
-      `SELECT ${COLUMNS} FROM boards WHERE vendor = @vendor COLLATE NOCASE AND model = @model COLLATE NOCASE`,
+      `SELECT ${COLUMNS} FROM boards
+       WHERE vendor = @vendor COLLATE NOCASE AND model = @model COLLATE NOCASE AND removed_at IS NULL`,
     );
+    this.selectLastId = db
+      .prepare<[], number>("SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'boards'")
+      .pluck();
   }
 
-  get(id: number): Board | undefined {
+  /** A board of the catalog; `removed`: also one removed since (the history still names it). */
+  get(id: number, opts: { removed?: boolean } = {}): Board | undefined {
     const row = this.selectById.get(id);
-    return row && toBoard(row);
+    if (!row || (row.removed_at !== null && !opts.removed)) return undefined;
+    return toBoard(row);
   }
 
   /** The board with this vendor and model, ignoring case and surrounding spaces. */
@@ -99,14 +113,17 @@ export class BoardRepository {
   }
 
   exists(id: number): boolean {
-    return this.selectById.get(id) !== undefined;
+    return this.get(id) !== undefined;
   }
 
-  /** Boards with their reference counts, by vendor then model. `search`: space-separated terms, all required. */
-  list(search = ''): BoardSummary[] {
+  /**
+   * Boards with their reference counts, by vendor then model. `search`: space-separated terms, all
+   * required; `removed`: with the boards removed from the catalog (they have no references).
+   */
+  list(search = '', removed = false): BoardSummary[] {
     const terms = search.split(/\s+/).filter((t) => t !== '');
     return this.selectList
-      .all({ terms: JSON.stringify(terms.map(likePattern)) })
+      .all({ terms: JSON.stringify(terms.map(likePattern)), removed: removed ? 1 : 0 })
       .map((row) => ({ ...toBoard(row), referenceCount: row.reference_count }));
   }
 
@@ -133,8 +150,19 @@ export class BoardRepository {
     return this.write(board, () => toBoard(this.updateRow.get({ ...this.params(board), id })!));
   }
 
-  delete(id: number): boolean {
-    return this.deleteRow.run(id).changes > 0;
+  /**
+   * Takes a board out of the catalog: its references (and their embeddings) are deleted, its row stays,
+   * marked removed, so that the history keeps naming it. Call it in a transaction.
+   */
+  remove(id: number): boolean {
+    if (this.markRemoved.run({ id, now: this.now() }).changes === 0) return false;
+    this.deleteReferences.run(id);
+    return true;
+  }
+
+  /** The highest board id ever handed out (ids are never reused); 0: the catalog never held a board. */
+  lastId(): number {
+    return this.selectLastId.get()!;
   }
 
   private params(board: NormalizedBoard): Record<string, unknown> {

@@ -15,6 +15,7 @@ export interface ImportRow {
   chipCount?: number;
   notes?: string;
   tags?: string[];
+  textPattern?: string;
   images: string[];
   /** where the row is in the manifest ("line 4", "boards[2] (line 9)"), for later error messages */
   where: string;
@@ -43,8 +44,27 @@ export class ImportManifestError extends BenchsightError {
   }
 }
 
-const COLUMNS = ['vendor', 'model', 'kind', 'chip_type', 'chip_count', 'notes', 'tags', 'images'] as const;
+const COLUMNS = [
+  'vendor',
+  'model',
+  'kind',
+  'chip_type',
+  'chip_count',
+  'notes',
+  'tags',
+  'text_pattern',
+  'images',
+] as const;
 const REQUIRED_COLUMNS = ['vendor', 'model', 'kind'] as const;
+
+/** `textPattern`, `text-pattern`, `Text Pattern`, `TEXT_PATTERN`: the way people spell one column. */
+const spelling = (name: string) => name.toLowerCase().replace(/[\s_-]/g, '');
+const CANONICAL = new Map<string, string>(COLUMNS.map((c) => [spelling(c), c]));
+
+/** A column or key as the manifest spells it, in its canonical form (unknown names are kept). */
+function canonicalKey(name: string): string {
+  return CANONICAL.get(spelling(name.trim())) ?? name.trim();
+}
 
 /** A file inside the manifest's folder: no absolute paths, no "..". */
 const imageName = z
@@ -75,6 +95,7 @@ const rowSchema = z
     ),
     notes: boardFields.notes,
     tags: z.preprocess(semicolonList, boardFields.tags),
+    text_pattern: boardFields.textPattern,
     images: z.preprocess(semicolonList, z.array(imageName).default([])),
   })
   .strict();
@@ -91,6 +112,7 @@ function toImportRow(data: z.output<typeof rowSchema>, where: string): ImportRow
   if (data.chip_count !== null) row.chipCount = data.chip_count;
   if (data.notes !== '') row.notes = data.notes;
   if (data.tags.length > 0) row.tags = data.tags;
+  if (data.text_pattern !== null) row.textPattern = data.text_pattern;
   return row;
 }
 
@@ -133,7 +155,7 @@ function csvEntries(text: string, problems: ManifestProblem[]): Entry[] {
   for (const p of syntax) problems.push({ where: `line ${p.line}`, message: p.message });
   const [header, ...body] = records;
   if (!header) return [];
-  const names = header.fields.map((f) => f.trim().toLowerCase());
+  const names = header.fields.map(canonicalKey);
   const where = `line ${header.line} (header)`;
   names.forEach((name, i) => {
     if (!(COLUMNS as readonly string[]).includes(name)) {
@@ -163,11 +185,13 @@ function csvEntries(text: string, problems: ManifestProblem[]): Entry[] {
   });
 }
 
-/** YAML scalars such as `model: 1066` arrive as numbers; names are text. */
-function numbersToText(value: unknown): unknown {
+/** Keys in their canonical spelling; YAML scalars such as `model: 1066` arrive as numbers; names are text. */
+function normalizeRow(value: unknown): unknown {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-  const out: Record<string, unknown> = { ...value };
-  for (const key of ['vendor', 'model', 'chip_type', 'notes']) {
+  const out: Record<string, unknown> = Object.fromEntries(
+    Object.entries(value).map(([key, v]) => [canonicalKey(key), v]),
+  );
+  for (const key of ['vendor', 'model', 'chip_type', 'notes', 'text_pattern']) {
     if (typeof out[key] === 'number') out[key] = String(out[key]);
   }
   for (const key of ['tags', 'images']) {
@@ -200,6 +224,6 @@ function yamlEntries(text: string, problems: ManifestProblem[]): Entry[] {
       | undefined;
     const offset = node?.range?.[0];
     const line = offset === undefined ? '' : ` (line ${lineCounter.linePos(offset).line})`;
-    return { where: `${wrapped ? 'boards' : ''}[${i}]${line}`, value: numbersToText(value) };
+    return { where: `${wrapped ? 'boards' : ''}[${i}]${line}`, value: normalizeRow(value) };
   });
 }

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { Statement } from 'better-sqlite3';
 import type { UnitConflictResolution, UnitStatus } from '../protocol.ts';
 import { BoardRepository } from './boards.ts';
 import { type Database, openDatabase } from './db.ts';
@@ -74,6 +75,7 @@ export class Catalog {
   private readonly units: UnitRepository;
   private readonly unitHistory: UnitHistoryReader;
   private readonly now: () => number;
+  private readonly catalogVersionQuery: Statement<[], number>;
 
   static open(path: string, opts: CatalogOptions = {}): Catalog {
     return new Catalog(
@@ -101,16 +103,24 @@ export class Catalog {
     this.units = new UnitRepository(db);
     this.unitHistory = new UnitHistoryReader(db);
     this.now = now;
+    this.catalogVersionQuery = db.prepare<[], number>('SELECT version FROM catalog_version').pluck();
   }
 
   // Boards
 
-  listBoards(opts: { search?: string } = {}): BoardSummary[] {
-    return this.guard('listing boards', () => this.boards.list(opts.search));
+  /** The catalog's boards; `removed`: with those removed since (history and exports still name them). */
+  listBoards(opts: { search?: string; removed?: boolean } = {}): BoardSummary[] {
+    return this.guard('listing boards', () => this.boards.list(opts.search, opts.removed));
   }
 
-  getBoard(id: number): Board | undefined {
-    return this.guard(`reading board ${id}`, () => this.boards.get(id));
+  /** A board of the catalog; `removed`: also one removed since. */
+  getBoard(id: number, opts: { removed?: boolean } = {}): Board | undefined {
+    return this.guard(`reading board ${id}`, () => this.boards.get(id, opts));
+  }
+
+  /** The highest board id ever handed out (ids are never reused); 0: the catalog never held a board. */
+  lastBoardId(): number {
+    return this.guard('reading board ids', () => this.boards.lastId());
   }
 
   /** The board with this vendor and model, ignoring case (the same test as the uniqueness rule). */
@@ -127,9 +137,12 @@ export class Catalog {
     return this.guard(`updating board ${id}`, () => this.transaction(() => this.boards.update(id, patch)));
   }
 
-  /** Deletes the board with its references and embeddings; its recognitions become unknown (board_id NULL). */
+  /**
+   * Removes the board from the catalog with its references and embeddings. Its row stays, marked
+   * removed, so that its recognitions keep naming it; its id is never given to another board.
+   */
   deleteBoard(id: number): boolean {
-    return this.guard(`deleting board ${id}`, () => this.boards.delete(id));
+    return this.guard(`removing board ${id}`, () => this.transaction(() => this.boards.remove(id)));
   }
 
   // References
@@ -353,6 +366,14 @@ export class Catalog {
       'reading data_version',
       () => this.db.pragma('data_version', { simple: true }) as number,
     );
+  }
+
+  /**
+   * Changes with every change to the boards, references or embeddings (whoever made it), and not with
+   * history: a process sharing the database reloads its index only when this moved.
+   */
+  catalogVersion(): number {
+    return this.guard('reading the catalog version', () => this.catalogVersionQuery.get()!);
   }
 
   /** 'ok', or SQLite's list of problems, one per line. */

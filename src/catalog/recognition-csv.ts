@@ -1,4 +1,5 @@
-import type { Recognition, RecognitionText } from './types.ts';
+import { recognitionThumbnailPath } from '../protocol.ts';
+import type { BoardKind, Recognition, RecognitionText } from './types.ts';
 
 /** RFC 4180 field quoting; a leading = + - @ is prefixed with ' so spreadsheets do not run it. */
 export function csvField(value: unknown): string {
@@ -20,25 +21,31 @@ export const RECOGNITION_CSV_HEADER = csvLine([
   'board_id',
   'vendor',
   'model',
+  'kind',
+  'notes',
   'score',
   'margin',
   'model_id',
   'topk',
   'serial',
+  'part_number',
   'label_text',
   'text_verdict',
+  'picture_url',
 ]);
 
-type RecognitionRow = Omit<Recognition, 'hasThumbnail'>;
-
 /** The text read off the board of a history row (OCR), when it has been read. */
-type TextRow = Pick<RecognitionText, 'serial' | 'lines' | 'verdict'>;
+type TextRow = Pick<RecognitionText, 'serial' | 'lines' | 'verdict' | 'partNumber'>;
 
-/** One history row as CSV; `board` is the board it names, when it still exists. */
+/**
+ * One history row as CSV; `board` is the board it names, when it still exists; `origin`
+ * (http://host:port) makes the picture's URL one a spreadsheet can open.
+ */
 export function recognitionCsvLine(
-  r: RecognitionRow,
-  board?: { vendor: string; model: string },
+  r: Recognition,
+  board?: { vendor: string; model: string; kind: BoardKind; notes: string },
   text?: TextRow,
+  origin = '',
 ): string {
   return csvLine([
     r.id,
@@ -48,12 +55,16 @@ export function recognitionCsvLine(
     r.boardId ?? 'unknown',
     board?.vendor ?? '',
     board?.model ?? '',
+    board?.kind ?? '',
+    board?.notes ?? '',
     r.score.toFixed(4),
     r.margin.toFixed(4),
     r.modelId,
     r.topk.map((t) => `${t.boardId}:${t.score.toFixed(3)}`).join(' '),
     text?.serial ?? '',
+    text?.partNumber?.code ?? '',
     text?.lines.map((l) => l.text).join(' | ') ?? '',
     text?.verdict ?? '',
+    r.hasThumbnail ? `${origin}${recognitionThumbnailPath(r.id)}` : '',
   ]);
 }

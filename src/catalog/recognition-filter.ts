@@ -30,6 +30,14 @@ export const recognitionFilterParams = z.object({
   serial: z.string().trim().min(1).max(100).optional(),
   /** text read off the board (or its serial) contains this, ignoring case */
   text: z.string().trim().min(1).max(200).optional(),
+  /** the hashboard part number read off the board starts with this, ignoring case ("BHB426") */
+  part: z
+    .string()
+    .trim()
+    .min(1)
+    .max(40)
+    .regex(/^[A-Za-z0-9]+-?$/, 'expected letters and digits of a part number, such as BHB42601 or BHB426')
+    .optional(),
 });
 
 export type RecognitionFilterParams = z.infer<typeof recognitionFilterParams>;
@@ -44,6 +52,7 @@ export function toRecognitionFilter(p: RecognitionFilterParams): RecognitionFilt
     ...(p.to !== undefined ? { to: p.to } : {}),
     ...(p.serial !== undefined ? { serial: p.serial } : {}),
     ...(p.text !== undefined ? { text: p.text } : {}),
+    ...(p.part !== undefined ? { part: p.part } : {}),
   };
 }
 
@@ -56,4 +65,35 @@ export function parseRecognitionFilter(input: unknown): RecognitionFilter {
     });
   }
   return toRecognitionFilter(result.data);
+}
+
+/**
+ * A board named the way a user types it on the command line: its model ("S21"), or its vendor and
+ * model, ignoring case. An exact name wins; otherwise the one board whose name contains the words.
+ * No match or several matches is E_BAD_REQUEST listing what would work.
+ */
+export function boardIdByName(
+  words: string,
+  boards: readonly { id: number; vendor: string; model: string }[],
+): number {
+  const want = words.trim().toLowerCase();
+  const names = boards.map((b) => ({
+    id: b.id,
+    model: b.model.toLowerCase(),
+    full: `${b.vendor} ${b.model}`,
+  }));
+  const exact = names.filter((b) => b.model === want || b.full.toLowerCase() === want);
+  const found = exact.length > 0 ? exact : names.filter((b) => b.full.toLowerCase().includes(want));
+  if (found.length === 1) return found[0]!.id;
+  const list = (found.length > 0 ? found : names)
+    .slice(0, 10)
+    .map((b) => `${b.id} (${b.full})`)
+    .join(', ');
+  throw new BenchsightError(
+    'E_BAD_REQUEST',
+    found.length === 0
+      ? `no board is named "${words}"; use a board id, "unknown" or a model name${list ? `: ${list}` : ' (the catalog is empty)'}`
+      : `"${words}" names ${found.length} boards: ${list}; use the id or more of the name`,
+    { status: 400 },
+  );
 }

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import { TEXT_VERDICTS } from '../protocol.ts';
+import { type PartNumberInfo, TEXT_VERDICTS } from '../protocol.ts';
 import type { Database } from './db.ts';
 import type { RecognitionText, TextLine, TextVerdict } from './types.ts';
 import { assertFinite, badRequest, notFound } from './validate.ts';
@@ -12,9 +12,11 @@ interface RecognitionTextRow {
   vision_board_id: number | null;
   text_board_id: number | null;
   ms: number;
+  part_number_facts: string | null;
 }
 
-const COLUMNS = 'recognition_id, lines, serial, verdict, vision_board_id, text_board_id, ms';
+const COLUMNS =
+  'recognition_id, lines, serial, verdict, vision_board_id, text_board_id, ms, part_number_facts';
 const MAX_LINES = 200;
 
 function toRecognitionText(row: RecognitionTextRow): RecognitionText {
@@ -26,6 +28,29 @@ function toRecognitionText(row: RecognitionTextRow): RecognitionText {
     visionBoardId: row.vision_board_id,
     textBoardId: row.text_board_id,
     ms: row.ms,
+    partNumber: row.part_number_facts ? (JSON.parse(row.part_number_facts) as PartNumberInfo) : null,
+  };
+}
+
+const PART_CODE = /^[A-Z0-9]{1,39}-?$/;
+
+function checkPartNumber(p: unknown): PartNumberInfo | null {
+  if (p === null || p === undefined) return null;
+  const v = p as PartNumberInfo;
+  if (typeof v !== 'object' || typeof v.code !== 'string' || !PART_CODE.test(v.code))
+    throw badRequest('partNumber.code must be 1 to 40 capital letters and digits (a trailing dash allowed)');
+  if (typeof v.read !== 'string' || v.read.length > 40) throw badRequest('partNumber.read must be a string');
+  if (!Array.isArray(v.models) || v.models.some((m) => typeof m !== 'string'))
+    throw badRequest('partNumber.models must be strings');
+  return {
+    code: v.code,
+    read: v.read,
+    family: v.family ?? null,
+    asicChip: v.asicChip ?? null,
+    models: [...v.models],
+    chipsPerBoard: v.chipsPerBoard ?? null,
+    subRevision: v.subRevision === true,
+    source: v.source ?? null,
   };
 }
 
@@ -54,11 +79,14 @@ export class RecognitionTextRepository {
 
   constructor(db: Database) {
     this.upsertRow = db.prepare(
-      `INSERT INTO recognition_text (recognition_id, lines, text, serial, verdict, vision_board_id, text_board_id, ms)
-       VALUES (@recognitionId, @lines, @text, @serial, @verdict, @visionBoardId, @textBoardId, @ms)
+      `INSERT INTO recognition_text (recognition_id, lines, text, serial, verdict, vision_board_id, text_board_id, ms,
+         part_number, part_number_facts)
+       VALUES (@recognitionId, @lines, @text, @serial, @verdict, @visionBoardId, @textBoardId, @ms,
+         @partNumber, @partNumberFacts)
        ON CONFLICT (recognition_id) DO UPDATE SET lines = excluded.lines, text = excluded.text,
          serial = excluded.serial, verdict = excluded.verdict, vision_board_id = excluded.vision_board_id,
-         text_board_id = excluded.text_board_id, ms = excluded.ms`,
+         text_board_id = excluded.text_board_id, ms = excluded.ms, part_number = excluded.part_number,
+         part_number_facts = excluded.part_number_facts`,
     );
     this.correctBoard = db.prepare('UPDATE recognitions SET board_id = @boardId WHERE id = @id');
     this.recognitionExists = db.prepare<[number], number>('SELECT 1 FROM recognitions WHERE id = ?').pluck();
@@ -86,6 +114,7 @@ export class RecognitionTextRepository {
     if (!this.recognitionExists.get(t.recognitionId))
       throw notFound(`recognition ${t.recognitionId} does not exist`);
     const lines = checkLines(t.lines);
+    const partNumber = checkPartNumber(t.partNumber);
     this.upsertRow.run({
       recognitionId: t.recognitionId,
       lines: JSON.stringify(lines),
@@ -95,6 +124,8 @@ export class RecognitionTextRepository {
       visionBoardId: t.visionBoardId,
       textBoardId: t.textBoardId,
       ms: Math.max(0, t.ms),
+      partNumber: partNumber?.code ?? null,
+      partNumberFacts: partNumber ? JSON.stringify(partNumber) : null,
     });
     if (t.verdict === 'corrected') this.correctBoard.run({ id: t.recognitionId, boardId: t.textBoardId! });
   }

@@ -69,7 +69,7 @@ function validateFilter(f: RecognitionFilter): void {
   for (const key of ['from', 'to'] as const) {
     if (f[key] !== undefined && !Number.isFinite(f[key])) throw badRequest(`${key} must be a time in ms`);
   }
-  for (const key of ['serial', 'text'] as const) {
+  for (const key of ['serial', 'text', 'part'] as const) {
     const v = f[key];
     if (v !== undefined && (typeof v !== 'string' || v.trim() === '' || v.length > 200))
       throw badRequest(`${key} must be 1 to 200 characters`);
@@ -109,6 +109,12 @@ function where(f: RecognitionFilter, cursor: Cursor | undefined): { sql: string;
       `id IN (SELECT recognition_id FROM recognition_text WHERE text LIKE @text ESCAPE '\\' OR serial LIKE @text ESCAPE '\\')`,
     );
     params.text = likePattern(f.text.trim());
+  }
+  if (f.part !== undefined) {
+    parts.push(
+      `id IN (SELECT recognition_id FROM recognition_text WHERE part_number LIKE @part ESCAPE '\\')`,
+    );
+    params.part = `${f.part.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   }
   if (cursor) {
     parts.push('(at < @cursorAt OR (at = @cursorAt AND id < @cursorId))');

@@ -1,5 +1,6 @@
 import type {
   BoardKind,
+  PartNumberInfo,
   Recognition,
   ReferenceSource,
   TextLine,
@@ -35,6 +36,8 @@ export interface Board {
   createdAt: number;
   /** ms since the epoch */
   updatedAt: number;
+  /** When the board was removed from the catalog (ms since the epoch); null: it is in the catalog. */
+  removedAt: number | null;
 }
 
 export interface BoardSummary extends Board {
@@ -98,6 +101,8 @@ export interface RecognitionFilter {
   serial?: string;
   /** text read off the board (or its serial) contains this, ignoring case */
   text?: string;
+  /** the hashboard part number read off the board starts with this, ignoring case ("BHB426") */
+  part?: string;
 }
 
 export interface RecognitionQuery extends RecognitionFilter {
@@ -148,4 +153,6 @@ export interface RecognitionText {
   textBoardId: number | null;
   /** OCR time for the slot, ms. */
   ms: number;
+  /** The hashboard part number in the text, with its family's facts as shown; null: none read. */
+  partNumber: PartNumberInfo | null;
 }

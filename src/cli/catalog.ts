@@ -1,13 +1,18 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { type Command, Option } from 'commander';
-import { Catalog } from '../catalog/index.ts';
 import { BenchsightError } from '../errors.ts';
 import { CatalogEditor } from '../pipeline/catalog-editor.ts';
 import { BOARD_KINDS } from '../protocol.ts';
-import { DATABASE_FILE, openModelAndCatalog } from '../runtime.ts';
+import { openModelAndCatalog } from '../runtime.ts';
 import { backupCommands } from './backup.ts';
-import { cliLogger, configFor, parseIntOption, progressBar } from './common.ts';
+import {
+  announceDatabase,
+  cliLogger,
+  configFor,
+  openExistingCatalog,
+  parseIntOption,
+  progressBar,
+} from './common.ts';
 
 export function catalogCommands(program: Command): void {
   const catalog = program
@@ -28,7 +33,9 @@ export function catalogCommands(program: Command): void {
     .option('--tags <list>', 'comma-separated tags', '')
     .argument('[images...]', 'reference images (JPEG/PNG/WebP)')
     .action(async (images: string[], o, cmd: Command) => {
-      const { config } = configFor(cmd);
+      const loaded = configFor(cmd);
+      const { config } = loaded;
+      announceDatabase(loaded);
       const parts = await openModelAndCatalog(config, cliLogger());
       try {
         // The daemon, if it runs, sees the change through its database poll and announces it.
@@ -69,10 +76,13 @@ export function catalogCommands(program: Command): void {
     .option('--manifest <file>', 'manifest path (default: <dir>/boards.yaml|yml|csv)')
     .addHelpText(
       'after',
-      '\nManifest columns (CSV header) or keys (YAML list):\n  vendor, model, kind, chip_type, chip_count, notes, tags (a;b), images (f1.jpg;f2.jpg)\n',
+      '\nManifest columns (CSV header) or keys (YAML list), any spelling (text_pattern, textPattern):\n  vendor, model, kind, chip_type, chip_count, notes, tags (a;b), text_pattern, images (f1.jpg;f2.jpg)\n' +
+        'Importing again updates the fields of boards that exist (same vendor and model) and adds new images.\n',
     )
     .action(async (dir: string, o, cmd: Command) => {
-      const { config } = configFor(cmd);
+      const loaded = configFor(cmd);
+      const { config } = loaded;
+      announceDatabase(loaded);
       const parts = await openModelAndCatalog(config, cliLogger());
       const bar = progressBar('importing');
       try {
@@ -82,8 +92,16 @@ export function catalogCommands(program: Command): void {
           onProgress: (done, total) => bar.update(done, total),
         });
         bar.stop();
-        process.stdout.write(`imported ${r.boards} new boards, ${r.references} references\n`);
-        for (const s of r.skipped) process.stderr.write(`skipped ${s.board}: ${s.reason}\n`);
+        for (const b of r.perBoard) {
+          const refs = b.references > 0 ? `, +${b.references} reference${b.references === 1 ? '' : 's'}` : '';
+          if (b.action === 'skipped') process.stderr.write(`skipped    ${b.board}: ${b.reason}\n`);
+          else if (b.action === 'updated')
+            process.stdout.write(`updated    ${b.board} (${b.changed.join(', ')})${refs}\n`);
+          else process.stdout.write(`${b.action.padEnd(10)} ${b.board}${refs}\n`);
+        }
+        process.stdout.write(
+          `${r.boards} created, ${r.updated} updated, ${r.perBoard.length - r.boards - r.updated - r.skipped.length} unchanged, ${r.skipped.length} skipped; ${r.references} references added\n`,
+        );
         if (r.skipped.length) process.exitCode = 2;
       } finally {
         bar.stop();
@@ -98,8 +116,7 @@ export function catalogCommands(program: Command): void {
     .option('--search <text>', 'filter by vendor, model, chip type, notes or tags')
     .option('--json', 'print JSON')
     .action((o, cmd: Command) => {
-      const { config } = configFor(cmd);
-      const db = Catalog.open(join(config.data.dir, DATABASE_FILE));
+      const { catalog: db } = openExistingCatalog(cmd);
       try {
         const boards = db.listBoards(o.search ? { search: o.search } : undefined);
         if (o.json) {
@@ -120,11 +137,10 @@ export function catalogCommands(program: Command): void {
 
   catalog
     .command('remove')
-    .description('remove a board with its references (its recognitions stay in the history as unknown)')
+    .description('remove a board with its references (the history keeps naming it; its id is never reused)')
     .argument('<id>', 'board id (see catalog list)', parseIntOption('id'))
     .action((id: number, _o, cmd: Command) => {
-      const { config } = configFor(cmd);
-      const db = Catalog.open(join(config.data.dir, DATABASE_FILE));
+      const { catalog: db } = openExistingCatalog(cmd);
       try {
         if (!db.deleteBoard(id))
           throw new BenchsightError('E_NOT_FOUND', `no board ${id} (see: benchsight catalog list)`);

@@ -1,13 +1,15 @@
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config/load.ts';
 import { BenchsightError } from '../errors.ts';
+import { createLogger } from '../logger.ts';
 import { Daemon } from '../main.ts';
 import { hashPassword } from '../server/auth.ts';
 import { catalogCommands } from './catalog.ts';
-import { configFor, globalOptions, parseIntOption, reportError } from './common.ts';
+import { configFor, databaseOf, globalOptions, parseIntOption, reportError } from './common.ts';
 import { modelCommands } from './model.ts';
 import { modelStoreCommands } from './model-store.ts';
 import { recognitionCommands } from './recognitions.ts';
+import { readableLogStream, reportOnTerminal } from './terminal.ts';
 import { unitCommands } from './units.ts';
 
 export function buildProgram(): Command {
@@ -35,14 +37,18 @@ Examples:
       new Option('-p, --port <port>', 'HTTP port (env: BENCHSIGHT_PORT)').argParser(parseIntOption('--port')),
     )
     .option('--host <address>', 'address to bind (env: BENCHSIGHT_HOST; default 127.0.0.1)')
-    .option('--no-demo', 'do not import the demo catalog into an empty catalog')
+    .option('--no-demo', 'on the demo bench, do not import the demo catalog into a new catalog')
     .action(async (o, cmd: Command) => {
       const g = globalOptions(cmd);
-      const { config } = loadConfig({
+      const loaded = loadConfig({
         configPath: g.config,
         flags: { port: o.port, dataDir: g.dataDir, host: o.host },
       });
-      const daemon = new Daemon(config, { seedDemo: o.demo !== false });
+      const { config } = loaded;
+      // a person at a terminal reads lines; systemd and pipes keep JSON logs
+      const tty = process.stdout.isTTY === true;
+      const logger = createLogger(config.log.level, tty ? readableLogStream(process.stdout) : undefined);
+      const daemon = new Daemon(config, { seedDemo: o.demo !== false, logger });
       let stopping = false;
       const shutdown = (signal: string) => {
         if (stopping) return;
@@ -62,6 +68,7 @@ Examples:
         await daemon.stop().catch(() => undefined);
         throw err;
       }
+      if (tty) reportOnTerminal(daemon, databaseOf(loaded).path, process.stdout);
     });
 
   const configCmd = program.command('config').description('inspect the configuration');
@@ -79,6 +86,8 @@ Examples:
             users: config.auth.users.map((u) => ({ ...u, passwordHash: '[redacted]' })),
             tokens: config.auth.tokens.map((t) => ({ ...t, token: '[redacted]' })),
           },
+          ...(config.mqtt?.password ? { mqtt: { ...config.mqtt, password: '[redacted]' } } : {}),
+          webhooks: config.webhooks.map((h) => ({ ...h, secret: '[redacted]' })),
         };
         process.stdout.write(`# config: ${configPath ?? '(built-in defaults)'}: valid\n`);
         process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
@@ -108,7 +117,16 @@ Examples:
   return program;
 }
 
+/** `benchsight recognitions list | head`: the reader went away, so stop quietly as Unix tools do. */
+function quietOnClosedPipe(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    reportError(err);
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
+  quietOnClosedPipe();
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {

@@ -1,19 +1,12 @@
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { Catalog } from '../catalog/index.ts';
+import { DEFAULT_MODEL } from '../config/schema.ts';
 import { BenchsightError } from '../errors.ts';
 import { assertUnchanged } from '../modelstore/check-model.ts';
 import { fetchModel } from '../modelstore/fetch.ts';
 import { listModels, verifyModel } from '../modelstore/registry.ts';
 import type { StatusPayload } from '../protocol.ts';
-import {
-  ACTIVE_MODEL_SETTING,
-  activeModelName,
-  DATABASE_FILE,
-  modelInstallDir,
-  openModelAndCatalog,
-} from '../runtime.ts';
-import { cliLogger, configFor, parseIntOption, progressBar } from './common.ts';
+import { ACTIVE_MODEL_SETTING, activeModelName, modelInstallDir, openModelAndCatalog } from '../runtime.ts';
+import { catalogIfExists, cliLogger, configFor, parseIntOption, progressBar } from './common.ts';
 import { daemonRequest } from './daemon-client.ts';
 
 const mb = (n: number | null) => (n === null ? '-' : `${(n / 1e6).toFixed(1)} MB`);
@@ -85,9 +78,9 @@ export function modelStoreCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action((o, cmd: Command) => {
       const { config } = configFor(cmd);
-      const db = Catalog.open(join(config.data.dir, DATABASE_FILE));
-      const active = activeModelName(config, db);
-      db.close();
+      const db = catalogIfExists(config);
+      const active = db ? activeModelName(config, db) : (config.model.name ?? DEFAULT_MODEL);
+      db?.close();
       const { entries, broken } = listModels(config.model.dir, modelInstallDir(config));
       const rows = entries.map((e) => ({
         name: e.name,

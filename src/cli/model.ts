@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { Catalog } from '../catalog/index.ts';
-import { activeModelName, DATABASE_FILE, openEncoder, openModelAndCatalog } from '../runtime.ts';
+import { DEFAULT_MODEL } from '../config/schema.ts';
+import { activeModelName, openEncoder, openModelAndCatalog } from '../runtime.ts';
 import { decodeImage, preprocess } from '../vision/preprocess.ts';
-import { cliLogger, configFor, progressBar } from './common.ts';
+import { catalogIfExists, cliLogger, configFor, progressBar } from './common.ts';
 
 export function modelCommands(program: Command): void {
   program
@@ -36,9 +35,9 @@ export function modelCommands(program: Command): void {
       const { config } = configFor(cmd);
       let name = o.model ?? config.model.name;
       if (!name) {
-        const db = Catalog.open(join(config.data.dir, DATABASE_FILE));
-        name = activeModelName(config, db);
-        db.close();
+        const db = catalogIfExists(config);
+        name = db ? activeModelName(config, db) : DEFAULT_MODEL;
+        db?.close();
       }
       const { loaded, encoder } = await openEncoder(config, name, cliLogger());
       try {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_SERIAL_PATTERN, isSerialPattern } from '../ocr/serial.ts';
 import { DASHBOARD_LANGUAGES, UNIT_STATUSES, type UnitStatus } from '../protocol.ts';
 import { isHostOrAddress, isLoopbackHost } from './hosts.ts';
+import { mqttSchema, webhookSchema } from './integrations.ts';
 
 /** The bundled encoder the daemon uses unless config or `benchsight model use` says otherwise. */
 export const DEFAULT_MODEL = 'benchsight-vit';
@@ -329,6 +330,10 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Publishing to an MQTT broker (Home Assistant, Node-RED...); absent: off. */
+    mqtt: mqttSchema.optional(),
+    /** HTTP POSTs of events to the shop's own systems. */
+    webhooks: z.array(webhookSchema).default([]),
     log: z
       .object({
         level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

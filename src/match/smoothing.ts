@@ -3,15 +3,20 @@
  * decisions agree, so a board being put down or a hand passing by does not produce a flurry of
  * events. Each accepted change yields the events to publish: one `recognized` per appearance.
  */
-export type SlotOutcome = { kind: 'board'; boardId: number } | { kind: 'unknown' } | { kind: 'empty' };
+/** `appearance`: which unknown board (see UnknownAppearances); two unknowns that differ in it are two boards. */
+export type SlotOutcome =
+  | { kind: 'board'; boardId: number }
+  | { kind: 'unknown'; appearance?: number }
+  | { kind: 'empty' };
 
 export type SlotEvent =
   | { type: 'recognized'; outcome: SlotOutcome & { kind: 'board' | 'unknown' } }
   | { type: 'cleared'; previousBoardId: number | null; reason: 'empty' | 'changed' };
 
 function same(a: SlotOutcome, b: SlotOutcome): boolean {
-  if (a.kind !== b.kind) return false;
-  return a.kind !== 'board' || a.boardId === (b as { boardId: number }).boardId;
+  if (a.kind === 'board') return b.kind === 'board' && a.boardId === b.boardId;
+  if (a.kind === 'unknown') return b.kind === 'unknown' && a.appearance === b.appearance;
+  return a.kind === b.kind;
 }
 
 export class SlotTracker {

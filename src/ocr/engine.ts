@@ -49,6 +49,17 @@ function round4(v: number): number {
 }
 
 /**
+ * What board labels are printed in: Latin letters, digits, ASCII punctuation and a few electrical
+ * signs. The recognizer was trained on Chinese too; a line with any other character is not label
+ * text but something else read as text (heatsink fins as "三"), and is dropped.
+ */
+const LABEL_TEXT = /^[\x20-\x7E°±µΩ×]+$/u;
+
+export function isLabelText(text: string): boolean {
+  return LABEL_TEXT.test(text);
+}
+
+/**
  * PaddleOCR PP-OCRv4 text detection (DB) and recognition (SVTR, CTC) on onnxruntime: finds the text
  * lines of an image and reads them. onnxruntime-node runs a session on the calling thread, so the
  * daemon uses it through OcrReader's worker; benchmarks use it directly.
@@ -102,7 +113,7 @@ export class OcrEngine {
     for (const line of lines) {
       // NFKC: the recognizer's dictionary also has full-width forms ("：" for ":")
       const text = line.text.normalize('NFKC').trim();
-      if (text === '' || line.confidence < this.#minConfidence) continue;
+      if (text === '' || line.confidence < this.#minConfidence || !isLabelText(text)) continue;
       kept.push({ text, confidence: round4(line.confidence), box: line.box.map(toFraction) as Quad });
     }
     return {

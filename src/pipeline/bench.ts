@@ -3,13 +3,14 @@ import { FpsMeter } from '../capture/fps-meter.ts';
 import type { Frame, FrameSource } from '../capture/types.ts';
 import type { Catalog } from '../catalog/index.ts';
 import { type Config, type Rect, WHOLE_FRAME } from '../config/schema.ts';
-import { errorMessage } from '../errors.ts';
+import { BenchsightError, errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { ModelSwitch, OcrPayload, SlotView, StatusPayload } from '../protocol.ts';
 import { SceneGate, thumbnail } from '../vision/gate.ts';
 import { decodeImage, preprocess, type RawImage } from '../vision/preprocess.ts';
 import { decodeReduction } from '../vision/reduced-decode.ts';
 import { CameraHealth } from './camera-health.ts';
+import { type SlotCapture, SlotCaptures } from './captures.ts';
 import { decodeAhead } from './decode-ahead.ts';
 import type { Housekeeping } from './housekeeping.ts';
 import type { Recognizer } from './recognizer.ts';
@@ -30,6 +31,11 @@ export interface BenchPipelineOptions {
   steps?: readonly RecognitionStep[];
   /** The owner of units: told the serials read and the slots that emptied. */
   units?: UnitTracker | null;
+  /**
+   * Takes in catalog changes made by another process (CatalogEditor.sync): called with every frame and
+   * before each match, so a board removed elsewhere is not recognized once the removal is committed.
+   */
+  syncCatalog?: () => void;
 }
 
 interface Decoded {
@@ -67,6 +73,7 @@ export class BenchPipeline {
   readonly #gate: SceneGate;
   readonly #health: CameraHealth;
   readonly #slotOwner: SlotOwner;
+  readonly #captures = new SlotCaptures();
   /** The same meter (and window) as the camera's captured fps: the two are shown side by side. */
   readonly #encodedRate = new FpsMeter();
   readonly #timings = {
@@ -162,16 +169,39 @@ export class BenchPipeline {
     await this.#slotOwner.stop();
   }
 
-  /** A JPEG of one slot of the latest frame, at full resolution (for enrollment from the live view). */
-  slotImage(name: string): { frame: Frame; rect: Rect } | null {
+  /**
+   * One slot of the latest frame, kept under a handle for a while (enrollment from the live view: the
+   * picture shown is the picture saved). E_NOT_FOUND for an unknown slot, E_CAMERA_LOST before a frame.
+   */
+  captureSlot(name: string): SlotCapture {
     const slot = this.slots.find((s) => s.name === name);
-    if (!slot || !this.#latest) return null;
-    return { frame: this.#latest, rect: slot.rect };
+    if (!slot) {
+      throw new BenchsightError(
+        'E_NOT_FOUND',
+        `no slot named "${name}" (slots: ${this.slots.map((s) => s.name).join(', ')})`,
+        { status: 404 },
+      );
+    }
+    if (!this.#latest) {
+      throw new BenchsightError('E_CAMERA_LOST', 'no live frame yet: the camera has not delivered a frame', {
+        status: 409,
+      });
+    }
+    return this.#captures.take(slot.name, slot.rect, this.#latest);
   }
 
-  /** Forget smoothing state so the next stable scene is recognized afresh (after catalog edits). */
+  /** A picture captureSlot took; E_CAPTURE_EXPIRED once it is no longer kept. */
+  capture(id: string): SlotCapture {
+    return this.#captures.get(id);
+  }
+
+  /**
+   * After a catalog change or a model switch: the bench is looked at again (an idle scene is encoded
+   * anew, so a board just enrolled is recognized), and only the slots whose board left the catalog
+   * are forgotten; a slot whose board is still in the catalog keeps it (no second recognition).
+   */
   rescan(): void {
-    this.#slotOwner.reset();
+    this.#slotOwner.forgetBoardsNotIn((id) => this.#recognizer.board(id) !== undefined);
     this.#gate.reset();
     this.#sceneSamples = 0;
     this.#lastGateCheck = 0;
@@ -268,6 +298,7 @@ export class BenchPipeline {
 
   /** Gate, then decode; null when the gate skips the frame. */
   async #onFrame(frame: Frame): Promise<Decoded | null> {
+    this.#o.syncCatalog?.();
     this.#latest = frame;
     this.#counts.captured++;
     const { gate, match } = this.#o.config;
@@ -347,6 +378,7 @@ export class BenchPipeline {
       this.#timings.encode.push(performance.now() - t1);
       this.#counts.encoded++;
       this.#encodedRate.tick(Date.now());
+      this.#o.syncCatalog?.();
       await this.#slotOwner.publish(frame, raw, r, flat);
       const done: FrameDone = {
         seq: frame.seq,

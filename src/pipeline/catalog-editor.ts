@@ -21,7 +21,7 @@ export interface CatalogEditorOptions {
   catalog: Catalog;
   /** The active model's recognizer: read at each change, it is replaced when the model is switched. */
   recognizer: () => Recognizer;
-  /** Forgets what the bench looked like, so it is recognized afresh against the new catalog (daemon only). */
+  /** Looks at the bench again with the new catalog (daemon only): see BenchPipeline.rescan. */
   rescan?: () => void;
   /** Where `catalog` events go (daemon only). */
   bus?: Bus;
@@ -40,6 +40,8 @@ const DEFAULT_POLL_MS = 2000;
 export class CatalogEditor {
   readonly #o: CatalogEditorOptions;
   #poll: NodeJS.Timeout | null = null;
+  /** What sync() has taken in: SQLite's data_version and the catalog version; null until start(). */
+  #seen: { data: number; catalog: number } | null = null;
 
   constructor(opts: CatalogEditorOptions) {
     this.#o = opts;
@@ -63,7 +65,7 @@ export class CatalogEditor {
     return board;
   }
 
-  /** False when there is no such board. Its recognitions stay in the history as unknown. */
+  /** False when there is no such board. The history keeps naming it (see Catalog.deleteBoard). */
   deleteBoard(id: number): boolean {
     if (!this.#catalog.deleteBoard(id)) return false;
     this.#changed({ reload: true }, [{ entity: 'board', action: 'deleted', id, boardId: id }]);
@@ -153,42 +155,59 @@ export class CatalogEditor {
       { catalog: this.#catalog, recognizer: this.#o.recognizer() },
       opts,
     );
-    if (result.boards > 0 || result.references > 0)
+    if (result.boards > 0 || result.updated > 0 || result.references > 0)
       this.#changed({ reload: true }, [{ entity: 'catalog', action: 'reloaded' }]);
     return result;
   }
 
-  /** Looks for changes committed by another process (the CLI) every few seconds, until stop(). */
+  /**
+   * Watches for changes committed by another process (the CLI, a second daemon) until stop(): sync()
+   * runs every few seconds here, and the pipeline calls it with every frame.
+   */
   start(): void {
-    let seen = this.#catalog.externalChanges();
-    this.#poll = setInterval(() => {
-      try {
-        const now = this.#catalog.externalChanges();
-        if (now === seen) return;
-        seen = now;
-        this.#changed({ reload: true }, [{ entity: 'catalog', action: 'reloaded' }]);
-        this.#o.logger?.info(
-          { references: this.#o.recognizer().index.size },
-          'catalog changed outside the daemon; index reloaded',
-        );
-      } catch (err) {
-        this.#o.logger?.error(
-          { err: errorMessage(err) },
-          'catalog changes made outside the daemon not loaded',
-        );
-      }
-    }, this.#o.pollMs ?? DEFAULT_POLL_MS);
+    this.#seen = { data: this.#catalog.externalChanges(), catalog: this.#catalog.catalogVersion() };
+    this.#poll = setInterval(() => this.sync(), this.#o.pollMs ?? DEFAULT_POLL_MS);
     this.#poll.unref();
+  }
+
+  /**
+   * Reloads the live index when another process changed the catalog (boards, references, embeddings);
+   * history written by another process changes nothing here. Cheap when nothing changed (one pragma),
+   * so the pipeline calls it before matching each frame: a board removed with the CLI is never
+   * recognized again once the command has returned. True when it reloaded.
+   */
+  sync(): boolean {
+    if (!this.#seen) return false;
+    try {
+      const data = this.#catalog.externalChanges();
+      if (data === this.#seen.data) return false;
+      this.#seen.data = data;
+      if (this.#catalog.catalogVersion() === this.#seen.catalog) return false;
+      this.#changed({ reload: true }, [{ entity: 'catalog', action: 'reloaded' }]);
+      this.#o.logger?.info(
+        { references: this.#o.recognizer().index.size },
+        'catalog changed outside the daemon; index reloaded',
+      );
+      return true;
+    } catch (err) {
+      this.#o.logger?.error({ err: errorMessage(err) }, 'catalog changes made outside the daemon not loaded');
+      return false;
+    }
   }
 
   stop(): void {
     if (this.#poll) clearInterval(this.#poll);
     this.#poll = null;
+    this.#seen = null;
   }
 
   /** After a write: index, rescan, announce. */
   #changed(index: { reload: boolean }, events: CatalogChangedPayload[]): void {
-    if (index.reload) this.#o.recognizer().reload();
+    if (index.reload) {
+      // read before the reload: whatever it counts, the reload sees
+      if (this.#seen) this.#seen.catalog = this.#catalog.catalogVersion();
+      this.#o.recognizer().reload();
+    }
     this.#o.rescan?.();
     for (const event of events) this.#o.bus?.emit('catalog', event);
   }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { extname, join, resolve, sep } from 'node:path';
-import { parseImportManifest } from '../catalog/import.ts';
-import type { Catalog } from '../catalog/index.ts';
+import { type ImportRow, parseImportManifest } from '../catalog/import.ts';
+import type { Board, BoardPatch, Catalog } from '../catalog/index.ts';
 import { BenchsightError, errorMessage } from '../errors.ts';
 import type { PreparedReference, Recognizer } from './recognizer.ts';
 
@@ -11,10 +11,40 @@ export interface ImportOptions {
   onProgress?: (done: number, total: number, label: string) => void;
 }
 
+/** What an import did to one board of the manifest. */
+export interface ImportedBoard {
+  board: string;
+  action: 'created' | 'updated' | 'unchanged' | 'skipped';
+  /** fields an existing board had different from the manifest, now as in the manifest */
+  changed: (keyof BoardPatch)[];
+  /** references added */
+  references: number;
+  /** why a board was skipped */
+  reason?: string;
+}
+
 export interface ImportResult {
+  /** boards created */
   boards: number;
+  /** boards whose fields changed */
+  updated: number;
   references: number;
   skipped: { board: string; reason: string }[];
+  /** one entry per board of the manifest, in its order */
+  perBoard: ImportedBoard[];
+}
+
+/** The manifest's fields that differ from the stored board (fields the row leaves out are kept). */
+function changedFields(board: Board, row: ImportRow): BoardPatch {
+  const patch: BoardPatch = {};
+  if (row.kind !== board.kind) patch.kind = row.kind;
+  if (row.chipType !== undefined && row.chipType !== board.chipType) patch.chipType = row.chipType;
+  if (row.chipCount !== undefined && row.chipCount !== board.chipCount) patch.chipCount = row.chipCount;
+  if (row.notes !== undefined && row.notes !== board.notes) patch.notes = row.notes;
+  if (row.tags !== undefined && row.tags.join('\n') !== board.tags.join('\n')) patch.tags = row.tags;
+  if (row.textPattern !== undefined && row.textPattern !== board.textPattern)
+    patch.textPattern = row.textPattern;
+  return patch;
 }
 
 /** Finds the manifest of an import folder: boards.yaml, boards.yml or boards.csv. */
@@ -50,7 +80,7 @@ export async function importFolder(
 ): Promise<ImportResult> {
   const { path, format } = findImportManifest(dir, opts.manifest);
   const rows = parseImportManifest(readFileSync(path, 'utf8'), format);
-  const result: ImportResult = { boards: 0, references: 0, skipped: [] };
+  const result: ImportResult = { boards: 0, updated: 0, references: 0, skipped: [], perBoard: [] };
   const total = rows.reduce((n, r) => n + r.images.length, 0);
   let done = 0;
   for (const row of rows) {
@@ -83,27 +113,37 @@ export async function importFolder(
         opts.onProgress?.(++done, total, label);
       }
     } catch (err) {
-      result.skipped.push({ board: label, reason: errorMessage(err) });
+      const reason = errorMessage(err);
+      result.skipped.push({ board: label, reason });
+      result.perBoard.push({ board: label, action: 'skipped', changed: [], references: 0, reason });
       continue;
     }
-    if (known && prepared.length === 0) continue;
-    deps.catalog.transaction(() => {
+    const outcome = deps.catalog.transaction((): ImportedBoard => {
       const existing = deps.catalog.findBoard(row.vendor, row.model);
-      const board =
-        existing ??
-        deps.catalog.createBoard({
-          vendor: row.vendor,
-          model: row.model,
-          kind: row.kind,
-          chipType: row.chipType ?? null,
-          chipCount: row.chipCount ?? null,
-          notes: row.notes ?? '',
-          tags: row.tags ?? [],
-        });
-      if (!existing) result.boards++;
+      const patch = existing ? changedFields(existing, row) : {};
+      const changed = Object.keys(patch) as (keyof BoardPatch)[];
+      const board = existing
+        ? changed.length > 0
+          ? deps.catalog.updateBoard(existing.id, patch)
+          : existing
+        : deps.catalog.createBoard({
+            vendor: row.vendor,
+            model: row.model,
+            kind: row.kind,
+            chipType: row.chipType ?? null,
+            chipCount: row.chipCount ?? null,
+            notes: row.notes ?? '',
+            tags: row.tags ?? [],
+            textPattern: row.textPattern ?? null,
+          });
       for (const { p, file } of prepared) deps.recognizer.store(board.id, p, 'import', file);
-      result.references += prepared.length;
+      const action = !existing ? 'created' : changed.length > 0 ? 'updated' : 'unchanged';
+      return { board: label, action, changed, references: prepared.length };
     });
+    if (outcome.action === 'created') result.boards++;
+    if (outcome.action === 'updated') result.updated++;
+    result.references += outcome.references;
+    result.perBoard.push(outcome);
   }
   return result;
 }

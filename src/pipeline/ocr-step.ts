@@ -1,6 +1,8 @@
 import type { Catalog } from '../catalog/index.ts';
 import type { OcrConfig, Rect } from '../config/schema.ts';
 import { errorMessage } from '../errors.ts';
+import { findPartNumber } from '../hardware/part-number.ts';
+import type { HardwareReference } from '../hardware/reference.ts';
 import type { Logger } from '../logger.ts';
 import type { OcrReader } from '../ocr/reader.ts';
 import { compileSerialPattern, extractSerial } from '../ocr/serial.ts';
@@ -12,6 +14,8 @@ export interface OcrStepOptions {
   config: Readonly<OcrConfig>;
   /** Read for the boards' label patterns. */
   catalog: Catalog;
+  /** The shipped hardware facts, for the part numbers read off the boards. */
+  hardware: HardwareReference;
   logger: Logger;
   /** Starts the OCR worker; called on first use, so a bench that recognizes nothing pays nothing. */
   openReader: () => Promise<OcrReader>;
@@ -74,6 +78,7 @@ export class OcrStep implements RecognitionStep {
     return {
       lines: result.lines,
       serial: extractSerial(texts, this.#serialPattern),
+      partNumber: findPartNumber(texts, this.#o.hardware),
       decision: decideByText(texts, this.#patternBoards(), visionBoardId),
       ms: result.timings.totalMs,
     };
@@ -120,6 +125,7 @@ export class OcrStep implements RecognitionStep {
       const none: TextReading = {
         lines: [],
         serial: null,
+        partNumber: null,
         decision: { verdict: 'none', textBoardId: null, boardId: job.visionBoardId },
         ms: performance.now() - t0,
       };

@@ -3,8 +3,10 @@ import type { Frame } from '../capture/types.ts';
 import type { Catalog } from '../catalog/index.ts';
 import type { Config } from '../config/schema.ts';
 import { errorMessage } from '../errors.ts';
+import { partNumberConflict } from '../hardware/part-number.ts';
 import type { Logger } from '../logger.ts';
-import { SlotTracker } from '../match/smoothing.ts';
+import { UnknownAppearances } from '../match/appearances.ts';
+import { type SlotOutcome, SlotTracker } from '../match/smoothing.ts';
 import type { BoardInfo, OcrPayload, SlotView } from '../protocol.ts';
 import { cropJpeg, decodeImage, type RawImage } from '../vision/preprocess.ts';
 import type { Housekeeping } from './housekeeping.ts';
@@ -41,6 +43,8 @@ export class SlotOwner implements SlotReports {
   readonly #slots: readonly BenchSlot[];
   readonly #steps: readonly RecognitionStep[];
   readonly #trackers = new Map<string, SlotTracker>();
+  /** Tells apart the unknown boards each slot shows. */
+  readonly #unknowns = new Map<string, UnknownAppearances>();
   readonly #views = new Map<string, SlotView>();
   /** The recognition of each slot that the steps are following now. */
   readonly #following = new Map<string, SlotRecognition>();
@@ -55,7 +59,9 @@ export class SlotOwner implements SlotReports {
     this.#steps = opts.steps ?? [];
     for (const slot of slots) {
       this.#trackers.set(slot.name, new SlotTracker(opts.config.match.smoothing));
+      this.#unknowns.set(slot.name, new UnknownAppearances());
       this.#views.set(slot.name, {
+        camera: opts.config.camera.id,
         slot: slot.name,
         rect: slot.rect,
         state: 'pending',
@@ -92,9 +98,17 @@ export class SlotOwner implements SlotReports {
     return this.#following.get(slot)?.recognitionId ?? null;
   }
 
-  /** Forgets the smoothing state: the next stable scene is recognized afresh. */
-  reset(): void {
-    for (const t of this.#trackers.values()) t.reset();
+  /**
+   * Forgets the slots whose board is no longer in the catalog (the next stable scene there is recognized
+   * afresh) and any board a label named that has gone; the other slots keep their board.
+   */
+  forgetBoardsNotIn(inCatalog: (boardId: number) => boolean): void {
+    for (const [slot, tracker] of this.#trackers) {
+      const current = tracker.current;
+      if (current.kind === 'board' && !inCatalog(current.boardId)) tracker.reset();
+      const named = this.#byText.get(slot);
+      if (named !== undefined && !inCatalog(named)) this.#byText.delete(slot);
+    }
   }
 
   /** Matches each slot's embedding, updates its smoothing and view, records and announces changes. */
@@ -113,9 +127,17 @@ export class SlotOwner implements SlotReports {
     for (let i = 0; i < this.#slots.length; i++) {
       const slot = this.#slots[i]!;
       const tm = performance.now();
-      const result = r.match(embeddings.subarray(i * dim, (i + 1) * dim));
+      const vector = embeddings.subarray(i * dim, (i + 1) * dim);
+      const result = r.match(vector);
+      const outcome: SlotOutcome =
+        result.outcome.kind === 'unknown'
+          ? {
+              kind: 'unknown',
+              appearance: this.#unknowns.get(slot.name)!.identify(vector, r.policy.threshold),
+            }
+          : result.outcome;
       this.#o.matchTimings.push(performance.now() - tm);
-      for (const event of this.#trackers.get(slot.name)!.push(result.outcome)) {
+      for (const event of this.#trackers.get(slot.name)!.push(outcome)) {
         if (event.type === 'cleared') {
           this.clear(slot.name, frame.capturedAt, event.previousBoardId, event.reason);
         } else {
@@ -162,6 +184,8 @@ export class SlotOwner implements SlotReports {
       slot: job.slot,
       lines: reading.lines,
       serial: reading.serial,
+      partNumber: reading.partNumber,
+      partNumberConflict: false,
       verdict: decision.verdict,
       textOverride: decision.verdict === 'corrected',
       board: this.#board(decision.boardId),
@@ -170,6 +194,7 @@ export class SlotOwner implements SlotReports {
       ms: reading.ms,
       error,
     };
+    payload.partNumberConflict = partNumberConflict(payload.board, reading.partNumber);
     const current = this.#following.get(job.slot) === job;
     if (current) {
       this.#texts.set(job.slot, payload);
@@ -234,6 +259,7 @@ export class SlotOwner implements SlotReports {
         recognitionId: job.recognitionId!,
         lines: reading.lines,
         serial: reading.serial,
+        partNumber: reading.partNumber,
         verdict: reading.decision.verdict,
         visionBoardId: job.visionBoardId,
         textBoardId: reading.decision.textBoardId,

@@ -1,4 +1,5 @@
 import type { Rect } from '../config/schema.ts';
+import type { PartNumber } from '../hardware/part-number.ts';
 import type { TextDecision } from '../ocr/text-match.ts';
 import type { OcrLine } from '../ocr/types.ts';
 import type { RawImage } from '../vision/image.ts';
@@ -35,6 +36,8 @@ export interface SlotRecognition {
 export interface TextReading {
   lines: OcrLine[];
   serial: string | null;
+  /** the hashboard part number in the text, with its family's facts */
+  partNumber: PartNumber | null;
   decision: TextDecision;
   ms: number;
 }

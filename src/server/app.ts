@@ -7,7 +7,9 @@ import { errorHandler } from './http-errors.ts';
 import { createMetrics } from './metrics.ts';
 import { authRoutes } from './routes/auth.ts';
 import { boardRoutes } from './routes/boards.ts';
+import { captureRoutes } from './routes/captures.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
+import { hardwareRoutes } from './routes/hardware.ts';
 import { historyRoutes } from './routes/history.ts';
 import { liveRoutes } from './routes/live.ts';
 import { modelRoutes } from './routes/models.ts';
@@ -16,6 +18,7 @@ import { recognitionRoutes } from './routes/recognitions.ts';
 import { unitRoutes } from './routes/units.ts';
 import { MAX_UPLOAD_FILES } from './schemas.ts';
 import { attachSocket, type LiveStream } from './socket.ts';
+import { daemonStatus } from './status.ts';
 
 /** HTTP API, dashboard and socket.io on one port. */
 export class BenchServer {
@@ -63,19 +66,21 @@ export class BenchServer {
       throwFileSizeLimit: true,
     });
     const metrics = createMetrics(
-      () => this.#ctx.pipeline.status(),
+      () => daemonStatus(this.#ctx),
       () => this.#socket?.stats() ?? { clients: 0, framesSent: 0, framesDroppedForSlowClients: 0 },
       this.#ctx.bus,
     );
     this.#metricsStop = metrics.stop;
     liveRoutes(app, this.#ctx, metrics.registry);
     boardRoutes(app, this.#ctx);
+    captureRoutes(app, this.#ctx);
     recognitionRoutes(app, this.#ctx);
     modelRoutes(app, this.#ctx);
     authRoutes(app, this.#ctx, auth);
     historyRoutes(app, this.#ctx);
     ocrRoutes(app, this.#ctx);
     unitRoutes(app, this.#ctx);
+    hardwareRoutes(app);
     await dashboardRoutes(app, this.#ctx);
     app.setNotFoundHandler((req, reply) => {
       const path = req.url.split('?')[0] ?? '';

@@ -7,7 +7,7 @@ import type { CatalogEditor } from '../pipeline/catalog-editor.ts';
 import type { OcrStep } from '../pipeline/ocr-step.ts';
 import type { Recognizer } from '../pipeline/recognizer.ts';
 import type { UnitTracker } from '../pipeline/units.ts';
-import type { ModelInfo } from '../protocol.ts';
+import type { ModelInfo, MqttStatus, WebhookStatus } from '../protocol.ts';
 
 /** Model management the daemon offers to the API. */
 export interface ModelControl {
@@ -30,6 +30,9 @@ export interface ServerContext {
   ocr?: OcrStep | null;
   /** Units (physical boards by serial): the one owner, for the API. */
   units: UnitTracker;
+  /** The MQTT publisher and the webhooks, for the status; null when not configured. */
+  mqtt?: { status(): MqttStatus } | null;
+  webhooks?: { status(): WebhookStatus[] } | null;
   bus: Bus;
   logger: Logger;
 }

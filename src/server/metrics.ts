@@ -1,6 +1,6 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { Bus } from '../bus.ts';
-import type { StatusPayload } from '../protocol.ts';
+import type { MqttStatus, StatusPayload, WebhookStatus } from '../protocol.ts';
 
 /**
  * Prometheus metrics. Gauges read the pipeline's status at scrape time, so the frame path does no
@@ -51,6 +51,7 @@ export function createMetrics(
     'Frames skipped for clients whose connection was still busy (dropped, never queued)',
     (s) => s.framesDroppedForSlowClients,
   );
+  integrationGauges(registry, status);
   const recognitions = new Counter({
     name: 'benchsight_recognitions_total',
     help: 'Recognition events',
@@ -68,4 +69,54 @@ export function createMetrics(
       offCleared();
     },
   };
+}
+
+/** The MQTT broker connection (when configured) and each webhook's deliveries, read at scrape time. */
+function integrationGauges(registry: Registry, status: () => StatusPayload): void {
+  if (status().mqtt) {
+    const mqtt = (name: string, help: string, read: (m: MqttStatus) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          const m = status().mqtt;
+          if (m) this.set(read(m));
+        },
+      });
+    mqtt('benchsight_mqtt_connected', '1 while connected to the MQTT broker', (m) =>
+      m.state === 'connected' ? 1 : 0,
+    );
+    mqtt('benchsight_mqtt_connects', 'Successful connections to the broker since start', (m) => m.connects);
+    mqtt('benchsight_mqtt_published', 'Messages the broker acknowledged', (m) => m.published);
+    mqtt('benchsight_mqtt_events_queued', 'Events waiting for the broker', (m) => m.queued);
+    mqtt(
+      'benchsight_mqtt_events_dropped',
+      'Events dropped (oldest first) because the queue was full while the broker was away',
+      (m) => m.dropped,
+    );
+  }
+  const hooks = status().webhooks ?? [];
+  if (hooks.length === 0) return;
+  const hook = (name: string, help: string, read: (w: WebhookStatus) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['webhook', 'url'],
+      registers: [registry],
+      collect() {
+        (status().webhooks ?? []).forEach((w, i) => {
+          this.set({ webhook: String(i), url: w.url }, read(w));
+        });
+      },
+    });
+  hook('benchsight_webhook_delivered', 'Events delivered (2xx)', (w) => w.delivered);
+  hook('benchsight_webhook_failures', 'Failed delivery attempts (each retry counts)', (w) => w.failures);
+  hook('benchsight_webhook_abandoned', 'Events given up on (4xx, or every retry failed)', (w) => w.abandoned);
+  hook(
+    'benchsight_webhook_dropped',
+    'Events dropped (oldest first) because the queue was full',
+    (w) => w.dropped,
+  );
+  hook('benchsight_webhook_queued', 'Events waiting for delivery', (w) => w.queued);
 }

@@ -14,7 +14,20 @@ export const idParam = z
   })
   .strict();
 
-export const fromSlotBody = z.object({ fromSlot: z.string().min(1).max(40) }).strict();
+const slotName = z.string().min(1).max(40);
+
+/** A capture handle (SlotCaptures): base64url. */
+const captureId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'a capture id from POST /api/captures');
+
+/** A reference from the live view: a picture captured before (the dashboard), or the slot as it is now. */
+export const liveReferenceBody = z.union([
+  z.object({ fromCapture: captureId }).strict(),
+  z.object({ fromSlot: slotName }).strict(),
+]);
+
+export const captureBody = z.object({ slot: slotName }).strict();
+
+export const captureParam = z.object({ id: captureId }).strict();
 
 /** GET /api/recognitions: the history filters, a page, and the format. */
 export const recognitionsQuery = recognitionFilterParams

@@ -7,6 +7,7 @@ import { cropJpeg } from '../vision/preprocess.ts';
 import type { Authenticator } from './auth.ts';
 import type { ServerContext } from './context.ts';
 import { hostChecker, originAllowed } from './request-origin.ts';
+import { daemonStatus } from './status.ts';
 
 export interface LiveStream {
   stats(): { clients: number; framesSent: number; framesDroppedForSlowClients: number };
@@ -68,7 +69,7 @@ export function attachSocket(httpServer: HttpServer, ctx: ServerContext, auth: A
     }
     socket.join(FRAME_ROOM);
     socket.emit('snapshot', {
-      status: pipeline.status(),
+      status: daemonStatus(ctx),
       slots: pipeline.slotViews(),
       ...(ctx.ocr ? { ocr: pipeline.slotTexts() } : {}),
       units: ctx.units.slotUnits(),
@@ -86,10 +87,11 @@ export function attachSocket(httpServer: HttpServer, ctx: ServerContext, auth: A
     bus.on('slot', (p) => io.emit('slot', p)),
     bus.on('catalog', (p) => io.emit('catalog', p)),
     bus.on('unit', (p) => io.emit('unit', p)),
+    bus.on('camera', (p) => io.emit('camera', p)),
   ];
 
   const statusTimer = setInterval(() => {
-    if (io.engine.clientsCount > 0) io.emit('status', pipeline.status());
+    if (io.engine.clientsCount > 0) io.emit('status', daemonStatus(ctx));
   }, STATUS_INTERVAL_MS);
 
   const stats = { framesSent: 0, framesDroppedForSlowClients: 0 };

@@ -1,8 +1,9 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFrameSource } from '../../src/capture/index.ts';
 import { isPlausibleJpeg } from '../../src/capture/jpeg.ts';
+import type { Frame, FrameSource } from '../../src/capture/types.ts';
 import type { FolderConfig } from '../../src/config/schema.ts';
 import {
   collectFrames,
@@ -22,6 +23,18 @@ const logger = {
   info: () => {},
   debug: () => {},
 };
+
+/** Frames until one matches (bounded by `ms`, which only a broken source reaches). */
+async function framesUntil(source: FrameSource, match: (f: Frame) => boolean, ms: number): Promise<Frame[]> {
+  const seen: Frame[] = [];
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const batch = await collectFrames(source, Math.max(1, deadline - Date.now()), 1);
+    seen.push(...batch);
+    if (batch.some(match)) return seen;
+  }
+  throw new Error(`no matching frame within ${ms} ms (${seen.length} frames seen)`);
+}
 
 function folder(path: string, fps: number, loop = true): FolderConfig {
   return { kind: 'folder', path, fps, loop };
@@ -73,15 +86,42 @@ describe('folder source', () => {
     expect(got).toHaveLength(2);
   });
 
-  it('goes offline once the images have been shown when loop is off', async () => {
-    const source = createFrameSource(folder(frames, 50, false), FAST_SUPERVISION);
+  it('with loop off shows each image once, holds the last picture, and shows images dropped in later', async () => {
+    const drop = join(tmp.dir, 'drop');
+    mkdirSync(drop);
+    writeTestStills(join(drop, 'a%d.jpg'), 2);
+    writeTestStills(join(tmp.dir, 'new%d.jpg'), 1, '160x120');
+    const [first, second] = [readFileSync(join(drop, 'a1.jpg')), readFileSync(join(drop, 'a2.jpg'))];
+    const source = createFrameSource(folder(drop, 40, false), FAST_SUPERVISION);
     await source.start();
     const got = await collectFrames(source, 600);
-    const status = await waitForStatus(source, (s) => s.state === 'offline', 1000);
+    expect(got.length).toBeGreaterThan(3);
+    expect(got[0]!.jpeg.equals(first)).toBe(true);
+    for (const frame of got.slice(1)) expect(frame.jpeg.equals(second)).toBe(true);
+
+    // a camera drops a new picture (written elsewhere, then moved in, as uploaders do)
+    renameSync(join(tmp.dir, 'new1.jpg'), join(drop, 'b1.jpg'));
+    const dropped = readFileSync(join(drop, 'b1.jpg'));
+    const seen = await framesUntil(source, (f) => f.jpeg.equals(dropped), 5000);
+    expect(seen.at(-1)?.width).toBe(160);
+    const after = await collectFrames(source, 300);
+    for (const frame of after) expect(frame.jpeg.equals(dropped)).toBe(true);
+    expect(source.status()).toMatchObject({ state: 'online', retries: 0 });
     await source.stop();
-    expect(got).toHaveLength(5);
-    expect(status.reason).toMatch(/replayed the 5 image/);
-    expect(status.retries).toBe(0);
+  });
+
+  it('with loop on adds images dropped into the folder to the replay', async () => {
+    const drop = join(tmp.dir, 'drop-loop');
+    mkdirSync(drop);
+    writeTestStills(join(drop, 'a%d.jpg'), 2);
+    const source = createFrameSource(folder(drop, 40), FAST_SUPERVISION);
+    await source.start();
+    await collectFrames(source, 200);
+    writeTestStills(join(tmp.dir, 'loop%d.jpg'), 1, '160x120');
+    renameSync(join(tmp.dir, 'loop1.jpg'), join(drop, 'c1.jpg'));
+    const seen = await framesUntil(source, (f) => f.width === 160, 5000);
+    expect(seen.at(-1)?.jpeg.equals(readFileSync(join(drop, 'c1.jpg')))).toBe(true);
+    await source.stop();
   });
 
   it('reports a missing folder as offline, retries, and comes online when the folder appears', async () => {

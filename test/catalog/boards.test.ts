@@ -27,6 +27,7 @@ describe('Catalog boards', () => {
       textPattern: null,
       createdAt: 1_000,
       updatedAt: 1_000,
+      removedAt: null,
     });
     expect(catalog.getBoard(created.id)).toEqual(created);
 

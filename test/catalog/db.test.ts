@@ -8,6 +8,7 @@ import { catchError, useTempDir } from './helpers.ts';
 const TABLES = [
   'board_references',
   'boards',
+  'catalog_version',
   'embeddings',
   'recognition_text',
   'recognitions',

@@ -190,3 +190,18 @@ describe('parseImportManifest (YAML)', () => {
     ]);
   });
 });
+
+describe('parseImportManifest: the spellings people write', () => {
+  it('reads text_pattern, textPattern, "Text Pattern" and chipType as the same columns', () => {
+    const csv = ['Vendor,Model,Kind,Chip Type,Text Pattern', 'Bitmain,S21,hashboard,BM1368,S21\\b'].join(
+      '\n',
+    );
+    expect(parseImportManifest(csv, 'csv')[0]).toMatchObject({ chipType: 'BM1368', textPattern: 'S21\\b' });
+    const yaml = '- { vendor: Bitmain, model: S21, kind: hashboard, textPattern: "S21", chipCount: 65 }\n';
+    expect(parseImportManifest(yaml, 'yaml')[0]).toMatchObject({ textPattern: 'S21', chipCount: 65 });
+    const bad = problems(() =>
+      parseImportManifest('- { vendor: A, model: B, kind: other, textPatern: x }\n', 'yaml'),
+    );
+    expect(bad[0]?.message).toMatch(/textPatern/);
+  });
+});

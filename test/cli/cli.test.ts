@@ -67,6 +67,26 @@ describe('benchsight command line', { timeout: CLI_STEPS }, () => {
     const good = await cli(['config', 'check'], env);
     expect(good.code).toBe(0);
     expect(JSON.parse(good.stdout.split('\n').slice(1).join('\n')).data.dir).toBe(dataDir);
+    // the broker password and webhook secrets are not printed
+    const secrets = join(tempDir(), 'secrets.yaml');
+    writeFileSync(
+      secrets,
+      'mqtt: { url: "mqtt://broker:1883", username: bench }\nwebhooks:\n  - { url: "https://tickets.example/hook", secret: "hook-secret-0123456789" }\n',
+    );
+    const shown = await cli(['config', 'check', '--config', secrets], {
+      ...env,
+      BENCHSIGHT_MQTT_PASSWORD: 'pw-9876',
+    });
+    expect(shown.code).toBe(0);
+    const effective = JSON.parse(shown.stdout.split('\n').slice(1).join('\n'));
+    expect(effective.mqtt).toMatchObject({
+      username: 'bench',
+      password: '[redacted]',
+      topicPrefix: 'benchsight',
+    });
+    expect(effective.webhooks[0].secret).toBe('[redacted]');
+    expect(shown.stdout).not.toContain('pw-9876');
+    expect(shown.stdout).not.toContain('hook-secret-0123456789');
   });
 
   it('run with a bad config exits non-zero before opening its port', async () => {
@@ -92,7 +112,7 @@ describe('benchsight command line', { timeout: CLI_STEPS }, () => {
   it('imports a folder with a CSV manifest, lists, embeds, reindexes and removes', async () => {
     const imp = await cli(['catalog', 'import', images], env);
     expect(imp.code).toBe(0);
-    expect(imp.stdout).toContain('imported 2 new boards, 3 references');
+    expect(imp.stdout).toContain('2 created, 0 updated, 0 unchanged, 0 skipped; 3 references added');
     const list = JSON.parse((await cli(['catalog', 'list', '--json'], env)).stdout) as {
       model: string;
       notes: string;

@@ -79,7 +79,7 @@ describe('benchsight model fetch | list | verify | use (no daemon running)', { t
       ...env,
       BENCHSIGHT_MODEL: 'tiny-a',
     });
-    expect(imported.stdout).toContain('imported 1 new boards');
+    expect(imported.stdout).toContain('1 created');
   });
 
   it('lists models with installed state and says how to install a missing one', async () => {

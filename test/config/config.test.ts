@@ -66,8 +66,8 @@ describe('config', () => {
     for (const fragment of [
       'env BENCHSIGHT_PORT',
       'camera.source.input',
-      'slots.0.name',
-      'slots.0.rect',
+      'slots[left slot].name (line 4)',
+      'slots[left slot].rect',
       'match.threshold',
       'colour',
     ]) {

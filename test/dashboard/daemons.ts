@@ -14,7 +14,7 @@ const STALE_LOCK_MS = 120_000;
  * The demo, generated once per machine and shared by the test files. A lock folder makes the other
  * files wait: makeDemo swaps its folder in when done, which would pull it from under a running daemon.
  */
-async function sharedDemo(): Promise<string> {
+export async function sharedDemo(): Promise<string> {
   const cache = join(tmpdir(), `benchsight-dashboard-demo-v${DEMO_GENERATOR_VERSION}`);
   const lock = `${cache}.lock`;
   for (;;) {

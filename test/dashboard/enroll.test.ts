@@ -74,7 +74,7 @@ describe('Enroll in chromium: a board unknown to the catalog is taught from the 
     await page.setInputFiles('#upload-files-any', files);
     await page.getByRole('button', { name: 'Upload' }).click();
     const progress = page.getByTestId('upload-progress');
-    await expect.poll(() => progress.locator('label').textContent(), POLL).toContain('3 of 3 done');
+    await expect.poll(() => progress.locator('label').textContent(), POLL).toContain('3 of 3 added');
     expect(await progress.locator('.upload-done').count()).toBe(3);
     const { boards } = await (await fetch(`${url}/api/boards`)).json();
     expect(boards[0].references).toHaveLength(4);

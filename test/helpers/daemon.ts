@@ -71,3 +71,17 @@ export async function noise(seed: number, width = 1280, height = 960): Promise<B
     .jpeg({ quality: 90 })
     .toBuffer();
 }
+
+/** Resolves once `check` holds, looking again every `intervalMs` (for hooks, where expect.poll is not allowed). */
+export async function until(
+  check: () => boolean,
+  what: string,
+  timeoutMs = 30_000,
+  intervalMs = 50,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

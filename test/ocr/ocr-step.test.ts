@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Bus } from '../../src/bus.ts';
 import { configSchema } from '../../src/config/schema.ts';
+import { HardwareReference } from '../../src/hardware/reference.ts';
 import type { OcrReader } from '../../src/ocr/reader.ts';
 import type { OcrResult } from '../../src/ocr/types.ts';
 import { OcrStep } from '../../src/pipeline/ocr-step.ts';
@@ -10,6 +11,7 @@ import type { SlotRecognition as OcrJob } from '../../src/pipeline/types.ts';
 import type { OcrPayload } from '../../src/protocol.ts';
 import { useTempDir } from '../catalog/helpers.ts';
 
+const hardware = HardwareReference.load();
 const silent = { info() {}, warn() {}, error() {}, debug() {} };
 const BOX: [number, number][] = [
   [0, 0],
@@ -110,6 +112,7 @@ describe('OcrStep: one read at a time, newest recognition of a slot wins, histor
     const step = new OcrStep({
       config: configSchema.parse({}).ocr,
       catalog,
+      hardware,
       logger: silent,
       openReader: async () => stub.reader,
     });
@@ -169,6 +172,7 @@ describe('OcrStep: one read at a time, newest recognition of a slot wins, histor
     const step = new OcrStep({
       config: configSchema.parse({}).ocr,
       catalog,
+      hardware,
       logger: silent,
       openReader: async () => readers.shift()!,
     });
@@ -193,6 +197,66 @@ describe('OcrStep: one read at a time, newest recognition of a slot wins, histor
     second.release();
     await tick();
     expect(events[1]).toMatchObject({ serial: 'HKYTZ2BBCJDJ0A2C3', error: null });
+    await owner.stop();
+  });
+
+  it('a part number read off the board goes out with its facts, is stored, filters history and flags a chip type it contradicts', async () => {
+    const catalog = tmp.open();
+    // the visual match names an S19 XP board entered with a BM1366 chip; the silkscreen says BHB42601 (BM1362)
+    const xp = catalog.createBoard({
+      vendor: 'Bitmain',
+      model: 'S19 XP',
+      kind: 'hashboard',
+      chipType: 'BM1366',
+    });
+    const id = catalog.insertRecognition({
+      at: 1,
+      camera: 'c',
+      slot: 'bench',
+      boardId: xp.id,
+      score: 0.9,
+      margin: 0.1,
+      topk: [],
+      modelId: 'm',
+    }).id;
+    const stub = stubReader(new Map([[2, ['PN:BHB4260I', 'SN:HKYTZ2BBCJDJ0A2C3']]]));
+    const bus = new Bus();
+    const events: OcrPayload[] = [];
+    bus.on('ocr', (p) => events.push(p));
+    const step = new OcrStep({
+      config: configSchema.parse({}).ocr,
+      catalog,
+      hardware,
+      logger: silent,
+      openReader: async () => stub.reader,
+    });
+    const owner = ownerWith(step, bus, catalog, 'bench');
+    owner.follow({
+      recognitionId: id,
+      at: 1,
+      camera: 'c',
+      slot: 'bench',
+      image: { data: new Uint8Array(6), width: 2, height: 1, channels: 3 },
+      region: { x: 0, y: 0, width: 1, height: 1 },
+      visionBoardId: xp.id,
+    });
+    await tick();
+    stub.release();
+    await tick();
+    // "BHB4260I": one look-alike (I for 1) and one family fits
+    expect(events[0]?.partNumber).toMatchObject({
+      code: 'BHB42601',
+      read: 'BHB4260I',
+      asicChip: 'BM1362',
+      chipsPerBoard: 126,
+      models: expect.arrayContaining(['Antminer S19j Pro']),
+    });
+    expect(events[0]?.partNumberConflict).toBe(true);
+    expect(catalog.getRecognitionText(id)?.partNumber).toEqual(events[0]?.partNumber);
+    expect(catalog.queryRecognitions({ part: 'bhb426', limit: 10, offset: 0 }).total).toBe(1);
+    expect(catalog.queryRecognitions({ part: 'BHB42601', limit: 10, offset: 0 }).total).toBe(1);
+    expect(catalog.queryRecognitions({ part: 'BHB425', limit: 10, offset: 0 }).total).toBe(0);
+    expect(catalog.queryRecognitions({ part: 'HB426', limit: 10, offset: 0 }).total).toBe(0);
     await owner.stop();
   });
 });

@@ -84,8 +84,13 @@ describe('daemon end to end (folder replay, tiny ViT, SQLite, socket.io)', () =>
     const thumb = await fetch(`${url}${history.items[0].thumbnailUrl}`);
     expect(thumb.headers.get('content-type')).toBe('image/jpeg');
     const csv = await (await fetch(`${url}/api/recognitions?format=csv&board=${board.id}`)).text();
-    expect(csv.split('\r\n')[0]).toContain('board_id');
-    expect(csv).toContain('S19j Pro hashboard');
+    const [header, first] = csv.split('\r\n').map((l) => l.split(','));
+    expect(header).toContain('board_id');
+    const cell = (name: string) => first?.[header!.indexOf(name)];
+    expect([cell('model'), cell('kind'), cell('notes')]).toEqual(['S19j Pro hashboard', 'hashboard', '']);
+    const picture = await fetch(cell('picture_url') ?? '');
+    expect(picture.headers.get('content-type')).toBe('image/jpeg');
+    expect(cell('picture_url')).toBe(`${url}/api/recognitions/${history.items[0].id}/thumbnail.jpg`);
   });
 
   it('POST /api/recognize returns the top-k for an uploaded photo and stores nothing', async () => {

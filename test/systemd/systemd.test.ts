@@ -34,7 +34,7 @@ describe('systemd unit', () => {
       expect(unit).toContain(line);
     }
     expect(unit).not.toContain('@APP_DIR@');
-    expect(unit).toContain(`ExecStart=${process.execPath} ${PACKAGE_ROOT}/scripts/benchsight.mjs run`);
+    expect(unit).toContain(`ExecStart=${process.execPath} /opt/benchsight/scripts/benchsight.mjs run`);
   });
 
   it('passes systemd-analyze verify and scores OK in systemd-analyze security --offline', () => {

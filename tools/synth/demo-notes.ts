@@ -1,35 +1,68 @@
+import type { HardwareReference } from '../../src/hardware/reference.ts';
 import type { VendorModel } from './identity.ts';
-import type { Rng } from './rng.ts';
+
+/** What the demo catalogue says about a board's chips: only what the shipped reference states. */
+export interface DemoFacts {
+  chipType: string | null;
+  chipCount: number | null;
+  voltageDomains: number | null;
+}
 
 /**
- * Repair notes for the demo catalogue. Generic bench practice, worded the way a repair shop writes
- * its own hints; the figures are illustrative test settings, not vendor specifications.
+ * The facts of a demo board, from the hardware reference (src/hardware/reference-data.json): a model
+ * it does not list, or a value it leaves empty, stays empty. The renderer's own chip names and grid
+ * sizes are drawing choices, never shown as facts.
  */
-export function repairNotes(rng: Rng, vm: VendorModel): string {
+export function demoFacts(
+  vm: Pick<VendorModel, 'vendor' | 'model' | 'kind'>,
+  reference: HardwareReference,
+): DemoFacts {
+  const none = { chipType: null, chipCount: null, voltageDomains: null };
+  if (vm.kind !== 'hashboard') return none;
+  const m = reference.findModel(vm.model);
+  if (!m) return none;
+  return { chipType: m.asicChip, chipCount: m.chipsPerBoard, voltageDomains: m.voltageDomains };
+}
+
+/** Marks a demo note as an example: its figures are illustrative, not vendor specifications. */
+export const EXAMPLE_NOTE = 'Example note (illustrative settings, not vendor specifications):';
+
+/**
+ * Repair notes for the demo catalogue: generic bench practice worded the way a repair shop writes its
+ * own hints, each marked as an example. Chip facts appear only where the reference states them.
+ */
+export function repairNotes(vm: Pick<VendorModel, 'kind'>, facts: DemoFacts): string {
   switch (vm.kind) {
-    case 'hashboard':
+    case 'hashboard': {
+      const chain =
+        facts.chipCount !== null && facts.chipType !== null
+          ? `The chain should report ${facts.chipCount} ${facts.chipType} chips${facts.voltageDomains ? ` in ${facts.voltageDomains} voltage domains` : ''}; a short count`
+          : 'A short chip count';
       return [
-        `Check the 12 V input rail and the boost circuit before putting the board on the test fixture.`,
-        `The chain should report ${vm.chipCount} ${vm.chipType ?? 'ASIC'} chips; a short count points at the first missing chip: measure its core and 1.8 V IO rails, then the clock and RST lines from the previous chip.`,
-        `Fixture: ${rng.pick(['14.2', '14.5', '13.8', '15.0'])} V, ${rng.pick([425, 500, 525, 575])} MHz, ${rng.int(2, 5)} min burn-in; reflow cold joints under the heatsinks, re-apply thermal paste after any chip swap.`,
+        EXAMPLE_NOTE,
+        'check the 12 V input rail and the boost circuit before putting the board on the test fixture.',
+        `${chain} points at the first missing chip: measure its core and IO rails, then the clock and RST lines from the previous chip.`,
+        'Reflow cold joints under the heatsinks and re-apply thermal paste after any chip swap.',
       ].join(' ');
+    }
     case 'control-board':
       return [
-        `No IP on the network: flash the SD recovery image and hold IP Report at power-up.`,
-        `Check the 3.3 V and 1.8 V rails next to the ${vm.chipType ?? 'SoC'} and the 25 MHz crystal.`,
-        `Fan headers need the tach signal or the miner stops after ${rng.int(30, 90)} s; test with a dummy fan.`,
+        EXAMPLE_NOTE,
+        'no IP on the network: flash the SD recovery image and hold IP Report at power-up.',
+        'Fan headers need the tach signal or the miner stops; test with a dummy fan.',
       ].join(' ');
     case 'psu':
       return [
-        `Discharge the bulk capacitors before opening the case (wait 5 min, then measure).`,
-        `Check the fuse, the fan and the inrush NTC; the output must hold ${rng.pick(['12.0', '12.5', '14.2'])} V under a ${rng.pick([1000, 1500, 2000])} W dummy load for ${rng.int(5, 15)} min.`,
+        EXAMPLE_NOTE,
+        'discharge the bulk capacitors before opening the case (wait, then measure).',
+        'Check the fuse, the fan and the inrush NTC, then the output under a dummy load.',
       ].join(' ');
   }
 }
 
-export function tagsFor(vm: VendorModel): string[] {
+export function tagsFor(vm: Pick<VendorModel, 'kind' | 'vendor'>, facts: DemoFacts): string[] {
   const tags = ['demo', vm.kind, vm.vendor.toLowerCase()];
-  if (vm.chipType) tags.push(vm.chipType.toLowerCase());
+  if (facts.chipType) tags.push(facts.chipType.toLowerCase());
   return tags;
 }
 

@@ -3,8 +3,9 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { BenchsightError } from '../../src/errors.ts';
+import { HardwareReference } from '../../src/hardware/reference.ts';
 import { boardTypeFromSeed, vendorModelFor } from './board.ts';
-import { repairNotes, slug, tagsFor } from './demo-notes.ts';
+import { demoFacts, repairNotes, slug, tagsFor } from './demo-notes.ts';
 import type { Nuisance } from './nuisance.ts';
 import type { BoardPose } from './pose.ts';
 import { deriveSeed, Rng } from './rng.ts';
@@ -12,7 +13,7 @@ import { renderBenchView } from './scene.ts';
 import type { BoardKind, BoardType } from './types.ts';
 
 /** Bump when the generator's output changes: a demo with another version is regenerated. */
-export const DEMO_GENERATOR_VERSION = 3;
+export const DEMO_GENERATOR_VERSION = 4;
 
 export interface DemoOptions {
   boards?: number;
@@ -25,8 +26,9 @@ export interface DemoBoard {
   vendor: string;
   model: string;
   kind: BoardKind;
+  /** From the hardware reference; null where it states nothing. */
   chipType: string | null;
-  chipCount: number;
+  chipCount: number | null;
   typeSeed: number;
   /** First and last frame number (1-based, inclusive) of the board's static run. */
   staticFrames: [number, number];
@@ -118,6 +120,7 @@ async function generate(
   height: number,
 ): Promise<DemoSummary> {
   const start = performance.now();
+  const reference = HardwareReference.load();
   await mkdir(join(dir, 'frames'), { recursive: true });
   await mkdir(join(dir, 'catalog'), { recursive: true });
   const files: string[] = [];
@@ -179,24 +182,24 @@ async function generate(
       });
       images.push(await writeCatalog(`${base}-${k}.jpg`, other.jpeg));
     }
-    const notes = repairNotes(rng.child('notes'), vm);
-    // Keys as src/catalog/import.ts reads them; a chip count only where it means ASICs.
+    const facts = demoFacts(vm, reference);
+    // Keys as src/catalog/import.ts reads them; chip facts only where the hardware reference states them.
     entries.push({
       vendor: vm.vendor,
       model: vm.model,
       kind: vm.kind,
-      ...(vm.chipType ? { chip_type: vm.chipType } : {}),
-      ...(vm.kind === 'hashboard' ? { chip_count: vm.chipCount } : {}),
-      notes,
-      tags: tagsFor(vm),
+      ...(facts.chipType ? { chip_type: facts.chipType } : {}),
+      ...(facts.chipCount !== null ? { chip_count: facts.chipCount } : {}),
+      notes: repairNotes(vm, facts),
+      tags: tagsFor(vm, facts),
       images,
     });
     boards.push({
       vendor: vm.vendor,
       model: vm.model,
       kind: vm.kind,
-      chipType: vm.chipType,
-      chipCount: vm.chipCount,
+      chipType: facts.chipType,
+      chipCount: facts.chipCount,
       typeSeed: type.seed,
       staticFrames: [first, last],
       images,

@@ -2,8 +2,10 @@ import type { Rng } from './rng.ts';
 import type { BoardIdentity, BoardKind, BoardType } from './types.ts';
 
 /**
- * Model names and part numbers that look like a repair bench's catalogue. They are plausible, not
- * authoritative: chip counts come from the rendered grid, not from datasheets.
+ * Model names and part numbers that look like a repair bench's catalogue. They are drawing choices,
+ * not facts: chip grids and chip names are what gets rendered. Bitmain hashboard codes fall in the
+ * part-number family the hardware reference gives for the model (BHB426xx for an S19j Pro...), or in
+ * no family at all where the reference names none, so a rendered code never claims another model.
  */
 interface Family {
   vendor: string;
@@ -30,7 +32,7 @@ const HASHBOARDS: Family[] = [
     vendor: 'Bitmain',
     model: 'S19',
     chipType: 'BM1398',
-    codePrefix: 'BHB428',
+    codePrefix: 'BHB910',
     nominalChips: 76,
     silk: 'S19',
   },
@@ -38,7 +40,7 @@ const HASHBOARDS: Family[] = [
     vendor: 'Bitmain',
     model: 'S19 XP',
     chipType: 'BM1366',
-    codePrefix: 'BHB568',
+    codePrefix: 'BHB428',
     nominalChips: 110,
     silk: 'S19 XP',
   },
@@ -62,11 +64,11 @@ const HASHBOARDS: Family[] = [
     vendor: 'Bitmain',
     model: 'T17',
     chipType: 'BM1397',
-    codePrefix: 'BHB426',
+    codePrefix: 'BHB917',
     nominalChips: 30,
     silk: 'T17',
   },
-  { vendor: 'Bitmain', model: 'L7', chipType: 'BM1489', codePrefix: 'BHB563', nominalChips: 120, silk: 'L7' },
+  { vendor: 'Bitmain', model: 'L7', chipType: 'BM1489', codePrefix: 'BHB281', nominalChips: 120, silk: 'L7' },
   {
     vendor: 'MicroBT',
     model: 'M30S++',

@@ -1,6 +1,7 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { BOARD_KINDS, BOARD_LIMITS, type BoardInfo, type BoardKind } from '../../../src/protocol.ts';
 import type { BoardInput } from '../api.ts';
+import { factsFor, modelNames, singleChip, useHardware } from '../hardware.ts';
 import { useT } from '../i18n/context.tsx';
 import type { Translator } from '../i18n/translator.ts';
 
@@ -20,6 +21,12 @@ type Errors = Partial<Record<keyof Values, string>>;
 /** A board as the form edits it: the label pattern is not part of the live BoardInfo. */
 type Editable = BoardInfo & { textPattern?: string | null };
 
+/** What a form starts with: a board being edited, or a new board's known values. */
+type Initial = Partial<Editable>;
+
+/** Fields the hardware reference can fill in. */
+type Fillable = Pick<Values, 'kind' | 'chipType' | 'chipCount'>;
+
 function validPattern(source: string): boolean {
   try {
     new RegExp(source, 'i');
@@ -29,7 +36,7 @@ function validPattern(source: string): boolean {
   }
 }
 
-function valuesOf(b?: Editable): Values {
+function valuesOf(b?: Initial): Values {
   return {
     vendor: b?.vendor ?? '',
     model: b?.model ?? '',
@@ -37,7 +44,7 @@ function valuesOf(b?: Editable): Values {
     chipType: b?.chipType ?? '',
     chipCount: b?.chipCount === null || b?.chipCount === undefined ? '' : String(b.chipCount),
     notes: b?.notes ?? '',
-    tags: b?.tags.join(', ') ?? '',
+    tags: b?.tags?.join(', ') ?? '',
     textPattern: b?.textPattern ?? '',
   };
 }
@@ -86,16 +93,37 @@ function check(t: Translator, v: Values): { input: BoardInput | null; errors: Er
   };
 }
 
-export function useBoardForm(initial?: Editable) {
+export function useBoardForm(initial?: Initial) {
   const [values, setValues] = useState<Values>(() => valuesOf(initial));
   const [errors, setErrors] = useState<Errors>({});
+  /** The fields the reference filled in (and the user has not typed in since), with their values. */
+  const filled = useRef<Partial<Fillable>>({});
   return {
     values,
     errors,
     set(key: keyof Values, value: string) {
+      delete filled.current[key as keyof Fillable];
       setValues((v) => ({ ...v, [key]: value }));
       // A corrected field stops showing its old complaint; the next submit checks it again.
       if (errors[key]) setErrors((e) => ({ ...e, [key]: undefined }));
+    },
+    /**
+     * Fills fields from the hardware reference: those that are empty, or that it filled before (a
+     * model picked after another); what the user typed stays.
+     */
+    fill(facts: Partial<Fillable>) {
+      setValues((v) => {
+        const next = { ...v };
+        for (const key of ['kind', 'chipType', 'chipCount'] as const) {
+          const mine = filled.current[key] !== undefined && filled.current[key] === v[key];
+          if (v[key] !== '' && !mine) continue;
+          const value = facts[key] ?? '';
+          (next as Record<string, string>)[key] = value;
+          if (value === '') delete filled.current[key];
+          else filled.current[key] = value as never;
+        }
+        return next;
+      });
     },
     /** The input to send, or null after showing what is wrong. */
     validate(t: Translator): BoardInput | null {
@@ -108,12 +136,24 @@ export function useBoardForm(initial?: Editable) {
 
 type Form = ReturnType<typeof useBoardForm>;
 
-function Field(props: { form: Form; name: keyof Values; label: string; required?: boolean; hint?: string }) {
+function Field(props: {
+  form: Form;
+  name: keyof Values;
+  label: string;
+  required?: boolean;
+  hint?: string;
+  /** A datalist of suggestions (the reference's models). */
+  list?: string;
+  /** Something to double-check, which does not stop the form (a chip count the reference contradicts). */
+  warning?: string | null;
+}) {
   const t = useT();
-  const { form, name, label, required, hint } = props;
+  const { form, name, label, required, hint, list, warning } = props;
   const id = `board-${name}`;
   const error = form.errors[name];
-  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  const described = [hint ? `${id}-hint` : '', warning ? `${id}-warning` : '', error ? `${id}-error` : '']
+    .filter(Boolean)
+    .join(' ');
   const common = {
     id,
     name,
@@ -140,11 +180,21 @@ function Field(props: { form: Form; name: keyof Values; label: string; required?
       ) : name === 'notes' ? (
         <textarea {...common} rows={4} />
       ) : (
-        <input {...common} inputMode={name === 'chipCount' ? 'numeric' : undefined} required={required} />
+        <input
+          {...common}
+          list={list}
+          inputMode={name === 'chipCount' ? 'numeric' : undefined}
+          required={required}
+        />
       )}
       {hint ? (
         <small id={`${id}-hint`} class="muted">
           {hint}
+        </small>
+      ) : null}
+      {warning ? (
+        <small id={`${id}-warning`} class="field-warning" data-testid={`${name}-warning`}>
+          {warning}
         </small>
       ) : null}
       {error ? (
@@ -159,13 +209,45 @@ function Field(props: { form: Form; name: keyof Values; label: string; required?
 /** Vendor, model, kind, chips, notes and tags of a board; the enclosing form submits them. */
 export function BoardFields({ form }: { form: Form }) {
   const t = useT();
+  const hardware = useHardware();
+  const model = form.values.model;
+  const facts = factsFor(hardware, model);
+  // Picking (or typing) a model the reference knows fills in its chips; never the form's first values.
+  const lastModel = useRef(model);
+  useEffect(() => {
+    if (lastModel.current === model) return;
+    lastModel.current = model;
+    if (!facts) return;
+    form.fill({
+      kind: 'hashboard',
+      chipType: singleChip(facts.asicChip) ?? '',
+      chipCount: facts.chipsPerBoard === null ? '' : String(facts.chipsPerBoard),
+    });
+  }, [model, facts, form]);
+  const count = form.values.chipCount.trim() === '' ? null : Number(form.values.chipCount);
+  const countWarning =
+    facts?.chipsPerBoard != null && count !== null && Number.isInteger(count) && count !== facts.chipsPerBoard
+      ? t.t('form.chipCountWarning', { expected: facts.chipsPerBoard, model: facts.model, count })
+      : null;
   return (
     <div class="board-fields">
       <Field form={form} name="vendor" label={t.t('form.vendor')} required />
-      <Field form={form} name="model" label={t.t('form.model')} required />
+      <Field
+        form={form}
+        name="model"
+        label={t.t('form.model')}
+        required
+        list="hardware-models"
+        hint={t.t('form.modelHint')}
+      />
+      <datalist id="hardware-models">
+        {modelNames(hardware).map((m) => (
+          <option key={m} value={m} />
+        ))}
+      </datalist>
       <Field form={form} name="kind" label={t.t('form.kind')} required />
       <Field form={form} name="chipType" label={t.t('form.chipType')} hint={t.t('form.chipTypeHint')} />
-      <Field form={form} name="chipCount" label={t.t('form.chipCount')} />
+      <Field form={form} name="chipCount" label={t.t('form.chipCount')} warning={countWarning} />
       <Field form={form} name="notes" label={t.t('form.notes')} hint={t.t('form.notesHint')} />
       <Field form={form} name="tags" label={t.t('form.tags')} hint={t.t('form.tagsHint')} />
       <Field

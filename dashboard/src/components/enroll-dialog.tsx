@@ -1,31 +1,67 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { type BoardJson, createBoard, enrollFromSlot, listBoards } from '../api.ts';
+import {
+  type BoardJson,
+  type CaptureJson,
+  captureSlot,
+  createBoard,
+  enrollCapture,
+  listBoards,
+} from '../api.ts';
 import { boardName } from '../format.ts';
+import type { BoardPrefill } from '../hardware.ts';
 import { useT } from '../i18n/context.tsx';
 import { useLiveClient } from '../live/hooks.ts';
 import { BoardFields, useBoardForm } from './board-form.tsx';
 import { Modal } from './modal.tsx';
-import { SlotPreview } from './slot-preview.tsx';
 import { useToast } from './toast.tsx';
 
 type Mode = 'existing' | 'new';
 
 /**
- * "This is…": the slot's current picture becomes a reference of an existing board or of a new one;
- * the daemon then rescans, so the next stable frames recognize it.
+ * "This is…": the slot's picture, captured when the dialog opens and held by the daemon, becomes a
+ * reference of an existing board or of a new one. The picture shown is the picture saved, whatever
+ * arrived in the slot meanwhile; the daemon then looks again, so the next stable frames recognize it.
  */
-export function EnrollDialog({ slot, onClose }: { slot: string; onClose: () => void }) {
+export function EnrollDialog({
+  slot,
+  prefill,
+  onClose,
+}: {
+  slot: string;
+  /** A new board's values from what its part number says ("Enroll as…"): the dialog starts there. */
+  prefill?: BoardPrefill | undefined;
+  onClose: () => void;
+}) {
   const t = useT();
   const live = useLiveClient();
   const toast = useToast();
   const view = live.slots.find((s) => s.slot === slot);
-  const [mode, setMode] = useState<Mode>('existing');
+  const [mode, setMode] = useState<Mode>(prefill ? 'new' : 'existing');
   const [boards, setBoards] = useState<BoardJson[] | null>(null);
   const [filter, setFilter] = useState('');
   const [chosen, setChosen] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const form = useBoardForm();
+  const [capture, setCapture] = useState<CaptureJson | null>(null);
+  /** How much each board looked like the slot when the picture was taken. */
+  const [scores, setScores] = useState(new Map<number, number>());
+  /** A board this dialog created whose picture was not saved yet (a retry must not create it again). */
+  const [created, setCreated] = useState<BoardJson | null>(null);
+  const form = useBoardForm(prefill);
+
+  function takePicture() {
+    setCapture(null);
+    setError(null);
+    const candidates = view?.candidates ?? [];
+    captureSlot(slot)
+      .then((c) => {
+        setCapture(c);
+        setScores(new Map(candidates.map((x) => [x.boardId, x.score])));
+      })
+      .catch(setError);
+  }
+
+  useEffect(takePicture, [slot]);
 
   useEffect(() => {
     listBoards()
@@ -37,17 +73,16 @@ export function EnrollDialog({ slot, onClose }: { slot: string; onClose: () => v
   }, []);
 
   const shown = useMemo(() => {
-    const score = new Map(view?.candidates.map((c) => [c.boardId, c.score]) ?? []);
     const terms = filter.toLowerCase().split(/\s+/).filter(Boolean);
     return (boards ?? [])
       .filter((b) =>
         terms.every((t) => `${b.vendor} ${b.model} ${b.chipType ?? ''}`.toLowerCase().includes(t)),
       )
-      .map((b) => ({ board: b, score: score.get(b.id) }))
+      .map((b) => ({ board: b, score: scores.get(b.id) }))
       .sort(
         (a, b) => (b.score ?? -2) - (a.score ?? -2) || boardName(a.board).localeCompare(boardName(b.board)),
       );
-  }, [boards, filter, view?.candidates]);
+  }, [boards, filter, scores]);
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -58,11 +93,19 @@ export function EnrollDialog({ slot, onClose }: { slot: string; onClose: () => v
       setError(new Error(t.t('dialog.chooseBoard')));
       return;
     }
+    if (!capture) {
+      setError(new Error(t.t('dialog.noPicture')));
+      return;
+    }
     setBusy(true);
     try {
-      const board = input ? await createBoard(input) : boards?.find((b) => b.id === chosen);
+      let board = mode === 'existing' ? boards?.find((b) => b.id === chosen) : created;
+      if (!board && input) {
+        board = await createBoard(input);
+        setCreated(board);
+      }
       if (!board) throw new Error(t.t('dialog.boardGone'));
-      await enrollFromSlot(board.id, slot);
+      await enrollCapture(board.id, capture.id);
       toast(t.t('dialog.added', { board: boardName(board) }));
       onClose();
     } catch (err) {
@@ -76,10 +119,21 @@ export function EnrollDialog({ slot, onClose }: { slot: string; onClose: () => v
     <Modal title={t.t('dialog.thisIs', { slot })} onClose={onClose} wide>
       <form class="enroll-form" onSubmit={submit} noValidate>
         <div class="enroll-preview">
-          {view ? (
-            <SlotPreview view={view} follow={false} label={t.t('dialog.currentPicture', { slot })} />
-          ) : null}
+          {capture ? (
+            <img
+              class="slot-preview"
+              src={capture.imageUrl}
+              alt={t.t('dialog.currentPicture', { slot })}
+              data-testid="enroll-picture"
+              data-capture={capture.id}
+            />
+          ) : (
+            <p class="muted">{t.t('dialog.takingPicture')}</p>
+          )}
           <p class="muted">{t.t('dialog.pictureHint')}</p>
+          <button type="button" class="secondary" onClick={takePicture} disabled={busy}>
+            {t.t('dialog.retake')}
+          </button>
         </div>
         <div class="enroll-choice">
           <div class="segmented" role="radiogroup" aria-label={t.t('common.board')}>
@@ -129,7 +183,7 @@ export function EnrollDialog({ slot, onClose }: { slot: string; onClose: () => v
             </p>
           ) : null}
           <div class="actions">
-            <button type="submit" class="primary" disabled={busy}>
+            <button type="submit" class="primary" disabled={busy || !capture}>
               {t.t(busy ? 'common.saving' : mode === 'new' ? 'dialog.createAndAdd' : 'dialog.addToBoard')}
             </button>
           </div>

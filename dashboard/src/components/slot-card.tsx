@@ -1,7 +1,9 @@
-import type { Candidate, OcrPayload, SlotUnit, SlotView } from '../../../src/protocol.ts';
+import type { CameraState, Candidate, OcrPayload, SlotUnit, SlotView } from '../../../src/protocol.ts';
 import { boardName, chipLine } from '../format.ts';
+import type { BoardPrefill } from '../hardware.ts';
 import { useT } from '../i18n/context.tsx';
 import { LabelText } from './label-text.tsx';
+import { PartNumberLine } from './part-number.tsx';
 import { SerialEntry, UnitLine } from './unit-line.tsx';
 
 function Candidates({ title, list }: { title: string; list: Candidate[] }) {
@@ -125,9 +127,11 @@ export function SlotCard({
   threshold,
   unit,
   recognitionId,
+  cameraOffline = null,
 }: {
   view: SlotView;
-  onEnroll: (slot: string) => void;
+  /** "This is…" on the slot; `prefill` when the board's part number says what to create. */
+  onEnroll: (slot: string, prefill?: BoardPrefill) => void;
   /** The match threshold in force (status.match.threshold). */
   threshold?: number | undefined;
   /** The text read off the slot's board, once OCR has finished. */
@@ -138,6 +142,8 @@ export function SlotCard({
   unit?: SlotUnit | undefined;
   /** The history row of the slot's recognition (a typed serial is linked to it). */
   recognitionId?: number | undefined;
+  /** Set while the camera is not online: its state and why (the card says so, and cannot enroll). */
+  cameraOffline?: { state: CameraState; reason: string | null } | null;
 }) {
   const t = useT();
   const headingId = `slot-${view.slot}`;
@@ -153,13 +159,21 @@ export function SlotCard({
         <span id={headingId} class="slot-name">
           {t.t('common.slotName', { slot: view.slot })}
         </span>
-        <span class="state-pill">{t.t(`state.${view.state}`)}</span>
+        <span class="state-pill">{cameraOffline ? t.t('slot.noPicture') : t.t(`state.${view.state}`)}</span>
         <span class="since">{t.t('common.since', { time: t.clock(view.since) })}</span>
       </header>
-      <Body view={view} threshold={threshold} />
-      {view.state === 'recognized' || view.state === 'unknown' ? (
+      {cameraOffline ? (
+        <div class="camera-offline" role="status" data-testid="camera-offline">
+          <h2 class="board-model">{t.t('camera.state', { state: cameraOffline.state })}</h2>
+          {cameraOffline.reason ? <p class="hint">{cameraOffline.reason}</p> : null}
+        </div>
+      ) : (
+        <Body view={view} threshold={threshold} />
+      )}
+      {!cameraOffline && (view.state === 'recognized' || view.state === 'unknown') ? (
         <>
           <UnitLine unit={unit} />
+          <PartNumberLine view={view} ocr={ocr} onEnrollAs={(prefill) => onEnroll(view.slot, prefill)} />
           <LabelText ocr={ocr} reading={reading} />
           <SerialEntry view={view} recognitionId={recognitionId} />
         </>
@@ -168,6 +182,8 @@ export function SlotCard({
         type="button"
         class={view.state === 'unknown' ? 'primary big enroll-button' : 'secondary enroll-button'}
         onClick={() => onEnroll(view.slot)}
+        disabled={cameraOffline !== null}
+        title={cameraOffline ? t.t('slot.offlineNoEnroll') : undefined}
       >
         {t.t(view.state === 'recognized' ? 'slot.correctIt' : 'slot.thisIs')}
       </button>

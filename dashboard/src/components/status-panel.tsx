@@ -1,6 +1,7 @@
 import { useT } from '../i18n/context.tsx';
 import { useLiveState } from '../live/hooks.ts';
 import { CameraBadge, CameraReason } from './connection.tsx';
+import { Integrations } from './integrations.tsx';
 import { TimingChart } from './timing-chart.tsx';
 
 function Stat({ label, value, unit }: { label: string; value: string; unit: string }) {
@@ -49,6 +50,7 @@ export function StatusPanel() {
           })}
         </p>
       ) : null}
+      {s ? <Integrations status={s} /> : null}
       {s?.modelSwitch ? (
         <p class="note-warn">
           {t.t(s.modelSwitch.error ? 'status.modelSwitchFailed' : 'status.modelSwitch', {

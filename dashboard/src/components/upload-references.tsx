@@ -60,7 +60,9 @@ export function UploadReferences({ boardId, onUploaded }: { boardId?: number; on
   }
 
   const fileId = `upload-files-${boardId ?? 'any'}`;
-  const done = items.filter((i) => i.state === 'done' || i.state === 'failed').length;
+  const added = items.filter((i) => i.state === 'done').length;
+  const failed = items.filter((i) => i.state === 'failed').length;
+  const done = added + failed;
   return (
     <form class="upload" onSubmit={upload} noValidate>
       {boardId === undefined ? (
@@ -112,7 +114,7 @@ export function UploadReferences({ boardId, onUploaded }: { boardId?: number; on
       {items.length > 0 ? (
         <div class="upload-progress" data-testid="upload-progress">
           <label>
-            {t.t('upload.done', { done, total: items.length })}
+            {t.t('upload.done', { added, failed, total: items.length })}
             <progress max={items.length} value={done} />
           </label>
           <ul>

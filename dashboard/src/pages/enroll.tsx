@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { BoardEditor } from '../components/board-editor.tsx';
 import { EnrollDialog } from '../components/enroll-dialog.tsx';
 import { SlotPreview } from '../components/slot-preview.tsx';
 import { UploadReferences } from '../components/upload-references.tsx';
@@ -11,6 +12,8 @@ export function EnrollPage() {
   const t = useT();
   const live = useLiveState();
   const [enrollSlot, setEnrollSlot] = useState<string | null>(null);
+  // #/enroll?new (the first-run checklist's link) opens the new-board form
+  const [creating, setCreating] = useState(() => /[?&]new\b/.test(window.location.hash));
   return (
     <div class="page">
       <h1>{t.t('enroll.title')}</h1>
@@ -37,10 +40,16 @@ export function EnrollPage() {
       </section>
       <section class="panel">
         <h2>{t.t('enroll.upload')}</h2>
-        <p class="muted">{t.t('enroll.uploadHint')}</p>
+        <p class="muted">
+          {t.t('enroll.uploadHint')} {t.t('enroll.notInCatalog')}{' '}
+          <button type="button" class="secondary" onClick={() => setCreating(true)}>
+            {t.t('catalog.new')}
+          </button>
+        </p>
         <UploadReferences />
       </section>
       {enrollSlot ? <EnrollDialog slot={enrollSlot} onClose={() => setEnrollSlot(null)} /> : null}
+      {creating ? <BoardEditor board={null} onClose={() => setCreating(false)} /> : null}
     </div>
   );
 }

@@ -112,8 +112,14 @@ export function HistoryPage() {
             <tr key={r.id} data-testid="history-row">
               <td>{t.dateTime(r.at)}</td>
               <td>{r.slot}</td>
-              <td>
+              <td data-testid="history-board">
                 {r.board ? boardName(r.board) : <span class="pill-unknown">{t.t('history.unknown')}</span>}
+                {r.board?.removedAt ? (
+                  <span class="pill-removed" title={t.t('history.removedHint')}>
+                    {' '}
+                    {t.t('history.removed')}
+                  </span>
+                ) : null}
               </td>
               <td class="num">{t.percent(r.score)}</td>
               <td data-testid="history-serial">

@@ -7,7 +7,7 @@ import type { BoardJson, ReferenceJson } from '../../protocol.ts';
 import { access } from '../access.ts';
 import type { ServerContext } from '../context.ts';
 import { notFound, parseInput } from '../http-errors.ts';
-import { boardsQuery, fromSlotBody, idParam, MAX_UPLOAD_FILES } from '../schemas.ts';
+import { boardsQuery, idParam, liveReferenceBody, MAX_UPLOAD_FILES } from '../schemas.ts';
 
 function referenceJson(r: Reference): ReferenceJson {
   return {
@@ -103,19 +103,10 @@ export function boardRoutes(app: FastifyInstance, ctx: ServerContext): void {
     if (req.isMultipart()) {
       images.push(...(await readUploads(req)));
     } else {
-      const { fromSlot } = parseInput(fromSlotBody, req.body, 'body');
-      const live = pipeline.slotImage(fromSlot);
-      if (!live) {
-        const names = pipeline.slots.map((s) => s.name).join(', ');
-        throw new BenchsightError(
-          pipeline.slots.some((s) => s.name === fromSlot) ? 'E_CAMERA_LOST' : 'E_NOT_FOUND',
-          pipeline.slots.some((s) => s.name === fromSlot)
-            ? 'no live frame yet: the camera has not delivered a frame'
-            : `no slot named "${fromSlot}" (slots: ${names})`,
-          { status: pipeline.slots.some((s) => s.name === fromSlot) ? 409 : 404 },
-        );
-      }
-      images.push({ bytes: live.frame.jpeg, source: 'live', detail: fromSlot, region: live.rect });
+      const body = parseInput(liveReferenceBody, req.body, 'body');
+      const capture =
+        'fromCapture' in body ? pipeline.capture(body.fromCapture) : pipeline.captureSlot(body.fromSlot);
+      images.push({ bytes: capture.frame.jpeg, source: 'live', detail: capture.slot, region: capture.rect });
     }
     const created = await editor.enroll(id, images);
     return reply.status(201).send({ references: created.map(referenceJson) });

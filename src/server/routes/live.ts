@@ -5,13 +5,14 @@ import { BenchsightError } from '../../errors.ts';
 import { decodeImage } from '../../vision/preprocess.ts';
 import { access } from '../access.ts';
 import type { ServerContext } from '../context.ts';
+import { daemonStatus } from '../status.ts';
 import { readUpload } from './ocr.ts';
 
 export function liveRoutes(app: FastifyInstance, ctx: ServerContext, metrics: Registry): void {
   const { pipeline, config } = ctx;
 
   app.get('/api/status', access('viewer'), async () => ({
-    ...pipeline.status(),
+    ...daemonStatus(ctx),
     slots: pipeline.slotViews(),
   }));
 

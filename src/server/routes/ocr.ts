@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RecognitionText } from '../../catalog/types.ts';
 import { WHOLE_FRAME } from '../../config/schema.ts';
 import { errorMessage } from '../../errors.ts';
+import { partNumberConflict } from '../../hardware/part-number.ts';
 import type { OcrStep } from '../../pipeline/ocr-step.ts';
 import type { BoardInfo } from '../../protocol.ts';
 import type { RawImage } from '../../vision/image.ts';
@@ -13,6 +14,7 @@ export function textJson(t: RecognitionText) {
   return {
     lines: t.lines,
     serial: t.serial,
+    partNumber: t.partNumber,
     verdict: t.verdict,
     textOverride: t.verdict === 'corrected',
     visionBoardId: t.visionBoardId,
@@ -42,12 +44,15 @@ export async function readUpload(
 ) {
   try {
     const r = await ocr.read(raw, WHOLE_FRAME, visionBoardId);
+    const named = board(r.decision.boardId);
     return {
       lines: r.lines,
       serial: r.serial,
+      partNumber: r.partNumber,
+      partNumberConflict: partNumberConflict(named, r.partNumber),
       verdict: r.decision.verdict,
       textOverride: r.decision.verdict === 'corrected',
-      board: board(r.decision.boardId),
+      board: named,
       textBoard: board(r.decision.textBoardId),
       ms: r.ms,
       error: null,
@@ -56,6 +61,8 @@ export async function readUpload(
     return {
       lines: [],
       serial: null,
+      partNumber: null,
+      partNumberConflict: false,
       verdict: 'none' as const,
       textOverride: false,
       board: board(visionBoardId),

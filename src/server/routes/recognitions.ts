@@ -3,7 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import { RECOGNITION_CSV_HEADER, recognitionCsvLine } from '../../catalog/recognition-csv.ts';
 import { toRecognitionFilter } from '../../catalog/recognition-filter.ts';
 import type { Recognition, RecognitionText } from '../../catalog/types.ts';
-import type { RecognitionJson, RecognitionPage } from '../../protocol.ts';
+import { toBoardInfo } from '../../pipeline/recognizer.ts';
+import {
+  type HistoryBoard,
+  type RecognitionJson,
+  type RecognitionPage,
+  recognitionThumbnailPath,
+} from '../../protocol.ts';
 import { access } from '../access.ts';
 import type { ServerContext } from '../context.ts';
 import { notFound, parseInput } from '../http-errors.ts';
@@ -13,12 +19,20 @@ import { textJson } from './ocr.ts';
 export function recognitionRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { catalog } = ctx;
 
+  /** The board a row names, also when it was removed from the catalog since (ids are never reused). */
+  const historyBoard = (id: number | null): HistoryBoard | null => {
+    if (id === null) return null;
+    const live = ctx.recognizer.board(id);
+    if (live) return { ...live, removedAt: null };
+    const b = catalog.getBoard(id, { removed: true });
+    return b ? { ...toBoardInfo(b), removedAt: b.removedAt } : null;
+  };
+
   const withBoard = (r: Recognition, text: RecognitionText | undefined): RecognitionJson => {
-    const board = r.boardId === null ? null : (ctx.recognizer.board(r.boardId) ?? null);
     return {
       ...r,
-      board,
-      thumbnailUrl: r.hasThumbnail ? `/api/recognitions/${r.id}/thumbnail.jpg` : null,
+      board: historyBoard(r.boardId),
+      thumbnailUrl: r.hasThumbnail ? recognitionThumbnailPath(r.id) : null,
       text: text ? textJson(text) : null,
     };
   };
@@ -27,6 +41,8 @@ export function recognitionRoutes(app: FastifyInstance, ctx: ServerContext): voi
     const q = parseInput(recognitionsQuery, req.query, 'query');
     const filter = toRecognitionFilter(q);
     if (q.format === 'csv') {
+      // the Host header has passed the allowed-hosts check (request-origin.ts)
+      const origin = `${req.protocol}://${req.host}`;
       // iterateRecognitions reads in batches (no cursor held across yields: other requests share
       // the connection). The time range is fixed now so rows recorded during the export stay out.
       const rows = catalog.iterateRecognitions({
@@ -39,8 +55,9 @@ export function recognitionRoutes(app: FastifyInstance, ctx: ServerContext): voi
           for (const r of rows)
             yield recognitionCsvLine(
               r,
-              r.boardId === null ? undefined : ctx.recognizer.board(r.boardId),
+              historyBoard(r.boardId) ?? undefined,
               catalog.getRecognitionText(r.id),
+              origin,
             );
         })(),
       );

@@ -3,7 +3,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseImportManifest } from '../../../src/catalog/import.ts';
+import { familyChips, findPartNumber } from '../../../src/hardware/part-number.ts';
+import { HardwareReference, modelKey } from '../../../src/hardware/reference.ts';
 import { type DemoSummary, makeDemo } from '../../../tools/synth/demo.ts';
+import { chooseFamily } from '../../../tools/synth/identity.ts';
+import { Rng } from '../../../tools/synth/rng.ts';
 import { tempDir } from './helpers.ts';
 
 const tmp = tempDir('demo');
@@ -56,6 +60,40 @@ describe('makeDemo', () => {
     const hashboard = rows.find((r) => r.kind === 'hashboard')!;
     expect(hashboard.chipCount).toBe(summary.boards[0]!.chipCount);
     expect(hashboard.notes).toMatch(/12 V/);
+  });
+
+  it("tells the truth: chip facts from the shipped hardware reference, nothing it doesn't state, notes marked as examples", () => {
+    const reference = HardwareReference.load();
+    const rows = parseImportManifest(readFileSync(join(dir, 'catalog', 'boards.yaml'), 'utf8'), 'yaml');
+    const byModel = new Map(rows.map((r) => [r.model, r]));
+    // the demo's S19j Pro hashboard: BM1362 x 126 (the reference), not the 128 chips its drawing has
+    const pro = byModel.get('S19j Pro');
+    expect(pro).toMatchObject({ chipType: 'BM1362', chipCount: 126 });
+    for (const board of summary.boards) {
+      const row = byModel.get(board.model)!;
+      const known = board.kind === 'hashboard' ? reference.findModel(board.model) : null;
+      expect(row.chipType ?? null).toBe(known?.asicChip ?? null);
+      expect(row.chipCount ?? null).toBe(known?.chipsPerBoard ?? null);
+      expect(row.notes).toMatch(/^Example note/);
+      if (known?.chipsPerBoard) expect(row.notes).toContain(`${known.chipsPerBoard} ${known.asicChip} chips`);
+      else expect(row.notes).not.toMatch(/\d+ \S+ chips/);
+    }
+  });
+
+  it('draws Bitmain hashboard codes only in the part-number family of the drawn model, or in none', () => {
+    const reference = HardwareReference.load();
+    for (let seed = 1; seed <= 400; seed++) {
+      const { identity } = chooseFamily(new Rng(seed), 'hashboard');
+      const part = findPartNumber([identity.boardCode], reference);
+      if (!part?.family) continue;
+      expect(familyChips(part), `${identity.model} drawn with ${identity.boardCode}`).toContain(
+        identity.chipType,
+      );
+      expect(
+        part.models.map((m) => modelKey(m)),
+        identity.boardCode,
+      ).toContain(modelKey(identity.model));
+    }
   });
 
   it('stays small', () => {

@@ -82,6 +82,12 @@ export const en = {
     'Switching the model to {target}: {done, number} of {total, plural, one {# reference} other {# references}} re-embedded (failed: {error}).',
   'status.randomWeights':
     'The model “{name}” has random weights: only exact copies of enrolled pictures are recognized. Install a trained encoder for real use.',
+  'status.mqtt':
+    '{state, select, connected {MQTT connected} connecting {MQTT connecting} refused {MQTT login refused} other {MQTT stopped}} · {url}',
+  'status.mqttQueued': '{count, plural, one {# event waiting} other {# events waiting}}',
+  'status.mqttDropped': '{count, plural, one {# event dropped} other {# events dropped}}',
+  'status.webhooks': 'Webhooks: {count, plural, one {# event delivered} other {# events delivered}}',
+  'status.webhookFailing': '{url} failing: {error}',
   'chart.label':
     'Chart of captured and encoded frames per second and encode and match times over the last minutes',
   'chart.captured': 'captured fps',
@@ -106,6 +112,8 @@ export const en = {
   'slot.lookingHint': 'Waiting for a stable picture of this slot.',
   'slot.thisIs': 'This is…',
   'slot.correctIt': 'This is… (correct it)',
+  'slot.noPicture': 'No picture',
+  'slot.offlineNoEnroll': 'The camera is offline: there is no picture to enroll',
 
   // label text (OCR)
   'ocr.reading': 'Reading the label…',
@@ -126,9 +134,19 @@ export const en = {
   'enroll.slotPicture': 'Live picture of slot {slot}',
   'enroll.slotShows': '<b>Slot “{slot}”</b>: {what}',
   'enroll.upload': 'Upload reference images',
+  'enroll.notInCatalog': 'A board that is not in the catalog yet:',
+  'firstRun.title': 'First steps: teach the bench',
+  'firstRun.bench':
+    '<b>Enroll the empty bench.</b> Clear the bench, press “This is…” on a slot and create a board of kind “{kind}”: empty slots then read “Empty” instead of “Unknown board”.',
+  'firstRun.boards':
+    '<b>Enroll each board.</b> Put a board in a slot and press “This is…”, or <link>create a board on the Enroll page</link> and upload photos of it.',
+  'firstRun.done': 'Done.',
   'enroll.uploadHint': 'Photos of a board from other benches or angles make recognition more reliable.',
   'dialog.thisIs': 'This is… (slot “{slot}”)',
-  'dialog.currentPicture': 'Current picture of slot {slot}',
+  'dialog.currentPicture': 'Slot {slot} as it will be saved',
+  'dialog.takingPicture': 'Taking the picture…',
+  'dialog.retake': 'Take the picture again',
+  'dialog.noPicture': 'There is no picture of this slot to save yet: take the picture again.',
   'dialog.pictureHint': 'This picture of the slot becomes a reference image of the board you choose.',
   'dialog.existing': 'A board in the catalog',
   'dialog.new': 'A new board',
@@ -181,7 +199,7 @@ export const en = {
   'catalog.deleted': '{board} deleted.',
   'catalog.deleteTitle': 'Delete {board}?',
   'catalog.deleteMessage':
-    'This removes the board and its {count, plural, one {# reference picture} other {# reference pictures}}. Past recognitions of it will show as unknown.',
+    'This removes the board and its {count, plural, one {# reference picture} other {# reference pictures}}. Past recognitions keep its name in the history.',
   'catalog.deleteConfirm': 'Delete board',
   'editor.editTitle': 'Edit {board}',
   'editor.newTitle': 'New board',
@@ -207,7 +225,7 @@ export const en = {
   'upload.submit': 'Upload',
   'upload.uploading': 'Uploading {current, number} of {total, number}…',
   'upload.result': '{ok, number} of {total, plural, one {# picture} other {# pictures}} added as references.',
-  'upload.done': '{done, number} of {total, number} done',
+  'upload.done': '{added, number} of {total, number} added{failed, plural, =0 {} other {, # failed}}',
   'upload.fileProgress': '{name} upload',
   'upload.state': '{state, select, waiting {waiting} uploading {uploading} done {done} other {{state}}}',
 
@@ -225,6 +243,8 @@ export const en = {
   'history.picture': 'Picture',
   'history.unknown': 'Unknown',
   'history.byLabel': 'by label',
+  'history.removed': 'removed',
+  'history.removedHint': 'Removed from the catalog since',
   'history.byLabelHint': 'The label named another board than vision did',
   'history.pictureAlt': 'Slot {slot} at {time}',
   'history.pages': 'History pages',
@@ -252,6 +272,8 @@ export const en = {
   'error.E_AUTH': 'Your session has ended or the password was wrong: log in again.',
   'error.E_FORBIDDEN': 'Your account may not do this: ask an administrator.',
   'error.E_LOCKED': 'Too many login attempts: wait a few seconds and try again.',
+  'error.E_CAPTURE_EXPIRED':
+    'The picture taken when this dialog opened is no longer kept: take the picture again.',
   'error.E_NOT_FOUND': 'Not found: it may have just been deleted. Reload the page.',
   'error.E_CONFLICT': 'A board with this vendor and model already exists: edit that board instead.',
   'error.E_IMAGE_INVALID': 'This file is not a picture the daemon can read: use JPEG, PNG or WebP.',
@@ -314,6 +336,24 @@ export const en = {
   'login.password': 'Password',
   'login.submit': 'Log in',
   'login.wrong': 'Wrong user name or password.',
+
+  // hardware facts and part numbers
+  'part.label': 'Part number',
+  'part.factsCount': '{code}: {models} hashboard, {chip} × {count, number} (from its part number)',
+  'part.factsChip': '{code}: {models} hashboard, {chip} (from its part number)',
+  'part.facts': '{code}: {models} hashboard (from its part number)',
+  'part.noFamily': '{code}: part number read, in no known family: nothing is claimed about it.',
+  'part.conflict': 'The part number {code} says {chip}, but this board is entered with {boardChip}.',
+  'part.enrollAs': 'Enroll as {model}…',
+  'part.enrollAsFamily': 'Enroll as a {code} board…',
+  'form.modelHint': 'Pick a known model to fill in its chips from the hardware reference',
+  'form.chipCountWarning':
+    'The hardware reference says {expected, number} chips for {model}: keep {count, number} only if this board was reworked.',
+  'about.open': 'About',
+  'about.title': 'About benchsight',
+  'about.product': 'benchsight recognizes mining boards on the repair bench with a camera.',
+  'about.hardware':
+    'Hardware facts (models, chips per board, part-number families; version {version} of {updated}) come from <a>{credit}</a>, under CC BY 4.0. Each fact names its source; a value no source states stays empty.',
 } as const;
 
 export type MessageId = keyof typeof en;

@@ -79,6 +79,12 @@ export const frCA: Record<MessageId, string> = {
     'Changement de modèle pour {target} : {done, plural, one {# référence sur {total, number} réencodée} other {# références sur {total, number} réencodées}} (échec : {error}).',
   'status.randomWeights':
     'Le modèle « {name} » a des poids aléatoires : seules les copies exactes des photos ajoutées sont reconnues. Installez un encodeur entraîné pour un usage réel.',
+  'status.mqtt':
+    '{state, select, connected {MQTT connecté} connecting {MQTT en connexion} refused {MQTT : connexion refusée} other {MQTT arrêté}} · {url}',
+  'status.mqttQueued': '{count, plural, one {# événement en attente} other {# événements en attente}}',
+  'status.mqttDropped': '{count, plural, one {# événement perdu} other {# événements perdus}}',
+  'status.webhooks': 'Webhooks : {count, plural, one {# événement livré} other {# événements livrés}}',
+  'status.webhookFailing': '{url} en échec : {error}',
   'chart.label':
     'Graphique des images captées et encodées par seconde et des temps d’encodage et de comparaison des dernières minutes',
   'chart.captured': 'captées i/s',
@@ -103,6 +109,8 @@ export const frCA: Record<MessageId, string> = {
   'slot.lookingHint': 'En attente d’une image stable de cet emplacement.',
   'slot.thisIs': 'C’est…',
   'slot.correctIt': 'C’est… (corriger)',
+  'slot.noPicture': 'Pas d’image',
+  'slot.offlineNoEnroll': 'La caméra est hors ligne : aucune image à enregistrer',
 
   'ocr.reading': 'Lecture de l’étiquette…',
   'ocr.label': 'Texte sur la carte',
@@ -121,10 +129,20 @@ export const frCA: Record<MessageId, string> = {
   'enroll.slotPicture': 'Image en direct de l’emplacement {slot}',
   'enroll.slotShows': '<b>Emplacement « {slot} »</b> : {what}',
   'enroll.upload': 'Téléverser des photos de référence',
+  'enroll.notInCatalog': 'Une carte qui n’est pas encore au catalogue :',
+  'firstRun.title': 'Premiers pas : présentez le banc',
+  'firstRun.bench':
+    '<b>Ajoutez le banc vide.</b> Dégagez le banc, appuyez sur « C’est… » sur un emplacement et créez une carte de type « {kind} » : les emplacements vides afficheront alors « Vide » au lieu de « Carte inconnue ».',
+  'firstRun.boards':
+    '<b>Ajoutez chaque carte.</b> Déposez une carte dans un emplacement et appuyez sur « C’est… », ou <link>créez une carte à la page Ajouter des cartes</link> et téléversez-en des photos.',
+  'firstRun.done': 'Fait.',
   'enroll.uploadHint':
     'Des photos d’une carte prises sur d’autres bancs ou sous d’autres angles rendent la reconnaissance plus fiable.',
   'dialog.thisIs': 'C’est… (emplacement « {slot} »)',
-  'dialog.currentPicture': 'Image actuelle de l’emplacement {slot}',
+  'dialog.currentPicture': 'L’emplacement {slot} tel qu’il sera enregistré',
+  'dialog.takingPicture': 'Prise de l’image…',
+  'dialog.retake': 'Reprendre l’image',
+  'dialog.noPicture': 'Il n’y a pas encore d’image de cet emplacement à enregistrer : reprenez l’image.',
   'dialog.pictureHint': 'Cette image de l’emplacement devient une photo de référence de la carte choisie.',
   'dialog.existing': 'Une carte du catalogue',
   'dialog.new': 'Une nouvelle carte',
@@ -175,7 +193,7 @@ export const frCA: Record<MessageId, string> = {
   'catalog.deleted': '{board} supprimée.',
   'catalog.deleteTitle': 'Supprimer {board}?',
   'catalog.deleteMessage':
-    '{count, plural, =0 {La carte sera supprimée (elle n’a aucune photo de référence).} one {La carte et sa photo de référence seront supprimées.} other {La carte et ses # photos de référence seront supprimées.}} Ses reconnaissances passées apparaîtront comme inconnues.',
+    '{count, plural, =0 {La carte sera supprimée (elle n’a aucune photo de référence).} one {La carte et sa photo de référence seront supprimées.} other {La carte et ses # photos de référence seront supprimées.}} Ses reconnaissances passées gardent son nom dans l’historique.',
   'catalog.deleteConfirm': 'Supprimer la carte',
   'editor.editTitle': 'Modifier {board}',
   'editor.newTitle': 'Nouvelle carte',
@@ -202,7 +220,8 @@ export const frCA: Record<MessageId, string> = {
   'upload.uploading': 'Téléversement {current, number} sur {total, number}…',
   'upload.result':
     '{ok, plural, one {# photo sur {total, number} ajoutée comme référence.} other {# photos sur {total, number} ajoutées comme références.}}',
-  'upload.done': 'Terminés : {done, number} sur {total, number}',
+  'upload.done':
+    'Ajoutées : {added, number} sur {total, number}{failed, plural, =0 {} one {, # en échec} other {, # en échec}}',
   'upload.fileProgress': 'Téléversement de {name}',
   'upload.state':
     '{state, select, waiting {en attente} uploading {téléversement} done {terminé} other {{state}}}',
@@ -220,6 +239,8 @@ export const frCA: Record<MessageId, string> = {
   'history.picture': 'Image',
   'history.unknown': 'Inconnue',
   'history.byLabel': 'par l’étiquette',
+  'history.removed': 'retirée',
+  'history.removedHint': 'Retirée du catalogue depuis',
   'history.byLabelHint': 'L’étiquette a nommé une autre carte que la vision',
   'history.pictureAlt': 'Emplacement {slot} à {time}',
   'history.pages': 'Pages de l’historique',
@@ -245,6 +266,8 @@ export const frCA: Record<MessageId, string> = {
   'error.E_AUTH': 'Votre session a pris fin ou le mot de passe est erroné : reconnectez-vous.',
   'error.E_FORBIDDEN': 'Votre compte n’a pas le droit de faire ceci : demandez à un administrateur.',
   'error.E_LOCKED': 'Trop de tentatives de connexion : attendez quelques secondes et réessayez.',
+  'error.E_CAPTURE_EXPIRED':
+    'L’image prise à l’ouverture de cette fenêtre n’est plus conservée : reprenez l’image.',
   'error.E_NOT_FOUND': 'Introuvable : l’élément vient peut-être d’être supprimé. Rechargez la page.',
   'error.E_CONFLICT': 'Une carte avec ce fabricant et ce modèle existe déjà : modifiez plutôt cette carte.',
   'error.E_IMAGE_INVALID':
@@ -309,4 +332,24 @@ export const frCA: Record<MessageId, string> = {
   'units.pages': 'Pages des unités',
   'units.previous': '← Précédentes',
   'units.next': 'Suivantes →',
+
+  // hardware facts and part numbers
+  'part.label': 'Numéro de pièce',
+  'part.factsCount': '{code} : hashboard {models}, {chip} × {count, number} (selon son numéro de pièce)',
+  'part.factsChip': '{code} : hashboard {models}, {chip} (selon son numéro de pièce)',
+  'part.facts': '{code} : hashboard {models} (selon son numéro de pièce)',
+  'part.noFamily': '{code} : numéro de pièce lu, d’aucune famille connue : rien n’est affirmé à son sujet.',
+  'part.conflict':
+    'Le numéro de pièce {code} indique {chip}, mais cette carte est inscrite avec {boardChip}.',
+  'part.enrollAs': 'Ajouter comme {model}…',
+  'part.enrollAsFamily': 'Ajouter comme carte {code}…',
+  'form.modelHint': 'Choisissez un modèle connu pour remplir ses puces d’après les données de référence',
+  'form.chipCountWarning':
+    'Les données de référence indiquent {expected, number} puces pour {model} : gardez {count, number} seulement si cette carte a été retravaillée.',
+  'about.open': 'À propos',
+  'about.title': 'À propos de benchsight',
+  'about.product':
+    'benchsight reconnaît les cartes de minage sur l’établi de réparation à l’aide d’une caméra.',
+  'about.hardware':
+    'Les données matérielles (modèles, puces par carte, familles de numéros de pièce; version {version} du {updated}) viennent de <a>{credit}</a>, sous licence CC BY 4.0. Chaque donnée indique sa source; une valeur qu’aucune source n’indique reste vide.',
 };

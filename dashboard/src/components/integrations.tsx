@@ -1,0 +1,39 @@
+import type { StatusPayload } from '../../../src/protocol.ts';
+import { useT } from '../i18n/context.tsx';
+
+/** Where the daemon publishes (MQTT broker, webhooks): one line each, more only when something fails. */
+export function Integrations({ status }: { status: StatusPayload }) {
+  const t = useT();
+  const { mqtt } = status;
+  const hooks = status.webhooks ?? [];
+  if (!mqtt && hooks.length === 0) return null;
+  const failing = hooks.filter((h) => h.state === 'failing');
+  const delivered = hooks.reduce((n, h) => n + h.delivered, 0);
+  const parts = (head: string, ...rest: (string | null)[]) => [head, ...rest.filter((p) => p)].join(' · ');
+  return (
+    <div class="integrations" data-testid="integrations">
+      {mqtt ? (
+        <p
+          class={mqtt.state === 'connected' ? 'muted' : 'camera-reason warn'}
+          data-testid="mqtt-state"
+          data-state={mqtt.state}
+        >
+          {parts(
+            t.t('status.mqtt', { state: mqtt.state, url: mqtt.url }),
+            mqtt.state !== 'connected' ? mqtt.reason : null,
+            mqtt.queued > 0 ? t.t('status.mqttQueued', { count: mqtt.queued }) : null,
+            mqtt.dropped > 0 ? t.t('status.mqttDropped', { count: mqtt.dropped }) : null,
+          )}
+        </p>
+      ) : null}
+      {hooks.length > 0 ? (
+        <p class={failing.length > 0 ? 'camera-reason warn' : 'muted'} data-testid="webhooks-state">
+          {parts(
+            t.t('status.webhooks', { count: delivered }),
+            ...failing.map((h) => t.t('status.webhookFailing', { url: h.url, error: h.lastError ?? '' })),
+          )}
+        </p>
+      ) : null}
+    </div>
+  );
+}

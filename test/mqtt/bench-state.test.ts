@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { BenchState } from '../../src/mqtt/bench-state.ts';
+import { Outbox } from '../../src/mqtt/outbox.ts';
+import type { BoardInfo, OcrPayload, SlotView } from '../../src/protocol.ts';
+
+const BOARD: BoardInfo = {
+  id: 3,
+  vendor: 'MicroBT',
+  model: 'M30S hashboard',
+  kind: 'hashboard',
+  chipType: null,
+  chipCount: null,
+  notes: '',
+  tags: [],
+};
+
+const view = (over: Partial<SlotView>): SlotView => ({
+  camera: 'bench-2',
+  slot: 'left',
+  rect: { x: 0, y: 0, width: 1, height: 1 },
+  state: 'recognized',
+  board: BOARD,
+  source: 'vision',
+  score: 0.9,
+  margin: 0.1,
+  candidates: [],
+  since: 10,
+  ...over,
+});
+
+const ocr = (recognitionId: number, at: number, serial: string | null): OcrPayload => ({
+  recognitionId,
+  at,
+  camera: 'bench-2',
+  slot: 'left',
+  lines: [],
+  serial,
+  partNumber: null,
+  partNumberConflict: false,
+  verdict: 'none',
+  textOverride: false,
+  board: BOARD,
+  visionBoard: BOARD,
+  textBoard: null,
+  ms: 1,
+  error: null,
+});
+
+describe('MQTT retained state bookkeeping (pure)', () => {
+  it('the text of an older recognition does not touch the slot; a new recognition forgets the serial', () => {
+    const s = new BenchState();
+    s.recognized('bench-2', 'left', 1, 100);
+    expect(s.slot(view({}))).toMatchObject({ camera: 'bench-2', boardId: 3, serial: null });
+    expect(s.ocr(ocr(1, 100, 'SN-ONE'))?.serial).toBe('SN-ONE');
+    // the board goes and comes back: recognition 2; recognition 1's late text is history, not state
+    expect(s.recognized('bench-2', 'left', 2, 200)?.serial).toBeNull();
+    expect(s.ocr(ocr(1, 100, 'SN-LATE'))).toBeNull();
+    expect(s.ocr(ocr(2, 200, 'SN-TWO'))?.serial).toBe('SN-TWO');
+    // every frame's new score alone publishes nothing
+    expect(s.slot(view({ score: 0.95 }))).toBeNull();
+    expect(s.slot(view({ state: 'empty', board: null }))).toMatchObject({ boardId: null, serial: null });
+  });
+
+  it('the camera status: published when health or the last serial changes, not for fps alone', () => {
+    const s = new BenchState();
+    const cam = (state: 'online' | 'offline', suspect: string | null, fps = 5) => ({
+      id: 'bench-2',
+      camera: { id: 'bench-2', kind: 'folder', state, reason: null, since: 1, retries: 0, suspect },
+      fps: { captured: fps, encoded: fps },
+    });
+    expect(s.camera(cam('online', null))?.healthy).toBe(true);
+    expect(s.camera(cam('online', null, 7))).toBeNull();
+    expect(s.camera(cam('online', 'black picture for 60 s'))?.healthy).toBe(false);
+    expect(s.camera(cam('offline', null))).toMatchObject({ healthy: false, state: 'offline' });
+    s.recognized('bench-2', 'left', 5, 500);
+    s.ocr(ocr(5, 500, 'SN-5'));
+    expect(s.camera(cam('offline', null))?.lastSerial).toEqual({
+      serial: 'SN-5',
+      slot: 'left',
+      boardId: 3,
+      at: 500,
+    });
+  });
+
+  it('outbox: retained topics first and coalesced, events bounded (oldest dropped), unacknowledged ones requeued first', () => {
+    const o = new Outbox(3);
+    for (let i = 1; i <= 5; i++) o.event('e', String(i));
+    o.retain('r', 'a');
+    o.retain('r', 'b');
+    expect(o.dropped).toBe(2);
+    expect(o.next()).toEqual({ topic: 'r', payload: 'b', retain: true });
+    const inFlight = o.next()!;
+    expect(inFlight.payload).toBe('3');
+    o.requeue([inFlight]);
+    expect([o.next(), o.next(), o.next(), o.next()].map((m) => m?.payload ?? null)).toEqual([
+      '3',
+      '4',
+      '5',
+      null,
+    ]);
+    // after a reconnection every retained topic goes out again; a cleared one is forgotten once sent
+    o.retain('gone', '');
+    const cleared = [o.next(), o.next()].find((m) => m?.topic === 'gone')!;
+    o.sent(cleared);
+    o.resendRetained();
+    expect([o.next(), o.next()].map((m) => m?.topic ?? null)).toEqual(['r', null]);
+  });
+});
