@@ -216,6 +216,7 @@ export interface UnitPage {
 
 /** The unit on a slot's board now, for the live card ("Returning board: 3rd visit, last on ..."). */
 export interface SlotUnit {
+  camera: string;
   slot: string;
   recognitionId: number | null;
   unit: UnitSummary;

@@ -311,7 +311,7 @@ export const EVENT_NAMES = [
 ] as const;
 
 /** The events the daemon sends out to MQTT (`<prefix>/events`) and webhooks. */
-export const OUTBOUND_EVENTS = ['recognized', 'cleared', 'ocr', 'camera'] as const;
+export const OUTBOUND_EVENTS = ['recognized', 'cleared', 'ocr', 'camera', 'unit'] as const;
 export type OutboundEventName = (typeof OUTBOUND_EVENTS)[number];
 
 /** An event as MQTT and webhooks send it: its name, and the same fields as the socket.io event. */

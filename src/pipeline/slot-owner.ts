@@ -225,7 +225,7 @@ export class SlotOwner implements SlotReports {
     this.#following.delete(slot);
     this.#byText.delete(slot);
     this.#texts.delete(slot);
-    this.#o.units?.slotCleared(slot);
+    this.#o.units?.slotCleared(this.#o.config.camera.id, slot);
     for (const step of this.#steps) step.forget(slot);
   }
 

@@ -47,7 +47,7 @@ export class UnitTracker {
   readonly #fits: ((serial: string) => boolean) | null;
   readonly #labels: Record<UnitStatus, string>;
   readonly #now: () => number;
-  /** The unit on each slot's current board, where its serial is known. */
+  /** The unit on each slot's current board, where its serial is known; keyed by `camera/slot`. */
   readonly #onSlot = new Map<string, SlotUnit & { unitId: number }>();
 
   constructor(opts: UnitTrackerOptions) {
@@ -107,10 +107,11 @@ export class UnitTracker {
   }
 
   /** The slot emptied or shows another board: its unit's visit lasted until now. */
-  slotCleared(slot: string): void {
-    const on = this.#onSlot.get(slot);
+  slotCleared(camera: string, slot: string): void {
+    const key = slotKey(camera, slot);
+    const on = this.#onSlot.get(key);
     if (!on) return;
-    this.#onSlot.delete(slot);
+    this.#onSlot.delete(key);
     try {
       this.#o.catalog.unitDeparted(on.unitId, this.#now());
     } catch (err) {
@@ -174,16 +175,17 @@ export class UnitTracker {
     });
     const row = this.#o.catalog.getUnitById(r.unitId)!;
     let slotUnit: SlotUnit | null = null;
-    if (seen.slot !== null && current) {
+    if (seen.camera !== null && seen.slot !== null && current) {
       const on = {
         unitId: r.unitId,
+        camera: seen.camera,
         slot: seen.slot,
         recognitionId: seen.recognitionId,
         unit: this.#summary(row),
         visit: r.visit,
         previous: r.previous && { ...r.previous, statusLabel: this.#labels[r.previous.status] },
       };
-      this.#onSlot.set(seen.slot, on);
+      this.#onSlot.set(slotKey(seen.camera, seen.slot), on);
       slotUnit = this.#slotUnit(on);
     }
     const action = r.created ? 'created' : r.newVisit ? 'visit' : 'linked';
@@ -230,4 +232,8 @@ export class UnitTracker {
       lastNote: row.lastNote,
     };
   }
+}
+
+function slotKey(camera: string, slot: string): string {
+  return `${camera}/${slot}`;
 }

@@ -1,3 +1,4 @@
+import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { io, type Socket } from 'socket.io-client';
@@ -80,6 +81,9 @@ describe('a board with a serial sticker comes back to the bench (real daemon, fo
   let socket: Socket<ServerToClientEvents>;
   let xp: number;
   let created: UnitEventPayload;
+  /** What a webhook subscribed to `unit` events received. */
+  const hooked: { event: string; action: string; unit: { serial: string; visits: number } }[] = [];
+  let hookServer: Server;
 
   beforeAll(async () => {
     const board = (await renderLabel({ model: 'S19-XP-HB 2024-05', serial: SERIAL }, SHOT)).jpeg;
@@ -92,10 +96,27 @@ describe('a board with a serial sticker comes back to the bench (real daemon, fo
     writeFrames(all, [...Array(40).fill(board), ...Array(8).fill(empty)], 1);
     const dataDir = tempDir('bs-units-data-');
     xp = await seedCatalog(dataDir, board, empty);
+    hookServer = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        hooked.push(JSON.parse(Buffer.concat(chunks).toString()));
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => hookServer.listen(0, '127.0.0.1', resolve));
+    const hookPort = (hookServer.address() as { port: number }).port;
     ({ daemon, url } = await startTestDaemon(all, {
       camera: { source: { kind: 'folder', path: all, fps: 2 } },
       ocr: { enabled: true },
       units: { visitGapMinutes: 0.02 },
+      webhooks: [
+        {
+          url: `http://127.0.0.1:${hookPort}/units`,
+          events: ['unit'],
+          secret: 'units-hook-secret-0123456789',
+        },
+      ],
       data: { dir: dataDir },
     }));
     socket = io(url, { transports: ['websocket'], reconnection: false });
@@ -105,6 +126,8 @@ describe('a board with a serial sticker comes back to the bench (real daemon, fo
   afterAll(async () => {
     socket?.close();
     await daemon?.stop();
+    hookServer?.closeAllConnections();
+    await new Promise((resolve) => hookServer?.close(resolve));
   });
 
   it('the serial read off the placed board creates its unit, linked to the recognition and its photo', async () => {
@@ -117,6 +140,14 @@ describe('a board with a serial sticker comes back to the bench (real daemon, fo
     expect(record.recognitions[0]!.thumbnailUrl).toMatch(/^\/api\/recognitions\/\d+\/thumbnail\.jpg$/);
     const edit = await call(`${url}/api/units/${SERIAL}`, 'PATCH', { status: 'done', note: NOTE });
     expect(edit.status).toBe(200);
+    // the shop's systems hear of the unit too: a webhook gets its serial and visit count
+    await expect
+      .poll(() => hooked.find((e) => e.action === 'status'), { timeout: 60_000, interval: 100 })
+      .toMatchObject({ event: 'unit', unit: { serial: SERIAL, visits: 1 } });
+    expect(hooked.find((e) => e.action === 'created')).toMatchObject({
+      event: 'unit',
+      unit: { serial: SERIAL, visits: 1 },
+    });
   });
 
   it('removed for longer than the gap and placed again: a second visit, "returning" on the live card', async () => {
