@@ -17,6 +17,7 @@ import { CatalogEditor } from './pipeline/catalog-editor.ts';
 import { Housekeeping } from './pipeline/housekeeping.ts';
 import { ModelSwitcher } from './pipeline/model-switch.ts';
 import { OcrStep } from './pipeline/ocr-step.ts';
+import { UnitTracker } from './pipeline/units.ts';
 import { openModelAndCatalog } from './runtime.ts';
 import type { RouteAccess } from './server/access.ts';
 import { BenchServer } from './server/app.ts';
@@ -116,8 +117,16 @@ export class Daemon {
     this.#housekeeping = new Housekeeping(config, catalog, logger);
     this.#housekeeping.start();
     this.#ocr = config.ocr.enabled ? await this.#createOcr(catalog) : null;
+    const units = new UnitTracker({
+      config,
+      catalog,
+      bus: this.bus,
+      logger,
+      board: (id) => (this.#pipeline?.recognizer ?? recognizer).board(id) ?? null,
+    });
     this.#pipeline = new BenchPipeline({
       steps: this.#ocr ? [this.#ocr] : [],
+      units,
       storage: this.#housekeeping,
       config,
       source: this.#source,
@@ -152,6 +161,7 @@ export class Daemon {
       },
       models: this.#models,
       ocr: this.#ocr,
+      units,
       mqtt: this.#mqtt,
       webhooks: this.#webhooks,
       pipeline,

@@ -115,3 +115,120 @@ export type BoardInput = Omit<BoardInfo, 'id'> & { textPattern: string | null };
 export function recognitionThumbnailPath(id: number): string {
   return `/api/recognitions/${id}/thumbnail.jpg`;
 }
+
+/* Units: one physical board (a serial number) across its visits to the bench. */
+
+/** A unit's repair status, as stored; the shop names them in the config (units.statuses). */
+export const UNIT_STATUSES = ['received', 'diagnosing', 'repairing', 'testing', 'done', 'returned'] as const;
+export type UnitStatus = (typeof UNIT_STATUSES)[number];
+
+export const UNIT_LIMITS = { serial: 64, note: 10_000 } as const;
+
+export interface UnitNote {
+  at: number;
+  author: string;
+  text: string;
+}
+
+/** A unit as lists show it; first/last seen and visits come from its visits. */
+export interface UnitSummary {
+  serial: string;
+  boardId: number | null;
+  board: BoardInfo | null;
+  status: UnitStatus;
+  /** the status as the shop names it (units.statuses) */
+  statusLabel: string;
+  firstSeen: number;
+  lastSeen: number;
+  visits: number;
+  /** a conflict waits for a technician to settle it */
+  flagged: boolean;
+  lastNote: UnitNote | null;
+}
+
+export interface UnitVisit {
+  number: number;
+  startedAt: number;
+  lastSeenAt: number;
+  camera: string | null;
+  slot: string | null;
+}
+
+export interface UnitStatusChange {
+  at: number;
+  from: UnitStatus | null;
+  status: UnitStatus;
+  author: string;
+}
+
+export type UnitConflictResolution = 'typed' | 'ocr' | 'unit' | 'seen';
+
+/**
+ * serial: OCR read `ocrSerial` and someone typed `typedSerial` for the same recognition (answer
+ * 'typed' or 'ocr'); board: the serial was seen on `seenBoard`, not the unit's `unitBoard` (answer
+ * 'unit' or 'seen': 'seen' moves the unit to that board type).
+ */
+export interface UnitConflict {
+  id: number;
+  kind: 'serial' | 'board';
+  at: number;
+  recognitionId: number | null;
+  typedSerial: string | null;
+  ocrSerial: string | null;
+  unitBoard: BoardInfo | null;
+  seenBoard: BoardInfo | null;
+  resolution: UnitConflictResolution | null;
+  resolvedAt: number | null;
+  resolvedBy: string | null;
+}
+
+export interface UnitRecognition {
+  id: number;
+  at: number;
+  camera: string;
+  slot: string;
+  boardId: number | null;
+  source: 'ocr' | 'typed';
+  visit: number | null;
+  thumbnailUrl: string | null;
+}
+
+/** The statuses in workflow order, with the shop's names for them (units.statuses). */
+export type UnitStatusNames = { status: UnitStatus; label: string }[];
+
+/** GET /api/units/:serial: the unit's whole record; photos are its recognitions' thumbnails. */
+export interface UnitRecord extends UnitSummary {
+  statuses: UnitStatusNames;
+  visitList: UnitVisit[];
+  statusChanges: UnitStatusChange[];
+  notes: UnitNote[];
+  conflicts: UnitConflict[];
+  recognitions: UnitRecognition[];
+}
+
+export interface UnitPage {
+  statuses: UnitStatusNames;
+  total: number;
+  limit: number;
+  offset: number;
+  items: UnitSummary[];
+}
+
+/** The unit on a slot's board now, for the live card ("Returning board: 3rd visit, last on ..."). */
+export interface SlotUnit {
+  camera: string;
+  slot: string;
+  recognitionId: number | null;
+  unit: UnitSummary;
+  /** this visit's number (1: first time on the bench) */
+  visit: number;
+  /** the visit before this one ended then, with the unit in that status; null on a first visit */
+  previous: { lastSeen: number; status: UnitStatus; statusLabel: string } | null;
+}
+
+export interface UnitEventPayload {
+  action: 'created' | 'visit' | 'linked' | 'status' | 'note' | 'flagged' | 'resolved';
+  unit: UnitSummary;
+  /** set when the unit is on a slot (a sighting, or an edit of a unit on the bench) */
+  slot: SlotUnit | null;
+}

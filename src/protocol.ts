@@ -4,6 +4,8 @@
  * verdicts). Imported by src/ and by dashboard/, so both sides agree; nothing here runs.
  */
 
+import type { SlotUnit, UnitEventPayload } from './protocol-api.ts';
+
 /** What a catalog entry shows. 'empty-bench' is a picture of an empty slot: matching it means "no board". */
 export const BOARD_KINDS = ['hashboard', 'control-board', 'psu', 'empty-bench', 'other'] as const;
 export type BoardKind = (typeof BOARD_KINDS)[number];
@@ -273,6 +275,8 @@ export interface SnapshotPayload {
   slots: SlotView[];
   /** the text read off each slot's current board, where OCR has finished */
   ocr?: OcrPayload[];
+  /** the unit (serial number) on each slot's current board, where it is known */
+  units?: SlotUnit[];
 }
 
 export interface ServerToClientEvents {
@@ -284,6 +288,7 @@ export interface ServerToClientEvents {
   ocr: (payload: OcrPayload) => void;
   cleared: (payload: ClearedPayload) => void;
   catalog: (payload: CatalogChangedPayload) => void;
+  unit: (payload: UnitEventPayload) => void;
   camera: (payload: CameraEventPayload) => void;
 }
 
@@ -302,10 +307,11 @@ export const EVENT_NAMES = [
   'cleared',
   'catalog',
   'camera',
+  'unit',
 ] as const;
 
 /** The events the daemon sends out to MQTT (`<prefix>/events`) and webhooks. */
-export const OUTBOUND_EVENTS = ['recognized', 'cleared', 'ocr', 'camera'] as const;
+export const OUTBOUND_EVENTS = ['recognized', 'cleared', 'ocr', 'camera', 'unit'] as const;
 export type OutboundEventName = (typeof OUTBOUND_EVENTS)[number];
 
 /** An event as MQTT and webhooks send it: its name, and the same fields as the socket.io event. */

@@ -5,9 +5,20 @@ import type {
   RecognitionJson,
   RecognitionPage,
   ReferenceJson,
+  UnitPage,
+  UnitRecord,
 } from '../../src/protocol.ts';
 
-export type { BoardInput, BoardJson, CaptureJson, RecognitionJson, RecognitionPage, ReferenceJson };
+export type {
+  BoardInput,
+  BoardJson,
+  CaptureJson,
+  RecognitionJson,
+  RecognitionPage,
+  ReferenceJson,
+  UnitPage,
+  UnitRecord,
+};
 
 /**
  * An error the daemon explained, with its stable code: the dashboard shows its own words for the
@@ -104,3 +115,16 @@ export function uploadReference(
     xhr.send(form);
   });
 }
+
+/** A serial typed or scanned for a board (POST /api/units): finds or creates its unit. */
+export const typeSerial = (serial: string, boardId: number | null, recognitionId: number | undefined) =>
+  api<UnitRecord>('/api/units', {
+    method: 'POST',
+    json: { serial, boardId, ...(recognitionId !== undefined ? { recognitionId } : {}) },
+  });
+export const getUnit = (serial: string) => api<UnitRecord>(`/api/units/${encodeURIComponent(serial)}`);
+export const editUnit = (
+  serial: string,
+  edit: { status?: string; note?: string; resolve?: { conflictId: number; answer: string } },
+) => api<UnitRecord>(`/api/units/${encodeURIComponent(serial)}`, { method: 'PATCH', json: edit });
+export const whoAmI = () => api<{ name: string | null; role: 'viewer' | 'admin' | null }>('/api/auth/me');

@@ -9,6 +9,7 @@ import { CatalogPage } from './pages/catalog.tsx';
 import { EnrollPage } from './pages/enroll.tsx';
 import { HistoryPage } from './pages/history.tsx';
 import { LivePage } from './pages/live.tsx';
+import { UnitsPage } from './pages/units.tsx';
 import { PAGES, type PageId, usePage } from './router.ts';
 
 const VIEWS: Record<PageId, () => JSX.Element> = {
@@ -16,6 +17,7 @@ const VIEWS: Record<PageId, () => JSX.Element> = {
   enroll: EnrollPage,
   catalog: CatalogPage,
   history: HistoryPage,
+  units: UnitsPage,
 };
 
 export function App() {

@@ -10,3 +10,10 @@ export function chipLine(t: Translator, b: Pick<BoardInfo, 'chipType' | 'chipCou
   if (b.chipCount) return t.t('chips.count', { count: b.chipCount });
   return null;
 }
+
+/** A day as 2026-10-02 (the browser's time zone): the same in every language. */
+export function isoDay(ms: number): string {
+  const d = new Date(ms);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
+}

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 
-export const PAGES = ['live', 'enroll', 'catalog', 'history'] as const;
+export const PAGES = ['live', 'enroll', 'catalog', 'history', 'units'] as const;
 
 export type PageId = (typeof PAGES)[number];
 

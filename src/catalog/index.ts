@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Statement } from 'better-sqlite3';
+import type { UnitConflictResolution, UnitStatus } from '../protocol.ts';
 import { BoardRepository } from './boards.ts';
 import { type Database, openDatabase } from './db.ts';
 import { EmbeddingRepository } from './embeddings.ts';
@@ -27,6 +28,14 @@ import type {
   RecognitionText,
   Reference,
 } from './types.ts';
+import { type UnitHistory, UnitHistoryReader } from './unit-record.ts';
+import {
+  type Sighting,
+  type SightingResult,
+  type UnitFilter,
+  UnitRepository,
+  type UnitRow,
+} from './units.ts';
 import { badRequest, notFound } from './validate.ts';
 
 export { checkBackupFile } from './backup-check.ts';
@@ -35,6 +44,15 @@ export type { Database } from './db.ts';
 export { openDatabase, schemaVersion } from './db.ts';
 export { ImportManifestError, type ImportRow, parseImportManifest } from './import.ts';
 export * from './types.ts';
+export type { UnitHistory } from './unit-record.ts';
+export type { Sighting, SightingResult, UnitFilter, UnitRow } from './units.ts';
+
+/** What one edit of a unit changes (PATCH /api/units/:serial); every part is kept in the unit's log. */
+export interface UnitEdit {
+  status?: UnitStatus;
+  note?: string;
+  resolve?: { conflictId: number; answer: UnitConflictResolution };
+}
 
 export interface CatalogOptions {
   /** open an existing database without writing (exports, inspection) */
@@ -54,6 +72,9 @@ export class Catalog {
   private readonly recognitions: RecognitionRepository;
   private readonly recognitionTexts: RecognitionTextRepository;
   private readonly settings: SettingsRepository;
+  private readonly units: UnitRepository;
+  private readonly unitHistory: UnitHistoryReader;
+  private readonly now: () => number;
   private readonly catalogVersionQuery: Statement<[], number>;
 
   static open(path: string, opts: CatalogOptions = {}): Catalog {
@@ -79,6 +100,9 @@ export class Catalog {
     this.recognitions = new RecognitionRepository(db);
     this.recognitionTexts = new RecognitionTextRepository(db);
     this.settings = new SettingsRepository(db);
+    this.units = new UnitRepository(db);
+    this.unitHistory = new UnitHistoryReader(db);
+    this.now = now;
     this.catalogVersionQuery = db.prepare<[], number>('SELECT version FROM catalog_version').pluck();
   }
 
@@ -213,6 +237,10 @@ export class Catalog {
     return this.guard('counting recognitions per day', () => this.recognitions.countPerDay(filter, shiftMs));
   }
 
+  getRecognition(id: number): Recognition | undefined {
+    return this.guard(`reading recognition ${id}`, () => this.recognitions.get(id));
+  }
+
   getRecognitionThumbnail(id: number): Buffer | undefined {
     return this.guard(`reading recognition ${id}`, () => this.recognitions.thumbnail(id));
   }
@@ -246,6 +274,60 @@ export class Catalog {
   /** The texts of these recognitions (those that have one), by recognition id. */
   recognitionTextsFor(ids: readonly number[]): Map<number, RecognitionText> {
     return this.guard('reading recognition texts', () => this.recognitionTexts.forRecognitions(ids));
+  }
+
+  // Units
+
+  /** A unit seen on the bench: found or created, its visit and the recognition recorded, in one transaction. */
+  sightUnit(s: Sighting): SightingResult {
+    return this.guard(`recording unit ${s.serial}`, () => this.transaction(() => this.units.sight(s)));
+  }
+
+  unitDeparted(unitId: number, at: number): void {
+    this.guard(`recording unit ${unitId} leaving the bench`, () => this.units.departed(unitId, at));
+  }
+
+  getUnit(serial: string): UnitRow | undefined {
+    return this.guard(`reading unit ${serial}`, () => {
+      const id = this.units.idOf(serial);
+      return id === undefined ? undefined : this.units.get(id);
+    });
+  }
+
+  getUnitById(id: number): UnitRow | undefined {
+    return this.guard(`reading unit ${id}`, () => this.units.get(id));
+  }
+
+  /** Most recently seen first; `total` counts every unit the filter matches. */
+  queryUnits(filter: UnitFilter, limit: number, offset: number): { rows: UnitRow[]; total: number } {
+    return this.guard('querying units', () => this.units.page(filter, limit, offset));
+  }
+
+  getUnitHistory(unitId: number, maxRecognitions = 200): UnitHistory {
+    return this.guard(`reading the history of unit ${unitId}`, () =>
+      this.unitHistory.read(unitId, maxRecognitions),
+    );
+  }
+
+  /**
+   * Status, note and conflict answer of one unit, in one transaction: each is appended to the unit's
+   * log (nothing earlier is overwritten), so edits made at the same time all stay. E_NOT_FOUND for an
+   * unknown serial.
+   */
+  editUnit(serial: string, edit: UnitEdit, author: string): UnitRow {
+    return this.guard(`editing unit ${serial}`, () =>
+      this.transaction(() => {
+        const id = this.units.idOf(serial);
+        if (id === undefined) throw notFound(`unit ${serial} does not exist`);
+        const at = this.now();
+        if (edit.status !== undefined && edit.status !== this.units.get(id)!.status)
+          this.units.setStatus(id, edit.status, author, at);
+        if (edit.note !== undefined) this.units.addNote(id, edit.note, author, at);
+        if (edit.resolve)
+          this.units.resolveConflict(id, edit.resolve.conflictId, edit.resolve.answer, author, at);
+        return this.units.get(id)!;
+      }),
+    );
   }
 
   // Settings

@@ -127,6 +127,7 @@ function where(f: RecognitionFilter, cursor: Cursor | undefined): { sql: string;
 export class RecognitionRepository {
   private readonly insertRow: Statement<Record<string, unknown>, RecognitionRow>;
   private readonly selectThumbnail: Statement<[number], Buffer | null>;
+  private readonly selectOne: Statement<[number], RecognitionRow>;
   private readonly clearBefore: Statement<[number]>;
   private readonly clearUpTo: Statement<Cursor>;
   private readonly selectThumbnailBytes: Statement<[], number>;
@@ -141,6 +142,7 @@ export class RecognitionRepository {
        VALUES (@at, @camera, @slot, @boardId, @score, @margin, @topk, @modelId, @thumbnail)
        RETURNING ${COLUMNS}`,
     );
+    this.selectOne = db.prepare(`SELECT ${COLUMNS} FROM recognitions WHERE id = ?`);
     this.selectThumbnail = db
       .prepare<[number], Buffer | null>('SELECT thumbnail FROM recognitions WHERE id = ?')
       .pluck();
@@ -243,6 +245,11 @@ export class RecognitionRepository {
       this.perDayByShape.set(sql, statement);
     }
     return statement.all({ ...params, shift: shiftMs });
+  }
+
+  get(id: number): Recognition | undefined {
+    const row = this.selectOne.get(id);
+    return row && toRecognition(row);
   }
 
   thumbnail(id: number): Buffer | undefined {

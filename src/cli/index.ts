@@ -10,6 +10,7 @@ import { modelCommands } from './model.ts';
 import { modelStoreCommands } from './model-store.ts';
 import { recognitionCommands } from './recognitions.ts';
 import { readableLogStream, reportOnTerminal } from './terminal.ts';
+import { unitCommands } from './units.ts';
 
 export function buildProgram(): Command {
   const program = new Command('benchsight')
@@ -25,6 +26,7 @@ Examples:
   benchsight run --config /etc/benchsight/benchsight.yaml
   benchsight catalog import ./boards      import images + boards.yaml
   benchsight recognitions list --board 3 --from 2026-11-01
+  benchsight units show SMTTAB5BBJAJG0137
   benchsight config check --config bench.yaml`,
     );
 
@@ -109,6 +111,7 @@ Examples:
 
   catalogCommands(program);
   recognitionCommands(program);
+  unitCommands(program);
   modelCommands(program);
   modelStoreCommands(program);
   return program;

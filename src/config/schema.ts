@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_SERIAL_PATTERN, isSerialPattern } from '../ocr/serial.ts';
-import { DASHBOARD_LANGUAGES } from '../protocol.ts';
+import { DASHBOARD_LANGUAGES, UNIT_STATUSES, type UnitStatus } from '../protocol.ts';
 import { isHostOrAddress, isLoopbackHost } from './hosts.ts';
 import { mqttSchema, webhookSchema } from './integrations.ts';
 
@@ -97,6 +97,38 @@ export const ocrSchema = z
   .strict()
   .prefault({});
 
+/** Units: the physical boards (serial numbers) followed across their visits to the bench. */
+export const unitsSchema = z
+  .object({
+    /** A board off the bench for longer than this comes back on a new visit. */
+    visitGapMinutes: z
+      .number()
+      .positive()
+      .max(60 * 24 * 365)
+      .default(60),
+    /** The shop's names for the repair statuses, e.g. { "testing": "Burn-in" }; unnamed ones keep theirs. */
+    statuses: z
+      .partialRecord(z.enum(UNIT_STATUSES), z.string().trim().min(1).max(40))
+      .default({})
+      .refine(
+        (names) =>
+          new Set(UNIT_STATUSES.map((s) => (names[s] ?? s).toLowerCase())).size === UNIT_STATUSES.length,
+        { message: `two statuses would have the same name (the statuses are ${UNIT_STATUSES.join(', ')})` },
+      ),
+  })
+  .strict()
+  .prefault({});
+
+/** Every status with the name the shop gave it (units.statuses), in workflow order. */
+export function unitStatusLabels(
+  units: Pick<z.infer<typeof unitsSchema>, 'statuses'>,
+): Record<UnitStatus, string> {
+  return Object.fromEntries(UNIT_STATUSES.map((s) => [s, units.statuses[s] ?? s])) as Record<
+    UnitStatus,
+    string
+  >;
+}
+
 export const configSchema = z
   .object({
     camera: z
@@ -185,6 +217,7 @@ export const configSchema = z
       .prefault({}),
     /** Reading board labels and serial numbers (OCR) once a slot's recognition is stable. */
     ocr: ocrSchema,
+    units: unitsSchema,
     server: z
       .object({
         /** Address to bind. Anything but loopback requires auth users or tokens. */
@@ -333,6 +366,7 @@ export type StreamConfig = z.infer<typeof streamSchema>;
 export type FolderConfig = z.infer<typeof folderSchema>;
 export type SupervisionConfig = z.infer<typeof supervisionSchema>;
 export type OcrConfig = z.infer<typeof ocrSchema>;
+export type UnitsConfig = z.infer<typeof unitsSchema>;
 export type Rect = { x: number; y: number; width: number; height: number };
 
 /** The whole picture as a rectangle of fractions: a slot, crop or region that covers everything. */

@@ -1,4 +1,11 @@
-import type { OcrPayload, SlotState, SlotView, StatusPayload } from '../protocol.ts';
+import type {
+  OcrPayload,
+  SlotState,
+  SlotView,
+  StatusPayload,
+  UnitEventPayload,
+  UnitStatus,
+} from '../protocol.ts';
 
 /** `<prefix>/<camera>/<slot>/state`: the slot's board, as the slot's owner decided it. */
 export interface SlotStateMessage {
@@ -17,6 +24,18 @@ export interface SlotStateMessage {
   /** Who named the board: vision, or the label's text. */
   source: 'vision' | 'text';
   since: number;
+  /** The physical board (unit) on the slot, once its serial is known: this visit and its count. */
+  unit: SlotUnitMessage | null;
+}
+
+/** A unit as MQTT carries it: its serial, this visit's number, how many visits, its repair status. */
+export interface SlotUnitMessage {
+  serial: string;
+  visit: number;
+  visits: number;
+  status: UnitStatus;
+  statusLabel: string;
+  flagged: boolean;
 }
 
 /** `<prefix>/<camera>/status`: is the camera usable, and the last serial read on one of its slots. */
@@ -71,6 +90,7 @@ export class BenchState {
       serial: view.state === 'recognized' ? (prev?.serial ?? null) : null,
       source: view.source,
       since: view.since,
+      unit: view.state === 'recognized' ? (prev?.unit ?? null) : null,
     };
     this.#slots.set(key, next);
     return next;
@@ -85,9 +105,40 @@ export class BenchState {
   ): SlotStateMessage | null {
     this.#current.set(slotKey(camera, slot), { recognitionId, at });
     const prev = this.#slots.get(slotKey(camera, slot));
-    if (!prev || prev.serial === null) return null;
+    if (!prev || (prev.serial === null && prev.unit === null)) return null;
     prev.serial = null;
+    prev.unit = null;
     return prev;
+  }
+
+  /** The slot's message when a unit event names the unit on it (its serial, visit, status), else null. */
+  unit(p: UnitEventPayload): SlotStateMessage | null {
+    if (p.slot === null) return null;
+    const message = this.#slots.get(slotKey(p.slot.camera, p.slot.slot));
+    const current = this.#current.get(slotKey(p.slot.camera, p.slot.slot));
+    if (!message || (current && current.recognitionId !== p.slot.recognitionId)) return null;
+    const unit: SlotUnitMessage = {
+      serial: p.unit.serial,
+      visit: p.slot.visit,
+      visits: p.unit.visits,
+      status: p.unit.status,
+      statusLabel: p.unit.statusLabel,
+      flagged: p.unit.flagged,
+    };
+    const prev = message.unit;
+    if (
+      prev &&
+      prev.serial === unit.serial &&
+      prev.visit === unit.visit &&
+      prev.visits === unit.visits &&
+      prev.status === unit.status &&
+      prev.flagged === unit.flagged
+    )
+      return null;
+    message.unit = unit;
+    // a serial typed for the board counts as its serial too, until OCR reads one
+    message.serial ??= unit.serial;
+    return message;
   }
 
   cleared(camera: string, slot: string): void {

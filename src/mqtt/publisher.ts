@@ -298,6 +298,7 @@ export class MqttPublisher {
     if (e.event === 'recognized') this.#retainSlot(s.recognized(e.camera, e.slot, e.recognitionId, e.at));
     else if (e.event === 'cleared') s.cleared(e.camera, e.slot);
     else if (e.event === 'ocr') this.#retainSlot(s.ocr(e));
+    else if (e.event === 'unit') this.#retainSlot(s.unit(e));
     this.#outbox.event(this.#topics.events, JSON.stringify(e));
     if (e.event === 'camera' || e.event === 'ocr') this.#checkCameras(e.event === 'camera');
     this.#pump();

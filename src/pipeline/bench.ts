@@ -17,6 +17,7 @@ import type { Recognizer } from './recognizer.ts';
 import { SlotOwner } from './slot-owner.ts';
 import { RollingMedian } from './stats.ts';
 import type { BenchSlot, FrameDone, RecognitionStep } from './types.ts';
+import type { UnitTracker } from './units.ts';
 
 export interface BenchPipelineOptions {
   config: Readonly<Config>;
@@ -28,6 +29,8 @@ export interface BenchPipelineOptions {
   storage: Housekeeping;
   /** What follows a slot's stable recognition, off the frame loop (reading its label...). */
   steps?: readonly RecognitionStep[];
+  /** The owner of units: told the serials read and the slots that emptied. */
+  units?: UnitTracker | null;
   /**
    * Takes in catalog changes made by another process (CatalogEditor.sync): called with every frame and
    * before each match, so a board removed elsewhere is not recognized once the removal is committed.
@@ -144,6 +147,11 @@ export class BenchPipeline {
   }
 
   /** The text read off each slot's current board, where it has been read. */
+  /** The history row of the recognition a slot shows now (null: none); a typed serial names it. */
+  currentRecognition(slot: string): number | null {
+    return this.#slotOwner.currentRecognition(slot);
+  }
+
   slotTexts(): OcrPayload[] {
     return this.#slotOwner.texts();
   }

@@ -13,6 +13,7 @@ import type { Housekeeping } from './housekeeping.ts';
 import { type Recognizer, toBoardInfo } from './recognizer.ts';
 import type { RollingMedian } from './stats.ts';
 import type { BenchSlot, RecognitionStep, SlotRecognition, SlotReports, TextReading } from './types.ts';
+import type { UnitTracker } from './units.ts';
 
 const RECOGNITION_THUMB_WIDTH = 240;
 
@@ -26,6 +27,8 @@ export interface SlotOwnerOptions {
   steps?: readonly RecognitionStep[];
   /** Where the time of each slot's match goes (the status's matchMs). */
   matchTimings: RollingMedian;
+  /** Told each serial read and each slot that emptied: links the board on the bench to its unit. */
+  units?: UnitTracker | null;
 }
 
 /**
@@ -88,6 +91,11 @@ export class SlotOwner implements SlotReports {
   /** The text read off each slot's current board, where it has been read. */
   texts(): OcrPayload[] {
     return [...this.#texts.values()];
+  }
+
+  /** The history row of the recognition the slot shows now; null when none (or not written). */
+  currentRecognition(slot: string): number | null {
+    return this.#following.get(slot)?.recognitionId ?? null;
   }
 
   /**
@@ -187,7 +195,8 @@ export class SlotOwner implements SlotReports {
       error,
     };
     payload.partNumberConflict = partNumberConflict(payload.board, reading.partNumber);
-    if (this.#following.get(job.slot) === job) {
+    const current = this.#following.get(job.slot) === job;
+    if (current) {
       this.#texts.set(job.slot, payload);
       const view = this.#views.get(job.slot);
       if (decision.verdict === 'corrected' && decision.textBoardId !== null && view) {
@@ -196,12 +205,27 @@ export class SlotOwner implements SlotReports {
       }
     }
     this.#o.bus.emit('ocr', payload);
+    // after `ocr`: the unit follows the text it was read from
+    if (reading.serial !== null && error === null) {
+      this.#o.units?.serialRead(
+        {
+          serial: reading.serial,
+          boardId: decision.boardId,
+          recognitionId: job.recognitionId,
+          at: job.at,
+          camera: job.camera,
+          slot: job.slot,
+        },
+        current,
+      );
+    }
   }
 
   #forget(slot: string): void {
     this.#following.delete(slot);
     this.#byText.delete(slot);
     this.#texts.delete(slot);
+    this.#o.units?.slotCleared(this.#o.config.camera.id, slot);
     for (const step of this.#steps) step.forget(slot);
   }
 

@@ -15,6 +15,7 @@ import { liveRoutes } from './routes/live.ts';
 import { modelRoutes } from './routes/models.ts';
 import { ocrRoutes } from './routes/ocr.ts';
 import { recognitionRoutes } from './routes/recognitions.ts';
+import { unitRoutes } from './routes/units.ts';
 import { MAX_UPLOAD_FILES } from './schemas.ts';
 import { attachSocket, type LiveStream } from './socket.ts';
 import { daemonStatus } from './status.ts';
@@ -78,6 +79,7 @@ export class BenchServer {
     authRoutes(app, this.#ctx, auth);
     historyRoutes(app, this.#ctx);
     ocrRoutes(app, this.#ctx);
+    unitRoutes(app, this.#ctx);
     hardwareRoutes(app);
     await dashboardRoutes(app, this.#ctx);
     app.setNotFoundHandler((req, reply) => {

@@ -6,6 +6,7 @@ import type { BenchPipeline } from '../pipeline/bench.ts';
 import type { CatalogEditor } from '../pipeline/catalog-editor.ts';
 import type { OcrStep } from '../pipeline/ocr-step.ts';
 import type { Recognizer } from '../pipeline/recognizer.ts';
+import type { UnitTracker } from '../pipeline/units.ts';
 import type { ModelInfo, MqttStatus, WebhookStatus } from '../protocol.ts';
 
 /** Model management the daemon offers to the API. */
@@ -27,6 +28,8 @@ export interface ServerContext {
   pipeline: BenchPipeline;
   /** Reads board labels; null when ocr.enabled is false. */
   ocr?: OcrStep | null;
+  /** Units (physical boards by serial): the one owner, for the API. */
+  units: UnitTracker;
   /** The MQTT publisher and the webhooks, for the status; null when not configured. */
   mqtt?: { status(): MqttStatus } | null;
   webhooks?: { status(): WebhookStatus[] } | null;

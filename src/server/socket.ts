@@ -72,6 +72,7 @@ export function attachSocket(httpServer: HttpServer, ctx: ServerContext, auth: A
       status: daemonStatus(ctx),
       slots: pipeline.slotViews(),
       ...(ctx.ocr ? { ocr: pipeline.slotTexts() } : {}),
+      units: ctx.units.slotUnits(),
     });
     socket.on('frames:subscribe', (on) => {
       if (on === true) socket.join(FRAME_ROOM);
@@ -85,6 +86,7 @@ export function attachSocket(httpServer: HttpServer, ctx: ServerContext, auth: A
     bus.on('cleared', (p) => io.emit('cleared', p)),
     bus.on('slot', (p) => io.emit('slot', p)),
     bus.on('catalog', (p) => io.emit('catalog', p)),
+    bus.on('unit', (p) => io.emit('unit', p)),
     bus.on('camera', (p) => io.emit('camera', p)),
   ];
 

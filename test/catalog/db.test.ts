@@ -13,6 +13,12 @@ const TABLES = [
   'recognition_text',
   'recognitions',
   'settings',
+  'unit_conflicts',
+  'unit_notes',
+  'unit_recognitions',
+  'unit_status_changes',
+  'unit_visits',
+  'units',
 ];
 
 describe('openDatabase', () => {

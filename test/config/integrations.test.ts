@@ -62,14 +62,14 @@ describe('config: mqtt and webhooks', () => {
     expect(message).toContain('mqtt.topicPrefix (line 1): a topic prefix without + or #');
   });
 
-  it('webhooks: events default to all four; a non-http(s) url and a short secret are errors, with their paths', () => {
+  it('webhooks: events default to all five; a non-http(s) url and a short secret are errors, with their paths', () => {
     const ok = loadConfig({
       configPath: tempYaml(
         'webhooks:\n  - { url: "https://tickets.example/hook", secret: "0123456789abcdef" }\n',
       ),
       env: {},
     }).config.webhooks[0];
-    expect(ok?.events).toEqual(['recognized', 'cleared', 'ocr', 'camera']);
+    expect(ok?.events).toEqual(['recognized', 'cleared', 'ocr', 'camera', 'unit']);
     const message = problems(
       [
         'webhooks:',

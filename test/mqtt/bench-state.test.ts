@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BenchState } from '../../src/mqtt/bench-state.ts';
 import { Outbox } from '../../src/mqtt/outbox.ts';
-import type { BoardInfo, OcrPayload, SlotView } from '../../src/protocol.ts';
+import type { BoardInfo, OcrPayload, SlotView, UnitEventPayload } from '../../src/protocol.ts';
 
 const BOARD: BoardInfo = {
   id: 3,
@@ -59,6 +59,41 @@ describe('MQTT retained state bookkeeping (pure)', () => {
     // every frame's new score alone publishes nothing
     expect(s.slot(view({ score: 0.95 }))).toBeNull();
     expect(s.slot(view({ state: 'empty', board: null }))).toMatchObject({ boardId: null, serial: null });
+  });
+
+  it('a unit event names the unit on the slot: its serial, this visit and the visit count; a new recognition forgets it', () => {
+    const s = new BenchState();
+    s.recognized('bench-2', 'left', 7, 700);
+    s.slot(view({}));
+    const unitEvent = (recognitionId: number, visit: number, visits: number): UnitEventPayload => {
+      const unit = {
+        serial: 'SMTTAB5BBJAJG0137',
+        boardId: 3,
+        board: BOARD,
+        status: 'repairing' as const,
+        statusLabel: 'Repairing',
+        firstSeen: 1,
+        lastSeen: 700,
+        visits,
+        flagged: false,
+        lastNote: null,
+      };
+      return {
+        action: 'visit',
+        unit,
+        slot: { camera: 'bench-2', slot: 'left', recognitionId, unit, visit, previous: null },
+      };
+    };
+    // a unit event of an older recognition of the slot is not its state
+    expect(s.unit(unitEvent(6, 1, 1))).toBeNull();
+    expect(s.unit(unitEvent(7, 3, 3))).toMatchObject({
+      serial: 'SMTTAB5BBJAJG0137',
+      unit: { serial: 'SMTTAB5BBJAJG0137', visit: 3, visits: 3, status: 'repairing' },
+    });
+    // the same again publishes nothing; a unit off any slot publishes nothing
+    expect(s.unit(unitEvent(7, 3, 3))).toBeNull();
+    expect(s.unit({ ...unitEvent(7, 3, 3), slot: null })).toBeNull();
+    expect(s.recognized('bench-2', 'left', 8, 800)).toMatchObject({ serial: null, unit: null });
   });
 
   it('the camera status: published when health or the last serial changes, not for fps alone', () => {

@@ -191,6 +191,7 @@ describe('MQTT publisher against a real mosquitto (driven through the bus, MQTT.
       serial: null,
       source: 'vision',
       since: 5001,
+      unit: null,
     });
     // the same board with every frame's new score: no new state message
     bus.emit('slot', slotView('left', { state: 'recognized', board: BOARD, score: 0.94, since: 5001 }));
@@ -232,6 +233,41 @@ describe('MQTT publisher against a real mosquitto (driven through the bus, MQTT.
       'recognized',
       'recognized',
     ]);
+    // the unit (physical board) on the slot: its serial and visit count in the slot's state and the events
+    const unit = {
+      serial: 'HKYTZ2BBCJDJ0A2C3',
+      boardId: 7,
+      board: BOARD,
+      status: 'received' as const,
+      statusLabel: 'received',
+      firstSeen: 1000,
+      lastSeen: 5000,
+      visits: 2,
+      flagged: false,
+      lastNote: null,
+    };
+    bus.emit('unit', {
+      action: 'visit',
+      unit,
+      slot: { camera: 'bench-1', slot: 'left', recognitionId: 41, unit, visit: 2, previous: null },
+    });
+    const withUnit = await sub.next(
+      (m) => m.topic === 'benchsight/bench-1/left/state' && m.payload.includes('"visits":2'),
+      'state with the unit',
+    );
+    expect(JSON.parse(withUnit.payload).unit).toEqual({
+      serial: 'HKYTZ2BBCJDJ0A2C3',
+      visit: 2,
+      visits: 2,
+      status: 'received',
+      statusLabel: 'received',
+      flagged: false,
+    });
+    const unitEvent = await sub.next(
+      (m) => m.topic === 'benchsight/events' && JSON.parse(m.payload).event === 'unit',
+      'unit event',
+    );
+    expect(JSON.parse(unitEvent.payload)).toMatchObject({ action: 'visit', unit: { visits: 2 } });
 
     bus.emit('cleared', { at: 6000, camera: 'bench-1', slot: 'left', previousBoardId: 7, reason: 'empty' });
     bus.emit('camera', { at: 6001, camera: 'bench-1', state: 'offline', reason: 'no frame for 5 s' });
@@ -240,14 +276,20 @@ describe('MQTT publisher against a real mosquitto (driven through the bus, MQTT.
       'camera event',
     );
     const events = sub.messages.filter((m) => m.topic === 'benchsight/events').map((m) => m.payload);
-    expect(events.map((e) => JSON.parse(e).event)).toEqual(['recognized', 'ocr', 'cleared', 'camera']);
+    expect(events.map((e) => JSON.parse(e).event)).toEqual([
+      'recognized',
+      'ocr',
+      'unit',
+      'cleared',
+      'camera',
+    ]);
     expect(JSON.parse(events[0]!)).toMatchObject({
       event: 'recognized',
       recognitionId: 41,
       slot: 'left',
       board: { id: 7 },
     });
-    expect(JSON.parse(events[3]!)).toEqual({
+    expect(JSON.parse(events[4]!)).toEqual({
       event: 'camera',
       at: 6001,
       camera: 'bench-1',

@@ -1,9 +1,10 @@
-import type { CameraState, Candidate, OcrPayload, SlotView } from '../../../src/protocol.ts';
+import type { CameraState, Candidate, OcrPayload, SlotUnit, SlotView } from '../../../src/protocol.ts';
 import { boardName, chipLine } from '../format.ts';
 import type { BoardPrefill } from '../hardware.ts';
 import { useT } from '../i18n/context.tsx';
 import { LabelText } from './label-text.tsx';
 import { PartNumberLine } from './part-number.tsx';
+import { SerialEntry, UnitLine } from './unit-line.tsx';
 
 function Candidates({ title, list }: { title: string; list: Candidate[] }) {
   const t = useT();
@@ -124,6 +125,8 @@ export function SlotCard({
   ocr,
   reading = false,
   threshold,
+  unit,
+  recognitionId,
   cameraOffline = null,
 }: {
   view: SlotView;
@@ -135,6 +138,10 @@ export function SlotCard({
   ocr?: OcrPayload | undefined;
   /** OCR of the slot's board is still running. */
   reading?: boolean;
+  /** The unit (serial) of the slot's board, where known. */
+  unit?: SlotUnit | undefined;
+  /** The history row of the slot's recognition (a typed serial is linked to it). */
+  recognitionId?: number | undefined;
   /** Set while the camera is not online: its state and why (the card says so, and cannot enroll). */
   cameraOffline?: { state: CameraState; reason: string | null } | null;
 }) {
@@ -165,8 +172,10 @@ export function SlotCard({
       )}
       {!cameraOffline && (view.state === 'recognized' || view.state === 'unknown') ? (
         <>
+          <UnitLine unit={unit} />
           <PartNumberLine view={view} ocr={ocr} onEnrollAs={(prefill) => onEnroll(view.slot, prefill)} />
           <LabelText ocr={ocr} reading={reading} />
+          <SerialEntry view={view} recognitionId={recognitionId} />
         </>
       ) : null}
       <button

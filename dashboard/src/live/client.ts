@@ -6,8 +6,10 @@ import type {
   OcrPayload,
   RecognizedPayload,
   ServerToClientEvents,
+  SlotUnit,
   SlotView,
   StatusPayload,
+  UnitEventPayload,
 } from '../../../src/protocol.ts';
 import { Series } from './series.ts';
 
@@ -27,6 +29,7 @@ interface Channels {
   frame: undefined;
   recognized: RecognizedPayload;
   catalog: CatalogChangedPayload;
+  unit: UnitEventPayload;
 }
 
 type Listener<K extends keyof Channels> = (payload: Channels[K]) => void;
@@ -47,6 +50,10 @@ export class LiveClient {
   ocr = new Map<string, OcrPayload>();
   /** Slots whose current board is still being read. */
   readonly ocrPending = new Set<string>();
+  /** The unit (serial number) on each slot's current board, where known. */
+  units = new Map<string, SlotUnit>();
+  /** The history row of each slot's current recognition, where this client saw it. */
+  readonly recognitionIds = new Map<string, number>();
   /** Whether the daemon reads labels (its snapshot says). */
   ocrEnabled = false;
   disconnectedAt: number | null = null;
@@ -82,6 +89,10 @@ export class LiveClient {
       this.slots = p.slots;
       this.ocrEnabled = p.ocr !== undefined;
       this.ocr = new Map((p.ocr ?? []).map((o) => [o.slot, o]));
+      this.units = new Map((p.units ?? []).map((u) => [u.slot, u]));
+      this.recognitionIds.clear();
+      for (const o of [...this.ocr.values(), ...this.units.values()])
+        if (o.recognitionId !== null) this.recognitionIds.set(o.slot, o.recognitionId);
       this.ocrPending.clear();
       this.series.push(p.status);
       this.#emit('state', undefined);
@@ -99,6 +110,9 @@ export class LiveClient {
     });
     s.on('recognized', (p) => {
       this.ocr.delete(p.slot);
+      this.units.delete(p.slot);
+      if (p.recognitionId === null) this.recognitionIds.delete(p.slot);
+      else this.recognitionIds.set(p.slot, p.recognitionId);
       if (this.ocrEnabled) this.ocrPending.add(p.slot);
       this.#emit('recognized', p);
       this.#emit('state', undefined);
@@ -110,10 +124,17 @@ export class LiveClient {
     });
     s.on('cleared', (p) => {
       this.ocr.delete(p.slot);
+      this.units.delete(p.slot);
+      this.recognitionIds.delete(p.slot);
       this.ocrPending.delete(p.slot);
       this.#emit('state', undefined);
     });
     s.on('catalog', (p) => this.#emit('catalog', p));
+    s.on('unit', (p) => {
+      if (p.slot) this.units.set(p.slot.slot, p.slot);
+      this.#emit('unit', p);
+      this.#emit('state', undefined);
+    });
     s.on('frame', (p) => this.#onFrame(p));
     document.addEventListener('visibilitychange', () => this.#sendFramePreference());
   }

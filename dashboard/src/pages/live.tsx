@@ -46,6 +46,8 @@ export function LivePage() {
               ocr={live.ocr.get(v.slot)}
               reading={live.ocrPending.has(v.slot)}
               threshold={live.status?.match.threshold}
+              unit={live.units.get(v.slot)}
+              recognitionId={live.recognitionIds.get(v.slot)}
               cameraOffline={cameraOffline(live)}
             />
           ))
