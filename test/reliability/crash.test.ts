@@ -108,7 +108,13 @@ describe('kill -9, then restart: nothing acknowledged is lost, nothing half-writ
         }
       }
     })();
-    await new Promise((r) => setTimeout(r, 2500));
+    // kill once several enrollments were acknowledged and a recognition was written (events, not time:
+    // a loaded machine takes longer to get there)
+    for (;;) {
+      const history = await (await fetch(`${url}/api/recognitions?limit=1`)).json();
+      if (acknowledged.length > 3 && history.total > 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     daemon.kill('SIGKILL');
     await killed(daemon);
     stop = true;
