@@ -155,7 +155,7 @@ describe('label text disambiguates look-alike boards (real daemon, tiny ViT, PP-
         expect(y).toBeLessThanOrEqual(1.1);
       }
     }
-  });
+  }, 240_000);
 
   it('the history row names the board the label named, keeps what vision said, and is found by serial and text', async () => {
     const bySerial = await json(`${url}/api/recognitions?serial=${SERIAL_XP.toLowerCase()}`);
