@@ -30,7 +30,12 @@ export function UnitLine({ unit }: { unit: SlotUnit | undefined }) {
         {t.rich('unit.summary', {
           serial: u.serial,
           status: u.statusLabel,
-          a: (chunks) => <a href={href}>{chunks}</a>,
+          // the serial is data read off the board (or typed), whatever the page's language
+          a: (chunks) => (
+            <a href={href} data-testid="serial">
+              {chunks}
+            </a>
+          ),
         })}
       </p>
       {u.flagged ? (
