@@ -96,7 +96,8 @@ function intlWords(page: Page): Promise<string[]> {
 }
 
 /** Elements that show what was read off a board (OCR lines, serials): data, whatever the language. */
-const READ_OFF_THE_BOARD = '[data-testid=ocr-line] > span:first-child, [data-testid=serial]';
+const READ_OFF_THE_BOARD =
+  '[data-testid=ocr-line] > span:first-child, [data-testid=serial], [data-testid=unit-serial]';
 
 /**
  * The language check: every text the page shows must be data, Intl's, or a piece of the catalogue of

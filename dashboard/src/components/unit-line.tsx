@@ -32,7 +32,7 @@ export function UnitLine({ unit }: { unit: SlotUnit | undefined }) {
           status: u.statusLabel,
           // the serial is data read off the board (or typed), whatever the page's language
           a: (chunks) => (
-            <a href={href} data-testid="serial">
+            <a href={href} data-testid="unit-serial">
               {chunks}
             </a>
           ),
