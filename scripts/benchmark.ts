@@ -1,24 +1,71 @@
 /**
  * Performance benchmark: prints one table, every figure beside its reference from the same run.
  *
- *   npm run bench                 full form (a few minutes)
- *   npm run bench -- --short      the short form CI prints (under a minute)
+ *   npm run bench                          full form (about 7 minutes on an idle 2-core machine)
+ *   npm run bench -- --short               the short form CI prints (under a minute)
+ *   npm run bench -- --only pipeline,idle  some sections (preprocess and encode always run)
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runBenchmarks } from '../tools/benchmarks/run.ts';
+import { runBenchmarks, SECTIONS, type Section } from '../tools/benchmarks/run.ts';
 
-const { values } = parseArgs({
-  options: {
-    short: { type: 'boolean', default: false },
-    'cache-dir': { type: 'string', default: join(tmpdir(), 'benchsight-benchmark-cache') },
-  },
-});
+const HELP = `Usage: npm run bench -- [options]
+
+Prints one markdown table: each figure beside its reference measured in the same run (bare
+onnxruntime time, Pillow, the memory floor...), with the machine and its load average. Timings
+on a shared machine are noisy: run it on an idle machine and read the ratios.
+
+Options:
+  --short             the short form CI prints (production-size pipeline only, shorter windows)
+  --only <sections>   comma-separated: ${SECTIONS.join(', ')}
+                      (preprocess and encode always run: the other sections' references come from them)
+  --cache-dir <dir>   where generated bench scenes are kept between runs
+                      (default: ${join(tmpdir(), 'benchsight-benchmark-cache')})
+  -h, --help          this help
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n\n${HELP}`);
+  process.exit(2);
+}
+
+let values: { short?: boolean; only?: string; 'cache-dir'?: string; help?: boolean };
+try {
+  ({ values } = parseArgs({
+    options: {
+      short: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      'cache-dir': { type: 'string', default: join(tmpdir(), 'benchsight-benchmark-cache') },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  }));
+} catch (err) {
+  fail(err instanceof Error ? err.message : String(err));
+}
+if (values.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+let only: Section[] | undefined;
+if (values.only !== undefined) {
+  const names = values.only
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = names.filter((n) => !(SECTIONS as readonly string[]).includes(n));
+  if (names.length === 0 || unknown.length > 0) {
+    fail(
+      `--only: unknown section ${unknown.map((n) => `"${n}"`).join(', ') || '(none given)'}; sections: ${SECTIONS.join(', ')}`,
+    );
+  }
+  only = names as Section[];
+}
 const t0 = Date.now();
 const table = await runBenchmarks({
-  short: values.short,
-  cacheDir: values['cache-dir'],
+  short: values.short ?? false,
+  cacheDir: values['cache-dir'] ?? join(tmpdir(), 'benchsight-benchmark-cache'),
+  ...(only ? { only } : {}),
   log: (line) => process.stderr.write(`[benchmark ${((Date.now() - t0) / 1000).toFixed(0)} s] ${line}\n`),
 });
 process.stdout.write(table);

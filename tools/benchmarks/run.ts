@@ -19,7 +19,23 @@ export interface BenchmarkOptions {
   cacheDir: string;
   /** Progress lines (stderr). */
   log(line: string): void;
+  /** Only these sections (SECTIONS); preprocess and encode always run: the others' references come from them. */
+  only?: readonly Section[];
 }
+
+/** The sections of the table, by the name `--only` takes. */
+export const SECTIONS = [
+  'preprocess',
+  'encode',
+  'reduced-decode',
+  'match',
+  'pipeline',
+  'accelerator',
+  'idle',
+  'memory',
+  'startup',
+] as const;
+export type Section = (typeof SECTIONS)[number];
 
 const FULL: Plan = {
   encodeRuns: 40,
@@ -50,6 +66,7 @@ const SHORT: Plan = {
 /** Runs every section and returns the table (markdown), with the date, machine and load average. */
 export async function runBenchmarks(opts: BenchmarkOptions): Promise<string> {
   const plan = opts.short ? SHORT : FULL;
+  const runs = (section: Section): boolean => !opts.only || opts.only.includes(section);
   const work = mkdtempSync(join(tmpdir(), 'benchsight-benchmark-'));
   const started = new Date();
   const loadAtStart = loadAverage();
@@ -85,24 +102,25 @@ export async function runBenchmarks(opts: BenchmarkOptions): Promise<string> {
     rows.push(...pre.rows);
     const encode = await encodeSection(ctx, models, still);
     rows.push(...encode.rows);
-    if (!opts.short) rows.push(...(await reducedDecodeSection(ctx, models)));
+    if (!opts.short && runs('reduced-decode')) rows.push(...(await reducedDecodeSection(ctx, models)));
     if (!replica) rows.push(skipped('Encode', 'dinov2-small replica', 'replica absent'));
-    rows.push(...(await matchSection(ctx)));
+    if (runs('match')) rows.push(...(await matchSection(ctx)));
 
     let busy: number | undefined;
-    for (const model of opts.short ? [main] : models) {
+    for (const model of !runs('pipeline') ? [] : opts.short ? [main] : models) {
       // The bundled model is faster than the frame path: its reference includes the decode.
       const decode = model === bundled ? pre.decodeMs : undefined;
       const p = await pipelineSection(ctx, model, encode.bare.get(model)!, model === main, decode);
       rows.push(...p.rows);
       if (model === main) busy = p.cpuPercent;
     }
-    if (!replica) rows.push(skipped('Pipeline', 'dinov2-small replica', 'replica absent'));
-    if (!opts.short) rows.push(...(await acceleratorSection(ctx, pre.decodeMs)));
-    rows.push(await idleSection(ctx, main, busy));
-    if (plan.mallocRow) rows.push(await mallocSection(ctx, main, encode.bare.get(main)!));
-    if (plan.memoryFrames > 0) rows.push(await memorySection(ctx, bundled));
-    rows.push(...(await startupSection(ctx, bundled)));
+    if (!replica && runs('pipeline'))
+      rows.push(skipped('Pipeline', 'dinov2-small replica', 'replica absent'));
+    if (!opts.short && runs('accelerator')) rows.push(...(await acceleratorSection(ctx, pre.decodeMs)));
+    if (runs('idle')) rows.push(await idleSection(ctx, main, busy));
+    if (plan.mallocRow && runs('memory')) rows.push(await mallocSection(ctx, main, encode.bare.get(main)!));
+    if (plan.memoryFrames > 0 && runs('memory')) rows.push(await memorySection(ctx, bundled));
+    if (runs('startup')) rows.push(...(await startupSection(ctx, bundled)));
   } finally {
     await rm(work, { recursive: true, force: true });
   }
