@@ -105,12 +105,11 @@ export const slotsSchema = z
       })
       .strict(),
   )
-  .default([])
   .refine((slots) => new Set(slots.map((s) => s.name)).size === slots.length, {
     message: 'slot names must be unique',
   });
 
-export const gateSchema = z
+const gateObject = z
   .object({
     enabled: z.boolean().default(true),
     /** Thumbnail side (pixels) the change detector compares. */
@@ -124,8 +123,10 @@ export const gateSchema = z
     /** Unchanged frames in a row before the scene is considered stable and recognized. */
     stableFrames: z.number().int().min(1).default(3),
   })
-  .strict()
-  .prefault({});
+  .strict();
+
+/** The top-level gate: every camera's that sets none of its own. */
+export const gateSchema = gateObject.prefault({});
 
 export const oneCameraSchema = z.object({ id: cameraIdSchema.default('bench-1'), ...cameraFields }).strict();
 
@@ -134,9 +135,9 @@ export const cameraEntrySchema = z
   .object({
     id: cameraIdSchema,
     ...cameraFields,
-    slots: slotsSchema,
-    /** Omitted: the top-level `gate`. */
-    gate: gateSchema.optional(),
+    slots: slotsSchema.default([]),
+    /** Omitted: the top-level `gate`; given, it replaces it (unset keys take their defaults). */
+    gate: gateObject.optional(),
   })
   .strict();
 
@@ -175,7 +176,7 @@ export function cameraProblems(
   });
 }
 
-export type GateConfig = z.infer<typeof gateSchema>;
+export type GateConfig = z.infer<typeof gateObject>;
 type CameraEntry = z.infer<typeof cameraEntrySchema>;
 
 /** One camera of the daemon, as it runs: its picture, its slots and its gate. */

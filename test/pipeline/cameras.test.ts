@@ -53,26 +53,24 @@ async function benchFolder(picture: Buffer, seed: number): Promise<string> {
 }
 
 /**
- * A stand-in for ffmpeg (no physical camera here): the first start delivers the real ffmpeg's test
- * pattern for a second and is then killed; every later start hangs without a frame.
+ * A stand-in for ffmpeg (no physical camera here): absent until the test creates `plugged`, then the
+ * real ffmpeg's test pattern for two seconds before it is killed; every later start hangs without a
+ * frame.
  */
-function killedCameraScript(): string {
+function killedCamera(): { script: string; plug(): void } {
   const dir = tempDir('bs-killed-');
-  const counter = join(dir, 'starts');
-  writeFileSync(counter, '0');
+  const plugged = join(dir, 'plugged');
   const script = join(dir, 'fake-ffmpeg.sh');
   writeFileSync(
     script,
     `#!/bin/sh
-n=$(($(cat ${counter}) + 1)); echo $n > ${counter}
-case $n in
-  1) exec timeout -s KILL 1 ffmpeg "$@" ;;
-  *) exec sleep 60 ;;
-esac
+if [ ! -e ${plugged} ]; then echo "/dev/video3: No such file or directory" >&2; exit 1; fi
+if [ ! -e ${plugged}.used ]; then touch ${plugged}.used; exec timeout -s KILL 2 ffmpeg "$@"; fi
+exec sleep 60
 `,
   );
   chmodSync(script, 0o755);
-  return script;
+  return { script, plug: () => writeFileSync(plugged, '') };
 }
 
 describe('several cameras in one daemon (folder cameras; a stand-in ffmpeg script is the camera that dies)', () => {
@@ -111,17 +109,11 @@ describe('several cameras in one daemon (folder cameras; a stand-in ffmpeg scrip
     expect(snapshot.slots.map((s) => `${s.camera}/${s.slot}`)).toEqual(['bench-1/left', 'bench-2/left']);
     expect(snapshot.status.cameras.map((c) => c.id)).toEqual(['bench-1', 'bench-2']);
 
-    const offline = waitFor<CameraEventPayload>(
-      socket,
-      'camera',
-      (p) => p.camera === 'bench-2' && p.state === 'offline',
-    );
     const frame = waitFor<FramePayload>(socket, 'frame', (p) => p.camera === 'bench-1');
     const id = await enroll(url, 'S19j Pro', boardA);
     const recognized = await waitFor<RecognizedPayload>(socket, 'recognized', (p) => p.board?.id === id);
     expect(recognized.camera).toBe('bench-1');
     expect(recognized.slot).toBe('left');
-    expect((await offline).reason).toContain('does not exist');
     expect((await frame).jpeg).toBeTruthy();
 
     const status = (await (await fetch(`${url}/api/status`)).json()) as StatusPayload;
@@ -132,6 +124,7 @@ describe('several cameras in one daemon (folder cameras; a stand-in ffmpeg scrip
     expect(one?.frames.encoded).toBeGreaterThan(0);
     expect(two?.id).toBe('bench-2');
     expect(two?.camera.state).not.toBe('online');
+    expect(two?.camera.reason).toContain('does not exist');
     expect(two?.frames.captured).toBe(0);
     expect(two?.slots.map((s) => `${s.camera}/${s.slot}`)).toEqual(['bench-2/left']);
 
@@ -181,6 +174,7 @@ describe('several cameras in one daemon (folder cameras; a stand-in ffmpeg scrip
   it('four cameras, one killed and then hung: the three others keep recognizing, each its own board', async () => {
     const pictures = await Promise.all([21, 22, 23].map((seed) => pattern(seed)));
     const folders = await Promise.all(pictures.map((p, i) => benchFolder(p, 31 + i)));
+    const killed = killedCamera();
     const started = await startTestDaemon(folders[0]!, {
       cameras: [
         ...folders.map((path, i) => ({
@@ -194,7 +188,7 @@ describe('several cameras in one daemon (folder cameras; a stand-in ffmpeg scrip
             input: 'testsrc=size=320x240:rate=10',
             format: 'lavfi',
             fps: 10,
-            ffmpegPath: killedCameraScript(),
+            ffmpegPath: killed.script,
           },
           supervision: { stallTimeoutMs: 1500, backoffInitialMs: 200, backoffMaxMs: 1000 },
           gate: { enabled: false },
@@ -204,16 +198,23 @@ describe('several cameras in one daemon (folder cameras; a stand-in ffmpeg scrip
     daemon = started.daemon;
     const { url } = started;
     socket = io(url, { transports: ['websocket'], reconnection: false });
+    await new Promise<SnapshotPayload>((resolve) => socket!.once('snapshot', resolve));
     const ids: number[] = [];
     for (const [i, picture] of pictures.entries()) ids.push(await enroll(url, `board ${i + 1}`, picture));
-    // bench-4 delivered frames, was killed and restarted (it hangs from now on)
-    const benchFour = async () =>
-      ((await (await fetch(`${url}/api/status`)).json()) as StatusPayload).cameras[3]!;
-    let four = await benchFour();
-    while (!(four.frames.captured > 0 && four.camera.retries > 0)) {
-      await new Promise((r) => setTimeout(r, 100));
-      four = await benchFour();
-    }
+    // bench-4 is plugged in, delivers frames, then is killed (and hangs at every restart)
+    const online = waitFor<CameraEventPayload>(
+      socket,
+      'camera',
+      (p) => p.camera === 'bench-4' && p.state === 'online',
+    );
+    const offline = waitFor<CameraEventPayload>(
+      socket,
+      'camera',
+      (p) => p.camera === 'bench-4' && p.state === 'offline',
+    );
+    killed.plug();
+    await online;
+    expect((await offline).reason).toMatch(/killed by SIGKILL|no frame for/);
     // from now on bench-4 is dead or hung: each other bench recognizes its board again, on its own camera
     const seen = await Promise.all(
       ids.map((id, i) =>
