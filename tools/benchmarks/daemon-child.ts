@@ -31,6 +31,10 @@ async function main(): Promise<void> {
   // "At start": started with its catalog, as a bench daemon starts (its catalog already exists).
   const rssAtStart = process.memoryUsage.rss();
   let latencies: number[] = [];
+  const recognized = new Map<string, number>();
+  daemon.bus.on('recognized', (r) => {
+    if (r.board) recognized.set(r.camera, (recognized.get(r.camera) ?? 0) + 1);
+  });
   for (const { pipeline } of benches.list) {
     pipeline.onFrameDone((done) => {
       if (latencies.length < MAX_LATENCIES) latencies.push(done.doneAt - done.capturedAt);
@@ -52,6 +56,11 @@ async function main(): Promise<void> {
         dropped: total('dropped'),
         skippedByGate: total('skippedByGate'),
         latencies,
+        cameras: cameras.map((c) => ({
+          id: c.id,
+          encoded: c.frames.encoded,
+          recognized: recognized.get(c.id) ?? 0,
+        })),
       };
       latencies = [];
       await send({ type: 'sample', sample });
