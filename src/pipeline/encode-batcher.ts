@@ -13,6 +13,8 @@ interface Job {
 interface Lane {
   waiting: Job[];
   inFlight: number;
+  /** Input buffers of combined batches, by images in the batch. */
+  buffers: Map<number, Float32Array>;
 }
 
 /**
@@ -46,17 +48,21 @@ export class EncodeBatcher {
       );
     }
     const lane = this.#lane(encoder);
-    const done = new Promise<Float32Array>((resolve, reject) => {
-      lane.waiting.push({ input: batch.slice(0, size), count, resolve, reject });
+    return new Promise<Float32Array>((resolve, reject) => {
+      const job: Job = { input: batch, count, resolve, reject };
+      // Room now: posted at once (the encoder copies the batch); otherwise copied to wait here.
+      if (lane.inFlight < MAX_IN_FLIGHT && lane.waiting.length === 0) this.#send(encoder, lane, [job]);
+      else {
+        job.input = batch.slice(0, size);
+        lane.waiting.push(job);
+      }
     });
-    this.#post(encoder, lane);
-    return done;
   }
 
   #lane(encoder: BatchEncoder): Lane {
     let lane = this.#lanes.get(encoder);
     if (!lane) {
-      lane = { waiting: [], inFlight: 0 };
+      lane = { waiting: [], inFlight: 0, buffers: new Map() };
       this.#lanes.set(encoder, lane);
     }
     return lane;
@@ -65,15 +71,22 @@ export class EncodeBatcher {
   /** Posts what waits as one batch when the encoder has room; called again as each batch ends. */
   #post(encoder: BatchEncoder, lane: Lane): void {
     if (lane.inFlight >= MAX_IN_FLIGHT || lane.waiting.length === 0) return;
-    const jobs = lane.waiting.splice(0);
+    this.#send(encoder, lane, lane.waiting.splice(0));
+  }
+
+  #send(encoder: BatchEncoder, lane: Lane, jobs: Job[]): void {
     const total = jobs.reduce((n, j) => n + j.count, 0);
+    const [h, w] = encoder.inputSize;
+    const imageSize = 3 * h * w;
     let input = jobs[0]!.input;
     if (jobs.length > 1) {
-      input = new Float32Array(jobs.reduce((n, j) => n + j.input.length, 0));
+      // the encoder copies it before encode() returns, so one buffer per batch size serves every batch
+      input = lane.buffers.get(total) ?? new Float32Array(total * imageSize);
+      lane.buffers.set(total, input);
       let at = 0;
       for (const job of jobs) {
-        input.set(job.input, at);
-        at += job.input.length;
+        input.set(job.input.subarray(0, job.count * imageSize), at);
+        at += job.count * imageSize;
       }
     }
     lane.inFlight++;
