@@ -4,6 +4,7 @@
  *   npm run bench                          full form (about 7 minutes on an idle 2-core machine)
  *   npm run bench -- --short               the short form CI prints (under a minute)
  *   npm run bench -- --only pipeline,idle  some sections (preprocess and encode always run)
+ *   npm run bench -- --cameras             only the several-cameras section (its references are its own)
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,9 @@ Options:
   --short             the short form CI prints (production-size pipeline only, shorter windows)
   --only <sections>   comma-separated: ${SECTIONS.join(', ')}
                       (preprocess and encode always run: the other sections' references come from them)
+  --cameras           only the cameras section: four cameras on one encoder against one camera,
+                      both measured in that section (the same as --only cameras, without preprocess
+                      and encode)
   --cache-dir <dir>   where generated bench scenes are kept between runs
                       (default: ${join(tmpdir(), 'benchsight-benchmark-cache')})
   -h, --help          this help
@@ -30,12 +34,13 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-let values: { short?: boolean; only?: string; 'cache-dir'?: string; help?: boolean };
+let values: { short?: boolean; only?: string; cameras?: boolean; 'cache-dir'?: string; help?: boolean };
 try {
   ({ values } = parseArgs({
     options: {
       short: { type: 'boolean', default: false },
       only: { type: 'string' },
+      cameras: { type: 'boolean', default: false },
       'cache-dir': { type: 'string', default: join(tmpdir(), 'benchsight-benchmark-cache') },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -47,7 +52,7 @@ if (values.help) {
   process.stdout.write(HELP);
   process.exit(0);
 }
-let only: Section[] | undefined;
+let only: Section[] | undefined = values.cameras ? ['cameras'] : undefined;
 if (values.only !== undefined) {
   const names = values.only
     .split(',')

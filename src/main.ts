@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { Bus } from './bus.ts';
 import { createFrameSource } from './capture/index.ts';
-import type { FrameSource } from './capture/types.ts';
 import { type Catalog, DataDirLock } from './catalog/index.ts';
 import type { Config } from './config/schema.ts';
 import { HardwareReference } from './hardware/reference.ts';
@@ -12,8 +11,10 @@ import { MqttPublisher } from './mqtt/publisher.ts';
 import { bundledOcrModels } from './ocr/models.ts';
 import { OcrReader } from './ocr/reader.ts';
 import { BenchPipeline } from './pipeline/bench.ts';
-import { announceCamera } from './pipeline/camera-events.ts';
+import { type Bench, Benches } from './pipeline/benches.ts';
+import { SlotCaptures } from './pipeline/captures.ts';
 import { CatalogEditor } from './pipeline/catalog-editor.ts';
+import { EncodeBatcher } from './pipeline/encode-batcher.ts';
 import { Housekeeping } from './pipeline/housekeeping.ts';
 import { ModelSwitcher } from './pipeline/model-switch.ts';
 import { OcrStep } from './pipeline/ocr-step.ts';
@@ -43,8 +44,7 @@ export class Daemon {
   readonly #notifier = new SystemdNotifier();
   #encoder: Encoder | null = null;
   #catalog: Catalog | null = null;
-  #source: FrameSource | null = null;
-  #pipeline: BenchPipeline | null = null;
+  #benches: Benches | null = null;
   #server: BenchServer | null = null;
   #editor: CatalogEditor | null = null;
   #models: ModelSwitcher | null = null;
@@ -53,7 +53,6 @@ export class Daemon {
   #dataLock: DataDirLock | null = null;
   #mqtt: MqttPublisher | null = null;
   #webhooks: Webhooks | null = null;
-  #cameraEvents: (() => void) | null = null;
 
   constructor(config: Readonly<Config>, opts: DaemonOptions = {}) {
     this.config = config;
@@ -70,8 +69,14 @@ export class Daemon {
     return this.#server?.routes ?? [];
   }
 
+  /** The first camera's pipeline (the one-camera form). */
   get pipeline(): BenchPipeline | null {
-    return this.#pipeline;
+    return this.#benches?.first ?? null;
+  }
+
+  /** Every camera's pipeline. */
+  get benches(): Benches | null {
+    return this.#benches;
   }
 
   get catalog(): Catalog | null {
@@ -100,8 +105,8 @@ export class Daemon {
     // Before the pipeline exists the editor changes the start-up recognizer; afterwards the active one.
     const editor = new CatalogEditor({
       catalog,
-      recognizer: () => this.#pipeline?.recognizer ?? recognizer,
-      rescan: () => this.#pipeline?.rescan(),
+      recognizer: () => this.#benches?.recognizer ?? recognizer,
+      rescan: () => this.#benches?.rescan(),
       bus: this.bus,
       logger,
     });
@@ -113,7 +118,6 @@ export class Daemon {
     });
     if (missing) logger.info({ references: missing, model: recognizer.modelId }, 'references embedded');
 
-    this.#source = createFrameSource(config.camera.source, config.camera.supervision, { logger });
     this.#housekeeping = new Housekeeping(config, catalog, logger);
     this.#housekeeping.start();
     this.#ocr = config.ocr.enabled ? await this.#createOcr(catalog) : null;
@@ -122,49 +126,58 @@ export class Daemon {
       catalog,
       bus: this.bus,
       logger,
-      board: (id) => (this.#pipeline?.recognizer ?? recognizer).board(id) ?? null,
+      board: (id) => (this.#benches?.recognizer ?? recognizer).board(id) ?? null,
     });
-    this.#pipeline = new BenchPipeline({
-      steps: this.#ocr ? [this.#ocr] : [],
-      units,
-      storage: this.#housekeeping,
-      config,
-      source: this.#source,
-      recognizer,
-      catalog,
-      bus: this.bus,
-      logger,
-      syncCatalog: () => editor.sync(),
+    // one encoder for every camera: slots of different cameras due together go as one batch
+    const batcher = new EncodeBatcher();
+    const captures = new SlotCaptures();
+    const housekeeping = this.#housekeeping;
+    const list: Bench[] = config.cameras.map((camera) => {
+      const cameraLogger = config.cameras.length > 1 ? logger.child({ camera: camera.id }) : logger;
+      const source = createFrameSource(camera.source, camera.supervision, { logger: cameraLogger });
+      const pipeline = new BenchPipeline({
+        steps: this.#ocr ? [this.#ocr] : [],
+        units,
+        storage: housekeeping,
+        config,
+        camera,
+        source,
+        batcher,
+        captures,
+        recognizer,
+        catalog,
+        bus: this.bus,
+        logger: cameraLogger,
+        syncCatalog: () => editor.sync(),
+      });
+      return { camera, source, pipeline };
     });
-    const pipeline = this.#pipeline;
-    this.#cameraEvents = announceCamera(config.camera.id, this.#source, this.bus);
+    const benches = new Benches(list, this.bus);
+    this.#benches = benches;
     // publishing to the shop's systems: fed from the bus, never in the frame loop's way
     this.#mqtt = config.mqtt
       ? new MqttPublisher({
           config: config.mqtt,
           bus: this.bus,
           logger,
-          cameras: () => {
-            const s = pipeline.status();
-            return [{ id: s.camera.id, camera: s.camera, fps: s.fps, slots: pipeline.slotViews() }];
-          },
+          cameras: () => benches.list.map((b) => b.pipeline.bench()),
         })
       : null;
     this.#webhooks = config.webhooks.length > 0 ? new Webhooks(config.webhooks, this.bus, logger) : null;
-    this.#models = new ModelSwitcher(config, catalog, pipeline, logger);
+    this.#models = new ModelSwitcher(config, catalog, benches, logger);
     this.#server = new BenchServer({
       config,
       catalog,
       editor,
       get recognizer() {
-        return pipeline.recognizer;
+        return benches.recognizer;
       },
       models: this.#models,
       ocr: this.#ocr,
       units,
       mqtt: this.#mqtt,
       webhooks: this.#webhooks,
-      pipeline,
+      benches,
       bus: this.bus,
       logger,
     });
@@ -172,8 +185,7 @@ export class Daemon {
     editor.start();
     this.#mqtt?.start();
     this.#webhooks?.start();
-    await this.#source.start();
-    this.#pipeline.start();
+    await benches.start();
     logger.info(
       {
         url: `http://${config.server.host}:${this.port}`,
@@ -217,8 +229,9 @@ export class Daemon {
   async #seedDemo(catalog: Catalog, editor: CatalogEditor): Promise<void> {
     const { config, logger } = this;
     const demoDir = join(config.data.dir, 'demo');
-    const source = config.camera.source;
-    if (source.kind !== 'folder' || source.path !== join(demoDir, 'frames')) return;
+    const source = config.cameras[0]?.source;
+    if (config.cameras.length !== 1 || source?.kind !== 'folder' || source.path !== join(demoDir, 'frames'))
+      return;
     const { makeDemo } = await import('../tools/synth/demo.ts');
     const summary = await makeDemo(demoDir);
     logger.info({ dir: demoDir, frames: summary.frames }, 'demo bench ready');
@@ -244,24 +257,21 @@ export class Daemon {
     this.#housekeeping?.stop();
     await this.#server?.stop();
     await this.#models?.settle();
-    await this.#source?.stop();
-    // the pipeline stops the steps that follow a recognition (OCR) after its last frame
-    await this.#pipeline?.stop();
-    this.#cameraEvents?.();
+    // every camera's source, then its pipeline; each pipeline stops the steps that follow a
+    // recognition (OCR) after its last frame
+    await this.#benches?.stop();
     await this.#webhooks?.stop();
     await this.#mqtt?.stop();
-    await this.#pipeline?.recognizer.encoder.stop();
-    if (this.#encoder !== this.#pipeline?.recognizer.encoder) await this.#encoder?.stop();
+    await this.#benches?.recognizer.encoder.stop();
+    if (this.#encoder !== this.#benches?.recognizer.encoder) await this.#encoder?.stop();
     this.#catalog?.close();
     this.#dataLock?.release();
     this.#dataLock = null;
     this.#server = null;
-    this.#source = null;
-    this.#pipeline = null;
+    this.#benches = null;
     this.#ocr = null;
     this.#mqtt = null;
     this.#webhooks = null;
-    this.#cameraEvents = null;
     this.#editor = null;
     this.#encoder = null;
     this.#catalog = null;

@@ -61,6 +61,8 @@ export interface Recognition {
  */
 export interface CaptureJson {
   id: string;
+  /** the camera whose slot it is */
+  camera: string;
   slot: string;
   /** ms since the epoch: when the frame was captured, and until when the picture is kept */
   capturedAt: number;

@@ -59,18 +59,34 @@ export interface ModelSwitch {
   error: string | null;
 }
 
+/** A camera's picture source and its health. */
+export interface CameraStatusInfo {
+  id: string;
+  kind: string;
+  state: CameraState;
+  reason: string | null;
+  since: number;
+  retries: number;
+  /** Online but the picture is useless (black or frozen for a while), with why. */
+  suspect: string | null;
+}
+
+/** One camera of the daemon (a bench): its health, frame rates, gate and slots. */
+export interface CameraBench {
+  id: string;
+  camera: CameraStatusInfo;
+  fps: { captured: number; encoded: number };
+  frames: { captured: number; encoded: number; dropped: number; skippedByGate: number };
+  gate: { enabled: boolean; lastDiff: number; state: string };
+  slots: SlotView[];
+}
+
 export interface StatusPayload {
   at: number;
-  camera: {
-    id: string;
-    kind: string;
-    state: CameraState;
-    reason: string | null;
-    since: number;
-    retries: number;
-    /** Online but the picture is useless (black or frozen for a while), with why. */
-    suspect: string | null;
-  };
+  /** Every camera, in config order, with its slots. */
+  cameras: CameraBench[];
+  /** The first camera (the one `/api/frame.jpg` shows); `cameras` has them all. */
+  camera: CameraStatusInfo;
   fps: { captured: number; encoded: number };
   /** Median over the last frames, ms. */
   timings: { preprocessMs: number; encodeMs: number; matchMs: number };
@@ -153,6 +169,8 @@ export interface SlotView {
 }
 
 export interface FramePayload {
+  /** The camera the frame is from. */
+  camera: string;
   seq: number;
   at: number;
   width: number;

@@ -72,8 +72,8 @@ export const updateBoard = (id: number, input: BoardInput) =>
 export const deleteBoard = (id: number) => api<void>(`/api/boards/${id}`, { method: 'DELETE' });
 export const deleteReference = (id: number) => api<void>(`/api/references/${id}`, { method: 'DELETE' });
 /** Holds the slot's current picture on the daemon for a while; enroll it with enrollCapture. */
-export const captureSlot = (slot: string) =>
-  api<CaptureJson>('/api/captures', { method: 'POST', json: { slot } });
+export const captureSlot = (camera: string, slot: string) =>
+  api<CaptureJson>('/api/captures', { method: 'POST', json: { camera, slot } });
 /** Enrolls exactly the picture captured before (E_CAPTURE_EXPIRED once it is no longer kept). */
 export const enrollCapture = (boardId: number, captureId: string) =>
   api<{ references: ReferenceJson[] }>(`/api/boards/${boardId}/references`, {

@@ -62,10 +62,13 @@ export function banner(daemon: Daemon, databasePath: string): string {
   const status = daemon.pipeline?.status();
   const boards = daemon.catalog?.listBoards().length ?? 0;
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
-  const source = config.camera.source;
-  const input =
-    source.kind === 'folder' ? source.path : source.kind === 'stream' ? source.input : source.device;
-  const slots = config.slots.length > 0 ? config.slots.map((s) => s.name).join(', ') : 'the whole frame';
+  const cameras = config.cameras.map((camera) => {
+    const source = camera.source;
+    const input =
+      source.kind === 'folder' ? source.path : source.kind === 'stream' ? source.input : source.device;
+    const slots = camera.slots.length > 0 ? camera.slots.map((s) => s.name).join(', ') : 'the whole frame';
+    return `  camera   ${camera.id}: ${source.kind} ${input}  (slots: ${slots})`;
+  });
   const model = status
     ? `${status.model.name}${status.model.randomWeights ? ' (RANDOM weights: a placeholder)' : ''}, ${status.model.providers.join('+')}`
     : '';
@@ -74,7 +77,7 @@ export function banner(daemon: Daemon, databasePath: string): string {
     `  benchsight is running: http://${host}:${daemon.port}`,
     `  model    ${model}`,
     `  catalog  ${boards} board${boards === 1 ? '' : 's'}, ${status?.model.references ?? 0} references  (${databasePath})`,
-    `  camera   ${config.camera.id}: ${source.kind} ${input}  (slots: ${slots})`,
+    ...cameras,
     '  Ctrl-C stops it. Each recognition is printed below.',
     '',
     '',

@@ -156,7 +156,8 @@ export function loadConfig(sources: ConfigSources = {}): LoadedConfig {
   }
 
   const cameraGiven =
-    typeof raw.camera === 'object' && raw.camera !== null && 'source' in (raw.camera as Json);
+    raw.cameras !== undefined ||
+    (typeof raw.camera === 'object' && raw.camera !== null && 'source' in (raw.camera as Json));
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     errors.push(...describeConfigIssues(parsed.error.issues, raw, configSchema, file?.source));
@@ -177,14 +178,16 @@ export function loadConfig(sources: ConfigSources = {}): LoadedConfig {
   config.model.dir =
     config.model.dir === 'models' ? join(PACKAGE_ROOT, 'models') : abs(config.model.dir, baseDir);
   if (config.mqtt) resolveTlsFiles(config.mqtt, (p) => abs(p, baseDir), configPath);
-  const source = config.camera.source;
-  if (!cameraGiven && source.kind === 'folder') {
-    source.path = join(config.data.dir, 'demo', 'frames');
-  } else if (source.kind === 'folder') {
-    source.path = abs(source.path, baseDir);
-  } else if (source.kind === 'stream' && source.format !== 'lavfi' && !/^[a-z]+:\/\//i.test(source.input)) {
-    const candidate = abs(source.input, baseDir);
-    if (existsSync(candidate)) source.input = candidate;
+  for (const camera of config.cameras) {
+    const source = camera.source;
+    if (!cameraGiven && source.kind === 'folder') {
+      source.path = join(config.data.dir, 'demo', 'frames');
+    } else if (source.kind === 'folder') {
+      source.path = abs(source.path, baseDir);
+    } else if (source.kind === 'stream' && source.format !== 'lavfi' && !/^[a-z]+:\/\//i.test(source.input)) {
+      const candidate = abs(source.input, baseDir);
+      if (existsSync(candidate)) source.input = candidate;
+    }
   }
   return {
     config: deepFreeze(config),

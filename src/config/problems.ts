@@ -22,13 +22,15 @@ function valueAt(root: unknown, path: Path): unknown {
   return v;
 }
 
-/** `slots[right].rect.x` for `slots.1.rect.x`: list items with a name are named by it. */
+/** `slots[right].rect.x` for `slots.1.rect.x`: list items with a name (or an id) are named by it. */
 export function pathWords(root: unknown, path: Path): string {
   let out = '';
   path.forEach((key, i) => {
     if (typeof key === 'number') {
       const item = valueAt(root, [...path.slice(0, i), key]);
-      const name = item && typeof item === 'object' ? (item as { name?: unknown }).name : undefined;
+      const named = item && typeof item === 'object' ? (item as { name?: unknown; id?: unknown }) : undefined;
+      // slots by their name, cameras by their id
+      const name = named?.name ?? named?.id;
       out += typeof name === 'string' && name !== '' ? `[${name}]` : `[${key}]`;
     } else out += `${out ? '.' : ''}${String(key)}`;
   });

@@ -1,80 +1,19 @@
 import { z } from 'zod';
 import { DEFAULT_SERIAL_PATTERN, isSerialPattern } from '../ocr/serial.ts';
 import { DASHBOARD_LANGUAGES, UNIT_STATUSES, type UnitStatus } from '../protocol.ts';
+import {
+  cameraEntrySchema,
+  cameraProblems,
+  effectiveCameras,
+  gateSchema,
+  oneCameraSchema,
+  slotsSchema,
+} from './cameras.ts';
 import { isHostOrAddress, isLoopbackHost } from './hosts.ts';
 import { mqttSchema, webhookSchema } from './integrations.ts';
 
 /** The bundled encoder the daemon uses unless config or `benchsight model use` says otherwise. */
 export const DEFAULT_MODEL = 'benchsight-vit';
-
-const rect = z
-  .object({
-    x: z.number().min(0).max(1),
-    y: z.number().min(0).max(1),
-    width: z.number().gt(0).max(1),
-    height: z.number().gt(0).max(1),
-  })
-  .strict()
-  .refine((r) => r.x + r.width <= 1.0001 && r.y + r.height <= 1.0001, {
-    message: 'rectangle must lie inside the frame (x + width <= 1 and y + height <= 1, as fractions)',
-  });
-
-export const webcamSchema = z
-  .object({
-    kind: z.literal('webcam'),
-    /** V4L2 device (/dev/video0) or anything fswebcam's -d accepts, e.g. FILE:bench.jpg */
-    device: z.string().min(1).default('/dev/video0'),
-    width: z.number().int().positive().default(1280),
-    height: z.number().int().positive().default(720),
-    /** Frames fswebcam skips before grabbing (lets auto-exposure settle). */
-    skip: z.number().int().min(0).default(0),
-    /** Seconds fswebcam waits before capturing. */
-    delay: z.number().min(0).default(0),
-    /** Interval between stills, ms. fswebcam opens the device each time: this source is slow. */
-    intervalMs: z.number().int().min(0).default(500),
-  })
-  .strict();
-
-export const streamSchema = z
-  .object({
-    kind: z.literal('stream'),
-    /** /dev/videoN, rtsp://, http(s)://, a video file, or an ffmpeg lavfi graph with `format: lavfi`. */
-    input: z.string().min(1),
-    /** ffmpeg input format (-f), e.g. v4l2, lavfi; omitted: ffmpeg guesses. */
-    format: z.string().min(1).optional(),
-    fps: z.number().positive().max(120).default(15),
-    width: z.number().int().positive().optional(),
-    height: z.number().int().positive().optional(),
-    /** Loop a video file forever (-stream_loop -1). */
-    loop: z.boolean().default(false),
-    /** Read a file at its native rate (-re) instead of as fast as possible. */
-    realtime: z.boolean().default(true),
-    quality: z.number().int().min(2).max(31).default(5),
-    ffmpegPath: z.string().min(1).default('ffmpeg'),
-  })
-  .strict();
-
-export const folderSchema = z
-  .object({
-    kind: z.literal('folder'),
-    path: z.string().min(1),
-    fps: z.number().positive().max(120).default(5),
-    loop: z.boolean().default(true),
-  })
-  .strict();
-
-export const cameraSchema = z.discriminatedUnion('kind', [webcamSchema, streamSchema, folderSchema]);
-
-export const supervisionSchema = z
-  .object({
-    /** No frame for this long: the source is restarted. */
-    stallTimeoutMs: z.number().int().positive().default(5000),
-    backoffInitialMs: z.number().int().positive().default(500),
-    backoffMaxMs: z.number().int().positive().default(30_000),
-    /** Consecutive undecodable frames before the source is declared broken and restarted. */
-    maxGarbageFrames: z.number().int().positive().default(10),
-  })
-  .strict();
 
 export const ocrSchema = z
   .object({
@@ -131,46 +70,12 @@ export function unitStatusLabels(
 
 export const configSchema = z
   .object({
-    camera: z
-      .object({
-        id: z
-          .string()
-          .regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, - and _ only')
-          .default('bench-1'),
-        source: cameraSchema.default({ kind: 'folder', path: 'demo/frames', fps: 5, loop: true }),
-        supervision: supervisionSchema.default({
-          stallTimeoutMs: 5000,
-          backoffInitialMs: 500,
-          backoffMaxMs: 30_000,
-          maxGarbageFrames: 10,
-        }),
-        /** When an online camera's picture is called suspect (black or frozen). */
-        health: z
-          .object({
-            blackLevel: z.number().min(0).max(255).default(12),
-            blackSeconds: z.number().positive().default(60),
-            frozenSeconds: z.number().positive().default(300),
-          })
-          .strict()
-          .prefault({}),
-        /** Optional crop applied before slots, as fractions of the frame. */
-        crop: rect.optional(),
-      })
-      .strict()
-      .prefault({}),
-    slots: z
-      .array(
-        z
-          .object({
-            name: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, - and _ only'),
-            rect,
-          })
-          .strict(),
-      )
-      .default([])
-      .refine((slots) => new Set(slots.map((s) => s.name)).size === slots.length, {
-        message: 'slot names must be unique',
-      }),
+    /** The one-camera form; `cameras:` is the list. */
+    camera: oneCameraSchema.optional(),
+    /** Several cameras in one daemon, each with its own slots and gate. */
+    cameras: z.array(cameraEntrySchema).min(1).optional(),
+    /** The slots of the one camera of `camera:`. */
+    slots: slotsSchema.optional(),
     model: z
       .object({
         /**
@@ -187,22 +92,8 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    gate: z
-      .object({
-        enabled: z.boolean().default(true),
-        /** Thumbnail side (pixels) the change detector compares. */
-        thumbSize: z.number().int().min(8).max(128).default(32),
-        /** Mean absolute grey-level difference (0-255) above which a frame counts as changed. */
-        changeThreshold: z.number().min(0).max(255).default(6),
-        /** Grey-level difference above which one thumbnail pixel counts as changed. */
-        pixelThreshold: z.number().min(0).max(255).default(24),
-        /** Fraction of changed thumbnail pixels that makes a frame changed (a board entering at an edge). */
-        changedArea: z.number().min(0).max(1).default(0.01),
-        /** Unchanged frames in a row before the scene is considered stable and recognized. */
-        stableFrames: z.number().int().min(1).default(3),
-      })
-      .strict()
-      .prefault({}),
+    /** The gate of every camera that sets none of its own. */
+    gate: gateSchema,
     match: z
       .object({
         topK: z.number().int().min(1).max(50).default(5),
@@ -357,17 +248,26 @@ export const configSchema = z
         message: 'auth.required needs auth.users or auth.tokens',
       });
     }
-  });
+    cameraProblems(c, ctx);
+  })
+  .transform(({ camera, cameras, slots, gate, ...rest }) => ({
+    ...rest,
+    /** The effective list: `cameras:`, or the one camera of `camera:` with the top-level slots. */
+    cameras: effectiveCameras({ camera, cameras, slots, gate }),
+  }));
 
 export type Config = z.infer<typeof configSchema>;
-export type CameraConfig = z.infer<typeof cameraSchema>;
-export type WebcamConfig = z.infer<typeof webcamSchema>;
-export type StreamConfig = z.infer<typeof streamSchema>;
-export type FolderConfig = z.infer<typeof folderSchema>;
-export type SupervisionConfig = z.infer<typeof supervisionSchema>;
 export type OcrConfig = z.infer<typeof ocrSchema>;
 export type UnitsConfig = z.infer<typeof unitsSchema>;
-export type Rect = { x: number; y: number; width: number; height: number };
 
-/** The whole picture as a rectangle of fractions: a slot, crop or region that covers everything. */
-export const WHOLE_FRAME: Readonly<Rect> = Object.freeze({ x: 0, y: 0, width: 1, height: 1 });
+export type {
+  CameraConfig,
+  CameraSetup,
+  FolderConfig,
+  GateConfig,
+  Rect,
+  StreamConfig,
+  SupervisionConfig,
+  WebcamConfig,
+} from './cameras.ts';
+export { supervisionSchema, WHOLE_FRAME, webcamSchema } from './cameras.ts';

@@ -2,16 +2,17 @@ import type { Bus } from '../bus.ts';
 import { FpsMeter } from '../capture/fps-meter.ts';
 import type { Frame, FrameSource } from '../capture/types.ts';
 import type { Catalog } from '../catalog/index.ts';
-import { type Config, type Rect, WHOLE_FRAME } from '../config/schema.ts';
+import { type CameraSetup, type Config, type Rect, WHOLE_FRAME } from '../config/schema.ts';
 import { BenchsightError, errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import type { ModelSwitch, OcrPayload, SlotView, StatusPayload } from '../protocol.ts';
+import type { CameraBench, OcrPayload, SlotView, StatusPayload } from '../protocol.ts';
 import { SceneGate, thumbnail } from '../vision/gate.ts';
 import { decodeImage, preprocess, type RawImage } from '../vision/preprocess.ts';
 import { decodeReduction } from '../vision/reduced-decode.ts';
 import { CameraHealth } from './camera-health.ts';
 import { type SlotCapture, SlotCaptures } from './captures.ts';
 import { decodeAhead } from './decode-ahead.ts';
+import type { EncodeBatcher } from './encode-batcher.ts';
 import type { Housekeeping } from './housekeeping.ts';
 import type { Recognizer } from './recognizer.ts';
 import { SlotOwner } from './slot-owner.ts';
@@ -21,7 +22,13 @@ import type { UnitTracker } from './units.ts';
 
 export interface BenchPipelineOptions {
   config: Readonly<Config>;
+  /** The camera this pipeline watches: its slots, gate and health settings. */
+  camera: Readonly<CameraSetup>;
   source: FrameSource;
+  /** The one encoder's door, shared by every camera's pipeline. */
+  batcher: EncodeBatcher;
+  /** Pictures held for enrollment, shared by every camera (a capture id names one camera's slot). */
+  captures?: SlotCaptures;
   recognizer: Recognizer;
   catalog: Catalog;
   bus: Bus;
@@ -50,13 +57,13 @@ interface Decoded {
 /** How often an idle bench is checked for a change (a board put down is seen this much later). */
 const IDLE_CHECK_MS = 200;
 
-/** The bench slots from config; none configured: the whole (optionally cropped) frame is one slot. */
-export function benchSlots(config: Readonly<Config>): BenchSlot[] {
-  if (config.slots.length > 0) return config.slots.map((s) => ({ name: s.name, rect: { ...s.rect } }));
+/** A camera's bench slots; none configured: the whole (optionally cropped) frame is one slot. */
+export function benchSlots(camera: Readonly<CameraSetup>): BenchSlot[] {
+  if (camera.slots.length > 0) return camera.slots.map((s) => ({ name: s.name, rect: { ...s.rect } }));
   return [
     {
       name: 'bench',
-      rect: { ...(config.camera.crop ?? WHOLE_FRAME) },
+      rect: { ...(camera.crop ?? WHOLE_FRAME) },
     },
   ];
 }
@@ -73,7 +80,7 @@ export class BenchPipeline {
   readonly #gate: SceneGate;
   readonly #health: CameraHealth;
   readonly #slotOwner: SlotOwner;
-  readonly #captures = new SlotCaptures();
+  readonly #captures: SlotCaptures;
   /** The same meter (and window) as the camera's captured fps: the two are shown side by side. */
   readonly #encodedRate = new FpsMeter();
   readonly #timings = {
@@ -83,7 +90,6 @@ export class BenchPipeline {
   };
   readonly #counts = { captured: 0, encoded: 0, skippedByGate: 0, badFrames: 0 };
   #recognizer: Recognizer;
-  #modelSwitch: ModelSwitch | null = null;
   #latest: Frame | null = null;
   /** The last frame decoded for recognition: dashboards scale it instead of decoding it again. */
   #decoded: { seq: number; raw: RawImage } | null = null;
@@ -102,11 +108,20 @@ export class BenchPipeline {
   constructor(opts: BenchPipelineOptions) {
     this.#o = opts;
     this.#recognizer = opts.recognizer;
-    this.slots = benchSlots(opts.config);
+    this.#captures = opts.captures ?? new SlotCaptures();
+    this.slots = benchSlots(opts.camera);
     this.#regions = this.slots.map((s) => s.rect);
-    this.#gate = new SceneGate(opts.config.gate);
-    this.#health = new CameraHealth(opts.config.camera.health);
-    this.#slotOwner = new SlotOwner({ ...opts, matchTimings: this.#timings.match }, this.slots);
+    this.#gate = new SceneGate(opts.camera.gate);
+    this.#health = new CameraHealth(opts.camera.health);
+    this.#slotOwner = new SlotOwner(
+      { ...opts, camera: opts.camera.id, matchTimings: this.#timings.match },
+      this.slots,
+    );
+  }
+
+  /** The camera's id. */
+  get camera(): string {
+    return this.#o.camera.id;
   }
 
   /** The recognizer of the active model. */
@@ -118,15 +133,6 @@ export class BenchPipeline {
   setRecognizer(next: Recognizer): void {
     this.#recognizer = next;
     this.rescan();
-  }
-
-  /** A model switch in progress (shown in the status), as the model switcher reports it; null: none. */
-  get modelSwitch(): ModelSwitch | null {
-    return this.#modelSwitch;
-  }
-
-  reportModelSwitch(progress: ModelSwitch | null): void {
-    this.#modelSwitch = progress;
   }
 
   get latestFrame(): Frame | null {
@@ -207,13 +213,27 @@ export class BenchPipeline {
     this.#lastGateCheck = 0;
   }
 
-  status(): StatusPayload {
+  /** This camera's part of the status: health, frame rates, gate, slots. */
+  bench(): CameraBench {
+    const s = this.status();
+    return {
+      id: s.camera.id,
+      camera: s.camera,
+      fps: s.fps,
+      frames: s.frames,
+      gate: s.gate,
+      slots: this.slotViews(),
+    };
+  }
+
+  /** The status as this camera sees it (the daemon's lists every camera: Benches.status). */
+  status(): Omit<StatusPayload, 'cameras' | 'modelSwitch'> {
     const cam = this.#o.source.status();
     const r = this.#recognizer;
     return {
       at: Date.now(),
       camera: {
-        id: this.#o.config.camera.id,
+        id: this.#o.camera.id,
         kind: this.#o.source.kind,
         state: cam.state,
         reason: cam.reason,
@@ -242,12 +262,11 @@ export class BenchPipeline {
         skippedByGate: this.#counts.skippedByGate,
       },
       gate: {
-        enabled: this.#o.config.gate.enabled,
+        enabled: this.#o.camera.gate.enabled,
         lastDiff: this.#gate.lastDiff,
         state: this.#lastGateState,
       },
       storage: this.#o.storage.state(),
-      modelSwitch: this.#modelSwitch,
       uptimeS: (Date.now() - this.#startedAt) / 1000,
     };
   }
@@ -301,7 +320,8 @@ export class BenchPipeline {
     this.#o.syncCatalog?.();
     this.#latest = frame;
     this.#counts.captured++;
-    const { gate, match } = this.#o.config;
+    const { gate } = this.#o.camera;
+    const { match } = this.#o.config;
     let encode = true;
     if (gate.enabled) {
       // An idle bench (a stable scene, already recognized) is looked at a few times a second, not at
@@ -371,7 +391,7 @@ export class BenchPipeline {
     try {
       // encode() copies the batch and posts it before returning, so the next frame may be
       // preprocessed into the batch at once.
-      const encoded = r.encoder.encode(this.#batch, this.slots.length);
+      const encoded = this.#o.batcher.encode(r.encoder, this.#batch, this.slots.length);
       await previous;
       const t1 = performance.now();
       const flat = await encoded;

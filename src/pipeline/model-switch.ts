@@ -7,7 +7,10 @@ import { listModels } from '../modelstore/registry.ts';
 import type { ModelInfo, ModelSwitch } from '../protocol.ts';
 import { ACTIVE_MODEL_SETTING, modelInstallDir, openEncoder } from '../runtime.ts';
 import { createRecognizer } from './active-model.ts';
-import type { BenchPipeline } from './bench.ts';
+import type { Benches } from './benches.ts';
+
+/** What a switch changes: every camera's pipeline (Benches). */
+export type ModelTarget = Pick<Benches, 'recognizer' | 'setRecognizer' | 'modelSwitch' | 'reportModelSwitch'>;
 
 /**
  * Switches the daemon to another model without a pause in recognition: the catalog is re-embedded
@@ -17,11 +20,11 @@ import type { BenchPipeline } from './bench.ts';
 export class ModelSwitcher {
   readonly #config: Readonly<Config>;
   readonly #catalog: Catalog;
-  readonly #pipeline: BenchPipeline;
+  readonly #pipeline: ModelTarget;
   readonly #logger: Logger;
   #running: Promise<void> | null = null;
 
-  constructor(config: Readonly<Config>, catalog: Catalog, pipeline: BenchPipeline, logger: Logger) {
+  constructor(config: Readonly<Config>, catalog: Catalog, pipeline: ModelTarget, logger: Logger) {
     this.#config = config;
     this.#catalog = catalog;
     this.#pipeline = pipeline;

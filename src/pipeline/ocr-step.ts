@@ -33,7 +33,8 @@ export class OcrStep implements RecognitionStep {
   readonly #waiting = new Map<string, SlotRecognition>();
   /** Compiled patterns by source; null for a stored pattern that cannot be used (saved before RE2). */
   readonly #patterns = new Map<string, TextPattern | null>();
-  #reports: SlotReports | null = null;
+  /** Each camera's slot owner. */
+  readonly #reports = new Map<string, SlotReports>();
   #reader: Promise<OcrReader> | null = null;
   #running: Promise<void> | null = null;
   #stopped = false;
@@ -43,9 +44,9 @@ export class OcrStep implements RecognitionStep {
     this.#serialPattern = compileSerialPattern(opts.config.serialPattern);
   }
 
-  start(reports: SlotReports): void {
+  start(camera: string, reports: SlotReports): void {
     this.#stopped = false;
-    this.#reports = reports;
+    this.#reports.set(camera, reports);
   }
 
   /** Waits for the slot being read, drops the waiting ones and stops the worker. */
@@ -61,13 +62,14 @@ export class OcrStep implements RecognitionStep {
   /** Queues a slot for reading; returns at once. */
   schedule(job: SlotRecognition): void {
     if (this.#stopped) return;
-    this.#waiting.delete(job.slot);
-    this.#waiting.set(job.slot, job);
+    const key = slotKey(job.camera, job.slot);
+    this.#waiting.delete(key);
+    this.#waiting.set(key, job);
     this.#running ??= this.#drain();
   }
 
-  forget(slot: string): void {
-    this.#waiting.delete(slot);
+  forget(camera: string, slot: string): void {
+    this.#waiting.delete(slotKey(camera, slot));
   }
 
   /** Reads `region` of an image and judges the visual match by its text; stores nothing. */
@@ -112,14 +114,16 @@ export class OcrStep implements RecognitionStep {
     if (this.#stopped) return undefined;
     const next = this.#waiting.values().next();
     if (next.done) return undefined;
-    this.#waiting.delete(next.value.slot);
+    this.#waiting.delete(slotKey(next.value.camera, next.value.slot));
     return next.value;
   }
 
   async #process(job: SlotRecognition): Promise<void> {
     const t0 = performance.now();
     try {
-      this.#reports?.textRead(job, await this.read(job.image, job.region, job.visionBoardId), null);
+      this.#reports
+        .get(job.camera)
+        ?.textRead(job, await this.read(job.image, job.region, job.visionBoardId), null);
     } catch (err) {
       this.#o.logger.warn({ err: errorMessage(err), slot: job.slot }, 'board label not read (OCR failed)');
       const none: TextReading = {
@@ -129,7 +133,7 @@ export class OcrStep implements RecognitionStep {
         decision: { verdict: 'none', textBoardId: null, boardId: job.visionBoardId },
         ms: performance.now() - t0,
       };
-      this.#reports?.textRead(job, none, errorMessage(err));
+      this.#reports.get(job.camera)?.textRead(job, none, errorMessage(err));
     }
   }
 
@@ -154,4 +158,9 @@ export class OcrStep implements RecognitionStep {
     }
     return out;
   }
+}
+
+/** Slots of different cameras may have the same name. */
+function slotKey(camera: string, slot: string): string {
+  return `${camera}/${slot}`;
 }

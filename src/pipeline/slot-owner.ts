@@ -19,6 +19,8 @@ const RECOGNITION_THUMB_WIDTH = 240;
 
 export interface SlotOwnerOptions {
   config: Readonly<Config>;
+  /** The camera whose slots these are. */
+  camera: string;
   catalog: Catalog;
   bus: Bus;
   logger: Logger;
@@ -61,7 +63,7 @@ export class SlotOwner implements SlotReports {
       this.#trackers.set(slot.name, new SlotTracker(opts.config.match.smoothing));
       this.#unknowns.set(slot.name, new UnknownAppearances());
       this.#views.set(slot.name, {
-        camera: opts.config.camera.id,
+        camera: opts.camera,
         slot: slot.name,
         rect: slot.rect,
         state: 'pending',
@@ -76,7 +78,7 @@ export class SlotOwner implements SlotReports {
   }
 
   start(): void {
-    for (const step of this.#steps) step.start(this);
+    for (const step of this.#steps) step.start(this.#o.camera, this);
   }
 
   /** Stops the steps (each finishes what it is doing, and reports it). */
@@ -160,7 +162,7 @@ export class SlotOwner implements SlotReports {
    */
   clear(slot: string, at: number, previousBoardId: number | null, reason: 'empty' | 'changed'): void {
     this.#forget(slot);
-    this.#o.bus.emit('cleared', { at, camera: this.#o.config.camera.id, slot, previousBoardId, reason });
+    this.#o.bus.emit('cleared', { at, camera: this.#o.camera, slot, previousBoardId, reason });
   }
 
   /**
@@ -225,8 +227,8 @@ export class SlotOwner implements SlotReports {
     this.#following.delete(slot);
     this.#byText.delete(slot);
     this.#texts.delete(slot);
-    this.#o.units?.slotCleared(this.#o.config.camera.id, slot);
-    for (const step of this.#steps) step.forget(slot);
+    this.#o.units?.slotCleared(this.#o.camera, slot);
+    for (const step of this.#steps) step.forget(this.#o.camera, slot);
   }
 
   /** The slot's state and board: vision's, unless the label named another board. Emits `slot`. */
@@ -280,7 +282,7 @@ export class SlotOwner implements SlotReports {
     r: Recognizer,
     result: ReturnType<Recognizer['match']>,
   ): Promise<void> {
-    const camera = this.#o.config.camera.id;
+    const camera = this.#o.camera;
     const topk = result.candidates.map((c) => ({ boardId: c.boardId, score: c.score }));
     let recognitionId: number | null = null;
     try {

@@ -52,11 +52,12 @@ export interface SlotReports {
  * and reports its findings to the slot's owner, never to history or the dashboard itself.
  */
 export interface RecognitionStep {
-  start(reports: SlotReports): void;
+  /** Takes the slots of `camera`: what is found about them is reported to `reports`. */
+  start(camera: string, reports: SlotReports): void;
   /** Finishes what it is doing (and reports it), drops what waits. */
   stop(): Promise<void>;
   /** Takes a slot's new recognition; returns at once. */
   schedule(recognition: SlotRecognition): void;
   /** The slot emptied or shows another board: drop what waits for it. */
-  forget(slot: string): void;
+  forget(camera: string, slot: string): void;
 }

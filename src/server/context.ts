@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Bus } from '../bus.ts';
 import type { Catalog } from '../catalog/index.ts';
 import type { Config } from '../config/schema.ts';
-import type { BenchPipeline } from '../pipeline/bench.ts';
+import type { Benches } from '../pipeline/benches.ts';
 import type { CatalogEditor } from '../pipeline/catalog-editor.ts';
 import type { OcrStep } from '../pipeline/ocr-step.ts';
 import type { Recognizer } from '../pipeline/recognizer.ts';
@@ -25,7 +25,8 @@ export interface ServerContext {
   models: ModelControl;
   /** The one way to change the catalog: write, index, rescan, `catalog` event. */
   editor: CatalogEditor;
-  pipeline: BenchPipeline;
+  /** Every camera's pipeline; `benches.first` is the one-camera routes' camera. */
+  benches: Benches;
   /** Reads board labels; null when ocr.enabled is false. */
   ocr?: OcrStep | null;
   /** Units (physical boards by serial): the one owner, for the API. */

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { Bus } from '../bus.ts';
-import type { MqttStatus, StatusPayload, WebhookStatus } from '../protocol.ts';
+import type { CameraBench, MqttStatus, StatusPayload, WebhookStatus } from '../protocol.ts';
 
 /**
  * Prometheus metrics. Gauges read the pipeline's status at scrape time, so the frame path does no
@@ -23,15 +23,34 @@ export function createMetrics(
         this.set(read(status()));
       },
     });
-  gauge('benchsight_camera_online', '1 when the camera delivers frames', (s) =>
-    s.camera.state === 'online' ? 1 : 0,
+  // one series per camera, labelled `camera`
+  const cameraGauge = (name: string, help: string, read: (c: CameraBench) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['camera'],
+      registers: [registry],
+      collect() {
+        for (const c of status().cameras) this.set({ camera: c.id }, read(c));
+      },
+    });
+  cameraGauge('benchsight_camera_online', '1 when the camera delivers frames', (c) =>
+    c.camera.state === 'online' ? 1 : 0,
   );
-  gauge('benchsight_frames_captured', 'Frames captured since start', (s) => s.frames.captured);
-  gauge('benchsight_frames_encoded', 'Frames encoded since start', (s) => s.frames.encoded);
-  gauge('benchsight_frames_dropped', 'Frames dropped because the pipeline was busy', (s) => s.frames.dropped);
-  gauge('benchsight_frames_skipped_by_gate', 'Frames skipped as unchanged', (s) => s.frames.skippedByGate);
-  gauge('benchsight_capture_fps', 'Captured frames per second', (s) => s.fps.captured);
-  gauge('benchsight_encode_fps', 'Encoded frames per second', (s) => s.fps.encoded);
+  cameraGauge('benchsight_frames_captured', 'Frames captured since start', (c) => c.frames.captured);
+  cameraGauge('benchsight_frames_encoded', 'Frames encoded since start', (c) => c.frames.encoded);
+  cameraGauge(
+    'benchsight_frames_dropped',
+    'Frames dropped because the pipeline was busy',
+    (c) => c.frames.dropped,
+  );
+  cameraGauge(
+    'benchsight_frames_skipped_by_gate',
+    'Frames skipped as unchanged',
+    (c) => c.frames.skippedByGate,
+  );
+  cameraGauge('benchsight_capture_fps', 'Captured frames per second', (c) => c.fps.captured);
+  cameraGauge('benchsight_encode_fps', 'Encoded frames per second', (c) => c.fps.encoded);
   gauge('benchsight_encode_ms', 'Median encode time per frame, ms', (s) => s.timings.encodeMs);
   gauge('benchsight_match_ms', 'Median match time per slot, ms', (s) => s.timings.matchMs);
   gauge('benchsight_references', 'References in the active model index', (s) => s.model.references);
@@ -55,13 +74,13 @@ export function createMetrics(
   const recognitions = new Counter({
     name: 'benchsight_recognitions_total',
     help: 'Recognition events',
-    labelNames: ['result'],
+    labelNames: ['result', 'camera'],
     registers: [registry],
   });
   const offRecognized = bus.on('recognized', (r) =>
-    recognitions.inc({ result: r.board ? 'board' : 'unknown' }),
+    recognitions.inc({ result: r.board ? 'board' : 'unknown', camera: r.camera }),
   );
-  const offCleared = bus.on('cleared', () => recognitions.inc({ result: 'cleared' }));
+  const offCleared = bus.on('cleared', (c) => recognitions.inc({ result: 'cleared', camera: c.camera }));
   return {
     registry,
     stop: () => {

@@ -16,16 +16,21 @@ export const idParam = z
 
 const slotName = z.string().min(1).max(40);
 
+/** A camera id (config `cameras[].id`); omitted: the first camera. */
+export const cameraId = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'a camera id from config cameras');
+
+export const cameraParam = z.object({ id: cameraId }).strict();
+
 /** A capture handle (SlotCaptures): base64url. */
 const captureId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'a capture id from POST /api/captures');
 
 /** A reference from the live view: a picture captured before (the dashboard), or the slot as it is now. */
 export const liveReferenceBody = z.union([
   z.object({ fromCapture: captureId }).strict(),
-  z.object({ fromSlot: slotName }).strict(),
+  z.object({ fromSlot: slotName, camera: cameraId.optional() }).strict(),
 ]);
 
-export const captureBody = z.object({ slot: slotName }).strict();
+export const captureBody = z.object({ slot: slotName, camera: cameraId.optional() }).strict();
 
 export const captureParam = z.object({ id: captureId }).strict();
 

@@ -43,7 +43,7 @@ export function attachSocket(httpServer: HttpServer, ctx: ServerContext, auth: A
       callback(ok ? null : 'log in first', ok);
     },
   });
-  const { bus, pipeline, config, logger } = ctx;
+  const { bus, benches, config, logger } = ctx;
 
   // A session's connections close when it ends (logout, expiry): the next handshake needs a login.
   const bySession = new Map<string, Set<{ disconnect(close: boolean): unknown }>>();
@@ -70,8 +70,8 @@ export function attachSocket(httpServer: HttpServer, ctx: ServerContext, auth: A
     socket.join(FRAME_ROOM);
     socket.emit('snapshot', {
       status: daemonStatus(ctx),
-      slots: pipeline.slotViews(),
-      ...(ctx.ocr ? { ocr: pipeline.slotTexts() } : {}),
+      slots: benches.slotViews(),
+      ...(ctx.ocr ? { ocr: benches.slotTexts() } : {}),
       units: ctx.units.slotUnits(),
     });
     socket.on('frames:subscribe', (on) => {
@@ -95,39 +95,44 @@ export function attachSocket(httpServer: HttpServer, ctx: ServerContext, auth: A
   }, STATUS_INTERVAL_MS);
 
   const stats = { framesSent: 0, framesDroppedForSlowClients: 0 };
-  let lastSeq = -1;
-  let encoding = false;
+  // each camera's frames go out at the frame rate, one encode at a time per camera
+  const streams = benches.list.map((b) => ({ pipeline: b.pipeline, lastSeq: -1, encoding: false }));
+  const sendFrame = (stream: (typeof streams)[number]) => {
+    const { pipeline } = stream;
+    const frame = pipeline.latestFrame;
+    if (stream.encoding || !frame || frame.seq === stream.lastSeq) return;
+    stream.encoding = true;
+    stream.lastSeq = frame.seq;
+    // The pixels the recognizer decoded, when this frame was recognized: half the CPU of decoding
+    // the camera's JPEG again (a 1280x720 frame: ~4.5 ms instead of ~7.7 ms).
+    const width = Math.min(config.server.frameWidth, frame.width);
+    const source = pipeline.decodedFrame(frame.seq, width) ?? frame.jpeg;
+    cropJpeg(source, WHOLE_FRAME, { width, quality: 70 })
+      .then((small) => {
+        const payload: FramePayload = {
+          camera: pipeline.camera,
+          seq: frame.seq,
+          at: frame.capturedAt,
+          width: small.width,
+          height: small.height,
+          jpeg: small.jpeg,
+        };
+        // volatile: a client whose connection has not drained the last frame skips this one
+        for (const id of io.sockets.adapter.rooms.get(FRAME_ROOM) ?? []) {
+          if (io.sockets.sockets.get(id)?.conn.transport.writable) stats.framesSent++;
+          else stats.framesDroppedForSlowClients++;
+        }
+        io.to(FRAME_ROOM).volatile.emit('frame', payload);
+      })
+      .catch((err) => logger.warn({ err: errorMessage(err), camera: pipeline.camera }, 'frame not streamed'))
+      .finally(() => {
+        stream.encoding = false;
+      });
+  };
   const frameTimer = setInterval(
     () => {
-      const frame = pipeline.latestFrame;
-      const subscribers = io.sockets.adapter.rooms.get(FRAME_ROOM)?.size ?? 0;
-      if (encoding || !frame || frame.seq === lastSeq || subscribers === 0) return;
-      encoding = true;
-      lastSeq = frame.seq;
-      // The pixels the recognizer decoded, when this frame was recognized: half the CPU of decoding
-      // the camera's JPEG again (a 1280x720 frame: ~4.5 ms instead of ~7.7 ms).
-      const width = Math.min(config.server.frameWidth, frame.width);
-      const source = pipeline.decodedFrame(frame.seq, width) ?? frame.jpeg;
-      cropJpeg(source, WHOLE_FRAME, { width, quality: 70 })
-        .then((small) => {
-          const payload: FramePayload = {
-            seq: frame.seq,
-            at: frame.capturedAt,
-            width: small.width,
-            height: small.height,
-            jpeg: small.jpeg,
-          };
-          // volatile: a client whose connection has not drained the last frame skips this one
-          for (const id of io.sockets.adapter.rooms.get(FRAME_ROOM) ?? []) {
-            if (io.sockets.sockets.get(id)?.conn.transport.writable) stats.framesSent++;
-            else stats.framesDroppedForSlowClients++;
-          }
-          io.to(FRAME_ROOM).volatile.emit('frame', payload);
-        })
-        .catch((err) => logger.warn({ err: errorMessage(err) }, 'frame not streamed'))
-        .finally(() => {
-          encoding = false;
-        });
+      if ((io.sockets.adapter.rooms.get(FRAME_ROOM)?.size ?? 0) === 0) return;
+      for (const stream of streams) sendFrame(stream);
     },
     Math.round(1000 / config.server.frameRate),
   );

@@ -1,10 +1,10 @@
 import type { StatusPayload } from '../protocol.ts';
 import type { ServerContext } from './context.ts';
 
-/** The status the API, socket.io and /metrics show: the pipeline's, with the broker and webhooks. */
-export function daemonStatus(ctx: Pick<ServerContext, 'pipeline' | 'mqtt' | 'webhooks'>): StatusPayload {
+/** The status the API, socket.io and /metrics show: every camera's, with the broker and webhooks. */
+export function daemonStatus(ctx: Pick<ServerContext, 'benches' | 'mqtt' | 'webhooks'>): StatusPayload {
   return {
-    ...ctx.pipeline.status(),
+    ...ctx.benches.status(),
     mqtt: ctx.mqtt?.status() ?? null,
     webhooks: ctx.webhooks?.status() ?? [],
   };

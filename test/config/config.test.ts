@@ -15,7 +15,7 @@ function tempYaml(text: string): string {
 describe('config', () => {
   it('defaults run the demo: folder source under the data dir, bundled model, localhost', () => {
     const { config } = loadConfig({ env: {} });
-    expect(config.camera.source).toMatchObject({
+    expect(config.cameras[0]?.source).toMatchObject({
       kind: 'folder',
       path: join(process.cwd(), 'data', 'demo', 'frames'),
     });

@@ -43,7 +43,8 @@ export function tempDir(prefix = 'bs-test-'): string {
 export async function startTestDaemon(framesDir: string, overrides: Record<string, unknown> = {}) {
   const dataDir = tempDir('bs-data-');
   const config = configSchema.parse({
-    camera: { source: { kind: 'folder', path: framesDir, fps: 10 } },
+    // `cameras:` in the overrides replaces the one camera
+    ...('cameras' in overrides ? {} : { camera: { source: { kind: 'folder', path: framesDir, fps: 10 } } }),
     model: { name: TINY_MODEL },
     gate: { stableFrames: 2 },
     match: { threshold: 0.995, minMargin: 0, smoothing: 1 },

@@ -23,7 +23,7 @@ const BOX: [number, number][] = [
 /** The slot's owner the step reports to (it writes history and sends the events), with one step: OCR. */
 function ownerWith(step: OcrStep, bus: Bus, catalog: SlotOwnerOptions['catalog'], slot: string): SlotOwner {
   const storage = { writeSucceeded() {}, writeFailed() {} };
-  const options = { config: configSchema.parse({}), catalog, bus, logger: silent, storage };
+  const options = { config: configSchema.parse({}), camera: 'c', catalog, bus, logger: silent, storage };
   const owner = new SlotOwner({ ...options, steps: [step], matchTimings: new RollingMedian() }, [
     { name: slot, rect: { x: 0, y: 0, width: 1, height: 1 } },
   ]);

@@ -117,8 +117,8 @@ describe('daemon end to end (folder replay, tiny ViT, SQLite, socket.io)', () =>
     expect(frame.status).toBe(200);
     expect(Buffer.from(await frame.arrayBuffer()).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
     const metrics = await (await fetch(`${url}/metrics`)).text();
-    expect(metrics).toMatch(/benchsight_frames_captured \d+/);
-    expect(metrics).toContain('benchsight_recognitions_total{result="board"}');
+    expect(metrics).toMatch(/benchsight_frames_captured\{camera="bench-1"\} \d+/);
+    expect(metrics).toContain('benchsight_recognitions_total{result="board",camera="bench-1"}');
   });
 
   it('streams downscaled frames to socket.io clients', async () => {

@@ -19,34 +19,48 @@ async function main(): Promise<void> {
   process.on('disconnect', () => process.exit(1));
   const spec = JSON.parse(process.argv[2] ?? '{}') as ChildSpec;
   const config = configSchema.parse(spec.config);
-  if (spec.sourceFps !== undefined && config.camera.source.kind === 'folder') {
-    config.camera.source.fps = spec.sourceFps;
+  for (const camera of config.cameras) {
+    if (spec.sourceFps !== undefined && camera.source.kind === 'folder') camera.source.fps = spec.sourceFps;
   }
   const t0 = performance.now();
   const daemon = new Daemon(config, { logger: pino({ level: 'silent' }) });
   await daemon.start();
   const startMs = performance.now() - t0;
-  const pipeline = daemon.pipeline!;
+  const benches = daemon.benches!;
   if (spec.catalog) await daemon.editor!.importFolder(spec.catalog);
   // "At start": started with its catalog, as a bench daemon starts (its catalog already exists).
   const rssAtStart = process.memoryUsage.rss();
   let latencies: number[] = [];
-  pipeline.onFrameDone((done) => {
-    if (latencies.length < MAX_LATENCIES) latencies.push(done.doneAt - done.capturedAt);
+  const recognized = new Map<string, number>();
+  daemon.bus.on('recognized', (r) => {
+    if (r.board) recognized.set(r.camera, (recognized.get(r.camera) ?? 0) + 1);
   });
+  for (const { pipeline } of benches.list) {
+    pipeline.onFrameDone((done) => {
+      if (latencies.length < MAX_LATENCIES) latencies.push(done.doneAt - done.capturedAt);
+    });
+  }
   process.on('message', async (msg: ToChild) => {
     if (msg.cmd === 'sample') {
-      const status = pipeline.status();
+      // every camera's frames together
+      const cameras = benches.status().cameras;
+      const total = (key: keyof (typeof cameras)[number]['frames']) =>
+        cameras.reduce((n, c) => n + c.frames[key], 0);
       const cpu = process.cpuUsage();
       const sample: ChildSample = {
         wallMs: performance.now(),
         cpuUs: cpu.user + cpu.system,
         rss: process.memoryUsage.rss(),
-        captured: status.frames.captured,
-        encoded: status.frames.encoded,
-        dropped: status.frames.dropped,
-        skippedByGate: status.frames.skippedByGate,
+        captured: total('captured'),
+        encoded: total('encoded'),
+        dropped: total('dropped'),
+        skippedByGate: total('skippedByGate'),
         latencies,
+        cameras: cameras.map((c) => ({
+          id: c.id,
+          encoded: c.frames.encoded,
+          recognized: recognized.get(c.id) ?? 0,
+        })),
       };
       latencies = [];
       await send({ type: 'sample', sample });
@@ -61,7 +75,7 @@ async function main(): Promise<void> {
     port: daemon.port,
     startMs,
     rssAtStart,
-    references: pipeline.recognizer.index.size,
+    references: benches.recognizer.index.size,
   });
 }
 

@@ -3,6 +3,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadManifest } from '../../src/vision/manifest.ts';
+import { camerasSection } from './cameras.ts';
 import { idleSection, mallocSection, memorySection, pipelineSection } from './daemon-sections.ts';
 import { benchScene, bundledModel, MODELS_DIR, replicaModel, replicaPath } from './fixtures.ts';
 import { acceleratorSection } from './frame-path.ts';
@@ -33,6 +34,7 @@ export const SECTIONS = [
   'accelerator',
   'idle',
   'memory',
+  'cameras',
   'startup',
 ] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -88,6 +90,11 @@ export async function runBenchmarks(opts: BenchmarkOptions): Promise<string> {
     const models = replica ? [bundled, replica] : [bundled];
     // The production-size model where there is one: streaming, idle and the short form use it.
     const main = replica ?? bundled;
+    if (opts.only?.length === 1 && opts.only[0] === 'cameras') {
+      // its references (one camera) are measured in the section itself
+      rows.push(...(await camerasSection(ctx, main)));
+      return render(opts, started, loadAtStart, notes, rows);
+    }
 
     const still = await readFile(scene.still);
     const dinov2 = loadManifest('dinov2-small', MODELS_DIR).manifest;
@@ -120,12 +127,24 @@ export async function runBenchmarks(opts: BenchmarkOptions): Promise<string> {
     if (runs('idle')) rows.push(await idleSection(ctx, main, busy));
     if (plan.mallocRow && runs('memory')) rows.push(await mallocSection(ctx, main, encode.bare.get(main)!));
     if (plan.memoryFrames > 0 && runs('memory')) rows.push(await memorySection(ctx, bundled));
+    if (!opts.short && runs('cameras')) rows.push(...(await camerasSection(ctx, main)));
     if (runs('startup')) rows.push(...(await startupSection(ctx, bundled)));
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+  return render(opts, started, loadAtStart, notes, rows);
+}
+
+function render(
+  opts: BenchmarkOptions,
+  started: Date,
+  loadAtStart: string,
+  notes: string[],
+  rows: BenchmarkRow[],
+): string {
+  const form = opts.only ? `sections ${opts.only.join(', ')}` : opts.short ? 'short form' : 'full form';
   const lines = [
-    `${started.toISOString()}, ${opts.short ? 'short form' : 'full form'}: ${machineLine()}`,
+    `${started.toISOString()}, ${form}: ${machineLine()}`,
     `load average (1 / 5 / 15 min): ${loadAtStart} at start, ${loadAverage()} at end`,
   ];
   return renderTable({ title: 'benchsight benchmark', lines, notes }, rows);

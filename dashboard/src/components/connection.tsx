@@ -1,4 +1,5 @@
 import { useT } from '../i18n/context.tsx';
+import { cameraStatus } from '../live/client.ts';
 import { useLiveState } from '../live/hooks.ts';
 
 /** Shown while the socket is down: the daemon is restarting or unreachable; socket.io keeps retrying. */
@@ -15,10 +16,11 @@ export function ConnectionBanner() {
   );
 }
 
-export function CameraBadge() {
+/** A camera's state (`camera`: its id; omitted: the first camera). */
+export function CameraBadge({ camera }: { camera?: string | undefined }) {
   const t = useT();
   const live = useLiveState();
-  const cam = live.status?.camera;
+  const cam = cameraStatus(live, camera);
   if (live.connection !== 'connected' || !cam) {
     return (
       <span class="badge badge-off" data-testid="camera-badge" data-state="unknown">
@@ -39,9 +41,9 @@ export function CameraBadge() {
 }
 
 /** Why the camera is not delivering (or its picture is useless), in the daemon's words. */
-export function CameraReason() {
+export function CameraReason({ camera }: { camera?: string | undefined }) {
   const live = useLiveState();
-  const cam = live.status?.camera;
+  const cam = cameraStatus(live, camera);
   const reason = cam?.state === 'online' ? cam.suspect : cam?.reason;
   if (live.connection !== 'connected' || !reason) return null;
   return (

@@ -23,10 +23,13 @@ type Mode = 'existing' | 'new';
  * arrived in the slot meanwhile; the daemon then looks again, so the next stable frames recognize it.
  */
 export function EnrollDialog({
+  camera,
   slot,
   prefill,
   onClose,
 }: {
+  /** The camera whose slot it is. */
+  camera: string;
   slot: string;
   /** A new board's values from what its part number says ("Enroll as…"): the dialog starts there. */
   prefill?: BoardPrefill | undefined;
@@ -35,7 +38,7 @@ export function EnrollDialog({
   const t = useT();
   const live = useLiveClient();
   const toast = useToast();
-  const view = live.slots.find((s) => s.slot === slot);
+  const view = live.slots.find((s) => s.slot === slot && s.camera === camera);
   const [mode, setMode] = useState<Mode>(prefill ? 'new' : 'existing');
   const [boards, setBoards] = useState<BoardJson[] | null>(null);
   const [filter, setFilter] = useState('');
@@ -53,7 +56,7 @@ export function EnrollDialog({
     setCapture(null);
     setError(null);
     const candidates = view?.candidates ?? [];
-    captureSlot(slot)
+    captureSlot(camera, slot)
       .then((c) => {
         setCapture(c);
         setScores(new Map(candidates.map((x) => [x.boardId, x.score])));
@@ -61,7 +64,7 @@ export function EnrollDialog({
       .catch(setError);
   }
 
-  useEffect(takePicture, [slot]);
+  useEffect(takePicture, [camera, slot]);
 
   useEffect(() => {
     listBoards()

@@ -7,17 +7,25 @@ import { useLiveClient } from '../live/hooks.ts';
  * The streamed camera frame, drawn as it arrives, with the bench slots outlined over it. `notice`: why
  * the picture is not live (it is then dimmed).
  */
-export function FrameView({ slots, notice }: { slots: SlotView[]; notice: string | null }) {
+export function FrameView({
+  camera,
+  slots,
+  notice,
+}: {
+  camera: string;
+  slots: SlotView[];
+  notice: string | null;
+}) {
   const t = useT();
   const live = useLiveClient();
   const canvas = useRef<HTMLCanvasElement>(null);
   const caption = useRef<HTMLElement>(null);
-  const [hasFrame, setHasFrame] = useState(live.frame !== null);
+  const [hasFrame, setHasFrame] = useState(live.frames.has(camera));
 
   useEffect(() => live.wantFrames(), [live]);
   useEffect(() => {
     const draw = () => {
-      const f = live.frame;
+      const f = live.frames.get(camera);
       const c = canvas.current;
       if (!f || !c) return;
       if (c.width !== f.width || c.height !== f.height) {
@@ -33,11 +41,11 @@ export function FrameView({ slots, notice }: { slots: SlotView[]; notice: string
     };
     draw();
     return live.on('frame', draw);
-  }, [live, t]);
+  }, [live, t, camera]);
 
   return (
     <figure class={`frame${notice ? ' frame-stale' : ''}`}>
-      <div class="frame-box">
+      <div class="frame-box" data-camera={camera}>
         <canvas ref={canvas} width={640} height={480} role="img" aria-label={t.t('frame.label')} />
         {slots.map((s) => (
           <div

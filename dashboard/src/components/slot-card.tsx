@@ -146,18 +146,22 @@ export function SlotCard({
   cameraOffline?: { state: CameraState; reason: string | null } | null;
 }) {
   const t = useT();
-  const headingId = `slot-${view.slot}`;
+  const headingId = `slot-${view.camera}-${view.slot}`;
   return (
     <article
       class={`slot-card state-${view.state}`}
       aria-labelledby={headingId}
       data-testid="slot-card"
       data-slot={view.slot}
+      data-camera={view.camera}
       data-state={view.state}
     >
       <header class="slot-head">
         <span id={headingId} class="slot-name">
           {t.t('common.slotName', { slot: view.slot })}
+        </span>
+        <span class="slot-camera" data-testid="slot-camera">
+          {t.t('slot.camera', { camera: view.camera })}
         </span>
         <span class="state-pill">{cameraOffline ? t.t('slot.noPicture') : t.t(`state.${view.state}`)}</span>
         <span class="since">{t.t('common.since', { time: t.clock(view.since) })}</span>

@@ -11,7 +11,7 @@ export function SlotPreview({ view, follow, label }: { view: SlotView; follow: b
   useEffect(() => live.wantFrames(), [live]);
   useEffect(() => {
     const draw = () => {
-      const f = live.frame;
+      const f = live.frames.get(view.camera);
       const c = canvas.current;
       if (!f || !c) return false;
       const sw = Math.max(1, Math.round(width * f.width));
@@ -29,7 +29,7 @@ export function SlotPreview({ view, follow, label }: { view: SlotView; follow: b
       if (draw() && !follow) off();
     });
     return off;
-  }, [live, follow, x, y, width, height]);
+  }, [live, follow, view.camera, x, y, width, height]);
 
   return <canvas ref={canvas} class="slot-preview" width={320} height={240} role="img" aria-label={label} />;
 }

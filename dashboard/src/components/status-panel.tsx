@@ -1,4 +1,5 @@
 import { useT } from '../i18n/context.tsx';
+import { cameraBench } from '../live/client.ts';
 import { useLiveState } from '../live/hooks.ts';
 import { CameraBadge, CameraReason } from './connection.tsx';
 import { Integrations } from './integrations.tsx';
@@ -17,28 +18,31 @@ function Stat({ label, value, unit }: { label: string; value: string; unit: stri
 }
 
 /** Camera state, rates and timings: is the bench being watched, and how fast. */
-export function StatusPanel() {
+export function StatusPanel({ camera }: { camera?: string | undefined }) {
   const t = useT();
   const live = useLiveState();
   const s = live.status;
+  const bench = cameraBench(live, camera);
+  const cam = bench?.camera ?? s?.camera;
+  const rates = bench?.fps ?? s?.fps;
   const none = t.t('common.none');
   const fps = t.t('unit.fps');
   const ms = t.t('unit.ms');
   return (
     <section class="panel status-panel" aria-label={t.t('status.label')}>
       <div class="status-head">
-        <CameraBadge />
-        {s ? (
+        <CameraBadge camera={camera} />
+        {cam ? (
           <span class="muted">
-            {s.camera.id} · {t.t('camera.kind', { kind: s.camera.kind })}
-            {s.camera.retries > 0 ? ` · ${t.t('status.restarts', { count: s.camera.retries })}` : ''}
+            {cam.id} · {t.t('camera.kind', { kind: cam.kind })}
+            {cam.retries > 0 ? ` · ${t.t('status.restarts', { count: cam.retries })}` : ''}
           </span>
         ) : null}
       </div>
-      <CameraReason />
+      <CameraReason camera={camera} />
       <div class="stats">
-        <Stat label={t.t('status.captured')} value={s ? t.fixed(s.fps.captured) : none} unit={fps} />
-        <Stat label={t.t('status.encoded')} value={s ? t.fixed(s.fps.encoded) : none} unit={fps} />
+        <Stat label={t.t('status.captured')} value={rates ? t.fixed(rates.captured) : none} unit={fps} />
+        <Stat label={t.t('status.encoded')} value={rates ? t.fixed(rates.encoded) : none} unit={fps} />
         <Stat label={t.t('status.encode')} value={s ? t.fixed(s.timings.encodeMs) : none} unit={ms} />
         <Stat label={t.t('status.match')} value={s ? t.fixed(s.timings.matchMs, 2) : none} unit={ms} />
       </div>

@@ -1,5 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type {
+  CameraBench,
+  CameraStatusInfo,
   CatalogChangedPayload,
   ClientToServerEvents,
   FramePayload,
@@ -14,6 +16,25 @@ import type {
 import { Series } from './series.ts';
 
 export type Connection = 'connecting' | 'connected' | 'disconnected';
+
+/** A camera's bench in the status (`camera` omitted: the first camera); undefined before a status. */
+export function cameraBench(live: Pick<LiveClient, 'status'>, camera?: string): CameraBench | undefined {
+  const cameras = live.status?.cameras ?? [];
+  return camera === undefined ? cameras[0] : cameras.find((c) => c.id === camera);
+}
+
+/** A camera's source and health (`camera` omitted: the first camera). */
+export function cameraStatus(
+  live: Pick<LiveClient, 'status'>,
+  camera?: string,
+): CameraStatusInfo | undefined {
+  return cameraBench(live, camera)?.camera ?? (camera === undefined ? live.status?.camera : undefined);
+}
+
+/** Slots of different cameras may have the same name: the live state is keyed by both. */
+export function slotKey(camera: string, slot: string): string {
+  return `${camera}/${slot}`;
+}
 
 export interface LiveFrame {
   seq: number;
@@ -45,8 +66,9 @@ export class LiveClient {
   connection: Connection = 'connecting';
   status: StatusPayload | null = null;
   slots: SlotView[] = [];
-  frame: LiveFrame | null = null;
-  /** The text read off each slot's current board (OCR), by slot. */
+  /** The latest frame of each camera, by camera id. */
+  readonly frames = new Map<string, LiveFrame>();
+  /** The text read off each slot's current board (OCR), by slotKey. */
   ocr = new Map<string, OcrPayload>();
   /** Slots whose current board is still being read. */
   readonly ocrPending = new Set<string>();
@@ -61,8 +83,9 @@ export class LiveClient {
   readonly #socket: Socket<ServerToClientEvents, ClientToServerEvents>;
   readonly #listeners = new Map<keyof Channels, Set<(p: never) => void>>();
   #frameWanters = 0;
-  #decoding = false;
-  #pending: FramePayload | null = null;
+  /** Cameras whose frame is being decoded, and the newest frame waiting for each. */
+  readonly #decoding = new Set<string>();
+  readonly #pending = new Map<string, FramePayload>();
 
   constructor(url?: string) {
     this.#socket = io(url ?? window.location.origin, { reconnectionDelay: 500, reconnectionDelayMax: 3000 });
@@ -88,11 +111,11 @@ export class LiveClient {
       this.status = p.status;
       this.slots = p.slots;
       this.ocrEnabled = p.ocr !== undefined;
-      this.ocr = new Map((p.ocr ?? []).map((o) => [o.slot, o]));
-      this.units = new Map((p.units ?? []).map((u) => [u.slot, u]));
+      this.ocr = new Map((p.ocr ?? []).map((o) => [slotKey(o.camera, o.slot), o]));
+      this.units = new Map((p.units ?? []).map((u) => [slotKey(u.camera, u.slot), u]));
       this.recognitionIds.clear();
-      for (const o of [...this.ocr.values(), ...this.units.values()])
-        if (o.recognitionId !== null) this.recognitionIds.set(o.slot, o.recognitionId);
+      for (const [key, o] of [...this.ocr, ...this.units])
+        if (o.recognitionId !== null) this.recognitionIds.set(key, o.recognitionId);
       this.ocrPending.clear();
       this.series.push(p.status);
       this.#emit('state', undefined);
@@ -103,35 +126,37 @@ export class LiveClient {
       this.#emit('state', undefined);
     });
     s.on('slot', (p) => {
-      this.slots = this.slots.some((v) => v.slot === p.slot)
-        ? this.slots.map((v) => (v.slot === p.slot ? p : v))
-        : [...this.slots, p];
+      const same = (v: SlotView) => v.slot === p.slot && v.camera === p.camera;
+      this.slots = this.slots.some(same) ? this.slots.map((v) => (same(v) ? p : v)) : [...this.slots, p];
       this.#emit('state', undefined);
     });
     s.on('recognized', (p) => {
-      this.ocr.delete(p.slot);
-      this.units.delete(p.slot);
-      if (p.recognitionId === null) this.recognitionIds.delete(p.slot);
-      else this.recognitionIds.set(p.slot, p.recognitionId);
-      if (this.ocrEnabled) this.ocrPending.add(p.slot);
+      const key = slotKey(p.camera, p.slot);
+      this.ocr.delete(key);
+      this.units.delete(key);
+      if (p.recognitionId === null) this.recognitionIds.delete(key);
+      else this.recognitionIds.set(key, p.recognitionId);
+      if (this.ocrEnabled) this.ocrPending.add(key);
       this.#emit('recognized', p);
       this.#emit('state', undefined);
     });
     s.on('ocr', (p) => {
-      this.ocrPending.delete(p.slot);
-      this.ocr.set(p.slot, p);
+      const key = slotKey(p.camera, p.slot);
+      this.ocrPending.delete(key);
+      this.ocr.set(key, p);
       this.#emit('state', undefined);
     });
     s.on('cleared', (p) => {
-      this.ocr.delete(p.slot);
-      this.units.delete(p.slot);
-      this.recognitionIds.delete(p.slot);
-      this.ocrPending.delete(p.slot);
+      const key = slotKey(p.camera, p.slot);
+      this.ocr.delete(key);
+      this.units.delete(key);
+      this.recognitionIds.delete(key);
+      this.ocrPending.delete(key);
       this.#emit('state', undefined);
     });
     s.on('catalog', (p) => this.#emit('catalog', p));
     s.on('unit', (p) => {
-      if (p.slot) this.units.set(p.slot.slot, p.slot);
+      if (p.slot) this.units.set(slotKey(p.slot.camera, p.slot.slot), p.slot);
       this.#emit('unit', p);
       this.#emit('state', undefined);
     });
@@ -171,24 +196,28 @@ export class LiveClient {
     for (const fn of this.#listeners.get(channel) ?? []) (fn as Listener<K>)(payload);
   }
 
-  /** Decodes off the main thread; a frame arriving meanwhile replaces any older one still waiting. */
+  /**
+   * Decodes off the main thread; a frame arriving meanwhile replaces any older one of its camera still
+   * waiting.
+   */
   #onFrame(p: FramePayload): void {
-    if (this.#decoding) {
-      this.#pending = p;
+    const camera = p.camera;
+    if (this.#decoding.has(camera)) {
+      this.#pending.set(camera, p);
       return;
     }
-    this.#decoding = true;
+    this.#decoding.add(camera);
     createImageBitmap(new Blob([p.jpeg as BlobPart], { type: 'image/jpeg' }))
       .then((bitmap) => {
-        this.frame?.bitmap.close();
-        this.frame = { seq: p.seq, at: p.at, width: p.width, height: p.height, bitmap };
+        this.frames.get(camera)?.bitmap.close();
+        this.frames.set(camera, { seq: p.seq, at: p.at, width: p.width, height: p.height, bitmap });
         this.#emit('frame', undefined);
       })
       .catch(() => undefined)
       .finally(() => {
-        this.#decoding = false;
-        const next = this.#pending;
-        this.#pending = null;
+        this.#decoding.delete(camera);
+        const next = this.#pending.get(camera);
+        this.#pending.delete(camera);
         if (next) this.#onFrame(next);
       });
   }

@@ -11,7 +11,7 @@ import { useLiveState } from '../live/hooks.ts';
 export function EnrollPage() {
   const t = useT();
   const live = useLiveState();
-  const [enrollSlot, setEnrollSlot] = useState<string | null>(null);
+  const [enrollSlot, setEnrollSlot] = useState<{ camera: string; slot: string } | null>(null);
   // #/enroll?new (the first-run checklist's link) opens the new-board form
   const [creating, setCreating] = useState(() => /[?&]new\b/.test(window.location.hash));
   return (
@@ -22,7 +22,7 @@ export function EnrollPage() {
         <p class="muted">{t.t('enroll.fromLiveHint')}</p>
         <div class="enroll-slots">
           {live.slots.map((v) => (
-            <div key={v.slot} class={`enroll-slot state-${v.state}`}>
+            <div key={`${v.camera}/${v.slot}`} class={`enroll-slot state-${v.state}`}>
               <SlotPreview view={v} follow label={t.t('enroll.slotPicture', { slot: v.slot })} />
               <p>
                 {t.rich('enroll.slotShows', {
@@ -31,7 +31,11 @@ export function EnrollPage() {
                   b: (chunks) => <strong>{chunks}</strong>,
                 })}
               </p>
-              <button type="button" class="primary" onClick={() => setEnrollSlot(v.slot)}>
+              <button
+                type="button"
+                class="primary"
+                onClick={() => setEnrollSlot({ camera: v.camera, slot: v.slot })}
+              >
                 {t.t('slot.thisIs')}
               </button>
             </div>
@@ -48,7 +52,9 @@ export function EnrollPage() {
         </p>
         <UploadReferences />
       </section>
-      {enrollSlot ? <EnrollDialog slot={enrollSlot} onClose={() => setEnrollSlot(null)} /> : null}
+      {enrollSlot ? (
+        <EnrollDialog camera={enrollSlot.camera} slot={enrollSlot.slot} onClose={() => setEnrollSlot(null)} />
+      ) : null}
       {creating ? <BoardEditor board={null} onClose={() => setCreating(false)} /> : null}
     </div>
   );

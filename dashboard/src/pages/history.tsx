@@ -78,7 +78,7 @@ export function HistoryPage() {
       <HistoryFilters
         initial={NO_FILTERS}
         boards={boards}
-        slots={live.slots.map((s) => s.slot)}
+        slots={[...new Set(live.slots.map((s) => s.slot))]}
         onChange={change}
       />
       {error ? (

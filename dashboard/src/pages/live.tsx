@@ -1,5 +1,6 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { CameraState } from '../../../src/protocol.ts';
+import { BenchGrid } from '../components/bench-grid.tsx';
 import { EnrollDialog } from '../components/enroll-dialog.tsx';
 import { FirstRun } from '../components/first-run.tsx';
 import { FrameView } from '../components/frame-view.tsx';
@@ -8,57 +9,112 @@ import { StatusPanel } from '../components/status-panel.tsx';
 import type { BoardPrefill } from '../hardware.ts';
 import { useT } from '../i18n/context.tsx';
 import type { Translator } from '../i18n/translator.ts';
-import type { LiveClient } from '../live/client.ts';
+import { cameraStatus, type LiveClient, slotKey } from '../live/client.ts';
 import { useLiveState } from '../live/hooks.ts';
 
-function frameNotice(t: Translator, live: LiveClient): string | null {
+function frameNotice(t: Translator, live: LiveClient, camera: string | undefined): string | null {
   if (live.connection !== 'connected') return t.t('live.notLive');
-  const cam = live.status?.camera;
+  const cam = cameraStatus(live, camera);
   if (cam && cam.state !== 'online') return t.t('live.noPicture', { state: cam.state });
   return null;
 }
 
 /** The camera's state and why, while it gives the cards no picture; null when online or starting. */
-function cameraOffline(live: LiveClient): { state: CameraState; reason: string | null } | null {
-  const cam = live.status?.camera;
+function cameraOffline(
+  live: LiveClient,
+  camera: string,
+): { state: CameraState; reason: string | null } | null {
+  const cam = cameraStatus(live, camera);
   if (!cam || cam.state === 'online' || cam.state === 'starting') return null;
   return { state: cam.state, reason: cam.reason };
 }
 
-/** What is on the bench right now: one large card per slot, the camera picture and its health. */
+/** The bench chosen in the address (#/live?camera=bench-2); null: none. */
+function chosenCamera(): string | null {
+  const query = window.location.hash.split('?')[1] ?? '';
+  return new URLSearchParams(query).get('camera');
+}
+
+function useChosenCamera(): string | null {
+  const [camera, setCamera] = useState(chosenCamera);
+  useEffect(() => {
+    const onHash = () => setCamera(chosenCamera());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  return camera;
+}
+
+/**
+ * What is on the bench right now: one large card per slot, the camera picture and its health. With
+ * several cameras, a grid of the benches first; a click opens one bench's view.
+ */
 export function LivePage() {
   const t = useT();
   const live = useLiveState();
-  const [enrolling, setEnrolling] = useState<{ slot: string; prefill?: BoardPrefill } | null>(null);
+  const chosen = useChosenCamera();
+  const [enrolling, setEnrolling] = useState<{ camera: string; slot: string; prefill?: BoardPrefill } | null>(
+    null,
+  );
+  const cameras = live.status?.cameras ?? [];
+  const several = cameras.length > 1;
+  if (several && !cameras.some((c) => c.id === chosen)) {
+    return (
+      <div class={`live-benches${live.connection === 'connected' ? '' : ' live-stale'}`}>
+        <h1>{t.t('live.benches')}</h1>
+        <FirstRun />
+        <BenchGrid cameras={cameras} />
+      </div>
+    );
+  }
+  const camera = chosen ?? cameras[0]?.id ?? live.slots[0]?.camera;
+  const slots = live.slots.filter((v) => v.camera === camera);
   return (
     <div class={`live-layout${live.connection === 'connected' ? '' : ' live-stale'}`}>
       <h1 class="sr-only">{t.t('live.title')}</h1>
       <div class="live-cards">
+        {several ? (
+          <a class="button secondary" href="#/live" data-testid="all-benches">
+            {t.t('live.allBenches')}
+          </a>
+        ) : null}
         <FirstRun />
-        {live.slots.length === 0 ? (
+        {slots.length === 0 || camera === undefined ? (
           <p class="panel muted">{t.t('live.waiting')}</p>
         ) : (
-          live.slots.map((v) => (
-            <SlotCard
-              key={v.slot}
-              view={v}
-              onEnroll={(slot, prefill) => setEnrolling(prefill ? { slot, prefill } : { slot })}
-              ocr={live.ocr.get(v.slot)}
-              reading={live.ocrPending.has(v.slot)}
-              threshold={live.status?.match.threshold}
-              unit={live.units.get(v.slot)}
-              recognitionId={live.recognitionIds.get(v.slot)}
-              cameraOffline={cameraOffline(live)}
-            />
-          ))
+          slots.map((v) => {
+            const key = slotKey(v.camera, v.slot);
+            return (
+              <SlotCard
+                key={key}
+                view={v}
+                onEnroll={(slot, prefill) =>
+                  setEnrolling(prefill ? { camera, slot, prefill } : { camera, slot })
+                }
+                ocr={live.ocr.get(key)}
+                reading={live.ocrPending.has(key)}
+                threshold={live.status?.match.threshold}
+                unit={live.units.get(key)}
+                recognitionId={live.recognitionIds.get(key)}
+                cameraOffline={cameraOffline(live, camera)}
+              />
+            );
+          })
         )}
       </div>
       <div class="live-side">
-        <FrameView slots={live.slots} notice={frameNotice(t, live)} />
-        <StatusPanel />
+        {camera !== undefined ? (
+          <FrameView camera={camera} slots={slots} notice={frameNotice(t, live, camera)} />
+        ) : null}
+        <StatusPanel camera={camera} />
       </div>
       {enrolling ? (
-        <EnrollDialog slot={enrolling.slot} prefill={enrolling.prefill} onClose={() => setEnrolling(null)} />
+        <EnrollDialog
+          camera={enrolling.camera}
+          slot={enrolling.slot}
+          prefill={enrolling.prefill}
+          onClose={() => setEnrolling(null)}
+        />
       ) : null}
     </div>
   );

@@ -55,7 +55,7 @@ async function readUploads(req: FastifyRequest): Promise<EnrollImage[]> {
 
 export function boardRoutes(app: FastifyInstance, ctx: ServerContext): void {
   // Reads go to the catalog; every change goes through the catalog's owner (index, rescan, event).
-  const { catalog, pipeline, editor } = ctx;
+  const { catalog, benches, editor } = ctx;
 
   const boardJson = (id: number): BoardJson => {
     const board = catalog.getBoard(id);
@@ -105,7 +105,9 @@ export function boardRoutes(app: FastifyInstance, ctx: ServerContext): void {
     } else {
       const body = parseInput(liveReferenceBody, req.body, 'body');
       const capture =
-        'fromCapture' in body ? pipeline.capture(body.fromCapture) : pipeline.captureSlot(body.fromSlot);
+        'fromCapture' in body
+          ? benches.first.capture(body.fromCapture)
+          : benches.get(body.camera).captureSlot(body.fromSlot);
       images.push({ bytes: capture.frame.jpeg, source: 'live', detail: capture.slot, region: capture.rect });
     }
     const created = await editor.enroll(id, images);

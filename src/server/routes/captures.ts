@@ -14,13 +14,15 @@ const SHOWN_MAX_SIDE = 960;
  * that picture, and enrolls it by its id (POST /api/boards/:id/references {"fromCapture": id}).
  */
 export function captureRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  const { pipeline, config } = ctx;
+  const { benches, config } = ctx;
 
   app.post('/api/captures', access('admin'), async (req, reply) => {
-    const { slot } = parseInput(captureBody, req.body, 'body');
+    const { slot, camera } = parseInput(captureBody, req.body, 'body');
+    const pipeline = benches.get(camera);
     const c = pipeline.captureSlot(slot);
     const body: CaptureJson = {
       id: c.id,
+      camera: pipeline.camera,
       slot: c.slot,
       capturedAt: c.frame.capturedAt,
       expiresAt: c.expiresAt,
@@ -31,7 +33,7 @@ export function captureRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   app.get('/api/captures/:id/image.jpg', access('admin'), async (req, reply) => {
     const { id } = parseInput(captureParam, req.params, 'path');
-    const c = pipeline.capture(id);
+    const c = benches.first.capture(id);
     const shown = await cropJpeg(c.frame.jpeg, c.rect, {
       maxSide: SHOWN_MAX_SIDE,
       quality: 85,

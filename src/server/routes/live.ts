@@ -1,38 +1,48 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Registry } from 'prom-client';
 import { WHOLE_FRAME } from '../../config/schema.ts';
 import { BenchsightError } from '../../errors.ts';
+import type { BenchPipeline } from '../../pipeline/bench.ts';
 import { decodeImage } from '../../vision/preprocess.ts';
 import { access } from '../access.ts';
 import type { ServerContext } from '../context.ts';
+import { parseInput } from '../http-errors.ts';
+import { cameraParam } from '../schemas.ts';
 import { daemonStatus } from '../status.ts';
 import { readUpload } from './ocr.ts';
 
 export function liveRoutes(app: FastifyInstance, ctx: ServerContext, metrics: Registry): void {
-  const { pipeline, config } = ctx;
+  const { benches, config } = ctx;
 
   app.get('/api/status', access('viewer'), async () => ({
     ...daemonStatus(ctx),
-    slots: pipeline.slotViews(),
+    slots: benches.slotViews(),
   }));
 
-  app.get('/api/frame.jpg', access('viewer'), async (_req, reply) => {
+  /** A camera's latest frame as it came from the camera. */
+  const frameOf = (pipeline: BenchPipeline, reply: FastifyReply) => {
     const frame = pipeline.latestFrame;
     if (!frame) {
       const cam = pipeline.status().camera;
       throw new BenchsightError(
         'E_CAMERA_LOST',
-        `no frame yet: camera is ${cam.state} (${cam.reason ?? 'starting'})`,
-        {
-          status: 503,
-        },
+        `no frame yet: camera ${cam.id} is ${cam.state} (${cam.reason ?? 'starting'})`,
+        { status: 503 },
       );
     }
     return reply
       .type('image/jpeg')
       .header('cache-control', 'no-store')
       .header('x-frame-seq', String(frame.seq))
+      .header('x-camera', pipeline.camera)
       .send(frame.jpeg);
+  };
+
+  app.get('/api/frame.jpg', access('viewer'), async (_req, reply) => frameOf(benches.first, reply));
+
+  app.get('/api/cameras/:id/frame.jpg', access('viewer'), async (req, reply) => {
+    const { id } = parseInput(cameraParam, req.params, 'path');
+    return frameOf(benches.get(id), reply);
   });
 
   app.post('/api/recognize', access('viewer'), async (req) => {

@@ -9,7 +9,7 @@ const useBody = z.object({ name: z.string().min(1).max(200) }).strict();
 export function modelRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/api/models', access('viewer'), async () => ({
     models: ctx.models.list(),
-    switching: ctx.pipeline.modelSwitch,
+    switching: ctx.benches.modelSwitch,
   }));
 
   app.post('/api/model/use', access('admin'), async (req, reply) => {

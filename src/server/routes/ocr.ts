@@ -27,7 +27,7 @@ export function textJson(t: RecognitionText) {
 export function ocrRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/api/ocr', access('viewer'), async () => ({
     enabled: ctx.config.ocr.enabled,
-    slots: ctx.ocr ? ctx.pipeline.slotTexts() : [],
+    slots: ctx.ocr ? ctx.benches.slotTexts() : [],
   }));
 }
 

@@ -53,6 +53,12 @@ const postBody = z
 const bad = (message: string) => new BenchsightError('E_BAD_REQUEST', message, { status: 400 });
 
 /** Units: physical boards by serial number, their visits, status, notes and conflicts. */
+/** The history row a camera's slot shows now; null for a camera that is no longer configured. */
+function currentOf(ctx: ServerContext, camera: string, slot: string): number | null {
+  const bench = ctx.benches.list.find((b) => b.camera.id === camera);
+  return bench ? bench.pipeline.currentRecognition(slot) : null;
+}
+
 export function unitRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { units, catalog } = ctx;
 
@@ -137,7 +143,7 @@ export function unitRoutes(app: FastifyInstance, ctx: ServerContext): void {
         camera: recognition?.camera ?? null,
         slot: recognition?.slot ?? null,
       },
-      recognition !== undefined && ctx.pipeline.currentRecognition(recognition.slot) === recognition.id,
+      recognition !== undefined && currentOf(ctx, recognition.camera, recognition.slot) === recognition.id,
     );
     return reply.status(created ? 201 : 200).send(units.record(catalog.getUnit(unit.serial)!));
   });

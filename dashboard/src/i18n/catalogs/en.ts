@@ -57,6 +57,11 @@ export const en = {
   'live.title': 'Live bench',
   'live.waiting': 'Waiting for the daemon’s first snapshot…',
   'live.notLive': 'Not live: no connection to the daemon',
+  'live.benches': 'Benches',
+  'live.allBenches': '← All benches',
+  'bench.open': 'Open bench {camera}',
+  'bench.slots': '{count, plural, one {# slot} other {# slots}}',
+  'slot.camera': 'Camera {camera}',
   'live.noPicture':
     '{state, select, starting {No live picture: camera starting} offline {No live picture: camera offline} error {No live picture: camera error} stopped {No live picture: camera stopped} other {No live picture: camera {state}}}',
   'frame.label': 'Live camera frame',

@@ -54,6 +54,11 @@ export const frCA: Record<MessageId, string> = {
 
   'live.title': 'Banc en direct',
   'live.waiting': 'En attente du premier état envoyé par le service…',
+  'live.benches': 'Établis',
+  'live.allBenches': '← Tous les établis',
+  'bench.open': 'Ouvrir l’établi {camera}',
+  'bench.slots': '{count, plural, one {# emplacement} other {# emplacements}}',
+  'slot.camera': 'Caméra {camera}',
   'live.notLive': 'Pas en direct : aucune connexion au service',
   'live.noPicture':
     '{state, select, starting {Pas d’image en direct : caméra en démarrage} offline {Pas d’image en direct : caméra hors ligne} error {Pas d’image en direct : caméra en erreur} stopped {Pas d’image en direct : caméra arrêtée} other {Pas d’image en direct : caméra {state}}}',
