@@ -5,6 +5,7 @@ import { Bus } from './bus.ts';
 import { createFrameSource } from './capture/index.ts';
 import type { FrameSource } from './capture/types.ts';
 import { type Catalog, DataDirLock } from './catalog/index.ts';
+import { CentralLink } from './central/link.ts';
 import type { Config } from './config/schema.ts';
 import { HardwareReference } from './hardware/reference.ts';
 import { createLogger } from './logger.ts';
@@ -54,6 +55,7 @@ export class Daemon {
   #mqtt: MqttPublisher | null = null;
   #webhooks: Webhooks | null = null;
   #cameraEvents: (() => void) | null = null;
+  #central: CentralLink | null = null;
 
   constructor(config: Readonly<Config>, opts: DaemonOptions = {}) {
     this.config = config;
@@ -152,6 +154,16 @@ export class Daemon {
       : null;
     this.#webhooks = config.webhooks.length > 0 ? new Webhooks(config.webhooks, this.bus, logger) : null;
     this.#models = new ModelSwitcher(config, catalog, pipeline, logger);
+    // the shop's central PostgreSQL: fed from SQLite's outbox, never in the frame loop's way
+    this.#central = config.central
+      ? new CentralLink({
+          config: config.central,
+          catalog,
+          logger,
+          bus: this.bus,
+          pulled: () => editor.pulled(),
+        })
+      : null;
     this.#server = new BenchServer({
       config,
       catalog,
@@ -164,12 +176,14 @@ export class Daemon {
       units,
       mqtt: this.#mqtt,
       webhooks: this.#webhooks,
+      central: this.#central,
       pipeline,
       bus: this.bus,
       logger,
     });
     await this.#server.start();
     editor.start();
+    this.#central?.start();
     this.#mqtt?.start();
     this.#webhooks?.start();
     await this.#source.start();
@@ -241,6 +255,7 @@ export class Daemon {
   async stop(): Promise<void> {
     this.#notifier.stopping();
     this.#editor?.stop();
+    await this.#central?.stop();
     this.#housekeeping?.stop();
     await this.#server?.stop();
     await this.#models?.settle();
@@ -262,6 +277,7 @@ export class Daemon {
     this.#mqtt = null;
     this.#webhooks = null;
     this.#cameraEvents = null;
+    this.#central = null;
     this.#editor = null;
     this.#encoder = null;
     this.#catalog = null;
