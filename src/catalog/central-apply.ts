@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { CentralBoard, CentralEmbedding, CentralReference, InboundChanges } from './central/types.ts';
 import type { CentralOutbox } from './central-outbox.ts';
 import type { Database } from './db.ts';
+import { isUniqueViolation } from './sqlite-errors.ts';
 
 type Params = Record<string, unknown>;
 
@@ -29,6 +30,8 @@ export class CentralApplier {
   readonly #insertBoard: Statement<Params, number>;
   readonly #updateBoard: Statement<Params>;
   readonly #liveByName: Statement<[string, string], number>;
+  readonly #nameOf: Statement<[number], { vendor: string; model: string }>;
+  readonly #boardRemoved: Statement<[number], number | null>;
   readonly #insertId: Statement<[string, number, string, number]>;
   readonly #insertReference: Statement<Params, number>;
   readonly #deleteReference: Statement<[number]>;
@@ -64,6 +67,10 @@ export class CentralApplier {
       .prepare<[string, string], number>(
         'SELECT id FROM boards WHERE vendor = ? COLLATE NOCASE AND model = ? COLLATE NOCASE AND removed_at IS NULL',
       )
+      .pluck();
+    this.#nameOf = db.prepare('SELECT vendor, model FROM boards WHERE id = ?');
+    this.#boardRemoved = db
+      .prepare<[number], number | null>('SELECT removed_at FROM boards WHERE id = ?')
       .pluck();
     this.#insertId = db.prepare(
       'INSERT OR IGNORE INTO central_ids (entity, local_id, origin_box, origin_id) VALUES (?, ?, ?, ?)',
@@ -109,7 +116,14 @@ export class CentralApplier {
     const local = this.#outbox.localId('board', b.key);
     if (local !== undefined) {
       if (this.#queued.get('board', local)! > 0) return false;
-      this.#updateBoard.run({ ...params, id: local });
+      try {
+        this.#updateBoard.run({ ...params, id: local });
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        // renamed elsewhere onto the name of another live board here: the rest applies, the name waits
+        const current = this.#nameOf.get(local)!;
+        this.#updateBoard.run({ ...params, vendor: current.vendor, model: current.model, id: local });
+      }
       if (f.removedAt !== null) this.#deleteBoardReferences.run(local);
       return true;
     }
@@ -131,7 +145,8 @@ export class CentralApplier {
     }
     if (local !== undefined || r.key.box === this.#outbox.box()) return false;
     const boardId = this.#outbox.localId('board', r.board);
-    if (boardId === undefined) return false;
+    // a reference added on a box that had not heard the board was removed stays centrally, not here
+    if (boardId === undefined || this.#boardRemoved.get(boardId) !== null) return false;
     const id = this.#insertReference.get({ ...r, boardId })!;
     this.#insertId.run('reference', id, r.key.box, r.key.id);
     return true;

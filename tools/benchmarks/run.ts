@@ -3,6 +3,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadManifest } from '../../src/vision/manifest.ts';
+import { centralSection } from './central.ts';
 import { idleSection, mallocSection, memorySection, pipelineSection } from './daemon-sections.ts';
 import { benchScene, bundledModel, MODELS_DIR, replicaModel, replicaPath } from './fixtures.ts';
 import { acceleratorSection } from './frame-path.ts';
@@ -34,6 +35,7 @@ export const SECTIONS = [
   'idle',
   'memory',
   'startup',
+  'central',
 ] as const;
 export type Section = (typeof SECTIONS)[number];
 
@@ -121,6 +123,14 @@ export async function runBenchmarks(opts: BenchmarkOptions): Promise<string> {
     if (plan.mallocRow && runs('memory')) rows.push(await mallocSection(ctx, main, encode.bare.get(main)!));
     if (plan.memoryFrames > 0 && runs('memory')) rows.push(await memorySection(ctx, bundled));
     if (runs('startup')) rows.push(...(await startupSection(ctx, bundled)));
+    if (runs('central'))
+      rows.push(
+        ...(await centralSection(
+          opts.short ? { propagationRuns: 10, rowsPerBox: 100 } : { propagationRuns: 40, rowsPerBox: 500 },
+          work,
+          opts.log,
+        )),
+      );
   } finally {
     await rm(work, { recursive: true, force: true });
   }

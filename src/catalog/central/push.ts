@@ -167,7 +167,8 @@ async function pushBoard(
       ],
     );
   }
-  if (!merged.changed && merged.conflicts.length === 0) return;
+  // Stored with a new revision even when nothing changed: the box skipped pulling this board while
+  // its edit waited to be sent, and must get the merged board back.
   const f = merged.fields;
   await client.query(
     `INSERT INTO boards (origin_box, origin_id, vendor, model, kind, chip_type, chip_count, notes, tags, text_pattern,
