@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CentralStore } from '../../src/catalog/central/store.ts';
 import { PACKAGE_ROOT } from '../../src/config/load.ts';
 import type { CentralStatus, RecognitionPage, RecognizedPayload } from '../../src/protocol.ts';
+import { launchBrowser } from '../dashboard/browser.ts';
 import { pattern, startTestDaemon, tempDir, writeFrames } from '../helpers/daemon.ts';
 import { TestPostgres } from '../helpers/postgres.ts';
 
@@ -183,6 +184,17 @@ describe('issue 22: boxes sharing a central PostgreSQL (real cluster of its own,
       expect(status.reason).toContain('refused the login');
       expect(status.reason).toContain('BENCHSIGHT_CENTRAL_PASSWORD');
       expect(await metrics(c)).toMatch(/benchsight_central_state\{state="refused"\} 1/);
+      // the dashboard's status panel says so too
+      const browser = await launchBrowser();
+      try {
+        const { page } = await browser.open(`${c.url}/#/live`);
+        await page.waitForSelector('[data-testid=central-state][data-state=refused]', { timeout: WAIT });
+        const shown = await page.locator('[data-testid=central-state]').textContent();
+        expect(shown).toContain('Central login refused');
+        expect(shown).toContain('bench-3');
+      } finally {
+        await browser.close();
+      }
       const seen = c.recognized.length;
       await until(() => c.recognized.length >= seen + 2, 'bench 3 keeps recognizing', WAIT);
       expect((await central(c)).state).toBe('refused');
