@@ -22,8 +22,9 @@ for (const mod of ['onnxruntime-node', 'sharp', 'better-sqlite3', 'socket.io', '
   }
 }
 
-// Debian package -> the binary it provides. Tests drive real ffmpeg, fswebcam, chromium and a real
-// MQTT broker (mosquitto; its TLS test makes certificates with openssl).
+// Debian package -> the binary it provides. Tests drive real ffmpeg, fswebcam, chromium, a real
+// MQTT broker (mosquitto; its TLS test makes certificates with openssl) and a real PostgreSQL (the
+// central tests run their own cluster with initdb / pg_ctl, which Debian keeps off the PATH).
 const needed =
   mode === 'test'
     ? {
@@ -34,11 +35,21 @@ const needed =
         openssl: 'openssl',
         systemd: 'systemd-analyze',
         python3: 'python3',
+        postgresql: '/usr/lib/postgresql/*/bin/initdb',
       }
     : {};
-// mosquitto lives in /usr/sbin, which is not on a normal user's PATH
+// mosquitto lives in /usr/sbin, which is not on a normal user's PATH; a path (a glob) is looked for as is
 const has = (bin) =>
-  spawnSync('sh', ['-c', `command -v ${bin} || test -x /usr/sbin/${bin}`], { stdio: 'ignore' }).status === 0;
+  spawnSync(
+    'sh',
+    [
+      '-c',
+      bin.includes('/')
+        ? `for f in ${bin}; do test -x "$f" && exit 0; done; exit 1`
+        : `command -v ${bin} || test -x /usr/sbin/${bin}`,
+    ],
+    { stdio: 'ignore' },
+  ).status === 0;
 const missing = Object.entries(needed)
   .filter(([, bin]) => !has(bin))
   .map(([pkg]) => pkg);

@@ -26,7 +26,11 @@ export type ErrorCode =
   | 'E_AUTH'
   | 'E_FORBIDDEN'
   | 'E_LOCKED'
-  | 'E_ROUTE_ACCESS';
+  | 'E_ROUTE_ACCESS'
+  | 'E_CENTRAL_AUTH'
+  | 'E_CENTRAL_UNREACHABLE'
+  | 'E_CENTRAL_SCHEMA'
+  | 'E_CENTRAL_BOX';
 
 export class BenchsightError extends Error {
   readonly code: ErrorCode;

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { Bus } from './bus.ts';
 import { createFrameSource } from './capture/index.ts';
 import { type Catalog, DataDirLock } from './catalog/index.ts';
+import { CentralLink } from './central/link.ts';
 import type { Config } from './config/schema.ts';
 import { HardwareReference } from './hardware/reference.ts';
 import { createLogger } from './logger.ts';
@@ -53,6 +54,7 @@ export class Daemon {
   #dataLock: DataDirLock | null = null;
   #mqtt: MqttPublisher | null = null;
   #webhooks: Webhooks | null = null;
+  #central: CentralLink | null = null;
 
   constructor(config: Readonly<Config>, opts: DaemonOptions = {}) {
     this.config = config;
@@ -165,6 +167,16 @@ export class Daemon {
       : null;
     this.#webhooks = config.webhooks.length > 0 ? new Webhooks(config.webhooks, this.bus, logger) : null;
     this.#models = new ModelSwitcher(config, catalog, benches, logger);
+    // the shop's central PostgreSQL: fed from SQLite's outbox, never in the frame loop's way
+    this.#central = config.central
+      ? new CentralLink({
+          config: config.central,
+          catalog,
+          logger,
+          bus: this.bus,
+          pulled: () => editor.pulled(),
+        })
+      : null;
     this.#server = new BenchServer({
       config,
       catalog,
@@ -178,11 +190,13 @@ export class Daemon {
       mqtt: this.#mqtt,
       webhooks: this.#webhooks,
       benches,
+      central: this.#central,
       bus: this.bus,
       logger,
     });
     await this.#server.start();
     editor.start();
+    this.#central?.start();
     this.#mqtt?.start();
     this.#webhooks?.start();
     await benches.start();
@@ -254,6 +268,7 @@ export class Daemon {
   async stop(): Promise<void> {
     this.#notifier.stopping();
     this.#editor?.stop();
+    await this.#central?.stop();
     this.#housekeeping?.stop();
     await this.#server?.stop();
     await this.#models?.settle();
@@ -272,6 +287,7 @@ export class Daemon {
     this.#ocr = null;
     this.#mqtt = null;
     this.#webhooks = null;
+    this.#central = null;
     this.#editor = null;
     this.#encoder = null;
     this.#catalog = null;

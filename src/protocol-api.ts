@@ -76,6 +76,8 @@ export interface HistoryBoard extends BoardInfo {
 }
 
 export interface RecognitionJson extends Recognition {
+  /** The box that recognized it (shop-wide history, `?box=`); absent: this box. */
+  box?: string;
   board: HistoryBoard | null;
   thumbnailUrl: string | null;
   /** The text read off the board (OCR); null until read, or with OCR off. */
@@ -94,6 +96,12 @@ export interface RecognitionPage {
   limit: number;
   offset: number;
   items: RecognitionJson[];
+  /**
+   * Only with `?box=`: 'central' when the shop's history answered; 'local-only' when the central side
+   * is not configured or not reachable (this box's rows only), with `reason`.
+   */
+  source?: 'central' | 'local-only';
+  reason?: string | null;
 }
 
 /** A model known in models/ (GET /api/models). */

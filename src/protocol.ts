@@ -104,6 +104,45 @@ export interface StatusPayload {
   mqtt?: MqttStatus | null;
   /** Each configured webhook's deliveries. */
   webhooks?: WebhookStatus[];
+  /** The link to the shop's central PostgreSQL; null when not configured. */
+  central?: CentralStatus | null;
+}
+
+/**
+ * connected: sending and pulling; connecting: first attempt; unreachable: no answer (retried);
+ * refused: the login was refused (wrong user or password, retried slowly); schema: the central
+ * schema is missing or older than this box (`benchsight central init`); stopped: stopping.
+ */
+export const CENTRAL_STATES = [
+  'connecting',
+  'connected',
+  'unreachable',
+  'refused',
+  'schema',
+  'stopped',
+] as const;
+export type CentralState = (typeof CENTRAL_STATES)[number];
+
+export interface CentralStatus {
+  /** This box's name in the shop. */
+  box: string;
+  /** The central server, without credentials. */
+  url: string;
+  state: CentralState;
+  /** Why it is not connected (what to fix). */
+  reason: string | null;
+  since: number;
+  /** Changes waiting in this box's outbox (history and catalog). */
+  pendingUp: number;
+  /** Changes sent and stored centrally since start. */
+  sent: number;
+  /** Catalog rows pulled from other boxes since start. */
+  pulled: number;
+  /** The last completed exchange (ms), null before the first. */
+  lastSyncAt: number | null;
+  /** Failed attempts since the last success, and the wait before the next. */
+  attempts: number;
+  retryInMs: number | null;
 }
 
 /**

@@ -46,4 +46,13 @@ describe('layout: the product and its tools live apart', () => {
       { file: 'src/main.ts', to: 'tools/synth/demo.ts', how: 'dynamic' },
     ]);
   });
+
+  it('only src/catalog/central/ imports the PostgreSQL client (pg), as only src/catalog/ imports SQLite', () => {
+    const PG = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+'pg'|import\(\s*'pg'\s*\)/;
+    const users = [...sources('src'), ...sources('scripts'), ...sources('tools')].filter((f) =>
+      PG.test(readFileSync(join(ROOT, f), 'utf8')),
+    );
+    expect(users.length).toBeGreaterThan(0);
+    expect(users.filter((f) => !f.startsWith('src/catalog/central/'))).toEqual([]);
+  });
 });

@@ -3,6 +3,8 @@ import { dirname, resolve } from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import type { UnitConflictResolution, UnitStatus } from '../protocol.ts';
 import { BoardRepository } from './boards.ts';
+import { CentralApplier } from './central-apply.ts';
+import { CentralOutbox } from './central-outbox.ts';
 import { type Database, openDatabase } from './db.ts';
 import { EmbeddingRepository } from './embeddings.ts';
 import { RecognitionTextRepository } from './recognition-text.ts';
@@ -76,6 +78,9 @@ export class Catalog {
   private readonly unitHistory: UnitHistoryReader;
   private readonly now: () => number;
   private readonly catalogVersionQuery: Statement<[], number>;
+  /** The link to a central PostgreSQL, SQLite side: the outbox it sends and the changes it pulls. */
+  readonly centralOutbox: CentralOutbox;
+  readonly centralApplier: CentralApplier;
 
   static open(path: string, opts: CatalogOptions = {}): Catalog {
     return new Catalog(
@@ -104,6 +109,8 @@ export class Catalog {
     this.unitHistory = new UnitHistoryReader(db);
     this.now = now;
     this.catalogVersionQuery = db.prepare<[], number>('SELECT version FROM catalog_version').pluck();
+    this.centralOutbox = new CentralOutbox(db);
+    this.centralApplier = new CentralApplier(db, this.centralOutbox);
   }
 
   // Boards

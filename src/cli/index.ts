@@ -1,10 +1,12 @@
 import { Command, Option } from 'commander';
+import { redactUrl } from '../catalog/central/url.ts';
 import { loadConfig } from '../config/load.ts';
 import { BenchsightError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { Daemon } from '../main.ts';
 import { hashPassword } from '../server/auth.ts';
 import { catalogCommands } from './catalog.ts';
+import { centralCommands } from './central.ts';
 import { configFor, databaseOf, globalOptions, parseIntOption, reportError } from './common.ts';
 import { modelCommands } from './model.ts';
 import { modelStoreCommands } from './model-store.ts';
@@ -87,6 +89,9 @@ Examples:
             tokens: config.auth.tokens.map((t) => ({ ...t, token: '[redacted]' })),
           },
           ...(config.mqtt?.password ? { mqtt: { ...config.mqtt, password: '[redacted]' } } : {}),
+          ...(config.central
+            ? { central: { ...config.central, url: redactUrl(config.central.url), password: '[redacted]' } }
+            : {}),
           webhooks: config.webhooks.map((h) => ({ ...h, secret: '[redacted]' })),
         };
         process.stdout.write(`# config: ${configPath ?? '(built-in defaults)'}: valid\n`);
@@ -112,6 +117,7 @@ Examples:
   catalogCommands(program);
   recognitionCommands(program);
   unitCommands(program);
+  centralCommands(program);
   modelCommands(program);
   modelStoreCommands(program);
   return program;

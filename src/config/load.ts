@@ -154,6 +154,9 @@ export function loadConfig(sources: ConfigSources = {}): LoadedConfig {
   if (env.BENCHSIGHT_MQTT_PASSWORD && raw.mqtt && typeof raw.mqtt === 'object') {
     (raw.mqtt as Json).password = env.BENCHSIGHT_MQTT_PASSWORD;
   }
+  if (env.BENCHSIGHT_CENTRAL_PASSWORD && raw.central && typeof raw.central === 'object') {
+    (raw.central as Json).password = env.BENCHSIGHT_CENTRAL_PASSWORD;
+  }
 
   const cameraGiven =
     raw.cameras !== undefined ||

@@ -9,6 +9,7 @@ import {
   oneCameraSchema,
   slotsSchema,
 } from './cameras.ts';
+import { centralSchema } from './central.ts';
 import { isHostOrAddress, isLoopbackHost } from './hosts.ts';
 import { mqttSchema, webhookSchema } from './integrations.ts';
 
@@ -225,6 +226,8 @@ export const configSchema = z
     mqtt: mqttSchema.optional(),
     /** HTTP POSTs of events to the shop's own systems. */
     webhooks: z.array(webhookSchema).default([]),
+    /** The shop's central PostgreSQL (catalog shared, history sent up); absent: this box alone. */
+    central: centralSchema.optional(),
     log: z
       .object({
         level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

@@ -161,6 +161,23 @@ export class CatalogEditor {
   }
 
   /**
+   * Catalog changes pulled from the central side (made on another box) are in the catalog: references
+   * without a vector for the active model are embedded (and sent up, for the other boxes to reuse),
+   * then the index is reloaded, the bench rescanned and the change announced.
+   */
+  async pulled(): Promise<void> {
+    const recognizer = this.#o.recognizer();
+    const embedded = await recognizer.reindex();
+    if (this.#seen) this.#seen.catalog = this.#catalog.catalogVersion();
+    this.#o.rescan?.();
+    this.#o.bus?.emit('catalog', { entity: 'catalog', action: 'reloaded' });
+    this.#o.logger?.info(
+      { references: recognizer.index.size, embedded },
+      'catalog changes from the central side loaded',
+    );
+  }
+
+  /**
    * Watches for changes committed by another process (the CLI, a second daemon) until stop(): sync()
    * runs every few seconds here, and the pipeline calls it with every frame.
    */

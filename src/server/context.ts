@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Bus } from '../bus.ts';
 import type { Catalog } from '../catalog/index.ts';
+import type { CentralLink } from '../central/link.ts';
 import type { Config } from '../config/schema.ts';
 import type { Benches } from '../pipeline/benches.ts';
 import type { CatalogEditor } from '../pipeline/catalog-editor.ts';
@@ -34,6 +35,8 @@ export interface ServerContext {
   /** The MQTT publisher and the webhooks, for the status; null when not configured. */
   mqtt?: { status(): MqttStatus } | null;
   webhooks?: { status(): WebhookStatus[] } | null;
+  /** The link to the shop's central PostgreSQL; null when central is not configured. */
+  central?: CentralLink | null;
   bus: Bus;
   logger: Logger;
 }

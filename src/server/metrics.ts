@@ -1,6 +1,13 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { Bus } from '../bus.ts';
-import type { CameraBench, MqttStatus, StatusPayload, WebhookStatus } from '../protocol.ts';
+import {
+  type CameraBench,
+  CENTRAL_STATES,
+  type CentralStatus,
+  type MqttStatus,
+  type StatusPayload,
+  type WebhookStatus,
+} from '../protocol.ts';
 
 /**
  * Prometheus metrics. Gauges read the pipeline's status at scrape time, so the frame path does no
@@ -115,6 +122,7 @@ function integrationGauges(registry: Registry, status: () => StatusPayload): voi
       (m) => m.dropped,
     );
   }
+  if (status().central) centralGauges(registry, status);
   const hooks = status().webhooks ?? [];
   if (hooks.length === 0) return;
   const hook = (name: string, help: string, read: (w: WebhookStatus) => number) =>
@@ -138,4 +146,39 @@ function integrationGauges(registry: Registry, status: () => StatusPayload): voi
     (w) => w.dropped,
   );
   hook('benchsight_webhook_queued', 'Events waiting for delivery', (w) => w.queued);
+}
+
+/** The link to the central PostgreSQL: state (one series per state, 1 for the current), backlog, totals. */
+function centralGauges(registry: Registry, status: () => StatusPayload): void {
+  const central = (name: string, help: string, read: (c: CentralStatus) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const c = status().central;
+        if (c) this.set(read(c));
+      },
+    });
+  central('benchsight_central_connected', '1 while connected to the central PostgreSQL', (c) =>
+    c.state === 'connected' ? 1 : 0,
+  );
+  central(
+    'benchsight_central_outbox_pending',
+    'Changes waiting in the outbox for the central side',
+    (c) => c.pendingUp,
+  );
+  central('benchsight_central_sent', 'Changes stored centrally since start', (c) => c.sent);
+  central('benchsight_central_pulled', 'Catalog rows pulled from other boxes since start', (c) => c.pulled);
+  new Gauge({
+    name: 'benchsight_central_state',
+    help: 'The central link: 1 for its current state (connecting, connected, unreachable, refused, schema, stopped)',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      const c = status().central;
+      if (!c) return;
+      for (const state of CENTRAL_STATES) this.set({ state }, c.state === state ? 1 : 0);
+    },
+  });
 }

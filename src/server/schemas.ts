@@ -40,6 +40,11 @@ export const recognitionsQuery = recognitionFilterParams
     limit: z.coerce.number().int().min(1).max(1000).default(50),
     offset: z.coerce.number().int().min(0).max(1e9).default(0),
     format: z.enum(['json', 'csv']).default('json'),
+    /** The shop's history from the central side: one box's name, or * for every box. */
+    box: z
+      .string()
+      .regex(/^(\*|[A-Za-z0-9_.-]{1,64})$/, 'a box name (letters, digits, _ . -) or * for every box')
+      .optional(),
   })
   .strict();
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadManifest } from '../../src/vision/manifest.ts';
 import { camerasSection } from './cameras.ts';
+import { centralSection } from './central.ts';
 import { idleSection, mallocSection, memorySection, pipelineSection } from './daemon-sections.ts';
 import { benchScene, bundledModel, MODELS_DIR, replicaModel, replicaPath } from './fixtures.ts';
 import { acceleratorSection } from './frame-path.ts';
@@ -36,6 +37,7 @@ export const SECTIONS = [
   'memory',
   'cameras',
   'startup',
+  'central',
 ] as const;
 export type Section = (typeof SECTIONS)[number];
 
@@ -129,6 +131,14 @@ export async function runBenchmarks(opts: BenchmarkOptions): Promise<string> {
     if (plan.memoryFrames > 0 && runs('memory')) rows.push(await memorySection(ctx, bundled));
     if (!opts.short && runs('cameras')) rows.push(...(await camerasSection(ctx, main)));
     if (runs('startup')) rows.push(...(await startupSection(ctx, bundled)));
+    if (runs('central'))
+      rows.push(
+        ...(await centralSection(
+          opts.short ? { propagationRuns: 10, rowsPerBox: 100 } : { propagationRuns: 40, rowsPerBox: 500 },
+          work,
+          opts.log,
+        )),
+      );
   } finally {
     await rm(work, { recursive: true, force: true });
   }

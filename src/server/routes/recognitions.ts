@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { RECOGNITION_CSV_HEADER, recognitionCsvLine } from '../../catalog/recognition-csv.ts';
 import { toRecognitionFilter } from '../../catalog/recognition-filter.ts';
 import type { Recognition, RecognitionText } from '../../catalog/types.ts';
+import { badRequest } from '../../catalog/validate.ts';
+import { shopRecognitions } from '../../central/history.ts';
 import { toBoardInfo } from '../../pipeline/recognizer.ts';
 import {
   type HistoryBoard,
@@ -40,6 +42,33 @@ export function recognitionRoutes(app: FastifyInstance, ctx: ServerContext): voi
   app.get('/api/recognitions', access('viewer'), async (req, reply) => {
     const q = parseInput(recognitionsQuery, req.query, 'query');
     const filter = toRecognitionFilter(q);
+    if (q.box !== undefined) {
+      if (
+        q.format === 'csv' ||
+        filter.serial !== undefined ||
+        filter.text !== undefined ||
+        filter.part !== undefined
+      )
+        throw badRequest('box= (the shop-wide history) takes board, camera, slot, from and to, in JSON only');
+      const shop = await shopRecognitions(ctx.central ?? null, catalog, filter, q.box, q);
+      const self = ctx.central?.box ?? null;
+      const page: RecognitionPage = {
+        total: shop.total,
+        limit: q.limit,
+        offset: q.offset,
+        items: shop.rows.map(({ box, ...r }) => ({
+          ...withBoard(r, undefined),
+          box,
+          thumbnailUrl:
+            box === self && shop.source === 'local-only' && r.hasThumbnail
+              ? recognitionThumbnailPath(r.id)
+              : null,
+        })),
+        source: shop.source,
+        reason: shop.reason,
+      };
+      return page;
+    }
     if (q.format === 'csv') {
       // the Host header has passed the allowed-hosts check (request-origin.ts)
       const origin = `${req.protocol}://${req.host}`;

@@ -92,6 +92,10 @@ export const en = {
   'status.mqttQueued': '{count, plural, one {# event waiting} other {# events waiting}}',
   'status.mqttDropped': '{count, plural, one {# event dropped} other {# events dropped}}',
   'status.webhooks': 'Webhooks: {count, plural, one {# event delivered} other {# events delivered}}',
+  'status.central':
+    '{state, select, connected {Central connected} connecting {Central connecting} unreachable {Central unreachable} refused {Central login refused} schema {Central schema missing} other {Central stopped}} · {box} · {url}',
+  'status.centralPending':
+    '{count, plural, one {# change waiting to be sent} other {# changes waiting to be sent}}',
   'status.webhookFailing': '{url} failing: {error}',
   'chart.label':
     'Chart of captured and encoded frames per second and encode and match times over the last minutes',

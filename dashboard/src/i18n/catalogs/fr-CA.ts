@@ -90,6 +90,10 @@ export const frCA: Record<MessageId, string> = {
   'status.mqttDropped': '{count, plural, one {# événement perdu} other {# événements perdus}}',
   'status.webhooks': 'Webhooks : {count, plural, one {# événement livré} other {# événements livrés}}',
   'status.webhookFailing': '{url} en échec : {error}',
+  'status.central':
+    '{state, select, connected {Serveur central connecté} connecting {Serveur central en connexion} unreachable {Serveur central injoignable} refused {Serveur central : connexion refusée} schema {Serveur central : schéma absent} other {Serveur central arrêté}} · {box} · {url}',
+  'status.centralPending':
+    '{count, plural, one {# modification en attente d’envoi} other {# modifications en attente d’envoi}}',
   'chart.label':
     'Graphique des images captées et encodées par seconde et des temps d’encodage et de comparaison des dernières minutes',
   'chart.captured': 'captées i/s',

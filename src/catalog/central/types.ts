@@ -1,0 +1,124 @@
+import type { BoardKind, ReferenceSource } from '../../protocol.ts';
+
+/**
+ * What a box and the central PostgreSQL exchange. A board or reference is named shop-wide by the box
+ * that made it and its id there; recognitions by their box and local id (the idempotent keys: a row
+ * sent twice is stored once).
+ */
+export interface ShopKey {
+  box: string;
+  id: number;
+}
+
+/** The fields of a board that an edit changes; later edit wins per field. */
+export interface BoardFields {
+  vendor: string;
+  model: string;
+  kind: BoardKind;
+  chipType: string | null;
+  chipCount: number | null;
+  notes: string;
+  tags: string[];
+  textPattern: string | null;
+  removedAt: number | null;
+}
+
+export const BOARD_FIELDS = [
+  'vendor',
+  'model',
+  'kind',
+  'chipType',
+  'chipCount',
+  'notes',
+  'tags',
+  'textPattern',
+  'removedAt',
+] as const satisfies readonly (keyof BoardFields)[];
+
+export interface CentralBoard {
+  key: ShopKey;
+  fields: BoardFields;
+  createdAt: number;
+  /** ms of the edit this state comes from */
+  at: number;
+}
+
+export interface CentralReference {
+  key: ShopKey;
+  board: ShopKey;
+  image: Buffer;
+  thumbnail: Buffer;
+  width: number;
+  height: number;
+  source: ReferenceSource;
+  sourceDetail: string | null;
+  sha256: string;
+  createdAt: number;
+}
+
+export interface CentralEmbedding {
+  reference: ShopKey;
+  modelId: string;
+  dim: number;
+  /** dim float32 values, little-endian */
+  vector: Buffer;
+}
+
+export interface CentralTopK {
+  board: ShopKey | null;
+  score: number;
+}
+
+/** The text read off the board (OCR), as stored locally. */
+export interface CentralRecognitionText {
+  lines: unknown[];
+  text: string;
+  serial: string | null;
+  verdict: string;
+  partNumber: string | null;
+}
+
+export interface CentralRecognition {
+  box: string;
+  localId: number;
+  at: number;
+  camera: string;
+  slot: string;
+  board: ShopKey | null;
+  score: number;
+  margin: number;
+  topk: CentralTopK[];
+  modelId: string;
+  thumbnail: Buffer | null;
+  text: CentralRecognitionText | null;
+}
+
+/** One queued change of the outbox, read with the row as it is now. */
+export type OutboundChange = { seq: number } & (
+  | { entity: 'board'; board: CentralBoard; before: BoardFields | null }
+  | { entity: 'reference'; reference: CentralReference }
+  | { entity: 'reference-deleted'; key: ShopKey; at: number }
+  | { entity: 'embedding'; embedding: CentralEmbedding }
+  | { entity: 'recognition'; recognition: CentralRecognition }
+);
+
+/** Catalog changes the central side holds past a box's cursor, in revision order per table. */
+export interface InboundChanges {
+  boards: CentralBoard[];
+  references: (CentralReference & { deletedAt: number | null })[];
+  embeddings: CentralEmbedding[];
+  /** the revision these bring the box up to */
+  cursor: number;
+}
+
+export interface CentralRecognitionQuery {
+  /** one box; '*' for the whole shop */
+  box: string;
+  camera?: string;
+  slot?: string;
+  board?: ShopKey | null;
+  from?: number;
+  to?: number;
+  limit: number;
+  offset: number;
+}

@@ -1,0 +1,163 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CentralStore } from '../../src/catalog/central/store.ts';
+import { Catalog } from '../../src/catalog/index.ts';
+import { fakeJpeg, vector } from '../catalog/helpers.ts';
+import { TestPostgres } from '../helpers/postgres.ts';
+
+/** Sends a box's whole outbox, as the daemon's link does; returns the batches sent. */
+async function send(box: Catalog, store: CentralStore, name: string): Promise<number> {
+  let batches = 0;
+  for (;;) {
+    const { changes, lastSeq } = box.centralOutbox.next(100);
+    if (lastSeq === 0) return batches;
+    await store.push(name, changes);
+    box.centralOutbox.ack(lastSeq);
+    batches++;
+  }
+}
+
+async function pull(box: Catalog, store: CentralStore): Promise<void> {
+  for (;;) {
+    const cursor = box.centralApplier.cursor();
+    const changes = await store.pull(cursor, 100);
+    if (changes.cursor === cursor) return;
+    box.centralApplier.apply(changes);
+  }
+}
+
+describe('central store (real PostgreSQL cluster of its own, real SQLite files, no daemon)', () => {
+  let pg: TestPostgres;
+  let store: CentralStore;
+  const dir = mkdtempSync(join(tmpdir(), 'bs-central-store-'));
+  let a: Catalog;
+  let b: Catalog;
+
+  beforeAll(async () => {
+    pg = await TestPostgres.create();
+    store = await CentralStore.connect({ url: pg.url(), password: pg.password, box: 'test' });
+    expect(await store.migrate()).toEqual({ from: 0, to: 1 });
+    expect(await store.migrate()).toEqual({ from: 1, to: 1 });
+    a = Catalog.open(join(dir, 'a.db'));
+    b = Catalog.open(join(dir, 'b.db'));
+  }, 180_000);
+
+  afterAll(async () => {
+    a?.close();
+    b?.close();
+    await store?.close();
+    await pg?.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('an unlinked catalog queues nothing (a box without central works as before)', () => {
+    a.createBoard({ vendor: 'Early', model: 'Before link', kind: 'psu' });
+    expect(a.centralOutbox.box()).toBeNull();
+    expect(a.centralOutbox.pending()).toBe(0);
+  });
+
+  it('linking queues what the box already holds; a board with its reference and embedding reaches the other box', async () => {
+    a.centralOutbox.link('box-a');
+    b.centralOutbox.link('box-b');
+    expect(a.centralOutbox.pending()).toBe(1);
+    const board = a.createBoard({ vendor: 'Bitmain', model: 'S19 Pro', kind: 'hashboard' });
+    a.addReference(
+      {
+        boardId: board.id,
+        image: fakeJpeg(1),
+        thumbnail: fakeJpeg(2),
+        width: 10,
+        height: 10,
+        source: 'upload',
+      },
+      { modelId: 'm1', vector: vector(8, 3) },
+    );
+    await send(a, store, 'box-a');
+    expect(a.centralOutbox.pending()).toBe(0);
+    await pull(b, store);
+    const onB = b.findBoard('Bitmain', 'S19 Pro');
+    expect(onB).toBeDefined();
+    expect(b.listReferences(onB!.id)).toHaveLength(1);
+    const set = b.loadEmbeddings('m1');
+    expect(Array.from(set.boardIds)).toEqual([onB!.id]);
+    expect(Array.from(set.matrix.slice(0, 8))).toEqual(Array.from(vector(8, 3)));
+    // what was pulled is not sent back up
+    expect(b.centralOutbox.pending()).toBe(0);
+    // pulled back by the box that made it: nothing doubled there
+    await pull(a, store);
+    expect(a.listReferences(board.id)).toHaveLength(1);
+    expect(a.listBoards().filter((x) => x.model === 'S19 Pro')).toHaveLength(1);
+  });
+
+  it('history is stored once per box and local id, also when a batch is sent again (a crash before the ack)', async () => {
+    for (let i = 0; i < 5; i++) {
+      a.insertRecognition({
+        at: 1000 + i,
+        camera: 'cam',
+        slot: 'bench',
+        boardId: null,
+        score: 0.5,
+        margin: 0.1,
+        topk: [],
+        modelId: 'm1',
+      });
+    }
+    const { changes } = a.centralOutbox.next(100);
+    expect(changes).toHaveLength(5);
+    await store.push('box-a', changes);
+    // the box died before ack(): it sends the same batch again
+    await store.push('box-a', changes);
+    await send(a, store, 'box-a');
+    expect(await store.countRecognitions('box-a')).toBe(5);
+    const page = await store.recognitions({ box: 'box-a', limit: 100, offset: 0 });
+    expect(page.rows.map((r) => r.localId).sort((x, y) => x - y)).toEqual(
+      a
+        .queryRecognitions({ limit: 100, offset: 0 })
+        .rows.map((r) => r.id)
+        .sort((x, y) => x - y),
+    );
+  });
+
+  it('the same board edited on two boxes while apart: later edit wins per field, both versions kept', async () => {
+    const onA = a.findBoard('Bitmain', 'S19 Pro')!;
+    const onB = b.findBoard('Bitmain', 'S19 Pro')!;
+    a.updateBoard(onA.id, { notes: 'from A' });
+    // B edits later (its updated_at is later), and a field A did not touch
+    await new Promise((r) => setTimeout(r, 5));
+    b.updateBoard(onB.id, { notes: 'from B', chipCount: 76 });
+    await send(a, store, 'box-a');
+    await send(b, store, 'box-b');
+    const conflicts = await store.boardConflicts({ box: 'box-a', id: onA.id });
+    expect(conflicts).toEqual([
+      expect.objectContaining({
+        field: 'notes',
+        kept: 'from B',
+        keptBox: 'box-b',
+        other: 'from A',
+        otherBox: 'box-a',
+      }),
+    ]);
+    await pull(a, store);
+    await pull(b, store);
+    for (const [box, id] of [
+      [a, onA.id],
+      [b, onB.id],
+    ] as const) {
+      const board = box.getBoard(id)!;
+      expect(board.notes).toBe('from B');
+      expect(board.chipCount).toBe(76);
+    }
+  });
+
+  it('a reference deleted on one box is deleted on the other', async () => {
+    const onA = a.findBoard('Bitmain', 'S19 Pro')!;
+    const onB = b.findBoard('Bitmain', 'S19 Pro')!;
+    const [ref] = b.listReferences(onB.id);
+    b.deleteReference(ref!.id);
+    await send(b, store, 'box-b');
+    await pull(a, store);
+    expect(a.listReferences(onA.id)).toHaveLength(0);
+  });
+});
