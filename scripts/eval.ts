@@ -2,7 +2,7 @@
  * Recognition quality of the bundled encoder on board types never seen in training, beside trivial
  * baselines, through the real catalog and pipeline code (see tools/eval/run.ts).
  *   npm run eval [-- --quick] [--model benchsight-vit] [--baseline benchsight-vit-random]
- *     [--no-histogram] [--write-operating-point] [--threads 0] [--width 320 --height 240]
+ *     [--no-histogram] [--no-verify] [--write-operating-point] [--threads 0] [--width 320 --height 240]
  * --baseline none: no model baseline (a quick look at a candidate model).
  * --width/--height: the camera frame the views are rendered at (e.g. 426x240 for a 16:9 camera).
  */
@@ -20,6 +20,7 @@ const { values } = parseArgs({
     model: { type: 'string', default: 'benchsight-vit' },
     baseline: { type: 'string', multiple: true, default: ['benchsight-vit-random'] },
     'no-histogram': { type: 'boolean', default: false },
+    'no-verify': { type: 'boolean', default: false },
     'write-operating-point': { type: 'boolean', default: false },
     threads: { type: 'string', default: '0' },
     seed: { type: 'string', default: '1' },
@@ -47,6 +48,7 @@ const options: EvalOptions = {
   height: Number(values.height),
   models: [model, ...values.baseline.filter((b) => b !== 'none').map((b) => loadManifest(b, 'models'))],
   histogram: !values['no-histogram'],
+  verify: !values['no-verify'],
   intraOpThreads: Number(values.threads),
   benchRuns: quick ? 30 : 100,
   tmpDir,

@@ -22,6 +22,7 @@ import { openModelAndCatalog } from './runtime.ts';
 import type { RouteAccess } from './server/access.ts';
 import { BenchServer } from './server/app.ts';
 import { SystemdNotifier } from './systemd.ts';
+import type { Verifier } from './verify/verifier.ts';
 import type { Encoder } from './vision/encoder.ts';
 import { Webhooks } from './webhooks/index.ts';
 
@@ -42,6 +43,7 @@ export class Daemon {
   readonly #opts: DaemonOptions;
   readonly #notifier = new SystemdNotifier();
   #encoder: Encoder | null = null;
+  #verifier: Verifier | null = null;
   #catalog: Catalog | null = null;
   #source: FrameSource | null = null;
   #pipeline: BenchPipeline | null = null;
@@ -87,8 +89,9 @@ export class Daemon {
     const { config, logger } = this;
     // one daemon per data directory; `catalog restore` waits for it to stop
     this.#dataLock = DataDirLock.acquire(config.data.dir, 'the benchsight daemon');
-    const { loaded, encoder, catalog, recognizer } = await openModelAndCatalog(config, logger);
+    const { loaded, encoder, catalog, recognizer, verifier } = await openModelAndCatalog(config, logger);
     this.#encoder = encoder;
+    this.#verifier = verifier;
     this.#catalog = catalog;
     if (loaded.manifest.randomWeights) {
       logger.warn(
@@ -252,6 +255,8 @@ export class Daemon {
     await this.#mqtt?.stop();
     await this.#pipeline?.recognizer.encoder.stop();
     if (this.#encoder !== this.#pipeline?.recognizer.encoder) await this.#encoder?.stop();
+    await this.#verifier?.stop();
+    this.#verifier = null;
     this.#catalog?.close();
     this.#dataLock?.release();
     this.#dataLock = null;
