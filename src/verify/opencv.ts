@@ -20,7 +20,17 @@ const MIN_MATCHES = 8;
  */
 export async function loadOpenCv(): Promise<{ cv: Cv }> {
   try {
+    // the Emscripten build installs process-wide handlers (print its source and abort on any
+    // unhandled rejection): the process keeps its own
+    const before = {
+      exception: new Set(process.listeners('uncaughtException')),
+      rejection: new Set(process.listeners('unhandledRejection')),
+    };
     const mod = (await import('@techstark/opencv-js')) as { default: Cv };
+    for (const l of process.listeners('uncaughtException'))
+      if (!before.exception.has(l)) process.off('uncaughtException', l);
+    for (const l of process.listeners('unhandledRejection'))
+      if (!before.rejection.has(l)) process.off('unhandledRejection', l);
     const cv = mod.default;
     if (!cv.Mat) {
       await new Promise<void>((resolve) => {
