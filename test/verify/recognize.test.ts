@@ -135,7 +135,7 @@ describe('geometric verification: local features (real opencv.js) decide among t
     const poses: Record<string, number>[] = [
       { angleDeg: 0 },
       { angleDeg: 12, cx: W * 0.45 },
-      { shear: 0.08, squash: 0.92, angleDeg: -6 },
+      { angleDeg: -6, cy: H * 0.45 },
     ];
     for (const pose of poses) {
       const { jpeg, meta } = await view(boards[0]!, 900, pose);
