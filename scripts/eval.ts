@@ -2,7 +2,7 @@
  * Recognition quality of the bundled encoder on board types never seen in training, beside trivial
  * baselines, through the real catalog and pipeline code (see tools/eval/run.ts).
  *   npm run eval [-- --quick] [--model benchsight-vit] [--baseline benchsight-vit-random]
- *     [--no-histogram] [--write-operating-point] [--threads 0] [--width 320 --height 240]
+ *     [--no-histogram] [--no-verify] [--write-operating-point] [--boards 10] [--nuisance-views 0] [--threads 0] [--width 320 --height 240]
  * --baseline none: no model baseline (a quick look at a candidate model).
  * --width/--height: the camera frame the views are rendered at (e.g. 426x240 for a 16:9 camera).
  */
@@ -20,12 +20,16 @@ const { values } = parseArgs({
     model: { type: 'string', default: 'benchsight-vit' },
     baseline: { type: 'string', multiple: true, default: ['benchsight-vit-random'] },
     'no-histogram': { type: 'boolean', default: false },
+    'no-verify': { type: 'boolean', default: false },
     'write-operating-point': { type: 'boolean', default: false },
     threads: { type: 'string', default: '0' },
     seed: { type: 'string', default: '1' },
     'train-types': { type: 'string', default: '6250' },
     width: { type: 'string', default: '320' },
     height: { type: 'string', default: '240' },
+    /** Fewer boards (enrolled, never enrolled and validation alike) and single-nuisance views: a shorter run. */
+    boards: { type: 'string' },
+    'nuisance-views': { type: 'string' },
   },
 });
 
@@ -35,18 +39,19 @@ const tmpDir = mkdtempSync(join(tmpdir(), 'benchsight-eval-'));
 const options: EvalOptions = {
   seed: Number(values.seed),
   trainTypes: Number(values['train-types']),
-  boards: quick ? 15 : 50,
+  boards: values.boards ? Number(values.boards) : quick ? 15 : 50,
   references: 3,
   queries: quick ? 3 : 8,
-  unknownBoards: quick ? 15 : 50,
+  unknownBoards: values.boards ? Number(values.boards) : quick ? 15 : 50,
   unknownViews: quick ? 2 : 4,
-  nuisanceViews: quick ? 1 : 2,
-  validationBoards: quick ? 15 : 50,
+  nuisanceViews: values['nuisance-views'] ? Number(values['nuisance-views']) : quick ? 1 : 2,
+  validationBoards: values.boards ? Number(values.boards) : quick ? 15 : 50,
   validationQueries: quick ? 2 : 4,
   width: Number(values.width),
   height: Number(values.height),
   models: [model, ...values.baseline.filter((b) => b !== 'none').map((b) => loadManifest(b, 'models'))],
   histogram: !values['no-histogram'],
+  verify: !values['no-verify'],
   intraOpThreads: Number(values.threads),
   benchRuns: quick ? 30 : 100,
   tmpDir,

@@ -24,6 +24,7 @@ import { openModelAndCatalog } from './runtime.ts';
 import type { RouteAccess } from './server/access.ts';
 import { BenchServer } from './server/app.ts';
 import { SystemdNotifier } from './systemd.ts';
+import type { Verifier } from './verify/verifier.ts';
 import type { Encoder } from './vision/encoder.ts';
 import { Webhooks } from './webhooks/index.ts';
 
@@ -44,6 +45,7 @@ export class Daemon {
   readonly #opts: DaemonOptions;
   readonly #notifier = new SystemdNotifier();
   #encoder: Encoder | null = null;
+  #verifier: Verifier | null = null;
   #catalog: Catalog | null = null;
   #benches: Benches | null = null;
   #server: BenchServer | null = null;
@@ -94,8 +96,9 @@ export class Daemon {
     const { config, logger } = this;
     // one daemon per data directory; `catalog restore` waits for it to stop
     this.#dataLock = DataDirLock.acquire(config.data.dir, 'the benchsight daemon');
-    const { loaded, encoder, catalog, recognizer } = await openModelAndCatalog(config, logger);
+    const { loaded, encoder, catalog, recognizer, verifier } = await openModelAndCatalog(config, logger);
     this.#encoder = encoder;
+    this.#verifier = verifier;
     this.#catalog = catalog;
     if (loaded.manifest.randomWeights) {
       logger.warn(
@@ -279,6 +282,8 @@ export class Daemon {
     await this.#mqtt?.stop();
     await this.#benches?.recognizer.encoder.stop();
     if (this.#encoder !== this.#benches?.recognizer.encoder) await this.#encoder?.stop();
+    await this.#verifier?.stop();
+    this.#verifier = null;
     this.#catalog?.close();
     this.#dataLock?.release();
     this.#dataLock = null;

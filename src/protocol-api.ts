@@ -39,6 +39,18 @@ export interface TopKEntry {
   score: number;
 }
 
+/** Four [x, y] points, fractions of the frame: the board's corners where geometric verification found them. */
+export type Outline = [[number, number], [number, number], [number, number], [number, number]];
+
+/** What geometric verification said about a recognition (match.verify). */
+export interface VerificationFields {
+  /** true: local features confirmed the board (its outline was found) */
+  verified: boolean;
+  /** inliers of the best board's best reference; null: verification did not run */
+  inliers: number | null;
+  outline: Outline | null;
+}
+
 /** One row of the recognition history: which board was in which slot, when, and how sure the match was. */
 export interface Recognition {
   id: number;
@@ -53,6 +65,9 @@ export interface Recognition {
   topk: TopKEntry[];
   modelId: string;
   hasThumbnail: boolean;
+  verified: boolean;
+  inliers: number | null;
+  outline: Outline | null;
 }
 
 /**

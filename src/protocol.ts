@@ -4,7 +4,7 @@
  * verdicts). Imported by src/ and by dashboard/, so both sides agree; nothing here runs.
  */
 
-import type { SlotUnit, UnitEventPayload } from './protocol-api.ts';
+import type { SlotUnit, UnitEventPayload, VerificationFields } from './protocol-api.ts';
 
 /** What a catalog entry shows. 'empty-bench' is a picture of an empty slot: matching it means "no board". */
 export const BOARD_KINDS = ['hashboard', 'control-board', 'psu', 'empty-bench', 'other'] as const;
@@ -190,7 +190,7 @@ export interface WebhookStatus {
 
 export type SlotState = 'pending' | 'recognized' | 'unknown' | 'empty';
 
-export interface SlotView {
+export interface SlotView extends VerificationFields {
   /** The camera whose picture holds the slot. */
   camera: string;
   slot: string;
@@ -217,7 +217,7 @@ export interface FramePayload {
   jpeg: ArrayBuffer | Uint8Array;
 }
 
-export interface RecognizedPayload {
+export interface RecognizedPayload extends VerificationFields {
   /** History row id. */
   recognitionId: number | null;
   at: number;

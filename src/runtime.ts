@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { Catalog } from './catalog/index.ts';
 import { type Config, DEFAULT_MODEL } from './config/schema.ts';
 import type { Logger } from './logger.ts';
-import { createRecognizer } from './pipeline/active-model.ts';
+import { createRecognizer, createVerification } from './pipeline/active-model.ts';
+import { Verifier } from './verify/verifier.ts';
 import { createEncoder } from './vision/encoder.ts';
 import { loadManifest } from './vision/manifest.ts';
 
@@ -53,7 +54,16 @@ export async function openModelAndCatalog(config: Readonly<Config>, logger: Logg
       modelName ?? activeModelName(config, catalog),
       logger,
     );
-    return { loaded, encoder, catalog, recognizer: createRecognizer(config, catalog, loaded, encoder) };
+    // the feature worker starts on first use; idle, it does not keep a command from exiting
+    const verifier = config.match.verify.enabled ? new Verifier() : null;
+    const verification = createVerification(config, catalog, verifier, logger);
+    return {
+      loaded,
+      encoder,
+      catalog,
+      verifier,
+      recognizer: createRecognizer(config, catalog, loaded, encoder, verification),
+    };
   } catch (err) {
     catalog.close();
     throw err;

@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import { BenchsightError } from '../errors.ts';
+import type { Outline } from '../protocol.ts';
 import type {
   BoardFields,
   CentralRecognition,
@@ -75,7 +76,7 @@ export class CentralOutbox {
     );
     this.#recognition = db.prepare(
       `SELECT r.at, r.camera, r.slot, r.board_id, r.score, r.margin, r.topk, r.model_id, r.thumbnail,
-         t.lines, t.text, t.serial, t.verdict, t.part_number, t.recognition_id AS has_text
+         r.verified, r.inliers, r.outline, t.lines, t.text, t.serial, t.verdict, t.part_number, t.recognition_id AS has_text
        FROM recognitions r LEFT JOIN recognition_text t ON t.recognition_id = r.id WHERE r.id = ?`,
     );
   }
@@ -246,6 +247,9 @@ export class CentralOutbox {
       modelId: r.model_id as string,
       thumbnail: (r.thumbnail as Buffer | null) ?? null,
       text,
+      verified: r.verified === null ? null : r.verified === 1,
+      inliers: r.inliers as number | null,
+      outline: r.outline === null ? null : (JSON.parse(r.outline as string) as Outline),
     };
   }
 }

@@ -7,6 +7,7 @@ import { CentralApplier } from './central-apply.ts';
 import { CentralOutbox } from './central-outbox.ts';
 import { type Database, openDatabase } from './db.ts';
 import { EmbeddingRepository } from './embeddings.ts';
+import { FeatureRepository, type StoredFeatures } from './features.ts';
 import { RecognitionTextRepository } from './recognition-text.ts';
 import { RecognitionRepository } from './recognitions.ts';
 import { ReferenceRepository } from './references.ts';
@@ -44,6 +45,7 @@ export { checkBackupFile } from './backup-check.ts';
 export { DataDirLock } from './data-lock.ts';
 export type { Database } from './db.ts';
 export { openDatabase, schemaVersion } from './db.ts';
+export type { StoredFeatures } from './features.ts';
 export { ImportManifestError, type ImportRow, parseImportManifest } from './import.ts';
 export * from './types.ts';
 export type { UnitHistory } from './unit-record.ts';
@@ -71,6 +73,7 @@ export class Catalog {
   private readonly boards: BoardRepository;
   private readonly references: ReferenceRepository;
   private readonly embeddings: EmbeddingRepository;
+  private readonly features: FeatureRepository;
   private readonly recognitions: RecognitionRepository;
   private readonly recognitionTexts: RecognitionTextRepository;
   private readonly settings: SettingsRepository;
@@ -102,6 +105,7 @@ export class Catalog {
     this.boards = new BoardRepository(db, now);
     this.references = new ReferenceRepository(db, now);
     this.embeddings = new EmbeddingRepository(db);
+    this.features = new FeatureRepository(db);
     this.recognitions = new RecognitionRepository(db);
     this.recognitionTexts = new RecognitionTextRepository(db);
     this.settings = new SettingsRepository(db);
@@ -154,13 +158,18 @@ export class Catalog {
 
   // References
 
-  /** Stores a reference and, optionally, its embedding in one transaction: never a half-enrolled board. */
-  addReference(ref: NewReference, embedding?: EmbeddingInput): Reference {
+  /** Stores a reference and, optionally, its embedding and features in one transaction: never a half-enrolled board. */
+  addReference(
+    ref: NewReference,
+    embedding?: EmbeddingInput,
+    features?: { config: string; stored: StoredFeatures },
+  ): Reference {
     return this.guard(`adding a reference to board ${ref.boardId}`, () =>
       this.transaction(() => {
         if (!this.boards.exists(ref.boardId)) throw notFound(`board ${ref.boardId} does not exist`);
         const reference = this.references.insert(ref);
         if (embedding) this.embeddings.put(reference.id, embedding.modelId, embedding.vector);
+        if (features) this.features.put(reference.id, features.config, features.stored);
         return reference;
       }),
     );
@@ -226,6 +235,26 @@ export class Catalog {
   /** The models that have embeddings stored, with their dimension and vector count. */
   listEmbeddingModels(): EmbeddingModelInfo[] {
     return this.guard('listing embedding models', () => this.embeddings.models());
+  }
+
+  // Local features (keyed by the feature configuration)
+
+  putFeatures(referenceId: number, config: string, stored: StoredFeatures): void {
+    this.guard(`storing the features of reference ${referenceId}`, () => {
+      if (!this.references.get(referenceId)) throw notFound(`reference ${referenceId} does not exist`);
+      this.features.put(referenceId, config, stored);
+    });
+  }
+
+  getFeatures(referenceId: number, config: string): StoredFeatures | undefined {
+    return this.guard(`reading the features of reference ${referenceId}`, () =>
+      this.features.get(referenceId, config),
+    );
+  }
+
+  /** Reference ids that have no features of this configuration yet. */
+  referencesWithoutFeatures(config: string): number[] {
+    return this.guard('listing references without features', () => this.features.referencesWithout(config));
   }
 
   // Recognitions

@@ -31,6 +31,9 @@ export const RECOGNITION_CSV_HEADER = csvLine([
   'part_number',
   'label_text',
   'text_verdict',
+  'verified',
+  'inliers',
+  'outline',
   'picture_url',
 ]);
 
@@ -65,6 +68,9 @@ export function recognitionCsvLine(
     text?.partNumber?.code ?? '',
     text?.lines.map((l) => l.text).join(' | ') ?? '',
     text?.verdict ?? '',
+    r.inliers === null ? '' : r.verified,
+    r.inliers ?? '',
+    r.outline?.map(([x, y]) => `${x.toFixed(4)} ${y.toFixed(4)}`).join(';') ?? '',
     r.hasThumbnail ? `${origin}${recognitionThumbnailPath(r.id)}` : '',
   ]);
 }

@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import type { Outline } from '../protocol.ts';
 import { likePattern } from './boards.ts';
 import type { Database } from './db.ts';
 import type {
@@ -23,6 +24,9 @@ interface RecognitionRow {
   topk: string;
   model_id: string;
   has_thumbnail: number;
+  verified: number | null;
+  inliers: number | null;
+  outline: string | null;
 }
 
 interface Cursor {
@@ -38,7 +42,7 @@ interface FilterStatements {
 }
 
 const COLUMNS =
-  'id, at, camera, slot, board_id, score, margin, topk, model_id, thumbnail IS NOT NULL AS has_thumbnail';
+  'id, at, camera, slot, board_id, score, margin, topk, model_id, thumbnail IS NOT NULL AS has_thumbnail, verified, inliers, outline';
 const NEWEST_FIRST = 'ORDER BY at DESC, id DESC';
 /** Rows per query while iterating: the connection stays free for the pipeline's inserts in between. */
 const ITERATE_BATCH = 500;
@@ -56,6 +60,9 @@ function toRecognition(row: RecognitionRow): Recognition {
     topk: JSON.parse(row.topk) as TopKEntry[],
     modelId: row.model_id,
     hasThumbnail: row.has_thumbnail === 1,
+    verified: row.verified === 1,
+    inliers: row.inliers,
+    outline: row.outline === null ? null : (JSON.parse(row.outline) as Outline),
   };
 }
 
@@ -138,8 +145,10 @@ export class RecognitionRepository {
 
   constructor(private readonly db: Database) {
     this.insertRow = db.prepare(
-      `INSERT INTO recognitions (at, camera, slot, board_id, score, margin, topk, model_id, thumbnail)
-       VALUES (@at, @camera, @slot, @boardId, @score, @margin, @topk, @modelId, @thumbnail)
+      `INSERT INTO recognitions
+         (at, camera, slot, board_id, score, margin, topk, model_id, thumbnail, verified, inliers, outline)
+       VALUES (@at, @camera, @slot, @boardId, @score, @margin, @topk, @modelId, @thumbnail,
+         @verified, @inliers, @outline)
        RETURNING ${COLUMNS}`,
     );
     this.selectOne = db.prepare(`SELECT ${COLUMNS} FROM recognitions WHERE id = ?`);
@@ -181,6 +190,11 @@ export class RecognitionRepository {
     });
     const thumbnail = r.thumbnail ?? null;
     if (thumbnail !== null) assertJpeg(thumbnail, 'recognition thumbnail');
+    const v = r.verification;
+    if (v?.inliers != null && !(Number.isSafeInteger(v.inliers) && v.inliers >= 0))
+      throw badRequest('inliers must be a whole number, 0 or more');
+    if (v?.outline && !v.outline.flat().every(Number.isFinite))
+      throw badRequest('outline must hold finite numbers');
     const row = this.insertRow.get({
       at: Math.round(r.at),
       camera: r.camera,
@@ -191,6 +205,9 @@ export class RecognitionRepository {
       topk: JSON.stringify(topk),
       modelId: r.modelId,
       thumbnail,
+      verified: v && v.inliers !== null ? (v.verified ? 1 : 0) : null,
+      inliers: v?.inliers ?? null,
+      outline: v?.outline ? JSON.stringify(v.outline) : null,
     });
     return toRecognition(row!);
   }

@@ -6,6 +6,7 @@ import type {
   TextLine,
   TextVerdict,
   TopKEntry,
+  VerificationFields,
 } from '../protocol.ts';
 
 // The records the API also sends are defined once, in protocol.ts.
@@ -84,6 +85,8 @@ export interface NewRecognition {
   margin: number;
   topk: TopKEntry[];
   modelId: string;
+  /** what geometric verification found; omitted: it did not run */
+  verification?: VerificationFields;
   /** small JPEG of the slot */
   thumbnail?: Buffer | null;
 }

@@ -85,5 +85,8 @@ function toLocal(catalog: Catalog, r: CentralRecognition): ShopRecognition {
     }[],
     modelId: r.modelId,
     hasThumbnail: false,
+    verified: r.verified === true,
+    inliers: r.inliers,
+    outline: r.outline,
   };
 }

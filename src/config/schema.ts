@@ -16,6 +16,9 @@ import { mqttSchema, webhookSchema } from './integrations.ts';
 /** The bundled encoder the daemon uses unless config or `benchsight model use` says otherwise. */
 export const DEFAULT_MODEL = 'benchsight-vit';
 
+/** match.verify defaults, chosen on the development split of `npm run eval` (see README). */
+export const VERIFY_DEFAULTS = { candidates: 5, minInliers: 12, minRatio: 2 } as const;
+
 export const ocrSchema = z
   .object({
     /** Off: no OCR (a box without spare CPU); recognitions then carry no text. */
@@ -104,6 +107,22 @@ export const configSchema = z
         minMargin: z.number().min(0).max(2).optional(),
         /** Stable decisions in a row that must agree before `recognized` fires. */
         smoothing: z.number().int().min(1).max(20).default(2),
+        /**
+         * Geometric verification: the embedding shortlists boards, local features (ORB + RANSAC
+         * homography) decide. Off: the cosine threshold and margin decide alone, as before.
+         */
+        verify: z
+          .object({
+            enabled: z.boolean().default(true),
+            /** Boards the embedding shortlists (every board when the catalog has fewer). */
+            candidates: z.number().int().min(1).max(100).default(VERIFY_DEFAULTS.candidates),
+            /** Inliers the best board's best reference must have. */
+            minInliers: z.number().int().min(4).max(10_000).default(VERIFY_DEFAULTS.minInliers),
+            /** How many times the runner-up board's inliers the best board must have. */
+            minRatio: z.number().min(1).max(100).default(VERIFY_DEFAULTS.minRatio),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

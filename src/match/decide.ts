@@ -7,12 +7,21 @@ export interface MatchPolicy {
   minMargin: number;
 }
 
+/** Why a board was or was not recognized; the last two come from geometric verification. */
+export type MatchReason =
+  | 'match'
+  | 'below-threshold'
+  | 'ambiguous'
+  | 'empty-catalog'
+  | 'no-features'
+  | 'too-few-inliers';
+
 export interface MatchDecision {
   /** null: unknown (below threshold, or too close to the runner-up). */
   boardId: number | null;
   score: number;
   margin: number;
-  reason: 'match' | 'below-threshold' | 'ambiguous' | 'empty-catalog';
+  reason: MatchReason;
   candidates: BoardScore[];
 }
 

@@ -1,9 +1,12 @@
 import type { Catalog } from '../catalog/index.ts';
 import type { Config } from '../config/schema.ts';
+import type { Logger } from '../logger.ts';
 import type { MatchPolicy } from '../match/decide.ts';
+import type { Verifier } from '../verify/verifier.ts';
 import type { Encoder } from '../vision/encoder.ts';
 import type { LoadedManifest, ModelManifest } from '../vision/manifest.ts';
 import { Recognizer } from './recognizer.ts';
+import { BoardVerification } from './verification.ts';
 
 const DEFAULT_POLICY = { threshold: 0.6, minMargin: 0.02 };
 
@@ -15,13 +18,32 @@ export function matchPolicy(config: Readonly<Config>, manifest: ModelManifest): 
   };
 }
 
+/** The second stage of recognition (model-independent: every model's recognizer shares it); null when off. */
+export function createVerification(
+  config: Readonly<Config>,
+  catalog: Catalog,
+  verifier: Verifier | null,
+  logger?: Pick<Logger, 'warn'>,
+): BoardVerification | null {
+  if (!config.match.verify.enabled || !verifier) return null;
+  return new BoardVerification({
+    catalog,
+    verifier,
+    policy: { ...config.match.verify },
+    maxImagePixels: config.data.maxImagePixels,
+    ...(logger ? { logger } : {}),
+  });
+}
+
 export function createRecognizer(
   config: Readonly<Config>,
   catalog: Catalog,
   loaded: LoadedManifest,
   encoder: Encoder,
+  verification: BoardVerification | null = null,
 ) {
   return new Recognizer({
+    verification,
     encoder,
     manifest: loaded.manifest,
     catalog,

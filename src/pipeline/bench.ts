@@ -52,6 +52,8 @@ interface Decoded {
   recognizer: Recognizer;
   /** When the decode started (performance.now()). */
   startedAt: number;
+  /** The scene it shows: a new number each time the picture changed (the gate), or after a rescan. */
+  scene: number;
 }
 
 /** How often an idle bench is checked for a change (a board put down is seen this much later). */
@@ -97,6 +99,7 @@ export class BenchPipeline {
   #batch = new Float32Array(0);
   readonly #frameDone = new Set<(done: FrameDone) => void>();
   #sceneSamples = 0;
+  #scene = 0;
   #lastGateState = 'idle';
   #lastGateCheck = 0;
   #loop: Promise<void> | null = null;
@@ -209,6 +212,7 @@ export class BenchPipeline {
   rescan(): void {
     this.#slotOwner.forgetBoardsNotIn((id) => this.#recognizer.board(id) !== undefined);
     this.#gate.reset();
+    this.#scene++;
     this.#sceneSamples = 0;
     this.#lastGateCheck = 0;
   }
@@ -335,13 +339,18 @@ export class BenchPipeline {
       this.#health.update(thumb, frame.capturedAt);
       const decision = this.#gate.update(thumb);
       this.#lastGateState = decision;
-      if (decision === 'changed') this.#sceneSamples = 0;
+      if (decision === 'changed') {
+        this.#sceneSamples = 0;
+        this.#scene++;
+      }
       encode = (decision === 'stable' || decision === 'idle') && this.#sceneSamples < match.smoothing;
     }
     if (!encode) {
       this.#counts.skippedByGate++;
       return null;
     }
+    // without the gate every frame may show another scene
+    if (!gate.enabled) this.#scene++;
     this.#sceneSamples++;
     return this.#decode(frame);
   }
@@ -353,7 +362,7 @@ export class BenchPipeline {
     const reduce = decodeReduction(frame.width, frame.height, this.#regions, r.manifest);
     const raw = await decodeImage(frame.jpeg, { maxPixels: this.#o.config.data.maxImagePixels, reduce });
     this.#decoded = { seq: frame.seq, raw };
-    return { frame, raw, recognizer: r, startedAt };
+    return { frame, raw, recognizer: r, startedAt, scene: this.#scene };
   }
 
   /**
@@ -384,7 +393,7 @@ export class BenchPipeline {
    * matches each slot and publishes. Never throws.
    */
   async #recognize(prepared: Decoded, previous: Promise<void>): Promise<void> {
-    const { frame, raw, recognizer: r } = prepared;
+    const { frame, raw, recognizer: r, scene } = prepared;
     // A model switch since: the batch holds the previous model's input.
     if (r !== this.#recognizer) return;
     this.#inFlight++;
@@ -399,7 +408,7 @@ export class BenchPipeline {
       this.#counts.encoded++;
       this.#encodedRate.tick(Date.now());
       this.#o.syncCatalog?.();
-      await this.#slotOwner.publish(frame, raw, r, flat);
+      await this.#slotOwner.publish(frame, raw, r, flat, scene);
       const done: FrameDone = {
         seq: frame.seq,
         capturedAt: frame.capturedAt,

@@ -83,7 +83,13 @@ export class ModelSwitcher {
       this.#catalog.setSetting(ACTIVE_MODEL_SETTING, name);
       return { target };
     }
-    const next = createRecognizer(this.#config, this.#catalog, opened.loaded, opened.encoder);
+    const next = createRecognizer(
+      this.#config,
+      this.#catalog,
+      opened.loaded,
+      opened.encoder,
+      this.#pipeline.recognizer.verification,
+    );
     let progress: ModelSwitch = { target, done: 0, total: 0, error: null };
     const report = (change: Partial<ModelSwitch>) => {
       progress = { ...progress, ...change };

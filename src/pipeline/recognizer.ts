@@ -4,17 +4,22 @@ import { type Rect, WHOLE_FRAME } from '../config/schema.ts';
 import { decide, type MatchDecision, type MatchPolicy } from '../match/decide.ts';
 import { EmbeddingIndex } from '../match/embedding-index.ts';
 import type { SlotOutcome } from '../match/smoothing.ts';
-import type { BoardInfo, Candidate } from '../protocol.ts';
+import type { BoardInfo, Candidate, VerificationFields } from '../protocol.ts';
+import type { LocalFeatures } from '../verify/features.ts';
+import { FEATURE_CONFIG_KEY } from '../verify/features.ts';
 import type { Encoder } from '../vision/encoder.ts';
 import type { ModelManifest } from '../vision/manifest.ts';
 import { cropJpeg, decodeImage, preprocess, type RawImage } from '../vision/preprocess.ts';
 import { SerialQueue } from './stats.ts';
+import { type BoardVerification, NOT_VERIFIED } from './verification.ts';
 
 export interface MatchResult {
   decision: MatchDecision;
   board: BoardInfo | null;
   outcome: SlotOutcome;
   candidates: Candidate[];
+  /** What geometric verification found (NOT_VERIFIED when it did not run). */
+  verification: VerificationFields;
 }
 
 export interface PreparedReference {
@@ -23,6 +28,8 @@ export interface PreparedReference {
   width: number;
   height: number;
   vector: Float32Array;
+  /** Local features (null where verification is off). */
+  features: LocalFeatures | null;
 }
 
 export interface RecognizerOptions {
@@ -32,10 +39,18 @@ export interface RecognizerOptions {
   policy: MatchPolicy;
   topK: number;
   maxImagePixels: number;
+  /** The second stage (local features); null: the embedding decides alone (match.verify.enabled: false). */
+  verification?: BoardVerification | null;
 }
 
 const REFERENCE_MAX_SIDE = 1280;
 const THUMBNAIL_WIDTH = 200;
+
+function outcomeOf(board: BoardInfo | null): SlotOutcome {
+  if (!board) return { kind: 'unknown' };
+  if (board.kind === 'empty-bench') return { kind: 'empty' };
+  return { kind: 'board', boardId: board.id };
+}
 
 export function toBoardInfo(b: Board): BoardInfo {
   return {
@@ -96,21 +111,34 @@ export class Recognizer {
     this.index.load(set.referenceIds, set.boardIds, set.matrix);
   }
 
-  /** Embeds references that have no embedding for the active model yet. */
+  /** The second stage, when verification is on. */
+  get verification(): BoardVerification | null {
+    return this.#opts.verification ?? null;
+  }
+
+  /**
+   * Embeds references that have no embedding for the active model yet, then computes the local
+   * features of those that have none of the current feature configuration (when verification is on).
+   * Progress counts both.
+   */
   async reindex(onProgress?: (done: number, total: number) => void): Promise<number> {
     const missing = this.#catalog.referencesWithoutEmbedding(this.modelId);
+    const v = this.verification;
+    const featuresMissing = v ? this.#catalog.referencesWithoutFeatures(FEATURE_CONFIG_KEY).length : 0;
+    const total = missing.length + featuresMissing;
     let done = 0;
-    onProgress?.(0, missing.length);
+    onProgress?.(0, total);
     for (const referenceId of missing) {
       const image = this.#catalog.getReferenceImage(referenceId);
       if (image) {
         const [vector] = await this.embed(image, [WHOLE_FRAME]);
         this.#catalog.putEmbedding(referenceId, this.modelId, vector!);
       }
-      onProgress?.(++done, missing.length);
+      onProgress?.(++done, total);
     }
+    const computed = v ? await v.reindex((d) => onProgress?.(missing.length + d, total)) : 0;
     this.reload();
-    return missing.length;
+    return missing.length + computed;
   }
 
   /** One embedding per region, encoded as one batch. Regions are fractions of the image. */
@@ -140,11 +168,43 @@ export class Recognizer {
       return { boardId: s.boardId, vendor: b?.vendor ?? '?', model: b?.model ?? '?', score: s.score };
     });
     const board = decision.boardId === null ? null : (this.#boards.get(decision.boardId) ?? null);
-    let outcome: SlotOutcome;
-    if (!board) outcome = { kind: 'unknown' };
-    else if (board.kind === 'empty-bench') outcome = { kind: 'empty' };
-    else outcome = { kind: 'board', boardId: board.id };
-    return { decision, board, outcome, candidates };
+    return { decision, board, outcome: outcomeOf(board), candidates, verification: NOT_VERIFIED };
+  }
+
+  /**
+   * Both stages: the embedding shortlists match.verify.candidates boards, their references' local
+   * features decide (see decideVerified). An empty bench is recognized by the embedding alone (it has
+   * no board to verify); verification off: match() alone.
+   */
+  async recognize(image: RawImage, region: Rect, vector: Float32Array): Promise<MatchResult> {
+    const first = this.match(vector);
+    const v = this.verification;
+    if (!v || first.decision.reason === 'empty-catalog' || first.outcome.kind === 'empty') return first;
+    const shortlist = this.shortlist(vector);
+    const checked = await v.verify(image, region, shortlist);
+    const board =
+      checked.decision.boardId === null ? null : (this.#boards.get(checked.decision.boardId) ?? null);
+    return {
+      ...first,
+      decision: {
+        ...first.decision,
+        boardId: board?.id ?? null,
+        reason: board ? 'match' : checked.decision.reason,
+      },
+      board,
+      outcome: outcomeOf(board),
+      verification: checked.fields,
+    };
+  }
+
+  /** The boards verification looks at for this embedding: the closest ones, empty benches left out. */
+  shortlist(vector: Float32Array): number[] {
+    const n = this.verification?.policy.candidates ?? 0;
+    return this.index
+      .searchBoards(vector, n + 1)
+      .map((s) => s.boardId)
+      .filter((id) => this.#boards.get(id)?.kind !== 'empty-bench')
+      .slice(0, n);
   }
 
   /** Decodes, normalizes, thumbnails and embeds an image; stores nothing. */
@@ -153,12 +213,14 @@ export class Recognizer {
     const stored = await cropJpeg(raw, region, { maxSide: REFERENCE_MAX_SIDE, quality: 90 });
     const thumbnail = await cropJpeg(raw, region, { width: THUMBNAIL_WIDTH, quality: 75 });
     const [vector] = await this.embed(raw, [region]);
+    const features = (await this.verification?.extract(raw, region)) ?? null;
     return {
       image: stored.jpeg,
       thumbnail: thumbnail.jpeg,
       width: stored.width,
       height: stored.height,
       vector: vector!,
+      features,
     };
   }
 
@@ -197,10 +259,15 @@ export class Recognizer {
             ...(sourceDetail ? { sourceDetail } : {}),
           },
           { modelId: this.modelId, vector: p.vector },
+          p.features && this.verification ? this.verification.stored(p.features) : undefined,
         ),
       ),
     );
-    for (const [i, r] of references.entries()) this.index.add(r.id, boardId, items[i]!.prepared.vector);
+    for (const [i, r] of references.entries()) {
+      const { vector, features } = items[i]!.prepared;
+      this.index.add(r.id, boardId, vector);
+      if (features) this.verification?.remember(r.id, features);
+    }
     if (!this.#boards.has(boardId)) this.reload();
     return references;
   }

@@ -10,10 +10,11 @@ import { type SlotOutcome, SlotTracker } from '../match/smoothing.ts';
 import type { BoardInfo, OcrPayload, SlotView } from '../protocol.ts';
 import { cropJpeg, decodeImage, type RawImage } from '../vision/preprocess.ts';
 import type { Housekeeping } from './housekeeping.ts';
-import { type Recognizer, toBoardInfo } from './recognizer.ts';
+import { type MatchResult, type Recognizer, toBoardInfo } from './recognizer.ts';
 import type { RollingMedian } from './stats.ts';
 import type { BenchSlot, RecognitionStep, SlotRecognition, SlotReports, TextReading } from './types.ts';
 import type { UnitTracker } from './units.ts';
+import { NOT_VERIFIED } from './verification.ts';
 
 const RECOGNITION_THUMB_WIDTH = 240;
 
@@ -54,6 +55,8 @@ export class SlotOwner implements SlotReports {
   readonly #byText = new Map<string, number>();
   /** The text read off each slot's current board. */
   readonly #texts = new Map<string, OcrPayload>();
+  /** Each slot's last verified match, kept while the scene and the shortlist stay the same. */
+  readonly #verified = new Map<string, { key: string; recognizer: Recognizer; result: MatchResult }>();
 
   constructor(opts: SlotOwnerOptions, slots: readonly BenchSlot[]) {
     this.#o = opts;
@@ -73,6 +76,7 @@ export class SlotOwner implements SlotReports {
         margin: 0,
         candidates: [],
         since: Date.now(),
+        ...NOT_VERIFIED,
       });
     }
   }
@@ -113,8 +117,31 @@ export class SlotOwner implements SlotReports {
     }
   }
 
-  /** Matches each slot's embedding, updates its smoothing and view, records and announces changes. */
-  async publish(frame: Frame, raw: RawImage, r: Recognizer, embeddings: Float32Array): Promise<void> {
+  /**
+   * A slot's match: the embedding's, then (verification on) the local features', which run in the
+   * feature worker only when the scene or the shortlist changed since the slot was last verified.
+   */
+  async #match(r: Recognizer, slot: BenchSlot, raw: RawImage, vector: Float32Array, scene: number) {
+    if (!r.verification) return r.match(vector);
+    const key = `${scene}:${r.shortlist(vector).join(',')}`;
+    const last = this.#verified.get(slot.name);
+    if (last && last.key === key && last.recognizer === r) return last.result;
+    const result = await r.recognize(raw, slot.rect, vector);
+    this.#verified.set(slot.name, { key, recognizer: r, result });
+    return result;
+  }
+
+  /**
+   * Matches each slot's embedding, updates its smoothing and view, records and announces changes.
+   * `scene` changes whenever the picture did (the gate), so a slot is verified again.
+   */
+  async publish(
+    frame: Frame,
+    raw: RawImage,
+    r: Recognizer,
+    embeddings: Float32Array,
+    scene = frame.seq,
+  ): Promise<void> {
     const dim = r.encoder.dim;
     // A history thumbnail and the steps read the frame at full size: where the recognizer decoded it
     // at a reduced scale, it is decoded again, once, for the (rare) frames that record a recognition.
@@ -130,7 +157,7 @@ export class SlotOwner implements SlotReports {
       const slot = this.#slots[i]!;
       const tm = performance.now();
       const vector = embeddings.subarray(i * dim, (i + 1) * dim);
-      const result = r.match(vector);
+      const result = await this.#match(r, slot, raw, vector, scene);
       const outcome: SlotOutcome =
         result.outcome.kind === 'unknown'
           ? {
@@ -152,6 +179,10 @@ export class SlotOwner implements SlotReports {
         margin: result.decision.margin,
         candidates: result.candidates,
       });
+      // the outline and inliers follow the board the slot shows (they are not replaced by a rejected view)
+      if (this.#trackers.get(slot.name)!.current.kind !== 'board' || result.verification.verified) {
+        Object.assign(view, result.verification);
+      }
       this.#decide(view, (id) => r.board(id) ?? null);
     }
   }
@@ -297,6 +328,7 @@ export class SlotOwner implements SlotReports {
         topk,
         modelId: r.modelId,
         thumbnail: thumb.jpeg,
+        ...(r.verification ? { verification: result.verification } : {}),
       }).id;
       this.#o.storage.writeSucceeded();
     } catch (err) {
@@ -312,6 +344,7 @@ export class SlotOwner implements SlotReports {
       score: result.decision.score,
       margin: result.decision.margin,
       candidates: result.candidates,
+      ...result.verification,
     });
     this.follow({
       recognitionId,

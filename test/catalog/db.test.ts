@@ -15,6 +15,7 @@ const TABLES = [
   'embeddings',
   'recognition_text',
   'recognitions',
+  'reference_features',
   'settings',
   'unit_conflicts',
   'unit_notes',

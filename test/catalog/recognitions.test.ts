@@ -63,10 +63,33 @@ describe('Catalog recognitions', () => {
       ],
       modelId: 'm',
       hasThumbnail: true,
+      verified: false,
+      inliers: null,
+      outline: null,
     });
     expect(catalog.getRecognitionThumbnail(stored.id)?.equals(fakeJpeg(5))).toBe(true);
     const bare = catalog.insertRecognition(recognition(2));
     expect(bare.hasThumbnail).toBe(false);
+    // what geometric verification found travels with the row
+    const outline: [number, number][] = [
+      [0.1, 0.2],
+      [0.8, 0.2],
+      [0.8, 0.7],
+      [0.1, 0.7],
+    ];
+    const verified = catalog.insertRecognition({
+      ...recognition(4),
+      verification: { verified: true, inliers: 57, outline: outline as never },
+    });
+    expect(catalog.getRecognition(verified.id)).toMatchObject({ verified: true, inliers: 57, outline });
+    expect(
+      catchError(() =>
+        catalog.insertRecognition({
+          ...recognition(5),
+          verification: { verified: true, inliers: -1, outline: null },
+        }),
+      ),
+    ).toMatchObject({ code: 'E_BAD_REQUEST' });
     expect(catalog.getRecognitionThumbnail(bare.id)).toBeUndefined();
     expect(catchError(() => catalog.insertRecognition(recognition(3, { boardId: 999 })))).toMatchObject({
       code: 'E_NOT_FOUND',

@@ -25,6 +25,9 @@ const view = (over: Partial<SlotView>): SlotView => ({
   margin: 0.1,
   candidates: [],
   since: 10,
+  verified: false,
+  inliers: null,
+  outline: null,
   ...over,
 });
 

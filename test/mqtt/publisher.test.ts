@@ -32,6 +32,9 @@ function slotView(slot: string, over: Partial<SlotView> = {}): SlotView {
     margin: 0,
     candidates: [],
     since: 1000,
+    verified: false,
+    inliers: null,
+    outline: null,
     ...over,
   };
 }
@@ -161,6 +164,9 @@ describe('MQTT publisher against a real mosquitto (driven through the bus, MQTT.
 
     // the slot's owner: a recognition, its slot change, then the label's text
     bus.emit('recognized', {
+      verified: false,
+      inliers: null,
+      outline: null,
       recognitionId: 41,
       at: 5000,
       camera: 'bench-1',

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/catalog/index.ts';
@@ -78,8 +79,14 @@ describe('daemon end to end (folder replay, tiny ViT, SQLite, socket.io)', () =>
     );
     expect(recognized.score).toBeGreaterThan(0.995);
     expect(recognized.recognitionId).toBeGreaterThan(0);
+    // geometric verification confirmed it and found the board's outline (fractions of the frame)
+    expect(recognized.verified).toBe(true);
+    expect(recognized.inliers).toBeGreaterThanOrEqual(12);
+    expect(recognized.outline).toHaveLength(4);
     const history = await (await fetch(`${url}/api/recognitions?board=${board.id}`)).json();
     expect(history.total).toBeGreaterThanOrEqual(1);
+    expect(history.items[0]).toMatchObject({ verified: true, inliers: expect.any(Number) });
+    expect(history.items[0].outline).toHaveLength(4);
     expect(history.items[0].board.model).toBe('S19j Pro hashboard');
     const thumb = await fetch(`${url}${history.items[0].thumbnailUrl}`);
     expect(thumb.headers.get('content-type')).toBe('image/jpeg');
@@ -88,6 +95,9 @@ describe('daemon end to end (folder replay, tiny ViT, SQLite, socket.io)', () =>
     expect(header).toContain('board_id');
     const cell = (name: string) => first?.[header!.indexOf(name)];
     expect([cell('model'), cell('kind'), cell('notes')]).toEqual(['S19j Pro hashboard', 'hashboard', '']);
+    expect(cell('verified')).toBe('true');
+    expect(Number(cell('inliers'))).toBeGreaterThanOrEqual(12);
+    expect(cell('outline')?.split(';')).toHaveLength(4);
     const picture = await fetch(cell('picture_url') ?? '');
     expect(picture.headers.get('content-type')).toBe('image/jpeg');
     expect(cell('picture_url')).toBe(`${url}/api/recognitions/${history.items[0].id}/thumbnail.jpg`);
@@ -102,6 +112,9 @@ describe('daemon end to end (folder replay, tiny ViT, SQLite, socket.io)', () =>
     const body = await res.json();
     expect(body.decision).toBe('recognized');
     expect(body.candidates[0].score).toBeGreaterThan(0.995);
+    expect(body).toMatchObject({ verified: true, reason: 'match' });
+    expect(body.inliers).toBeGreaterThanOrEqual(12);
+    expect(body.outline).toHaveLength(4);
     const boardCount = (await (await fetch(`${url}/api/boards`)).json()).boards.length;
     expect(boardCount).toBe(1);
     // history rows come only from the live bench (the replay may add some meanwhile, never from this call)
@@ -186,6 +199,20 @@ describe('daemon end to end (folder replay, tiny ViT, SQLite, socket.io)', () =>
     const bad = await fetch(`${url}/api/recognize`, { method: 'POST', body: form });
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.code).toBe('E_IMAGE_INVALID');
+    // a picture with nothing to verify (uniform, tiny) is an unknown board with its reason, not an error
+    for (const [w, h] of [
+      [640, 480],
+      [3, 2],
+    ] as const) {
+      const flat = await sharp({ create: { width: w, height: h, channels: 3, background: '#808080' } })
+        .jpeg()
+        .toBuffer();
+      const upload = new FormData();
+      upload.append('image', new Blob([new Uint8Array(flat)], { type: 'image/jpeg' }), 'flat.jpg');
+      const res = await fetch(`${url}/api/recognize`, { method: 'POST', body: upload });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ decision: 'unknown', reason: 'no-features', verified: false });
+    }
     expect((await fetch(`${url}/api/status`)).status).toBe(200);
   });
 });

@@ -165,6 +165,14 @@ export async function centralSection(
           modelId: 'bench-model',
           thumbnail,
           text: null,
+          verified: true,
+          inliers: 120,
+          outline: [
+            [0.1, 0.1],
+            [0.9, 0.1],
+            [0.9, 0.9],
+            [0.1, 0.9],
+          ],
         },
       }));
     const t0 = performance.now();

@@ -13,6 +13,7 @@ import { preprocessSection } from './preprocess.ts';
 import { reducedDecodeSection } from './reduced-decode.ts';
 import { type Context, encodeSection, matchSection, type Plan, skipped, startupSection } from './sections.ts';
 import { type BenchmarkRow, renderTable } from './table.ts';
+import { verifySection } from './verify.ts';
 
 export interface BenchmarkOptions {
   /** The CI form: fewer runs, shorter windows, the production-size model's pipeline only. */
@@ -31,6 +32,7 @@ export const SECTIONS = [
   'encode',
   'reduced-decode',
   'match',
+  'verify',
   'pipeline',
   'accelerator',
   'idle',
@@ -114,6 +116,7 @@ export async function runBenchmarks(opts: BenchmarkOptions): Promise<string> {
     if (!opts.short && runs('reduced-decode')) rows.push(...(await reducedDecodeSection(ctx, models)));
     if (!replica) rows.push(skipped('Encode', 'dinov2-small replica', 'replica absent'));
     if (runs('match')) rows.push(...(await matchSection(ctx)));
+    if (runs('verify')) rows.push(...(await verifySection(ctx)));
 
     let busy: number | undefined;
     for (const model of !runs('pipeline') ? [] : opts.short ? [main] : models) {

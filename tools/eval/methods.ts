@@ -3,7 +3,10 @@ import { Catalog } from '../../src/catalog/index.ts';
 import { WHOLE_FRAME } from '../../src/config/schema.ts';
 import { decide, type MatchPolicy } from '../../src/match/decide.ts';
 import { EmbeddingIndex } from '../../src/match/embedding-index.ts';
+import type { VerifiedDecision, VerifyPolicy } from '../../src/match/verify-decide.ts';
 import { Recognizer } from '../../src/pipeline/recognizer.ts';
+import { BoardVerification } from '../../src/pipeline/verification.ts';
+import type { Verifier } from '../../src/verify/verifier.ts';
 import type { Encoder } from '../../src/vision/encoder.ts';
 import type { ModelManifest } from '../../src/vision/manifest.ts';
 import { decodeImage } from '../../src/vision/preprocess.ts';
@@ -19,7 +22,14 @@ export interface Recognition {
   margin: number;
   /** The board recognized at the policy's threshold and margin; null: unknown. */
   decided: number | null;
+  /** What local features found (verification methods): the best board's index and inliers, the runner-up's. */
+  verify?: { best: number | null; inliers: number; runnerUp: number; keypoints: number };
+  /** Time to recognize the view (decoded): embedding and/or verification; omitted: not measured. */
+  ms?: number;
 }
+
+/** How a pipeline method decides: the embedding alone, embedding + verification, verification of every board. */
+export type PipelineMode = 'embedding' | 'verified' | 'features';
 
 /** One way of recognizing boards: enrolls a bench set's references, then recognizes views. */
 export interface Method {
@@ -45,11 +55,36 @@ export class PipelineMethod implements Method {
   /** Catalog board id -> board index in the bench set. */
   readonly #index = new Map<number, number>();
 
-  constructor(name: string, encoder: Encoder, manifest: ModelManifest, policy: MatchPolicy, dbPath: string) {
+  readonly #mode: PipelineMode;
+  readonly #verification: BoardVerification | null;
+
+  constructor(
+    name: string,
+    encoder: Encoder,
+    manifest: ModelManifest,
+    policy: MatchPolicy,
+    dbPath: string,
+    verify: { mode: PipelineMode; verifier: Verifier | null; policy: VerifyPolicy } = {
+      mode: 'embedding',
+      verifier: null,
+      policy: { enabled: false, candidates: 0, minInliers: 0, minRatio: 1 },
+    },
+  ) {
     this.name = name;
     this.#dbPath = dbPath;
     this.#catalog = Catalog.open(dbPath);
+    this.#mode = verify.mode;
+    this.#verification =
+      verify.mode !== 'embedding' && verify.verifier
+        ? new BoardVerification({
+            catalog: this.#catalog,
+            verifier: verify.verifier,
+            policy: verify.policy,
+            maxImagePixels: MAX_IMAGE_PIXELS,
+          })
+        : null;
     this.#recognizer = new Recognizer({
+      verification: this.#verification,
       encoder,
       manifest,
       catalog: this.#catalog,
@@ -78,8 +113,21 @@ export class PipelineMethod implements Method {
   }
 
   async recognize(jpeg: Buffer, truth: number | null): Promise<Recognition> {
-    const [vector] = await this.#recognizer.embed(jpeg, [WHOLE_FRAME]);
+    const raw = await decodeImage(jpeg, { maxPixels: MAX_IMAGE_PIXELS });
+    const t0 = performance.now();
+    const v = this.#verification;
+    if (this.#mode === 'features' && v) {
+      const checked = await v.verify(raw, WHOLE_FRAME, [...this.#index.keys()]);
+      return this.#verified(truth, 0, 0, checked.decision, checked.run.queryKeypoints, t0);
+    }
+    const [vector] = await this.#recognizer.embed(raw, [WHOLE_FRAME]);
     const r = this.#recognizer.match(vector!);
+    if (this.#mode === 'verified' && v) {
+      const checked = await v.verify(raw, WHOLE_FRAME, this.#recognizer.shortlist(vector!));
+      const fallback = r.decision.candidates[0]?.boardId ?? null;
+      const d = { ...checked.decision, bestBoardId: checked.decision.bestBoardId ?? fallback };
+      return this.#verified(truth, r.decision.score, r.decision.margin, d, checked.run.queryKeypoints, t0);
+    }
     const best = r.decision.candidates[0];
     return {
       truth,
@@ -87,6 +135,27 @@ export class PipelineMethod implements Method {
       score: r.decision.score,
       margin: r.decision.margin,
       decided: r.board ? (this.#index.get(r.board.id) ?? null) : null,
+      ms: performance.now() - t0,
+    };
+  }
+
+  #verified(
+    truth: number | null,
+    score: number,
+    margin: number,
+    d: VerifiedDecision,
+    keypoints: number,
+    t0: number,
+  ): Recognition {
+    const index = (id: number | null) => (id === null ? null : (this.#index.get(id) ?? null));
+    return {
+      truth,
+      top: index(d.bestBoardId),
+      score,
+      margin,
+      decided: index(d.boardId),
+      verify: { best: index(d.bestBoardId), inliers: d.inliers, runnerUp: d.runnerUpInliers, keypoints },
+      ms: performance.now() - t0,
     };
   }
 
@@ -140,6 +209,7 @@ export class HistogramMethod implements Method {
       score: d.score,
       margin: d.margin,
       decided: d.boardId,
+      ms: 0,
     };
   }
 

@@ -1,4 +1,5 @@
 import type { MatchPolicy } from '../../src/match/decide.ts';
+import { MIN_QUERY_KEYPOINTS } from '../../src/match/verify-decide.ts';
 import type { Recognition } from './methods.ts';
 
 /** The decision the daemon's decide() makes for a recognition at another policy. */
@@ -73,4 +74,56 @@ function best(
     }
   }
   return chosen;
+}
+
+/** The operating point of a verification method: inliers of the best board, and its lead. */
+export interface VerifyPoint {
+  minInliers: number;
+  minRatio: number;
+}
+
+/** The decision decideVerified makes for a recognition at another operating point. */
+export function decideVerifiedAt(r: Recognition, p: VerifyPoint): number | null {
+  const v = r.verify;
+  if (!v || v.keypoints < MIN_QUERY_KEYPOINTS || v.best === null) return null;
+  return v.inliers >= p.minInliers && v.inliers >= p.minRatio * v.runnerUp ? v.best : null;
+}
+
+const INLIER_GRID = [6, 8, 10, 12, 15, 18, 20, 25, 30, 40, 50, 60, 80];
+const RATIO_GRID = [1, 1.25, 1.5, 2, 2.5, 3, 4];
+
+/**
+ * The verification operating point chosen as calibrate() chooses the embedding's: max accuracy +
+ * rejection on the validation set among points that reject at least `minRejection` of the unknown
+ * views (all points when none does); ties: the fewest inliers, then the lowest ratio.
+ */
+export function calibrateVerify(
+  known: readonly Recognition[],
+  unknown: readonly Recognition[],
+  minRejection = MIN_REJECTION,
+): VerifyPoint {
+  for (const floor of [minRejection, 0]) {
+    let top = Number.NEGATIVE_INFINITY;
+    let chosen: VerifyPoint | null = null;
+    for (const minInliers of INLIER_GRID) {
+      for (const minRatio of RATIO_GRID) {
+        const p = { minInliers, minRatio };
+        const rejected = fraction(unknown, (r) => decideVerifiedAt(r, p) === null);
+        if (rejected < floor - 1e-12) continue;
+        const value = fraction(known, (r) => decideVerifiedAt(r, p) === r.truth) + rejected;
+        if (value > top + 1e-12) {
+          top = value;
+          chosen = p;
+        }
+      }
+    }
+    if (chosen) return chosen;
+  }
+  return { minInliers: INLIER_GRID[0]!, minRatio: RATIO_GRID[0]! };
+}
+
+/** Median time per recognized view, ms. */
+export function medianMs(rs: readonly Recognition[]): number {
+  const sorted = rs.map((r) => r.ms ?? 0).sort((a, b) => a - b);
+  return sorted.length === 0 ? Number.NaN : sorted[Math.floor(sorted.length / 2)]!;
 }

@@ -40,20 +40,22 @@ export function formatReport(r: EvalResult, o: EvalOptions, date: Date): string 
   out.push('');
   const header = [
     'method',
-    'threshold',
-    'margin',
+    'operating point',
     'top-1',
     'recognized',
     'unknown rejected',
+    'ms/slot',
     ...NUISANCE_ROWS,
   ];
   const rows = r.methods.map((m) => [
     m.name,
-    m.policy.threshold.toFixed(3),
-    m.policy.minMargin.toFixed(3),
+    m.verifyPoint
+      ? `inliers>=${m.verifyPoint.minInliers} ratio>=${m.verifyPoint.minRatio}`
+      : `cos>=${m.policy.threshold.toFixed(3)} margin>=${m.policy.minMargin.toFixed(3)}`,
     pct(m.top1),
     pct(m.accuracy),
     pct(m.rejection),
+    m.msPerSlot > 0 ? m.msPerSlot.toFixed(1) : '-',
     ...NUISANCE_ROWS.map((n) => pct(m.nuisance[n].accuracy)),
   ]);
   out.push(table(header, rows));

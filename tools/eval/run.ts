@@ -1,12 +1,28 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { VERIFY_DEFAULTS } from '../../src/config/schema.ts';
 import type { MatchPolicy } from '../../src/match/decide.ts';
+import { Verifier } from '../../src/verify/verifier.ts';
 import { createEncoder, type Encoder } from '../../src/vision/encoder.ts';
 import type { LoadedManifest } from '../../src/vision/manifest.ts';
 import { type BenchSet, NUISANCE_ROWS, type NuisanceRow, renderBenchSet } from './bench-set.ts';
 import { benchmarkEncode, type EncodeTimes } from './encode-benchmark.ts';
-import { HistogramMethod, type Method, PipelineMethod, type Recognition } from './methods.ts';
-import { accuracy, calibrate, rejection, top1 } from './metrics.ts';
+import {
+  HistogramMethod,
+  type Method,
+  PipelineMethod,
+  type PipelineMode,
+  type Recognition,
+} from './methods.ts';
+import {
+  accuracy,
+  calibrate,
+  calibrateVerify,
+  medianMs,
+  rejection,
+  top1,
+  type VerifyPoint,
+} from './metrics.ts';
 import { assertDisjoint } from './views.ts';
 
 export interface EvalOptions {
@@ -27,6 +43,8 @@ export interface EvalOptions {
   /** The model under evaluation first, then model baselines. */
   models: LoadedManifest[];
   histogram: boolean;
+  /** Rows for geometric verification (embedding + verification, verification alone). */
+  verify: boolean;
   intraOpThreads: number;
   benchRuns: number;
   tmpDir: string;
@@ -44,6 +62,10 @@ export interface MethodResult {
   rejection: number;
   nuisance: Record<NuisanceRow, { top1: number; accuracy: number }>;
   encode: EncodeTimes | null;
+  /** Verification methods: their operating point (chosen on the validation boards). */
+  verifyPoint: VerifyPoint | null;
+  /** Median time to recognize one view (one slot), ms. */
+  msPerSlot: number;
 }
 
 export interface EvalResult {
@@ -53,7 +75,7 @@ export interface EvalResult {
   totalMs: number;
 }
 
-type MethodFactory = (policy: MatchPolicy, db: string) => Method;
+type MethodFactory = (policy: MatchPolicy, db: string, point: VerifyPoint | null) => Method;
 
 async function recognizeAll(method: Method, views: BenchSet['queries']): Promise<Recognition[]> {
   const out: Recognition[] = [];
@@ -67,19 +89,25 @@ async function evaluateMethod(
   validation: BenchSet,
   test: BenchSet,
   o: EvalOptions,
+  verified = false,
 ): Promise<Omit<MethodResult, 'manifestPolicy' | 'encode'>> {
-  const cal = make({ threshold: 0, minMargin: 0 }, join(o.tmpDir, 'validation.sqlite'));
-  let policy: MatchPolicy;
+  const cal = make(
+    { threshold: 0, minMargin: 0 },
+    join(o.tmpDir, 'validation.sqlite'),
+    verified ? { minInliers: 1, minRatio: 1 } : null,
+  );
+  let policy: MatchPolicy = { threshold: 0, minMargin: 0 };
+  let verifyPoint: VerifyPoint | null = null;
   try {
     await cal.enroll(validation);
-    policy = calibrate(
-      await recognizeAll(cal, validation.queries),
-      await recognizeAll(cal, validation.unknown),
-    );
+    const known = await recognizeAll(cal, validation.queries);
+    const unknown = await recognizeAll(cal, validation.unknown);
+    if (verified) verifyPoint = calibrateVerify(known, unknown);
+    else policy = calibrate(known, unknown);
   } finally {
     cal.close();
   }
-  const method = make(policy, join(o.tmpDir, 'test.sqlite'));
+  const method = make(policy, join(o.tmpDir, 'test.sqlite'), verifyPoint);
   try {
     await method.enroll(test);
     const known = await recognizeAll(method, test.queries);
@@ -97,6 +125,8 @@ async function evaluateMethod(
       accuracy: accuracy(known),
       rejection: rejection(unknown),
       nuisance,
+      verifyPoint,
+      msPerSlot: medianMs([...known, ...unknown]),
     };
   } finally {
     method.close();
@@ -143,15 +173,33 @@ export async function evaluate(o: EvalOptions): Promise<EvalResult> {
   o.log(`rendered ${validation.rendered + test.rendered} bench views in ${(renderMs / 1000).toFixed(1)} s`);
 
   const methods: MethodResult[] = [];
-  for (const loaded of o.models) {
+  const verifier = o.verify ? new Verifier() : null;
+  for (const [m, loaded] of o.models.entries()) {
     const encoder: Encoder = await createEncoder(loaded, {
       executionProviders: ['cpu'],
       intraOpThreads: o.intraOpThreads,
     });
     try {
-      const make: MethodFactory = (policy, db) =>
-        new PipelineMethod(loaded.manifest.id, encoder, loaded.manifest, policy, db);
-      const r = await evaluateMethod(loaded.manifest.id, make, validation, test, o);
+      const factory =
+        (mode: PipelineMode): MethodFactory =>
+        (policy, db, point) =>
+          new PipelineMethod(loaded.manifest.id, encoder, loaded.manifest, policy, db, {
+            mode,
+            verifier,
+            policy: {
+              ...VERIFY_DEFAULTS,
+              ...(point ?? {}),
+              enabled: mode !== 'embedding',
+              candidates: VERIFY_DEFAULTS.candidates,
+            },
+          });
+      const r = await evaluateMethod(
+        `${loaded.manifest.id} (embedding only)`,
+        factory('embedding'),
+        validation,
+        test,
+        o,
+      );
       const encode = await benchmarkEncode(
         loaded,
         encoder,
@@ -160,6 +208,15 @@ export async function evaluate(o: EvalOptions): Promise<EvalResult> {
         o.benchRuns,
       );
       methods.push({ ...r, manifestPolicy: loaded.manifest.operatingPoint ?? null, encode });
+      if (verifier && m === 0) {
+        for (const [name, mode] of [
+          [`${loaded.manifest.id} + verification`, 'verified'],
+          ['verification alone (every board)', 'features'],
+        ] as const) {
+          const v = await evaluateMethod(name, factory(mode), validation, test, o, true);
+          methods.push({ ...v, manifestPolicy: null, encode: null });
+        }
+      }
     } finally {
       await encoder.stop();
     }
@@ -174,6 +231,7 @@ export async function evaluate(o: EvalOptions): Promise<EvalResult> {
     );
     methods.push({ ...r, manifestPolicy: null, encode: null });
   }
+  await verifier?.stop();
   return {
     methods,
     rendered: validation.rendered + test.rendered,

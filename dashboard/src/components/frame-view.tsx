@@ -66,6 +66,18 @@ export function FrameView({
             </span>
           </div>
         ))}
+        <svg class="outlines" viewBox="0 0 1 1" preserveAspectRatio="none" aria-hidden="true">
+          {slots.map((s) =>
+            s.outline && s.state === 'recognized' ? (
+              <polygon
+                key={s.slot}
+                data-testid="board-outline"
+                data-slot={s.slot}
+                points={s.outline.map(([x, y]) => `${x},${y}`).join(' ')}
+              />
+            ) : null,
+          )}
+        </svg>
         {notice || !hasFrame ? <div class="frame-note">{notice ?? t.t('frame.waiting')}</div> : null}
       </div>
       <figcaption ref={caption}>{t.t('frame.none')}</figcaption>

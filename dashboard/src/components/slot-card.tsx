@@ -71,6 +71,11 @@ function Body({ view, threshold }: { view: SlotView; threshold: number | undefin
           {chips ? ` · ${chips}` : ''}
         </p>
         <Confidence view={view} threshold={threshold} />
+        {view.verified && view.inliers !== null ? (
+          <p class="muted" data-testid="inliers">
+            {t.t('slot.inliers', { inliers: view.inliers })}
+          </p>
+        ) : null}
         {b.notes ? (
           <section class="notes">
             <h3>{t.t('slot.notes')}</h3>

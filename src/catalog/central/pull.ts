@@ -166,7 +166,8 @@ export async function queryCentralRecognitions(
     params,
   );
   const page = await client.query(
-    `SELECT box, local_id, at, camera, slot, board_origin_box, board_origin_id, score, margin, topk, model_id, text
+    `SELECT box, local_id, at, camera, slot, board_origin_box, board_origin_id, score, margin, topk, model_id, text,
+       verified, inliers, outline
      FROM recognitions ${sql} ORDER BY at DESC, box DESC, local_id DESC
      LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
     [...params, q.limit, q.offset],
@@ -189,6 +190,9 @@ export async function queryCentralRecognitions(
       modelId: r.model_id as string,
       thumbnail: null,
       text: r.text as CentralRecognition['text'],
+      verified: r.verified as boolean | null,
+      inliers: r.inliers as number | null,
+      outline: r.outline as CentralRecognition['outline'],
     })),
   };
 }

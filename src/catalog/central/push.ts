@@ -96,8 +96,8 @@ async function pushRecognition(client: CentralClient, r: CentralRecognition): Pr
   // it to another board, or its text was read) brings those two facts up to date.
   await client.query(
     `INSERT INTO recognitions (box, local_id, at, camera, slot, board_origin_box, board_origin_id, score, margin,
-       topk, model_id, thumbnail, text)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       topk, model_id, thumbnail, text, verified, inliers, outline)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
      ON CONFLICT (box, local_id) DO UPDATE SET board_origin_box = EXCLUDED.board_origin_box,
        board_origin_id = EXCLUDED.board_origin_id, text = EXCLUDED.text
      WHERE recognitions.board_origin_box IS DISTINCT FROM EXCLUDED.board_origin_box
@@ -117,6 +117,9 @@ async function pushRecognition(client: CentralClient, r: CentralRecognition): Pr
       r.modelId,
       r.thumbnail,
       r.text === null ? null : JSON.stringify(r.text),
+      r.verified,
+      r.inliers,
+      r.outline === null ? null : JSON.stringify(r.outline),
     ],
   );
 }

@@ -1,4 +1,4 @@
-import type { BoardKind, ReferenceSource } from '../../protocol.ts';
+import type { BoardKind, Outline, ReferenceSource } from '../../protocol.ts';
 
 /**
  * What a box and the central PostgreSQL exchange. A board or reference is named shop-wide by the box
@@ -91,6 +91,10 @@ export interface CentralRecognition {
   modelId: string;
   thumbnail: Buffer | null;
   text: CentralRecognitionText | null;
+  /** Geometric verification as the box decided it (null: it did not run); synced with the row. */
+  verified: boolean | null;
+  inliers: number | null;
+  outline: Outline | null;
 }
 
 /** One queued change of the outbox, read with the row as it is now. */

@@ -55,8 +55,8 @@ export function liveRoutes(app: FastifyInstance, ctx: ServerContext, metrics: Re
     if (!file) throw new BenchsightError('E_BAD_REQUEST', 'no image file in the upload', { status: 400 });
     const raw = await decodeImage(await file.toBuffer(), { maxPixels: config.data.maxImagePixels });
     const [vector] = await ctx.recognizer.embed(raw, [WHOLE_FRAME]);
-    const result = ctx.recognizer.match(vector!);
     const recognizer = ctx.recognizer;
+    const result = await recognizer.recognize(raw, WHOLE_FRAME, vector!);
     const board = (id: number | null) => (id === null ? null : (recognizer.board(id) ?? null));
     const ocr = ctx.ocr ? await readUpload(ctx.ocr, raw, result.board?.id ?? null, board) : null;
     return {
@@ -66,6 +66,7 @@ export function liveRoutes(app: FastifyInstance, ctx: ServerContext, metrics: Re
       margin: result.decision.margin,
       reason: result.decision.reason,
       candidates: result.candidates,
+      ...result.verification,
       modelId: ctx.recognizer.modelId,
       ocr,
     };

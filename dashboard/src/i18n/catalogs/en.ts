@@ -107,6 +107,7 @@ export const en = {
   // slot card
   'slot.namedByLabel': 'Named by its label',
   'slot.match': '<big>{score}</big> match',
+  'slot.inliers': 'Outline checked: {inliers} matching points',
   'slot.confidence': 'match confidence',
   'slot.namedFrom': 'named from {threshold}',
   'slot.notes': 'Repair notes & test settings',

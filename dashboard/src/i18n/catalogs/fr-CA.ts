@@ -103,6 +103,7 @@ export const frCA: Record<MessageId, string> = {
 
   'slot.namedByLabel': 'Nommée par son étiquette',
   'slot.match': '<big>{score}</big> de correspondance',
+  'slot.inliers': 'Contour vérifié : {inliers} points concordants',
   'slot.confidence': 'degré de correspondance',
   'slot.namedFrom': 'nommée à partir de {threshold}',
   'slot.notes': 'Notes de réparation et réglages de test',

@@ -96,6 +96,10 @@ CREATE TABLE recognitions (
   model_id text NOT NULL,
   thumbnail bytea,
   text jsonb,
+  -- geometric verification as the box decided it (NULL: it did not run)
+  verified boolean,
+  inliers integer,
+  outline jsonb,
   received_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (box, local_id)
 );

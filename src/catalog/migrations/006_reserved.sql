@@ -1,2 +1,0 @@
--- Schema 6: reserved for the migration of another branch merged at the same time (issue 22's
--- 007_central.sql follows it); this placeholder is dropped when that one lands.

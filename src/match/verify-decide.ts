@@ -1,0 +1,62 @@
+import type { Quad } from '../verify/geometry.ts';
+import type { PairResult, VerifyRun } from '../verify/types.ts';
+
+/** The second stage: local features of the slot matched against the shortlisted boards' references. */
+export interface VerifyPolicy {
+  enabled: boolean;
+  /** Boards the embedding shortlists for verification. */
+  candidates: number;
+  /** Inliers the best board's best reference must have. */
+  minInliers: number;
+  /** How many times the runner-up board's inliers the best board must have. */
+  minRatio: number;
+}
+
+/** Fewer keypoints than this in the slot's picture: nothing to verify (blank, uniform, tiny). */
+export const MIN_QUERY_KEYPOINTS = 12;
+
+export type VerifyReason = 'match' | 'no-features' | 'too-few-inliers' | 'ambiguous';
+
+export interface VerifiedDecision {
+  boardId: number | null;
+  /** The board with the most inliers, accepted or not; null: no reference matched at all. */
+  bestBoardId: number | null;
+  reason: VerifyReason;
+  /** The best board's best reference. */
+  inliers: number;
+  runnerUpInliers: number;
+  /** The best reference's corners in the verified picture (feature-size pixels); null: none. */
+  outline: Quad | null;
+}
+
+/** Best pair per board, best board first. */
+function bestPerBoard(pairs: readonly PairResult[]): PairResult[] {
+  const best = new Map<number, PairResult>();
+  for (const p of pairs) {
+    const b = best.get(p.boardId);
+    if (!b || p.inliers > b.inliers) best.set(p.boardId, p);
+  }
+  return [...best.values()].sort((a, b) => b.inliers - a.inliers);
+}
+
+/**
+ * The board is the one whose reference the slot's picture maps onto with enough inliers and clearly
+ * more than any other board's: the embedding only chose whom to ask.
+ */
+export function decideVerified(run: VerifyRun, policy: VerifyPolicy): VerifiedDecision {
+  const [best, runnerUp] = bestPerBoard(run.pairs);
+  const inliers = best?.inliers ?? 0;
+  const runnerUpInliers = runnerUp?.inliers ?? 0;
+  const base = {
+    inliers,
+    runnerUpInliers,
+    outline: best?.outline ?? null,
+    bestBoardId: best && inliers > 0 ? best.boardId : null,
+  };
+  if (run.queryKeypoints < MIN_QUERY_KEYPOINTS) {
+    return { ...base, boardId: null, reason: 'no-features', outline: null };
+  }
+  if (!best || inliers < policy.minInliers) return { ...base, boardId: null, reason: 'too-few-inliers' };
+  if (inliers < policy.minRatio * runnerUpInliers) return { ...base, boardId: null, reason: 'ambiguous' };
+  return { ...base, boardId: best.boardId, reason: 'match' };
+}

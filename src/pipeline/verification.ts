@@ -1,0 +1,165 @@
+import type { Catalog } from '../catalog/index.ts';
+import { type Rect, WHOLE_FRAME } from '../config/schema.ts';
+import { errorMessage } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { decideVerified, type VerifiedDecision, type VerifyPolicy } from '../match/verify-decide.ts';
+import type { Outline, VerificationFields } from '../protocol.ts';
+import {
+  decodeFeatures,
+  encodeFeatures,
+  FEATURE_CONFIG_KEY,
+  keypointCount,
+  type LocalFeatures,
+} from '../verify/features.ts';
+import type { Quad } from '../verify/geometry.ts';
+import type { VerifyRun } from '../verify/types.ts';
+import type { Verifier } from '../verify/verifier.ts';
+import type { ReferenceFeatures } from '../verify/worker.ts';
+import { decodeImage, type RawImage } from '../vision/preprocess.ts';
+
+/** References per board matched against a slot (the first ones enrolled): bounds the cost per board. */
+export const REFERENCES_PER_BOARD = 3;
+/** A reference with fewer keypoints than this is hard to verify: enrollment warns. */
+export const FEW_KEYPOINTS = 60;
+
+export interface BoardVerificationOptions {
+  catalog: Catalog;
+  verifier: Verifier;
+  policy: VerifyPolicy;
+  logger?: Pick<Logger, 'warn'>;
+  maxImagePixels: number;
+}
+
+export interface VerifiedMatch {
+  decision: VerifiedDecision;
+  run: VerifyRun;
+  fields: VerificationFields;
+}
+
+/** Verification that did not run (switched off, an empty bench, an empty catalog). */
+export const NOT_VERIFIED: VerificationFields = Object.freeze({
+  verified: false,
+  inliers: null,
+  outline: null,
+});
+
+function round4(v: number): number {
+  return Math.round(v * 10_000) / 10_000;
+}
+
+/** A quad in the verified picture's pixels as fractions of the frame the region is part of. */
+export function outlineInFrame(q: Quad, run: Pick<VerifyRun, 'width' | 'height'>, region: Rect): Outline {
+  return q.map(([x, y]) => [
+    round4(region.x + (x / run.width) * region.width),
+    round4(region.y + (y / run.height) * region.height),
+  ]) as Outline;
+}
+
+/**
+ * The second stage of recognition: the references' local features (kept in the catalog under the
+ * feature configuration, computed when missing or unreadable), matched against a slot's picture in
+ * the feature worker.
+ */
+export class BoardVerification {
+  readonly #o: BoardVerificationOptions;
+  readonly #cache = new Map<number, LocalFeatures>();
+
+  constructor(opts: BoardVerificationOptions) {
+    this.#o = opts;
+  }
+
+  get policy(): Readonly<VerifyPolicy> {
+    return this.#o.policy;
+  }
+
+  /** The features of a picture being enrolled. */
+  extract(image: RawImage, region: Rect): Promise<LocalFeatures> {
+    return this.#o.verifier.extract(image, region);
+  }
+
+  /** The stored form of a feature set, for Catalog.addReference. */
+  stored(f: LocalFeatures) {
+    return { config: FEATURE_CONFIG_KEY, stored: { width: f.width, height: f.height, ...encodeFeatures(f) } };
+  }
+
+  remember(referenceId: number, f: LocalFeatures): void {
+    this.#cache.set(referenceId, f);
+  }
+
+  /** Computes the features of references that have none of this configuration; returns how many. */
+  async reindex(onProgress?: (done: number, total: number) => void): Promise<number> {
+    const missing = this.#o.catalog.referencesWithoutFeatures(FEATURE_CONFIG_KEY);
+    let done = 0;
+    onProgress?.(0, missing.length);
+    for (const id of missing) {
+      await this.#compute(id);
+      onProgress?.(++done, missing.length);
+    }
+    return missing.length;
+  }
+
+  /** Matches `region` of the image against the references of the shortlisted boards, and decides. */
+  async verify(image: RawImage, region: Rect, boardIds: readonly number[]): Promise<VerifiedMatch> {
+    const references: ReferenceFeatures[] = [];
+    for (const boardId of boardIds) {
+      for (const ref of this.#o.catalog.listReferences(boardId).slice(0, REFERENCES_PER_BOARD)) {
+        const features = await this.#features(ref.id);
+        if (features) references.push({ referenceId: ref.id, boardId, features });
+      }
+    }
+    const run = await this.#o.verifier.verify(image, region, references);
+    const decision = decideVerified(run, this.#o.policy);
+    return {
+      decision,
+      run,
+      fields: {
+        verified: decision.boardId !== null,
+        inliers: decision.inliers,
+        outline:
+          decision.boardId !== null && decision.outline
+            ? outlineInFrame(decision.outline, run, region)
+            : null,
+      },
+    };
+  }
+
+  async #features(referenceId: number): Promise<LocalFeatures | null> {
+    const cached = this.#cache.get(referenceId);
+    if (cached) return cached;
+    const row = this.#o.catalog.getFeatures(referenceId, FEATURE_CONFIG_KEY);
+    const decoded = row ? decodeFeatures(row) : null;
+    if (decoded) {
+      this.#cache.set(referenceId, decoded);
+      return decoded;
+    }
+    if (row) {
+      this.#o.logger?.warn(
+        { reference: referenceId },
+        'stored local features of a reference do not decode: computing them again',
+      );
+    }
+    return this.#compute(referenceId);
+  }
+
+  async #compute(referenceId: number): Promise<LocalFeatures | null> {
+    const image = this.#o.catalog.getReferenceImage(referenceId);
+    if (!image) return null;
+    try {
+      const raw = await decodeImage(image, { maxPixels: this.#o.maxImagePixels });
+      const f = await this.extract(raw, WHOLE_FRAME);
+      const { config, stored } = this.stored(f);
+      this.#o.catalog.putFeatures(referenceId, config, stored);
+      this.#cache.set(referenceId, f);
+      if (keypointCount(f) < FEW_KEYPOINTS) {
+        this.#o.logger?.warn(
+          { reference: referenceId, keypoints: keypointCount(f) },
+          'reference has few local features (blurred or featureless picture): verification will be weak',
+        );
+      }
+      return f;
+    } catch (err) {
+      this.#o.logger?.warn({ reference: referenceId, err: errorMessage(err) }, 'local features not computed');
+      return null;
+    }
+  }
+}

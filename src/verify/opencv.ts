@@ -1,0 +1,149 @@
+import { BenchsightError, errorMessage } from '../errors.ts';
+import type { RawImage } from '../vision/image.ts';
+import { DESCRIPTOR_BYTES, FEATURE_CONFIG, keypointCount, type LocalFeatures } from './features.ts';
+import { plausibleOutline, type Quad } from './geometry.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: opencv.js ships without usable types for its embind classes
+type Cv = any;
+
+/** Lowe's ratio: a match counts when its best neighbour is clearly closer than the second best. */
+const RATIO = 0.8;
+/** RANSAC reprojection error, pixels at the feature size. */
+const RANSAC_PX = 5;
+/** Fewer good matches than this cannot make a homography worth checking. */
+const MIN_MATCHES = 8;
+
+/**
+ * Loads OpenCV's WebAssembly build (several MB, about a second): done once per thread that
+ * verifies, never at import. The module is a thenable that resolves to itself, so it is handed
+ * back wrapped (an async function returning it would wait on it forever).
+ */
+export async function loadOpenCv(): Promise<{ cv: Cv }> {
+  try {
+    // the Emscripten build installs process-wide handlers (print its source and abort on any
+    // unhandled rejection): the process keeps its own
+    const before = {
+      exception: new Set(process.listeners('uncaughtException')),
+      rejection: new Set(process.listeners('unhandledRejection')),
+    };
+    const mod = (await import('@techstark/opencv-js')) as { default: Cv };
+    for (const l of process.listeners('uncaughtException'))
+      if (!before.exception.has(l)) process.off('uncaughtException', l);
+    for (const l of process.listeners('unhandledRejection'))
+      if (!before.rejection.has(l)) process.off('unhandledRejection', l);
+    const cv = mod.default;
+    if (!cv.Mat) {
+      await new Promise<void>((resolve) => {
+        cv.onRuntimeInitialized = () => resolve();
+      });
+    }
+    return { cv };
+  } catch (err) {
+    throw new BenchsightError(
+      'E_DEPENDENCY',
+      `cannot load OpenCV (@techstark/opencv-js): ${errorMessage(err)}; reinstall with npm ci`,
+      { cause: err },
+    );
+  }
+}
+
+/** ORB keypoints and descriptors of an RGB picture, scaled to FEATURE_CONFIG.longSide. */
+export function detectFeatures(cv: Cv, image: RawImage): LocalFeatures {
+  const scale = FEATURE_CONFIG.longSide / Math.max(image.width, image.height);
+  const width = Math.max(1, Math.round(image.width * scale));
+  const height = Math.max(1, Math.round(image.height * scale));
+  const rgb = new cv.Mat(image.height, image.width, cv.CV_8UC3);
+  const gray = new cv.Mat();
+  const small = new cv.Mat();
+  const none = new cv.Mat();
+  const kp = new cv.KeyPointVector();
+  const des = new cv.Mat();
+  const orb = new cv.ORB(FEATURE_CONFIG.maxKeypoints);
+  try {
+    rgb.data.set(image.data);
+    cv.cvtColor(rgb, gray, cv.COLOR_RGB2GRAY);
+    cv.resize(gray, small, new cv.Size(width, height), 0, 0, cv.INTER_AREA);
+    // dim or washed-out pictures: stretch the grey levels so FAST's fixed threshold still finds corners
+    cv.normalize(small, small, 0, 255, cv.NORM_MINMAX);
+    orb.detectAndCompute(small, none, kp, des);
+    const n = des.rows === kp.size() ? kp.size() : 0;
+    const keypoints = new Float32Array(n * 2);
+    for (let i = 0; i < n; i++) {
+      const p = kp.get(i).pt;
+      keypoints[2 * i] = p.x;
+      keypoints[2 * i + 1] = p.y;
+    }
+    const descriptors =
+      n > 0 ? Uint8Array.from(des.data.subarray(0, n * DESCRIPTOR_BYTES)) : new Uint8Array(0);
+    return { width, height, keypoints, descriptors };
+  } finally {
+    for (const m of [rgb, gray, small, none, kp, des, orb]) m.delete();
+  }
+}
+
+function descriptorMat(cv: Cv, f: LocalFeatures): Cv {
+  const m = new cv.Mat(keypointCount(f), DESCRIPTOR_BYTES, cv.CV_8U);
+  m.data.set(f.descriptors);
+  return m;
+}
+
+export interface PairMatch {
+  inliers: number;
+  /** The reference's corners in the query (feature-size pixels); null without a plausible homography. */
+  outline: Quad | null;
+}
+
+/**
+ * Matches a reference's features into a query's: brute-force Hamming, 2 nearest, ratio test, then a
+ * RANSAC homography. A homography whose outline no board can have counts 0 inliers.
+ */
+export function matchPair(cv: Cv, query: LocalFeatures, queryMat: Cv, ref: LocalFeatures): PairMatch {
+  if (keypointCount(ref) < 2 || keypointCount(query) < 2) return { inliers: 0, outline: null };
+  const refMat = descriptorMat(cv, ref);
+  const matcher = new cv.BFMatcher(cv.NORM_HAMMING, false);
+  const knn = new cv.DMatchVectorVector();
+  const srcPts: number[] = [];
+  const dstPts: number[] = [];
+  try {
+    matcher.knnMatch(refMat, queryMat, knn, 2);
+    for (let i = 0; i < knn.size(); i++) {
+      const pair = knn.get(i);
+      if (pair.size() < 2) continue;
+      const a = pair.get(0);
+      const b = pair.get(1);
+      if (a.distance < RATIO * b.distance) {
+        srcPts.push(ref.keypoints[2 * a.queryIdx]!, ref.keypoints[2 * a.queryIdx + 1]!);
+        dstPts.push(query.keypoints[2 * a.trainIdx]!, query.keypoints[2 * a.trainIdx + 1]!);
+      }
+    }
+  } finally {
+    knn.delete();
+    matcher.delete();
+    refMat.delete();
+  }
+  const n = srcPts.length / 2;
+  if (n < MIN_MATCHES) return { inliers: 0, outline: null };
+  const src = cv.matFromArray(n, 1, cv.CV_32FC2, srcPts);
+  const dst = cv.matFromArray(n, 1, cv.CV_32FC2, dstPts);
+  const mask = new cv.Mat();
+  let h: Cv = null;
+  try {
+    h = cv.findHomography(src, dst, cv.RANSAC, RANSAC_PX, mask);
+    if (h.empty() || h.rows !== 3) return { inliers: 0, outline: null };
+    const outline = plausibleOutline(h.data64F, ref.width, ref.height);
+    if (!outline) return { inliers: 0, outline: null };
+    let inliers = 0;
+    for (let i = 0; i < mask.rows; i++) if (mask.data[i]) inliers++;
+    return { inliers, outline };
+  } finally {
+    src.delete();
+    dst.delete();
+    mask.delete();
+    h?.delete();
+  }
+}
+
+/** The query's descriptors as a Mat, built once and matched against every candidate reference. */
+export function queryMatrix(cv: Cv, query: LocalFeatures): Cv {
+  return descriptorMat(cv, query);
+}

@@ -1,0 +1,22 @@
+import type { Quad } from './geometry.ts';
+
+/** One reference matched into a slot's picture. */
+export interface PairResult {
+  referenceId: number;
+  boardId: number;
+  referenceKeypoints: number;
+  inliers: number;
+  /** The reference's corners in the query picture (feature-size pixels); null: no plausible homography. */
+  outline: Quad | null;
+}
+
+/** A slot's picture matched against the shortlist's references. */
+export interface VerifyRun {
+  /** Keypoints found in the slot's picture. */
+  queryKeypoints: number;
+  /** The feature-size picture the outlines are in. */
+  width: number;
+  height: number;
+  pairs: PairResult[];
+  ms: number;
+}

@@ -1,0 +1,106 @@
+import type { Worker } from 'node:worker_threads';
+import type { Rect } from '../config/schema.ts';
+import { BenchsightError } from '../errors.ts';
+import { startWorker } from '../threads/start.ts';
+import type { RawImage } from '../vision/image.ts';
+import { cropPixels, type LocalFeatures } from './features.ts';
+import type { VerifyRun } from './types.ts';
+import type { FromVerifyWorker, ReferenceFeatures, ToVerifyWorker } from './worker.ts';
+
+type Pending = { resolve: (msg: FromVerifyWorker) => void; reject: (err: Error) => void };
+
+/**
+ * The daemon's door to the feature worker: started on first use (loading OpenCV takes about a
+ * second, so a bench that never verifies pays nothing), started again after it died.
+ */
+export class Verifier {
+  #worker: Promise<Worker> | null = null;
+  readonly #pending = new Map<number, Pending>();
+  #nextId = 1;
+
+  /** Local features of `region` of an image (a reference being enrolled). */
+  async extract(image: RawImage, region: Rect): Promise<LocalFeatures> {
+    const crop = cropPixels(image, region);
+    const msg = await this.#call((id) => ({
+      type: 'extract',
+      id,
+      pixels: crop.data,
+      width: crop.width,
+      height: crop.height,
+    }));
+    if (msg.type !== 'features')
+      throw new BenchsightError('E_MODEL_RUN', 'feature worker answered out of turn');
+    return msg.features;
+  }
+
+  /** Matches `region` of an image against each reference's stored features. */
+  async verify(image: RawImage, region: Rect, references: ReferenceFeatures[]): Promise<VerifyRun> {
+    const t0 = performance.now();
+    const crop = cropPixels(image, region);
+    const msg = await this.#call((id) => ({
+      type: 'verify',
+      id,
+      pixels: crop.data,
+      width: crop.width,
+      height: crop.height,
+      references,
+    }));
+    if (msg.type !== 'verified')
+      throw new BenchsightError('E_MODEL_RUN', 'feature worker answered out of turn');
+    return {
+      queryKeypoints: msg.query.keypoints.length / 2,
+      width: msg.query.width,
+      height: msg.query.height,
+      pairs: msg.pairs,
+      ms: performance.now() - t0,
+    };
+  }
+
+  async stop(): Promise<void> {
+    const worker = await this.#worker?.catch(() => null);
+    this.#worker = null;
+    await worker?.terminate();
+  }
+
+  async #call(make: (id: number) => ToVerifyWorker): Promise<FromVerifyWorker> {
+    const worker = await this.#open();
+    const id = this.#nextId++;
+    const msg = make(id);
+    const answer = new Promise<FromVerifyWorker>((resolve, reject) =>
+      this.#pending.set(id, { resolve, reject }),
+    );
+    const transfer = 'pixels' in msg ? [msg.pixels.buffer as ArrayBuffer] : [];
+    // held while it works, let go when idle: a command that verified once still exits by itself
+    worker.ref();
+    worker.postMessage(msg, transfer);
+    const reply = await answer.finally(() => {
+      if (this.#pending.size === 0) worker.unref();
+    });
+    if (reply.type === 'error') throw new BenchsightError('E_MODEL_RUN', `local features: ${reply.message}`);
+    return reply;
+  }
+
+  #open(): Promise<Worker> {
+    this.#worker ??= startWorker(import.meta.url, 'worker', null, 'feature').then(({ worker }) => {
+      worker.on('message', (msg: FromVerifyWorker) => {
+        if (!('id' in msg)) return;
+        const p = this.#pending.get(msg.id);
+        this.#pending.delete(msg.id);
+        p?.resolve(msg);
+      });
+      const died = (why: string) => {
+        this.#worker = null;
+        for (const p of this.#pending.values()) p.reject(new BenchsightError('E_MODEL_RUN', why));
+        this.#pending.clear();
+      };
+      worker.on('error', (err) => died(`feature worker failed: ${err.message}`));
+      worker.on('exit', (code) => died(`feature worker exited (code ${code})`));
+      worker.unref();
+      return worker;
+    });
+    this.#worker.catch(() => {
+      this.#worker = null;
+    });
+    return this.#worker;
+  }
+}

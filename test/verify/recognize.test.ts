@@ -1,0 +1,227 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Catalog } from '../../src/catalog/index.ts';
+import { configSchema, WHOLE_FRAME } from '../../src/config/schema.ts';
+import { createRecognizer, createVerification } from '../../src/pipeline/active-model.ts';
+import type { Recognizer } from '../../src/pipeline/recognizer.ts';
+import { FEATURE_CONFIG_KEY } from '../../src/verify/features.ts';
+import { Verifier } from '../../src/verify/verifier.ts';
+import { createEncoder, type Encoder } from '../../src/vision/encoder.ts';
+import { loadManifest } from '../../src/vision/manifest.ts';
+import { decodeImage } from '../../src/vision/preprocess.ts';
+import { boardTypeFromSeed } from '../../tools/synth/board.ts';
+import { NO_NUISANCE, type Nuisance } from '../../tools/synth/nuisance.ts';
+import { renderBenchView } from '../../tools/synth/scene.ts';
+import type { BoardType } from '../../tools/synth/types.ts';
+import { TINY_MODEL } from '../helpers/daemon.ts';
+
+const W = 640;
+const H = 480;
+
+/** A bench view of a board; `pose` overrides the drawn pose, `nuisance` the (none by default) nuisances. */
+function view(
+  board: BoardType | null,
+  seed: number,
+  pose: Record<string, number> = {},
+  nuisance: Partial<Nuisance> = {},
+) {
+  return renderBenchView(board, seed, {
+    width: W,
+    height: H,
+    nuisance: { ...NO_NUISANCE, ...nuisance },
+    background: 'esd-mat',
+    // a bench slot frames its board: the board fills most of the picture
+    pose: { cx: W / 2, cy: H / 2, angleDeg: 0, shear: 0, squash: 1, pxPerMm: 1.75, ...pose },
+    quality: 90,
+  });
+}
+
+describe('geometric verification: local features (real opencv.js) decide among the shortlist (real tiny ViT, SQLite)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'benchsight-verify-'));
+  let encoder: Encoder;
+  let catalog: Catalog;
+  let recognizer: Recognizer;
+  let verifier: Verifier;
+  const warnings: string[] = [];
+  const boards = [boardTypeFromSeed(101, 'hashboard'), boardTypeFromSeed(202, 'control-board')];
+  const stranger = boardTypeFromSeed(303, 'hashboard');
+  const ids: number[] = [];
+
+  beforeAll(async () => {
+    const loaded = loadManifest(TINY_MODEL, '.');
+    encoder = await createEncoder(loaded, { executionProviders: ['cpu'], intraOpThreads: 1 });
+    catalog = Catalog.open(join(dir, 'catalog.db'));
+    verifier = new Verifier();
+    const config = configSchema.parse({});
+    const logger = { warn: (_o: unknown, msg: string) => void warnings.push(msg) };
+    recognizer = createRecognizer(
+      config,
+      catalog,
+      loaded,
+      encoder,
+      createVerification(config, catalog, verifier, logger),
+    );
+    // each board enrolled from one photograph: the board alone, cropped out of a plain bench view
+    for (const [i, type] of boards.entries()) {
+      const { jpeg, meta } = await view(type, 10 + i);
+      const box = meta.board!.bbox;
+      const region = { x: box.x / W, y: box.y / H, width: box.width / W, height: box.height / H };
+      const board = catalog.createBoard({ vendor: 'Test', model: `board ${i}`, kind: 'hashboard' });
+      recognizer.reload();
+      recognizer.store(board.id, await recognizer.prepareReference(jpeg, region), 'upload', null);
+      ids.push(board.id);
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await verifier.stop();
+    await encoder.stop();
+    catalog.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function recognize(jpeg: Buffer) {
+    const raw = await decodeImage(jpeg);
+    const [vector] = await recognizer.embed(raw, [WHOLE_FRAME]);
+    return recognizer.recognize(raw, WHOLE_FRAME, vector!);
+  }
+
+  it('stores the features of each reference in the catalog under the feature configuration', () => {
+    for (const id of ids) {
+      const [ref] = catalog.listReferences(id);
+      const stored = catalog.getFeatures(ref!.id, FEATURE_CONFIG_KEY);
+      expect(stored!.keypoints.byteLength / 8).toBeGreaterThan(100);
+      expect(stored!.descriptors.byteLength).toBe((stored!.keypoints.byteLength / 8) * 32);
+    }
+    expect(catalog.referencesWithoutFeatures(FEATURE_CONFIG_KEY)).toEqual([]);
+  });
+
+  it.each([
+    ['rotated', { angleDeg: 14 }, {}],
+    ['tilted', { shear: 0.08, squash: 0.92 }, {}],
+    ['dimmed', {}, { lighting: 1 }],
+    ['blurred', {}, { blur: 0.6 }],
+    ['partly covered', {}, { occlusion: 0.5 }],
+    ['smaller and moved', { pxPerMm: 1.4, cx: W * 0.45, cy: H * 0.55 }, {}],
+  ])('recognizes a %s view of an enrolled board, verified, with its outline', async (_n, pose, nuisance) => {
+    for (const [i, type] of boards.entries()) {
+      const { jpeg } = await view(type, 500 + i, pose, nuisance);
+      const r = await recognize(jpeg);
+      expect(
+        r.board?.id,
+        `${_n} view of board ${i}: ${r.decision.reason}, ${r.verification.inliers} inliers`,
+      ).toBe(ids[i]);
+      expect(r.verification.verified).toBe(true);
+      expect(r.verification.inliers).toBeGreaterThanOrEqual(configSchema.parse({}).match.verify.minInliers);
+      expect(r.verification.outline).toHaveLength(4);
+    }
+  });
+
+  it('refuses a board that was never enrolled, with the reason', async () => {
+    for (const seed of [1, 2, 3]) {
+      const { jpeg } = await view(stranger, seed, { angleDeg: 5 * seed });
+      const r = await recognize(jpeg);
+      expect(r.board).toBeNull();
+      expect(r.outcome.kind).toBe('unknown');
+      expect(r.verification.verified).toBe(false);
+      expect(['too-few-inliers', 'ambiguous']).toContain(r.decision.reason);
+    }
+  });
+
+  it('finds the board outline within 4% of the frame of its true corners', async () => {
+    const poses: Record<string, number>[] = [
+      { angleDeg: 0 },
+      { angleDeg: 12, cx: W * 0.45 },
+      { angleDeg: -6, cy: H * 0.45 },
+    ];
+    for (const pose of poses) {
+      const { jpeg, meta } = await view(boards[0]!, 900, pose);
+      const r = await recognize(jpeg);
+      const outline = r.verification.outline!;
+      expect(outline).toHaveLength(4);
+      // the reference was cropped to the board's bounding box: with no rotation at enrollment, its
+      // corners are the board's
+      for (const [k, [x, y]] of meta.board!.corners.entries()) {
+        expect(Math.abs(outline[k]![0] - x / W), `corner ${k} x, pose ${JSON.stringify(pose)}`).toBeLessThan(
+          0.04,
+        );
+        expect(Math.abs(outline[k]![1] - y / H), `corner ${k} y, pose ${JSON.stringify(pose)}`).toBeLessThan(
+          0.04,
+        );
+      }
+    }
+  });
+
+  it('answers unknown with a reason for blank, uniform, noisy-flat and tiny pictures', async () => {
+    const pictures = [
+      await sharp({ create: { width: 640, height: 480, channels: 3, background: '#000' } })
+        .jpeg()
+        .toBuffer(),
+      await sharp({ create: { width: 640, height: 480, channels: 3, background: '#7a7a7a' } })
+        .jpeg()
+        .toBuffer(),
+      await sharp({ create: { width: 4, height: 3, channels: 3, background: '#a0c0e0' } })
+        .jpeg()
+        .toBuffer(),
+      (await view(null, 77)).jpeg,
+    ];
+    for (const jpeg of pictures) {
+      const r = await recognize(jpeg);
+      expect(r.board).toBeNull();
+      expect(['no-features', 'too-few-inliers']).toContain(r.decision.reason);
+    }
+    const blank = await recognize(pictures[0]!);
+    expect(blank.decision.reason).toBe('no-features');
+  });
+
+  it('recomputes stored features that fail to decode, with a warning', async () => {
+    const [ref] = catalog.listReferences(ids[1]!);
+    catalog.putFeatures(ref!.id, FEATURE_CONFIG_KEY, {
+      width: 480,
+      height: 300,
+      keypoints: Buffer.from([1, 2, 3]),
+      descriptors: Buffer.alloc(5),
+    });
+    // a fresh recognizer (a restart): nothing cached
+    const config = configSchema.parse({});
+    const fresh = createRecognizer(
+      config,
+      catalog,
+      loadManifest(TINY_MODEL, '.'),
+      encoder,
+      createVerification(config, catalog, verifier, {
+        warn: (_o: unknown, msg: string) => void warnings.push(msg),
+      }),
+    );
+    fresh.reload();
+    const { jpeg } = await view(boards[1]!, 42, { angleDeg: 6 });
+    const raw = await decodeImage(jpeg);
+    const [vector] = await fresh.embed(raw, [WHOLE_FRAME]);
+    const r = await fresh.recognize(raw, WHOLE_FRAME, vector!);
+    expect(r.board?.id).toBe(ids[1]);
+    expect(warnings.some((w) => w.includes('do not decode'))).toBe(true);
+    expect(catalog.getFeatures(ref!.id, FEATURE_CONFIG_KEY)!.descriptors.byteLength).toBeGreaterThan(1000);
+  });
+
+  it('match.verify.enabled: false keeps the embedding decision alone', async () => {
+    const config = configSchema.parse({ match: { verify: { enabled: false } } });
+    const off = createRecognizer(
+      config,
+      catalog,
+      loadManifest(TINY_MODEL, '.'),
+      encoder,
+      createVerification(config, catalog, verifier),
+    );
+    off.reload();
+    expect(off.verification).toBeNull();
+    const { jpeg } = await view(boards[0]!, 5);
+    const raw = await decodeImage(jpeg);
+    const [vector] = await off.embed(raw, [WHOLE_FRAME]);
+    const r = await off.recognize(raw, WHOLE_FRAME, vector!);
+    expect(r).toEqual(off.match(vector!));
+    expect(r.verification).toEqual({ verified: false, inliers: null, outline: null });
+  });
+});
