@@ -99,6 +99,14 @@ export async function runBenchmarks(opts: BenchmarkOptions): Promise<string> {
       rows.push(...(await camerasSection(ctx, main)));
       return render(opts, started, loadAtStart, notes, rows);
     }
+    const centralPlan = opts.short
+      ? { propagationRuns: 10, rowsPerBox: 100 }
+      : { propagationRuns: 40, rowsPerBox: 500 };
+    if (opts.only?.length === 1 && opts.only[0] === 'central') {
+      // its references (a query round trip, local writes) are measured in the section itself
+      rows.push(...(await centralSection(centralPlan, work, opts.log)));
+      return render(opts, started, loadAtStart, notes, rows);
+    }
 
     const still = await readFile(scene.still);
     const dinov2 = loadManifest('dinov2-small', MODELS_DIR).manifest;
@@ -134,14 +142,7 @@ export async function runBenchmarks(opts: BenchmarkOptions): Promise<string> {
     if (plan.memoryFrames > 0 && runs('memory')) rows.push(await memorySection(ctx, bundled));
     if (!opts.short && runs('cameras')) rows.push(...(await camerasSection(ctx, main)));
     if (runs('startup')) rows.push(...(await startupSection(ctx, bundled)));
-    if (runs('central'))
-      rows.push(
-        ...(await centralSection(
-          opts.short ? { propagationRuns: 10, rowsPerBox: 100 } : { propagationRuns: 40, rowsPerBox: 500 },
-          work,
-          opts.log,
-        )),
-      );
+    if (runs('central')) rows.push(...(await centralSection(centralPlan, work, opts.log)));
   } finally {
     await rm(work, { recursive: true, force: true });
   }
