@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CentralStore } from '../../src/catalog/central/store.ts';
 import { Catalog } from '../../src/catalog/index.ts';
+import type { Outline } from '../../src/protocol.ts';
 import { fakeJpeg, vector } from '../catalog/helpers.ts';
 import { TestPostgres } from '../helpers/postgres.ts';
 
@@ -27,6 +28,14 @@ async function pull(box: Catalog, store: CentralStore): Promise<void> {
     box.centralApplier.apply(changes);
   }
 }
+
+/** A board's four corners as fractions of the frame. */
+const OUTLINE: Outline = [
+  [0.1, 0.2],
+  [0.8, 0.2],
+  [0.8, 0.9],
+  [0.1, 0.9],
+];
 
 describe('central store (real PostgreSQL cluster of its own, real SQLite files, no daemon)', () => {
   let pg: TestPostgres;
@@ -102,6 +111,8 @@ describe('central store (real PostgreSQL cluster of its own, real SQLite files, 
         margin: 0.1,
         topk: [],
         modelId: 'm1',
+        // the last row was verified geometrically: what the box decided goes up with it
+        ...(i === 4 ? { verification: { verified: true, inliers: 87, outline: OUTLINE } } : {}),
       });
     }
     const { changes } = a.centralOutbox.next(100);
@@ -118,6 +129,8 @@ describe('central store (real PostgreSQL cluster of its own, real SQLite files, 
         .rows.map((r) => r.id)
         .sort((x, y) => x - y),
     );
+    const verified = page.rows.filter((r) => r.verified !== null);
+    expect(verified).toEqual([expect.objectContaining({ verified: true, inliers: 87, outline: OUTLINE })]);
   });
 
   it('the same board edited on two boxes while apart: later edit wins per field, both versions kept', async () => {
