@@ -117,7 +117,16 @@ export class BenchPipeline {
     this.#gate = new SceneGate(opts.camera.gate);
     this.#health = new CameraHealth(opts.camera.health);
     this.#slotOwner = new SlotOwner(
-      { ...opts, camera: opts.camera.id, matchTimings: this.#timings.match },
+      {
+        ...opts,
+        camera: opts.camera.id,
+        matchTimings: this.#timings.match,
+        // a verified picture: the same scene's next frames are encoded again (the gate had stopped)
+        lookAgain: () => {
+          this.#sceneSamples = 0;
+          this.#lastGateCheck = 0;
+        },
+      },
       this.slots,
     );
   }
@@ -349,8 +358,8 @@ export class BenchPipeline {
       this.#counts.skippedByGate++;
       return null;
     }
-    // without the gate every frame may show another scene
-    if (!gate.enabled) this.#scene++;
+    // Without the gate a scene is not told apart here: the slot owner re-verifies a slot when its
+    // embedding moved away from the picture it verified (SlotOwner.#match).
     this.#sceneSamples++;
     return this.#decode(frame);
   }

@@ -176,10 +176,22 @@ export class Recognizer {
    * features decide (see decideVerified). An empty bench is recognized by the embedding alone (it has
    * no board to verify); verification off: match() alone.
    */
-  async recognize(image: RawImage, region: Rect, vector: Float32Array): Promise<MatchResult> {
+  /**
+   * The embedding's decision where verification has nothing to add: off, an empty catalog, an empty
+   * bench, or no board to verify against (only empty benches enrolled); else null.
+   */
+  decidedWithoutVerification(vector: Float32Array): MatchResult | null {
     const first = this.match(vector);
     const v = this.verification;
     if (!v || first.decision.reason === 'empty-catalog' || first.outcome.kind === 'empty') return first;
+    return this.shortlist(vector).length === 0 ? first : null;
+  }
+
+  async recognize(image: RawImage, region: Rect, vector: Float32Array): Promise<MatchResult> {
+    const plain = this.decidedWithoutVerification(vector);
+    if (plain) return plain;
+    const first = this.match(vector);
+    const v = this.verification!;
     const shortlist = this.shortlist(vector);
     const checked = await v.verify(image, region, shortlist);
     const board =

@@ -32,6 +32,42 @@ export interface SlotOwnerOptions {
   matchTimings: RollingMedian;
   /** Told each serial read and each slot that emptied: links the board on the bench to its unit. */
   units?: UnitTracker | null;
+  /**
+   * A slot's verification finished (off the frame loop): the bench is to be looked at again, so that
+   * frames of the same scene bring the verified decision to the slot's smoothing.
+   */
+  lookAgain?: () => void;
+}
+
+/**
+ * Embeddings of one picture in consecutive frames (sensor noise, compression) stay above this
+ * cosine; another board, or the board moved or covered, falls below it, and the slot is verified
+ * again. It is what tells scenes apart when the gate is off (the gate's scene number does with it on).
+ */
+export const SAME_PICTURE_COSINE = 0.98;
+/** Verified pictures kept per slot. */
+const VERIFIED_KEPT = 4;
+
+interface VerifiedPicture {
+  key: string;
+  recognizer: Recognizer;
+  result: MatchResult;
+  vector: Float32Array;
+}
+
+/**
+ * Whether a slot's last verification still holds: same scene and shortlist (`key`), and the slot's
+ * embedding (L2-normalised) still the picture that was verified.
+ */
+export function stillVerified(
+  last: { key: string; vector: Float32Array },
+  key: string,
+  vector: Float32Array,
+): boolean {
+  if (last.key !== key || last.vector.length !== vector.length) return false;
+  let dot = 0;
+  for (let i = 0; i < vector.length; i++) dot += last.vector[i]! * vector[i]!;
+  return dot >= SAME_PICTURE_COSINE;
 }
 
 /**
@@ -55,8 +91,14 @@ export class SlotOwner implements SlotReports {
   readonly #byText = new Map<string, number>();
   /** The text read off each slot's current board. */
   readonly #texts = new Map<string, OcrPayload>();
-  /** Each slot's last verified match, kept while the scene and the shortlist stay the same. */
-  readonly #verified = new Map<string, { key: string; recognizer: Recognizer; result: MatchResult }>();
+  /**
+   * Each slot's last verified pictures (newest first, VERIFIED_KEPT of them: a board taken away and
+   * put back is not verified again), each kept while the scene and the shortlist stay the same and
+   * the slot's embedding stays that picture (`vector`, a copy).
+   */
+  readonly #verified = new Map<string, VerifiedPicture[]>();
+  /** Slots whose picture is being verified now (one at a time per slot). */
+  readonly #verifying = new Set<string>();
 
   constructor(opts: SlotOwnerOptions, slots: readonly BenchSlot[]) {
     this.#o = opts;
@@ -121,14 +163,41 @@ export class SlotOwner implements SlotReports {
    * A slot's match: the embedding's, then (verification on) the local features', which run in the
    * feature worker only when the scene or the shortlist changed since the slot was last verified.
    */
-  async #match(r: Recognizer, slot: BenchSlot, raw: RawImage, vector: Float32Array, scene: number) {
-    if (!r.verification) return r.match(vector);
+  #match(
+    r: Recognizer,
+    slot: BenchSlot,
+    raw: RawImage,
+    vector: Float32Array,
+    scene: number,
+  ): MatchResult | null {
+    const plain = r.decidedWithoutVerification(vector);
+    if (plain) return plain;
     const key = `${scene}:${r.shortlist(vector).join(',')}`;
-    const last = this.#verified.get(slot.name);
-    if (last && last.key === key && last.recognizer === r) return last.result;
-    const result = await r.recognize(raw, slot.rect, vector);
-    this.#verified.set(slot.name, { key, recognizer: r, result });
-    return result;
+    const kept = this.#verified.get(slot.name) ?? [];
+    const known = kept.find((p) => p.recognizer === r && stillVerified(p, key, vector));
+    if (known) return known.result;
+    // Verified off the frame loop, one picture per slot at a time: the frame loop goes on (the slot
+    // keeps what it shows, never the embedding's unverified guess), and the result is used by the
+    // frames that still show that picture.
+    if (!this.#verifying.has(slot.name)) {
+      const copy = Float32Array.from(vector);
+      this.#verifying.add(slot.name);
+      r.recognize(raw, slot.rect, copy)
+        .then(
+          (result) => {
+            const pictures = [
+              { key, recognizer: r, result, vector: copy },
+              ...(this.#verified.get(slot.name) ?? []),
+            ];
+            this.#verified.set(slot.name, pictures.slice(0, VERIFIED_KEPT));
+            this.#o.lookAgain?.();
+          },
+          (err: unknown) =>
+            this.#o.logger.warn({ err: errorMessage(err), slot: slot.name }, 'verification of a slot failed'),
+        )
+        .finally(() => this.#verifying.delete(slot.name));
+    }
+    return null;
   }
 
   /**
@@ -157,7 +226,9 @@ export class SlotOwner implements SlotReports {
       const slot = this.#slots[i]!;
       const tm = performance.now();
       const vector = embeddings.subarray(i * dim, (i + 1) * dim);
-      const result = await this.#match(r, slot, raw, vector, scene);
+      const result = this.#match(r, slot, raw, vector, scene);
+      // being verified: no observation of this slot in this frame
+      if (!result) continue;
       const outcome: SlotOutcome =
         result.outcome.kind === 'unknown'
           ? {
