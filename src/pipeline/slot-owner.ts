@@ -45,29 +45,36 @@ export interface SlotOwnerOptions {
  * again. It is what tells scenes apart when the gate is off (the gate's scene number does with it on).
  */
 export const SAME_PICTURE_COSINE = 0.98;
+/**
+ * The very picture verified before (a board put back exactly where it was, a replayed frame): its
+ * verification holds in a later scene too.
+ */
+export const IDENTICAL_PICTURE_COSINE = 0.999;
 /** Verified pictures kept per slot. */
 const VERIFIED_KEPT = 4;
 
-interface VerifiedPicture {
-  key: string;
-  recognizer: Recognizer;
-  result: MatchResult;
+/** What a slot's verification was asked about: the gate's scene, the shortlist, the embedding. */
+export interface VerifiedAsked {
+  scene: number;
+  shortlist: string;
   vector: Float32Array;
 }
 
+interface VerifiedPicture extends VerifiedAsked {
+  recognizer: Recognizer;
+  result: MatchResult;
+}
+
 /**
- * Whether a slot's last verification still holds: same scene and shortlist (`key`), and the slot's
- * embedding (L2-normalised) still the picture that was verified.
+ * Whether a slot's earlier verification holds for what it shows now: the same shortlist, and the
+ * embedding (L2-normalised) still that picture: within SAME_PICTURE_COSINE in the same scene, within
+ * IDENTICAL_PICTURE_COSINE in a later one.
  */
-export function stillVerified(
-  last: { key: string; vector: Float32Array },
-  key: string,
-  vector: Float32Array,
-): boolean {
-  if (last.key !== key || last.vector.length !== vector.length) return false;
+export function stillVerified(last: VerifiedAsked, now: VerifiedAsked): boolean {
+  if (last.shortlist !== now.shortlist || last.vector.length !== now.vector.length) return false;
   let dot = 0;
-  for (let i = 0; i < vector.length; i++) dot += last.vector[i]! * vector[i]!;
-  return dot >= SAME_PICTURE_COSINE;
+  for (let i = 0; i < now.vector.length; i++) dot += last.vector[i]! * now.vector[i]!;
+  return dot >= (last.scene === now.scene ? SAME_PICTURE_COSINE : IDENTICAL_PICTURE_COSINE);
 }
 
 /**
@@ -151,6 +158,8 @@ export class SlotOwner implements SlotReports {
    * afresh) and any board a label named that has gone; the other slots keep their board.
    */
   forgetBoardsNotIn(inCatalog: (boardId: number) => boolean): void {
+    // the catalog changed (references added or removed): earlier verifications are not the catalog's
+    this.#verified.clear();
     for (const [slot, tracker] of this.#trackers) {
       const current = tracker.current;
       if (current.kind === 'board' && !inCatalog(current.boardId)) tracker.reset();
@@ -172,9 +181,9 @@ export class SlotOwner implements SlotReports {
   ): MatchResult | null {
     const plain = r.decidedWithoutVerification(vector);
     if (plain) return plain;
-    const key = `${scene}:${r.shortlist(vector).join(',')}`;
+    const asked = { scene, shortlist: r.shortlist(vector).join(','), vector };
     const kept = this.#verified.get(slot.name) ?? [];
-    const known = kept.find((p) => p.recognizer === r && stillVerified(p, key, vector));
+    const known = kept.find((p) => p.recognizer === r && stillVerified(p, asked));
     if (known) return known.result;
     // Verified off the frame loop, one picture per slot at a time: the frame loop goes on (the slot
     // keeps what it shows, never the embedding's unverified guess), and the result is used by the
@@ -186,7 +195,7 @@ export class SlotOwner implements SlotReports {
         .then(
           (result) => {
             const pictures = [
-              { key, recognizer: r, result, vector: copy },
+              { ...asked, vector: copy, recognizer: r, result },
               ...(this.#verified.get(slot.name) ?? []),
             ];
             this.#verified.set(slot.name, pictures.slice(0, VERIFIED_KEPT));
