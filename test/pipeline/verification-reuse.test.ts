@@ -3,7 +3,7 @@ import {
   IDENTICAL_PICTURE_COSINE,
   SAME_PICTURE_COSINE,
   stillVerified,
-} from '../../src/pipeline/slot-owner.ts';
+} from '../../src/pipeline/verified-pictures.ts';
 
 /** A unit vector at `angle` radians from [1, 0, 0, 0] in its first two dimensions. */
 function at(angle: number): Float32Array {
