@@ -13,6 +13,8 @@ const CONVERTED_QUALITY = 90;
 const SETTLE_MS = 300;
 /** Decoded images kept in memory; past this, images are read from disk each time they are shown. */
 const CACHE_BYTES = 256 * 1024 * 1024;
+/** A watched folder is also listed again this often, at the end of a pass, in case an event was missed. */
+const RELIST_MS = 5000;
 
 const byName = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
 
@@ -202,13 +204,20 @@ export function createFolderDriver(cfg: FolderConfig, log?: CaptureLogger): Capt
         );
       }
       let due = Date.now();
+      let lastRelist = Date.now();
       let timer: NodeJS.Timeout | undefined;
       let closed = false;
       const tick = async (): Promise<void> => {
         if (closed) return;
         const shown = await images.next(cfg.loop);
         if (closed) return;
-        if (shown?.wrapped) images.changed();
+        // A watched folder is listed again when the watcher says it changed; an unwatched one (or a
+        // watcher that missed an event, as on some network file systems) at most every RELIST_MS,
+        // at the end of a pass: a one-image loop wraps at every frame.
+        if (shown?.wrapped && (watcher === null || Date.now() - lastRelist >= RELIST_MS)) {
+          lastRelist = Date.now();
+          images.changed();
+        }
         const image = shown?.image ?? images.last;
         // Each frame gets its own copy: a consumer owns the buffers it is given.
         if (image) sink.frame(Buffer.from(image));

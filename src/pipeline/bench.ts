@@ -39,8 +39,8 @@ export interface BenchPipelineOptions {
   /** The owner of units: told the serials read and the slots that emptied. */
   units?: UnitTracker | null;
   /**
-   * Takes in catalog changes made by another process (CatalogEditor.sync): called with every frame and
-   * before each match, so a board removed elsewhere is not recognized once the removal is committed.
+   * Takes in catalog changes made by another process (CatalogEditor.sync): called with every frame looked at
+   * (an idle bench's skipped frames excepted) and before each match, so a board removed elsewhere is not recognized once the removal is committed.
    */
   syncCatalog?: () => void;
 }
@@ -57,7 +57,7 @@ interface Decoded {
 }
 
 /** How often an idle bench is checked for a change (a board put down is seen this much later). */
-const IDLE_CHECK_MS = 200;
+const IDLE_CHECK_MS = 333;
 
 /** A camera's bench slots; none configured: the whole (optionally cropped) frame is one slot. */
 export function benchSlots(camera: Readonly<CameraSetup>): BenchSlot[] {
@@ -330,7 +330,6 @@ export class BenchPipeline {
 
   /** Gate, then decode; null when the gate skips the frame. */
   async #onFrame(frame: Frame): Promise<Decoded | null> {
-    this.#o.syncCatalog?.();
     this.#latest = frame;
     this.#counts.captured++;
     const { gate } = this.#o.camera;
@@ -343,6 +342,9 @@ export class BenchPipeline {
         this.#counts.skippedByGate++;
         return null;
       }
+      // A frame that is looked at takes in catalog changes (a board removed elsewhere makes the bench
+      // look again); a frame skipped above has nothing to do with the catalog.
+      this.#o.syncCatalog?.();
       this.#lastGateCheck = frame.capturedAt;
       const thumb = await thumbnail(frame.jpeg, gate.thumbSize);
       this.#health.update(thumb, frame.capturedAt);
@@ -353,6 +355,8 @@ export class BenchPipeline {
         this.#scene++;
       }
       encode = (decision === 'stable' || decision === 'idle') && this.#sceneSamples < match.smoothing;
+    } else {
+      this.#o.syncCatalog?.();
     }
     if (!encode) {
       this.#counts.skippedByGate++;
