@@ -48,12 +48,12 @@ describe('webcam source (fswebcam reading a FILE: image in place of a physical c
     const before = stillDirs();
     const source = createFrameSource(webcam(`FILE:${image}`), FAST_SUPERVISION);
     await source.start();
-    const got = await collectFrames(source, 1200);
+    const got = await collectFrames(source, 30_000, 6);
     const status = source.status();
     await source.stop();
-    // One still every 100 ms.
-    expect(got.length).toBeGreaterThanOrEqual(5);
-    expect(got.length).toBeLessThanOrEqual(13);
+    // One still every 100 ms, never faster (a loaded machine may make them slower, not faster).
+    expect(got).toHaveLength(6);
+    expect(got[5]!.capturedAt - got[0]!.capturedAt).toBeGreaterThanOrEqual(5 * 100 - 20);
     expect(status.state).toBe('online');
     expect(got.every((f) => f.width === 320 && f.height === 240)).toBe(true);
     expect(got.every((f, i) => i === 0 || f.seq === got[i - 1]!.seq + 1)).toBe(true);
@@ -64,23 +64,27 @@ describe('webcam source (fswebcam reading a FILE: image in place of a physical c
   it('passes a device path with spaces, quotes and $ safely through the shell', async () => {
     const source = createFrameSource(webcam(`FILE:${awkward}`, { intervalMs: 0 }), FAST_SUPERVISION);
     await source.start();
-    const got = await collectFrames(source, 3000, 2);
+    const got = await collectFrames(source, 30_000, 2);
     await source.stop();
     expect(got).toHaveLength(2);
   });
 
   it('reports a missing device as offline with the reason and retries with backoff', async () => {
-    const source = createFrameSource(webcam('/dev/video99'), FAST_SUPERVISION);
+    // Backoff long enough that its doubling stands out from the time fswebcam takes to start and
+    // fail, which varies by hundreds of milliseconds on a loaded machine.
+    const supervision = { ...FAST_SUPERVISION, backoffInitialMs: 300, backoffMaxMs: 2400 };
+    const source = createFrameSource(webcam('/dev/video99'), supervision);
     const statuses = recordStatuses(source);
     await expect(source.start()).resolves.toBeUndefined();
-    const status = await waitForStatus(source, (s) => s.retries >= 3, 3000);
+    const status = await waitForStatus(source, (s) => s.retries >= 4, 30_000);
     await source.stop();
     expect(status.state).toBe('offline');
     expect(status.reason).toMatch(/fswebcam could not capture from \/dev\/video99: .*No such file/);
     const failures = statuses.filter((s) => s.state === 'offline');
     const gaps = failures.slice(1).map((s, i) => s.at - failures[i]!.at);
-    // Waits of 100 then 200 ms between attempts.
-    expect(gaps[1]!).toBeGreaterThan(gaps[0]! + 50);
+    // Waits of 300, 600 then 1200 ms between attempts (plus each attempt's own time).
+    expect(gaps[0]!).toBeGreaterThanOrEqual(300);
+    expect(gaps[2]!).toBeGreaterThan(gaps[0]! + 500);
     expect(childPids()).toEqual([]);
   });
 
@@ -90,7 +94,7 @@ describe('webcam source (fswebcam reading a FILE: image in place of a physical c
     const supervision = { ...FAST_SUPERVISION, stallTimeoutMs: 400 };
     const source = createFrameSource(webcam(`FILE:${fifo}`), supervision);
     await source.start();
-    const status = await waitForStatus(source, (s) => s.state === 'offline', 3000);
+    const status = await waitForStatus(source, (s) => s.state === 'offline', 30_000);
     const hung = childPids();
     expect(hung.length).toBeGreaterThan(0);
     await source.stop();
@@ -104,7 +108,7 @@ describe('webcam source (fswebcam reading a FILE: image in place of a physical c
     writeFileSync(junk, Buffer.alloc(2000, 7));
     const source = createFrameSource(webcam(`FILE:${junk}`), FAST_SUPERVISION);
     await source.start();
-    const status = await waitForStatus(source, (s) => s.state === 'offline', 3000);
+    const status = await waitForStatus(source, (s) => s.state === 'offline', 30_000);
     await source.stop();
     expect(status.reason).toMatch(/^fswebcam (was killed by SIGABRT|exited with code)/);
     expect(status.reason).toContain(junk);
