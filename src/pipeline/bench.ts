@@ -6,13 +6,13 @@ import { type CameraSetup, type Config, type Rect, WHOLE_FRAME } from '../config
 import { BenchsightError, errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { CameraBench, OcrPayload, SlotView, StatusPayload } from '../protocol.ts';
-import { SceneGate, thumbnail } from '../vision/gate.ts';
 import { decodeImage, preprocess, type RawImage } from '../vision/preprocess.ts';
 import { decodeReduction } from '../vision/reduced-decode.ts';
 import { CameraHealth } from './camera-health.ts';
 import { type SlotCapture, SlotCaptures } from './captures.ts';
 import { decodeAhead } from './decode-ahead.ts';
 import type { EncodeBatcher } from './encode-batcher.ts';
+import { FrameGate } from './frame-gate.ts';
 import type { Housekeeping } from './housekeeping.ts';
 import type { Recognizer } from './recognizer.ts';
 import { SlotOwner } from './slot-owner.ts';
@@ -56,9 +56,6 @@ interface Decoded {
   scene: number;
 }
 
-/** How often an idle bench is checked for a change (a board put down is seen this much later). */
-const IDLE_CHECK_MS = 333;
-
 /** A camera's bench slots; none configured: the whole (optionally cropped) frame is one slot. */
 export function benchSlots(camera: Readonly<CameraSetup>): BenchSlot[] {
   if (camera.slots.length > 0) return camera.slots.map((s) => ({ name: s.name, rect: { ...s.rect } }));
@@ -79,7 +76,7 @@ export class BenchPipeline {
   /** The slots' rectangles, for decodeReduction. */
   readonly #regions: Rect[];
   readonly #o: BenchPipelineOptions;
-  readonly #gate: SceneGate;
+  readonly #gate: FrameGate;
   readonly #health: CameraHealth;
   readonly #slotOwner: SlotOwner;
   readonly #captures: SlotCaptures;
@@ -98,10 +95,6 @@ export class BenchPipeline {
   /** Model inputs of the frame being prepared, one per slot. */
   #batch = new Float32Array(0);
   readonly #frameDone = new Set<(done: FrameDone) => void>();
-  #sceneSamples = 0;
-  #scene = 0;
-  #lastGateState = 'idle';
-  #lastGateCheck = 0;
   #loop: Promise<void> | null = null;
   /** Frames posted to the encoder and not yet matched and published. */
   #inFlight = 0;
@@ -114,18 +107,15 @@ export class BenchPipeline {
     this.#captures = opts.captures ?? new SlotCaptures();
     this.slots = benchSlots(opts.camera);
     this.#regions = this.slots.map((s) => s.rect);
-    this.#gate = new SceneGate(opts.camera.gate);
     this.#health = new CameraHealth(opts.camera.health);
+    this.#gate = new FrameGate(opts.camera.gate, this.#health, () => opts.config.match.smoothing);
     this.#slotOwner = new SlotOwner(
       {
         ...opts,
         camera: opts.camera.id,
         matchTimings: this.#timings.match,
         // a verified picture: the same scene's next frames are encoded again (the gate had stopped)
-        lookAgain: () => {
-          this.#sceneSamples = 0;
-          this.#lastGateCheck = 0;
-        },
+        lookAgain: () => this.#gate.lookAgain(),
       },
       this.slots,
     );
@@ -221,9 +211,6 @@ export class BenchPipeline {
   rescan(): void {
     this.#slotOwner.forgetBoardsNotIn((id) => this.#recognizer.board(id) !== undefined);
     this.#gate.reset();
-    this.#scene++;
-    this.#sceneSamples = 0;
-    this.#lastGateCheck = 0;
   }
 
   /** This camera's part of the status: health, frame rates, gate, slots. */
@@ -274,11 +261,7 @@ export class BenchPipeline {
         dropped: this.#o.source.dropped,
         skippedByGate: this.#counts.skippedByGate,
       },
-      gate: {
-        enabled: this.#o.camera.gate.enabled,
-        lastDiff: this.#gate.lastDiff,
-        state: this.#lastGateState,
-      },
+      gate: this.#gate.state,
       storage: this.#o.storage.state(),
       uptimeS: (Date.now() - this.#startedAt) / 1000,
     };
@@ -332,50 +315,24 @@ export class BenchPipeline {
   async #onFrame(frame: Frame): Promise<Decoded | null> {
     this.#latest = frame;
     this.#counts.captured++;
-    const { gate } = this.#o.camera;
-    const { match } = this.#o.config;
-    let encode = true;
-    if (gate.enabled) {
-      // An idle bench (a stable scene, already recognized) is looked at a few times a second, not at
-      // the camera's rate: the thumbnail decode is most of an idle bench's cost.
-      if (this.#lastGateState === 'idle' && frame.capturedAt - this.#lastGateCheck < IDLE_CHECK_MS) {
-        this.#counts.skippedByGate++;
-        return null;
-      }
-      // A frame that is looked at takes in catalog changes (a board removed elsewhere makes the bench
-      // look again); a frame skipped above has nothing to do with the catalog.
-      this.#o.syncCatalog?.();
-      this.#lastGateCheck = frame.capturedAt;
-      const thumb = await thumbnail(frame.jpeg, gate.thumbSize);
-      this.#health.update(thumb, frame.capturedAt);
-      const decision = this.#gate.update(thumb);
-      this.#lastGateState = decision;
-      if (decision === 'changed') {
-        this.#sceneSamples = 0;
-        this.#scene++;
-      }
-      encode = (decision === 'stable' || decision === 'idle') && this.#sceneSamples < match.smoothing;
-    } else {
-      this.#o.syncCatalog?.();
-    }
-    if (!encode) {
+    // A frame that is looked at takes in catalog changes first (a board removed elsewhere makes the
+    // bench look again); an idle bench's frame between two checks has nothing to do with the catalog.
+    const verdict = await this.#gate.look(frame, () => this.#o.syncCatalog?.());
+    if (!verdict.look || !verdict.encode) {
       this.#counts.skippedByGate++;
       return null;
     }
-    // Without the gate a scene is not told apart here: the slot owner re-verifies a slot when its
-    // embedding moved away from the picture it verified (SlotOwner.#match).
-    this.#sceneSamples++;
-    return this.#decode(frame);
+    return this.#decode(frame, verdict.scene);
   }
 
-  async #decode(frame: Frame): Promise<Decoded> {
+  async #decode(frame: Frame, scene: number): Promise<Decoded> {
     const r = this.#recognizer;
     const startedAt = performance.now();
     // A frame several times larger than the model needs is decoded smaller (4K for a 224 px model).
     const reduce = decodeReduction(frame.width, frame.height, this.#regions, r.manifest);
     const raw = await decodeImage(frame.jpeg, { maxPixels: this.#o.config.data.maxImagePixels, reduce });
     this.#decoded = { seq: frame.seq, raw };
-    return { frame, raw, recognizer: r, startedAt, scene: this.#scene };
+    return { frame, raw, recognizer: r, startedAt, scene };
   }
 
   /**

@@ -1,0 +1,91 @@
+import type { Frame } from '../capture/types.ts';
+import type { CameraSetup } from '../config/cameras.ts';
+import { SceneGate, thumbnail } from '../vision/gate.ts';
+import type { CameraHealth } from './camera-health.ts';
+
+/** How often an idle bench is checked for a change (a board put down is seen this much later). */
+const IDLE_CHECK_MS = 333;
+
+/** What the gate decided for one frame. */
+export type GateVerdict =
+  /** An idle bench's frame between two checks: not even looked at. */
+  | { look: false }
+  /** Looked at: encode it or not, and the scene it shows. */
+  | { look: true; encode: boolean; scene: number };
+
+/**
+ * Which frames of one camera are worth encoding, and which scene each shows: the change gate on a
+ * thumbnail (when enabled), the number of samples taken of the current scene (a stable scene is
+ * encoded `samples` times, then left idle), and the scene counter that tells one picture from the
+ * next. An idle bench is looked at a few times a second, not at the camera's rate: the thumbnail
+ * decode is most of an idle bench's cost.
+ */
+export class FrameGate {
+  readonly #gate: SceneGate;
+  #samples = 0;
+  #scene = 0;
+  #state = 'idle';
+  #lastCheck = 0;
+
+  constructor(
+    readonly setup: CameraSetup['gate'],
+    readonly health: CameraHealth,
+    /** Encodes a stable scene this many times (the smoothing window), then the bench is idle. */
+    readonly samples: () => number,
+  ) {
+    this.#gate = new SceneGate(setup);
+  }
+
+  /** The scene the last frame looked at showed. */
+  get scene(): number {
+    return this.#scene;
+  }
+
+  /** For the status: the gate's last decision and difference. */
+  get state(): { enabled: boolean; lastDiff: number; state: string } {
+    return { enabled: this.setup.enabled, lastDiff: this.#gate.lastDiff, state: this.#state };
+  }
+
+  /** `looking` runs first for each frame that is looked at (it may reset the gate: a catalog change). */
+  async look(frame: Frame, looking: () => void): Promise<GateVerdict> {
+    if (!this.setup.enabled) {
+      looking();
+      return { look: true, ...this.#sample(true) };
+    }
+    if (this.#state === 'idle' && frame.capturedAt - this.#lastCheck < IDLE_CHECK_MS) return { look: false };
+    looking();
+    this.#lastCheck = frame.capturedAt;
+    const thumb = await thumbnail(frame.jpeg, this.setup.thumbSize);
+    this.health.update(thumb, frame.capturedAt);
+    const decision = this.#gate.update(thumb);
+    this.#state = decision;
+    if (decision === 'changed') {
+      this.#samples = 0;
+      this.#scene++;
+    }
+    return { look: true, ...this.#sample(decision === 'stable' || decision === 'idle') };
+  }
+
+  /**
+   * Without the gate every frame is encoded and scenes are not told apart here: the slot owner
+   * re-verifies a slot when its embedding moved away from the picture it verified.
+   */
+  #sample(settled: boolean): { encode: boolean; scene: number } {
+    const encode = !this.setup.enabled || (settled && this.#samples < this.samples());
+    if (encode) this.#samples++;
+    return { encode, scene: this.#scene };
+  }
+
+  /** The same scene's next frames are encoded again (a verification finished: the gate had stopped). */
+  lookAgain(): void {
+    this.#samples = 0;
+    this.#lastCheck = 0;
+  }
+
+  /** A new scene from the next frame on (a catalog change, a model switch). */
+  reset(): void {
+    this.#gate.reset();
+    this.#scene++;
+    this.lookAgain();
+  }
+}
