@@ -19,10 +19,13 @@ import type {
   CentralBoard,
   CentralRecognition,
   CentralRecognitionQuery,
+  CentralUnitQuery,
+  CentralUnitSummary,
   InboundChanges,
   OutboundChange,
   ShopKey,
 } from './types.ts';
+import { countCentralUnitEvents, queryCentralUnits } from './units.ts';
 
 export type { CentralConnectOptions } from './connection.ts';
 export type { BoardConflictRow } from './pull.ts';
@@ -102,6 +105,16 @@ export class CentralStore {
 
   countRecognitions(box: string): Promise<number> {
     return this.#run(() => countCentralRecognitions(this.#client, box));
+  }
+
+  /** The shop's units (GET /api/units?box=). */
+  units(q: CentralUnitQuery): Promise<{ rows: CentralUnitSummary[]; total: number }> {
+    return this.#run(() => queryCentralUnits(this.#client, q));
+  }
+
+  /** What the central side holds of one unit: its visits, status changes, notes and links. */
+  unitEvents(serial: string): ReturnType<typeof countCentralUnitEvents> {
+    return this.#run(() => countCentralUnitEvents(this.#client, serial));
   }
 
   /** Board fields edited on two boxes at once: the kept and the other value (the audit rows). */
