@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CentralStore } from '../../src/catalog/central/store.ts';
+import { loadMigrations, openDatabase } from '../../src/catalog/db.ts';
 import { Catalog } from '../../src/catalog/index.ts';
 import type { Outline } from '../../src/protocol.ts';
 import { fakeJpeg, vector } from '../catalog/helpers.ts';
@@ -245,5 +246,28 @@ describe('central store (real PostgreSQL cluster of its own, real SQLite files, 
       status: 'repairing',
       lastNote: { text: 'from B: reflowed U3', author: 'bob' },
     });
+  });
+
+  it('a data folder linked before units were synced (schema 7) sends its units when upgraded, with its waiting outbox kept', async () => {
+    const path = join(dir, 'old.db');
+    const old = openDatabase(path, { migrations: loadMigrations().slice(0, 7) });
+    old.exec(`UPDATE central_link SET box = 'box-old';
+      INSERT INTO boards (vendor, model, kind, created_at, updated_at) VALUES ('Old', 'Board', 'psu', 1, 1);
+      INSERT INTO units (serial, status, created_at, updated_at) VALUES ('SN-OLD-1', 'received', 5, 5);
+      INSERT INTO unit_visits (unit_id, started_at, last_seen_at) VALUES (1, 5, 6);
+      INSERT INTO unit_notes (unit_id, at, author, text) VALUES (1, 7, 'carol', 'kept from before');`);
+    old.close();
+    const upgraded = Catalog.open(path);
+    try {
+      const { changes } = upgraded.centralOutbox.next(100);
+      expect(changes.map((c) => c.entity)).toEqual(['board', 'unit', 'unit-visit', 'unit-note']);
+      await send(upgraded, store, 'box-old');
+      expect(await store.unitEvents('SN-OLD-1')).toMatchObject({ visits: 1, notes: 1 });
+      // a new unit event is queued by the new triggers
+      upgraded.editUnit('SN-OLD-1', { note: 'after the upgrade' }, 'carol');
+      expect(upgraded.centralOutbox.next(100).changes.map((c) => c.entity)).toEqual(['unit-note']);
+    } finally {
+      upgraded.close();
+    }
   });
 });
