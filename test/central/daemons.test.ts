@@ -187,6 +187,13 @@ describe('issue 22: boxes sharing a central PostgreSQL (real cluster of its own,
       pendingDown: null,
     });
 
+    // the same board edited on both benches while apart (bench 2 later): a conflict once they are back
+    const boardOnA = a.daemon.catalog!.findBoard('Bitmain', 'S19 XP central')!;
+    a.daemon.editor!.updateBoard(boardOnA.id, { notes: 'from bench 1' });
+    await new Promise((r) => setTimeout(r, 5));
+    b.daemon.editor!.updateBoard(b.daemon.catalog!.findBoard('Bitmain', 'S19 XP central')!.id, {
+      notes: 'from bench 2',
+    });
     // units made while the central side is away: this box's units, marked local-only
     const made = await fetch(`${a.url}/api/units`, {
       method: 'POST',
@@ -245,6 +252,56 @@ describe('issue 22: boxes sharing a central PostgreSQL (real cluster of its own,
     const status2 = await cli(pg, a.dataDir, 'bench-1', 'central', 'status', '--json');
     expect(status2.code).toBe(0);
     expect(JSON.parse(status2.stdout)).toMatchObject({ box: 'bench-1', error: null, schemaVersion: 2 });
+  });
+
+  it('the dashboard: shop-wide History and Units with a box column, and the board edited on two boxes with both versions', async () => {
+    const board = a.daemon.catalog!.findBoard('Bitmain', 'S19 XP central')!;
+    type Conflicts = {
+      source: string;
+      items: { field: string; kept: unknown; keptBox: string; other: unknown; otherBox: string }[];
+    };
+    const conflicts = async () =>
+      (await (await fetch(`${a.url}/api/boards/${board.id}/conflicts`)).json()) as Conflicts;
+    await until(async () => (await conflicts()).items.length > 0, 'the conflict is recorded centrally', WAIT);
+    expect((await conflicts()).items).toEqual([
+      expect.objectContaining({
+        field: 'notes',
+        kept: 'from bench 2',
+        keptBox: 'bench-2',
+        other: 'from bench 1',
+        otherBox: 'bench-1',
+      }),
+    ]);
+    // the later edit won on both benches
+    await until(
+      () => a.daemon.catalog!.getBoard(board.id)?.notes === 'from bench 2',
+      'bench 1 gets the merged board',
+      WAIT,
+    );
+    const browser = await launchBrowser();
+    try {
+      const { page } = await browser.open(`${a.url}/#/history`);
+      await page.locator('select[name=box]').selectOption('*');
+      await page.waitForSelector('[data-testid=history-box]:text-is("bench-2")', { timeout: WAIT });
+      await page.goto(`${a.url}/#/units`);
+      await page.locator('select[name=box]').selectOption('*');
+      const row = page.locator('[data-testid=unit-row][data-serial=SN-SHOP-1]');
+      await row.waitFor({ timeout: WAIT });
+      expect(await row.locator('[data-testid=unit-box]').textContent()).toBe('bench-2');
+      await page.goto(`${a.url}/#/catalog`);
+      await page
+        .locator('[data-testid=board-card]', { hasText: 'S19 XP central' })
+        .getByRole('button', { name: 'Edit' })
+        .click();
+      const shown = page.locator('[data-testid=board-conflict][data-field=notes]');
+      await shown.waitFor({ timeout: WAIT });
+      const text = await shown.textContent();
+      expect(text).toContain('from bench 2');
+      expect(text).toContain('from bench 1');
+      expect(text).toContain('bench-1');
+    } finally {
+      await browser.close();
+    }
   });
 
   it('a wrong password: a clear status and metric, no crash loop, recognition goes on', async () => {
