@@ -39,6 +39,16 @@ export const shopBox = z
   .string()
   .regex(/^(\*|[A-Za-z0-9_.-]{1,64})$/, 'a box name (letters, digits, _ . -) or * for every box');
 
+/** GET /api/recognitions/:id/thumbnail.jpg: ?box= names another box's row (kept centrally). */
+export const thumbnailQuery = z
+  .object({
+    box: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a box name (letters, digits, _ . -)')
+      .optional(),
+  })
+  .strict();
+
 /** GET /api/recognitions: the history filters, a page, and the format. */
 export const recognitionsQuery = recognitionFilterParams
   .extend({

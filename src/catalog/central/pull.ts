@@ -176,7 +176,7 @@ export async function queryCentralRecognitions(
   );
   const page = await client.query(
     `SELECT box, local_id, at, camera, slot, board_origin_box, board_origin_id, score, margin, topk, model_id, text,
-       verified, inliers, outline
+       verified, inliers, outline, thumbnail IS NOT NULL AS has_thumbnail
      FROM recognitions ${sql} ORDER BY at DESC, box DESC, local_id DESC
      LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
     [...params, q.limit, q.offset],
@@ -198,12 +198,26 @@ export async function queryCentralRecognitions(
       topk: r.topk as CentralRecognition['topk'],
       modelId: r.model_id as string,
       thumbnail: null,
+      hasThumbnail: r.has_thumbnail as boolean,
       text: r.text as CentralRecognition['text'],
       verified: r.verified as boolean | null,
       inliers: r.inliers as number | null,
       outline: r.outline as CentralRecognition['outline'],
     })),
   };
+}
+
+/** A history row's picture as its box sent it; null: none, or no such row. */
+export async function fetchRecognitionThumbnail(
+  client: CentralClient,
+  box: string,
+  localId: number,
+): Promise<Buffer | null> {
+  const { rows } = await client.query<{ thumbnail: Buffer | null }>(
+    'SELECT thumbnail FROM recognitions WHERE box = $1 AND local_id = $2',
+    [box, localId],
+  );
+  return rows[0]?.thumbnail ?? null;
 }
 
 /** Rows the central side holds for one box (exactly-once checks, `central status`). */

@@ -9,6 +9,7 @@ import {
   countCentralRecognitions,
   countPendingDown,
   fetchBoard,
+  fetchRecognitionThumbnail,
   listBoardConflicts,
   pullChanges,
   queryCentralRecognitions,
@@ -101,6 +102,10 @@ export class CentralStore {
 
   recognitions(q: CentralRecognitionQuery): Promise<{ rows: CentralRecognition[]; total: number }> {
     return this.#run(() => queryCentralRecognitions(this.#client, q));
+  }
+
+  recognitionThumbnail(box: string, localId: number): Promise<Buffer | null> {
+    return this.#run(() => fetchRecognitionThumbnail(this.#client, box, localId));
   }
 
   countRecognitions(box: string): Promise<number> {

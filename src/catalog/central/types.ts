@@ -90,6 +90,8 @@ export interface CentralRecognition {
   topk: CentralTopK[];
   modelId: string;
   thumbnail: Buffer | null;
+  /** Set by the shop-wide history query, which leaves the bytes out (fetched one at a time). */
+  hasThumbnail?: boolean;
   text: CentralRecognitionText | null;
   /** Geometric verification as the box decided it (null: it did not run); synced with the row. */
   verified: boolean | null;
