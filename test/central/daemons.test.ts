@@ -280,14 +280,31 @@ describe('issue 22: boxes sharing a central PostgreSQL (real cluster of its own,
     );
     const browser = await launchBrowser();
     try {
+      const ofB = (await (
+        await fetch(`${a.url}/api/recognitions?box=bench-2&limit=5`)
+      ).json()) as RecognitionPage;
+      expect(ofB.source).toBe('central');
+      const fromB = ofB.items.find((r) => r.thumbnailUrl !== null)!;
+      // another box's row carries its picture, from the central side
+      expect(fromB.thumbnailUrl).toBe(`/api/recognitions/${fromB.id}/thumbnail.jpg?box=bench-2`);
+      const picture = await fetch(`${a.url}${fromB.thumbnailUrl}`);
+      expect(picture.status).toBe(200);
+      expect(picture.headers.get('content-type')).toBe('image/jpeg');
       const { page } = await browser.open(`${a.url}/#/history`);
+      await page.waitForSelector('[data-testid=history-row]', { timeout: WAIT });
+      expect(await page.locator('[data-testid=history-box]').count()).toBe(0);
       await page.locator('select[name=box]').selectOption('*');
-      await page.waitForSelector('[data-testid=history-box]:text-is("bench-2")', { timeout: WAIT });
+      // the whole shop's newest rows, each with its box
+      await page.waitForSelector('[data-testid=history-box]:text-is("bench-1")', { timeout: WAIT });
       await page.goto(`${a.url}/#/units`);
       await page.locator('select[name=box]').selectOption('*');
-      const row = page.locator('[data-testid=unit-row][data-serial=SN-SHOP-1]');
-      await row.waitFor({ timeout: WAIT });
-      expect(await row.locator('[data-testid=unit-box]').textContent()).toBe('bench-2');
+      // the shop's answer replaces this box's list: the unit with the box that saw it last
+      await page.waitForSelector(
+        '[data-testid=unit-row][data-serial=SN-SHOP-1] [data-testid=unit-box]:text-is("bench-2")',
+        {
+          timeout: WAIT,
+        },
+      );
       await page.goto(`${a.url}/#/catalog`);
       await page
         .locator('[data-testid=board-card]', { hasText: 'S19 XP central' })

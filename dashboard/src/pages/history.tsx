@@ -95,6 +95,8 @@ export function HistoryPage() {
           value={box}
           seen={page?.items.flatMap((r) => (r.box ? [r.box] : [])) ?? []}
           onChange={(b) => {
+            // the other answer's rows are not shown under this one's columns meanwhile
+            setPage(null);
             setBox(b);
             setOffset(0);
           }}

@@ -157,6 +157,8 @@ export function UnitsPage() {
           value={box}
           seen={page?.items.flatMap((u) => (u.box ? [u.box] : [])) ?? []}
           onChange={(b) => {
+            // the other answer's rows are not shown under this one's columns meanwhile
+            setPage(null);
             setBox(b);
             setOffset(0);
           }}
