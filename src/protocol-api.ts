@@ -119,6 +119,25 @@ export interface RecognitionPage {
   reason?: string | null;
 }
 
+/**
+ * GET /api/boards/:id/conflicts: fields of a board edited on two boxes apart (later edit wins per field;
+ * `kept` is the value that won, `other` the one that lost, each with its box and time). From the
+ * central side; 'local-only' (no rows) with `reason` when it is not reachable or not configured.
+ */
+export interface BoardConflictPage {
+  source: 'central' | 'local-only';
+  reason: string | null;
+  items: {
+    field: string;
+    kept: unknown;
+    keptBox: string;
+    keptAt: number;
+    other: unknown;
+    otherBox: string;
+    otherAt: number;
+  }[];
+}
+
 /** A model known in models/ (GET /api/models). */
 export interface ModelInfo {
   name: string;
@@ -169,6 +188,8 @@ export interface UnitSummary {
   /** a conflict waits for a technician to settle it */
   flagged: boolean;
   lastNote: UnitNote | null;
+  /** Only with `?box=`: the box that saw the unit last. */
+  box?: string;
 }
 
 export interface UnitVisit {
@@ -237,6 +258,9 @@ export interface UnitPage {
   limit: number;
   offset: number;
   items: UnitSummary[];
+  /** Only with `?box=`: as RecognitionPage's (the shop's units, or this box's only, with why). */
+  source?: 'central' | 'local-only';
+  reason?: string | null;
 }
 
 /** The unit on a slot's board now, for the live card ("Returning board: 3rd visit, last on ..."). */

@@ -11,6 +11,7 @@ export interface AppliedChanges {
   boards: number;
   references: number;
   embeddings: number;
+  units: number;
 }
 
 /**
@@ -96,13 +97,14 @@ export class CentralApplier {
   }
 
   apply(changes: InboundChanges): AppliedChanges {
-    const applied: AppliedChanges = { boards: 0, references: 0, embeddings: 0 };
+    const applied: AppliedChanges = { boards: 0, references: 0, embeddings: 0, units: 0 };
     this.#db
       .transaction(() => {
         this.#applying.run(1);
         for (const b of changes.boards) if (this.#board(b)) applied.boards++;
         for (const r of changes.references) if (this.#reference(r)) applied.references++;
         for (const e of changes.embeddings) if (this.#embedding(e)) applied.embeddings++;
+        applied.units = this.#outbox.units.apply(this.#outbox.box() ?? '', changes.units);
         this.#setCursor.run(changes.cursor);
         this.#applying.run(0);
       })

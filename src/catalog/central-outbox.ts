@@ -8,11 +8,21 @@ import type {
   OutboundChange,
   ShopKey,
 } from './central/types.ts';
+import { CentralUnits, QUEUE_UNIT_LINKS, QUEUE_UNITS } from './central-units.ts';
 import type { Database } from './db.ts';
 
 interface OutboxRow {
   seq: number;
-  entity: 'board' | 'reference' | 'embedding' | 'recognition';
+  entity:
+    | 'board'
+    | 'reference'
+    | 'embedding'
+    | 'recognition'
+    | 'unit'
+    | 'unit-visit'
+    | 'unit-status'
+    | 'unit-note'
+    | 'unit-link';
   local_id: number;
   model_id: string | null;
   op: 'upsert' | 'delete';
@@ -44,9 +54,12 @@ export class CentralOutbox {
   readonly #reference: Statement<[number], Row>;
   readonly #embedding: Statement<[number, string], Row>;
   readonly #recognition: Statement<[number], Row>;
+  /** Units: their queued changes read, and other boxes' applied (migration 008). */
+  readonly units: CentralUnits;
 
   constructor(db: Database) {
     this.#db = db;
+    this.units = new CentralUnits(db, this);
     this.#selectBox = db.prepare<[], string | null>('SELECT box FROM central_link').pluck();
     this.#selectBatch = db.prepare('SELECT * FROM central_outbox ORDER BY seq LIMIT ?');
     this.#count = db.prepare<[], number>('SELECT count(*) FROM central_outbox').pluck();
@@ -87,8 +100,8 @@ export class CentralOutbox {
   }
 
   /**
-   * Links this data folder as `box`: the first time, everything it holds is queued (the catalog, then
-   * the history), in one transaction with the link itself. A folder linked as another box is refused:
+   * Links this data folder as `box`: the first time, everything it holds is queued (the catalog, units,
+   * then the history), in one transaction with the link itself. A folder linked as another box is refused:
    * its rows are already known centrally under that name.
    */
   link(box: string): void {
@@ -111,8 +124,10 @@ export class CentralOutbox {
             SELECT 'reference', id, 'upsert', created_at FROM board_references ORDER BY id;
           INSERT INTO central_outbox (entity, local_id, model_id, op, at)
             SELECT 'embedding', reference_id, model_id, 'upsert', ${now} FROM embeddings ORDER BY reference_id, model_id;
+          ${QUEUE_UNITS}
           INSERT INTO central_outbox (entity, local_id, op, at)
-            SELECT 'recognition', id, 'upsert', at FROM recognitions ORDER BY id;`);
+            SELECT 'recognition', id, 'upsert', at FROM recognitions ORDER BY id;
+          ${QUEUE_UNIT_LINKS}`);
       })
       .immediate();
   }
@@ -162,6 +177,9 @@ export class CentralOutbox {
 
   #change(box: string, row: OutboxRow): OutboundChange | null {
     const seq = row.seq;
+    if (row.entity.startsWith('unit')) {
+      return this.units.change(box, seq, row.entity as Parameters<CentralUnits['change']>[2], row.local_id);
+    }
     if (row.entity === 'board') {
       const b = this.#board.get(row.local_id);
       if (!b) return null;

@@ -6,6 +6,8 @@ import type { CentralLink } from './link.ts';
 /** A history row with the box that recognized it; board ids are this box's. */
 export interface ShopRecognition extends Recognition {
   box: string;
+  /** The text read off the board, as its box sent it (central answers only) */
+  text?: CentralRecognition['text'];
 }
 
 export interface ShopRecognitionPage {
@@ -84,7 +86,8 @@ function toLocal(catalog: Catalog, r: CentralRecognition): ShopRecognition {
       score: number;
     }[],
     modelId: r.modelId,
-    hasThumbnail: false,
+    hasThumbnail: r.hasThumbnail === true,
+    text: r.text,
     verified: r.verified === true,
     inliers: r.inliers,
     outline: r.outline,

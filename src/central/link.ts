@@ -196,10 +196,9 @@ export class CentralLink {
       await this.#withBoards(store, changes);
       const applied = catalog.centralApplier.apply(changes);
       const n = applied.boards + applied.references + applied.embeddings;
-      if (n > 0) {
-        this.#pulled += n;
-        await this.#o.pulled();
-      }
+      this.#pulled += n + applied.units;
+      // units need no reload: the unit tracker reads them from SQLite at each sighting
+      if (n > 0) await this.#o.pulled();
     }
   }
 

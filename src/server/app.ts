@@ -8,6 +8,7 @@ import { createMetrics } from './metrics.ts';
 import { authRoutes } from './routes/auth.ts';
 import { boardRoutes } from './routes/boards.ts';
 import { captureRoutes } from './routes/captures.ts';
+import { centralRoutes } from './routes/central.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { hardwareRoutes } from './routes/hardware.ts';
 import { historyRoutes } from './routes/history.ts';
@@ -75,6 +76,7 @@ export class BenchServer {
     boardRoutes(app, this.#ctx);
     captureRoutes(app, this.#ctx);
     recognitionRoutes(app, this.#ctx);
+    centralRoutes(app, this.#ctx);
     modelRoutes(app, this.#ctx);
     authRoutes(app, this.#ctx, auth);
     historyRoutes(app, this.#ctx);

@@ -34,6 +34,21 @@ export const captureBody = z.object({ slot: slotName, camera: cameraId.optional(
 
 export const captureParam = z.object({ id: captureId }).strict();
 
+/** ?box= of the shop-wide views: one box's name, or * for every box. */
+export const shopBox = z
+  .string()
+  .regex(/^(\*|[A-Za-z0-9_.-]{1,64})$/, 'a box name (letters, digits, _ . -) or * for every box');
+
+/** GET /api/recognitions/:id/thumbnail.jpg: ?box= names another box's row (kept centrally). */
+export const thumbnailQuery = z
+  .object({
+    box: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a box name (letters, digits, _ . -)')
+      .optional(),
+  })
+  .strict();
+
 /** GET /api/recognitions: the history filters, a page, and the format. */
 export const recognitionsQuery = recognitionFilterParams
   .extend({
@@ -41,10 +56,7 @@ export const recognitionsQuery = recognitionFilterParams
     offset: z.coerce.number().int().min(0).max(1e9).default(0),
     format: z.enum(['json', 'csv']).default('json'),
     /** The shop's history from the central side: one box's name, or * for every box. */
-    box: z
-      .string()
-      .regex(/^(\*|[A-Za-z0-9_.-]{1,64})$/, 'a box name (letters, digits, _ . -) or * for every box')
-      .optional(),
+    box: shopBox.optional(),
   })
   .strict();
 

@@ -115,6 +115,18 @@ describe('kill -9 of a box while it sends its outbox (real PostgreSQL, the daemo
     // a backlog of more than one outbox batch (200 rows) builds up while the central side is away
     await pg.stop();
     const before = await localTotal();
+    // units in the backlog too: each with a visit, a status change and a note
+    const serials = Array.from({ length: 30 }, (_, i) => `SN-CRASH-${i}`);
+    const json = (method: string, body: unknown) => ({
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    for (const serial of serials) {
+      expect((await fetch(`${url}/api/units`, json('POST', { serial, boardId: null }))).status).toBe(201);
+      const patch = json('PATCH', { status: 'repairing', note: `note of ${serial}` });
+      expect((await fetch(`${url}/api/units/${serial}`, patch)).status).toBe(200);
+    }
     await until(async () => (await localTotal()) > before + 250, 'a backlog of 250 recognitions');
     await pg.start();
     store = await CentralStore.connect({ url: pg.url(), password: pg.password, box: 'test' });
@@ -143,5 +155,11 @@ describe('kill -9 of a box while it sends its outbox (real PostgreSQL, the daemo
     expect(new Set(sent).size).toBe(sent.length);
     expect([...sent].sort((x, y) => x - y)).toEqual([...here].sort((x, y) => x - y));
     expect(sent.length).toBeGreaterThanOrEqual(atKill);
+    // every unit arrived, each event exactly once
+    const units = await store.units({ box: 'bench-k', serial: 'SN-CRASH-', limit: 1000, offset: 0 });
+    expect(units.rows.map((u) => u.serial).sort()).toEqual([...serials].sort());
+    expect(units.rows.every((u) => u.status === 'repairing' && u.visits === 1)).toBe(true);
+    for (const serial of serials)
+      expect(await store.unitEvents(serial)).toEqual({ visits: 1, statusChanges: 1, notes: 1, links: 0 });
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CentralStore } from '../../src/catalog/central/store.ts';
+import { loadMigrations, openDatabase } from '../../src/catalog/db.ts';
 import { Catalog } from '../../src/catalog/index.ts';
 import type { Outline } from '../../src/protocol.ts';
 import { fakeJpeg, vector } from '../catalog/helpers.ts';
@@ -47,8 +48,8 @@ describe('central store (real PostgreSQL cluster of its own, real SQLite files, 
   beforeAll(async () => {
     pg = await TestPostgres.create();
     store = await CentralStore.connect({ url: pg.url(), password: pg.password, box: 'test' });
-    expect(await store.migrate()).toEqual({ from: 0, to: 1 });
-    expect(await store.migrate()).toEqual({ from: 1, to: 1 });
+    expect(await store.migrate()).toEqual({ from: 0, to: 2 });
+    expect(await store.migrate()).toEqual({ from: 2, to: 2 });
     a = Catalog.open(join(dir, 'a.db'));
     b = Catalog.open(join(dir, 'b.db'));
   }, 180_000);
@@ -172,5 +173,101 @@ describe('central store (real PostgreSQL cluster of its own, real SQLite files, 
     await send(b, store, 'box-b');
     await pull(a, store);
     expect(a.listReferences(onA.id)).toHaveLength(0);
+  });
+
+  it('a unit seen first on box A is known on box B, and returning there when B sees it again', async () => {
+    const onA = a.findBoard('Bitmain', 'S19 Pro')!;
+    const onB = b.findBoard('Bitmain', 'S19 Pro')!;
+    const twoDaysAgo = Date.now() - 2 * 86_400_000;
+    const seen = { camera: 'cam', slot: 'bench', source: 'ocr' as const, visitGapMs: 3_600_000 };
+    const rec = a.insertRecognition({
+      at: twoDaysAgo,
+      camera: 'cam',
+      slot: 'bench',
+      boardId: onA.id,
+      score: 0.9,
+      margin: 0.3,
+      topk: [],
+      modelId: 'm1',
+    });
+    a.sightUnit({ ...seen, serial: 'SN-RET-1', boardId: onA.id, at: twoDaysAgo, recognitionId: rec.id });
+    await send(a, store, 'box-a');
+    await pull(b, store);
+    const known = b.getUnit('SN-RET-1');
+    expect(known).toMatchObject({ boardId: onB.id, visits: 1 });
+    // what was pulled is not sent back up
+    expect(b.centralOutbox.pending()).toBe(0);
+    const again = b.sightUnit({
+      ...seen,
+      serial: 'SN-RET-1',
+      boardId: onB.id,
+      at: Date.now(),
+      recognitionId: null,
+    });
+    expect(again).toMatchObject({ created: false, newVisit: true, visit: 2 });
+    expect(again.previous?.lastSeen).toBe(twoDaysAgo);
+    await send(b, store, 'box-b');
+    const shop = await store.units({ box: '*', returning: true, limit: 50, offset: 0 });
+    expect(shop.rows).toEqual([expect.objectContaining({ serial: 'SN-RET-1', visits: 2, box: 'box-b' })]);
+    expect((await store.units({ box: 'box-a', limit: 50, offset: 0 })).rows.map((u) => u.serial)).toEqual([
+      'SN-RET-1',
+    ]);
+    await pull(a, store);
+    expect(a.getUnit('SN-RET-1')).toMatchObject({ visits: 2, boardId: onA.id });
+    expect(await store.unitEvents('SN-RET-1')).toMatchObject({ visits: 2, links: 1 });
+  });
+
+  it('notes and status changes made on two boxes while apart are all kept (a batch sent twice stores them once); the later status wins', async () => {
+    a.editUnit('SN-RET-1', { status: 'diagnosing', note: 'from A: fan noise' }, 'alice');
+    await new Promise((r) => setTimeout(r, 5));
+    b.editUnit('SN-RET-1', { status: 'repairing', note: 'from B: reflowed U3' }, 'bob');
+    const { changes } = a.centralOutbox.next(100);
+    await store.push('box-a', changes);
+    // the box died before ack(): the same batch again
+    await store.push('box-a', changes);
+    await send(a, store, 'box-a');
+    await send(b, store, 'box-b');
+    expect(await store.unitEvents('SN-RET-1')).toMatchObject({ visits: 2, statusChanges: 2, notes: 2 });
+    await pull(a, store);
+    await pull(b, store);
+    for (const box of [a, b]) {
+      const unit = box.getUnit('SN-RET-1')!;
+      expect(unit.status).toBe('repairing');
+      const h = box.getUnitHistory(unit.id);
+      expect(h.notes.map((n) => n.text).sort()).toEqual(['from A: fan noise', 'from B: reflowed U3']);
+      expect(h.statusChanges.map((s) => `${s.status} by ${s.author}`).sort()).toEqual([
+        'diagnosing by alice',
+        'repairing by bob',
+      ]);
+      expect(box.centralOutbox.pending()).toBe(0);
+    }
+    const [row] = (await store.units({ box: '*', serial: 'RET-1', limit: 5, offset: 0 })).rows;
+    expect(row).toMatchObject({
+      status: 'repairing',
+      lastNote: { text: 'from B: reflowed U3', author: 'bob' },
+    });
+  });
+
+  it('a data folder linked before units were synced (schema 7) sends its units when upgraded, with its waiting outbox kept', async () => {
+    const path = join(dir, 'old.db');
+    const old = openDatabase(path, { migrations: loadMigrations().slice(0, 7) });
+    old.exec(`UPDATE central_link SET box = 'box-old';
+      INSERT INTO boards (vendor, model, kind, created_at, updated_at) VALUES ('Old', 'Board', 'psu', 1, 1);
+      INSERT INTO units (serial, status, created_at, updated_at) VALUES ('SN-OLD-1', 'received', 5, 5);
+      INSERT INTO unit_visits (unit_id, started_at, last_seen_at) VALUES (1, 5, 6);
+      INSERT INTO unit_notes (unit_id, at, author, text) VALUES (1, 7, 'carol', 'kept from before');`);
+    old.close();
+    const upgraded = Catalog.open(path);
+    try {
+      const { changes } = upgraded.centralOutbox.next(100);
+      expect(changes.map((c) => c.entity)).toEqual(['board', 'unit', 'unit-visit', 'unit-note']);
+      await send(upgraded, store, 'box-old');
+      expect(await store.unitEvents('SN-OLD-1')).toMatchObject({ visits: 1, notes: 1 });
+      // a new unit event is queued by the new triggers
+      upgraded.editUnit('SN-OLD-1', { note: 'after the upgrade' }, 'carol');
+      expect(upgraded.centralOutbox.next(100).changes.map((c) => c.entity)).toEqual(['unit-note']);
+    } finally {
+      upgraded.close();
+    }
   });
 });

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { type BoardJson, createBoard, deleteReference, updateBoard } from '../api.ts';
 import { boardName } from '../format.ts';
 import { useT } from '../i18n/context.tsx';
+import { BoardConflicts } from './board-conflicts.tsx';
 import { BoardFields, useBoardForm } from './board-form.tsx';
 import { Confirm, Modal } from './modal.tsx';
 import { useToast } from './toast.tsx';
@@ -87,6 +88,7 @@ export function BoardEditor({ board, onClose }: { board: BoardJson | null; onClo
           <UploadReferences boardId={board.id} />
         </section>
       ) : null}
+      {board ? <BoardConflicts boardId={board.id} /> : null}
       {removing !== null ? (
         <Confirm
           title={t.t('editor.deleteReferenceTitle')}

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, type BoardJson, listBoards, type RecognitionPage } from '../api.ts';
 import { DayChart, type DayCount } from '../components/day-chart.tsx';
 import { type Filters, filterParams, HistoryFilters, NO_FILTERS } from '../components/history-filters.tsx';
+import { ShopBoxSelect, ShopSource, useShopBox } from '../components/shop-box.tsx';
 import { boardName } from '../format.ts';
 import { useT } from '../i18n/context.tsx';
 import { useLiveState } from '../live/hooks.ts';
@@ -20,6 +21,9 @@ export function HistoryPage() {
   const [error, setError] = useState<unknown>(null);
   const [fresh, setFresh] = useState(0);
   const [reload, setReload] = useState(0);
+  /** '' this box's history; '*' or a box name: the shop's, from the central side */
+  const [box, setBox] = useState('');
+  const shop = useShopBox() !== null && box !== '';
 
   useEffect(() => {
     listBoards().then(setBoards, setError);
@@ -31,6 +35,11 @@ export function HistoryPage() {
   useEffect(() => {
     const q = new URLSearchParams(key);
     const list = new URLSearchParams(q);
+    if (shop) {
+      // the shop-wide history filters by board, slot and time (text search is this box's only)
+      list.delete('text');
+      list.set('box', box);
+    }
     list.set('limit', String(PAGE_SIZE));
     list.set('offset', String(offset));
     q.set('tzOffset', String(new Date().getTimezoneOffset()));
@@ -54,7 +63,7 @@ export function HistoryPage() {
     return () => {
       stale = true;
     };
-  }, [key, offset, reload]);
+  }, [key, offset, reload, box, shop]);
 
   const change = (patch: Partial<Filters>) => {
     setFilters((f) => ({ ...f, ...patch }));
@@ -81,6 +90,19 @@ export function HistoryPage() {
         slots={[...new Set(live.slots.map((s) => s.slot))]}
         onChange={change}
       />
+      <form class="filters" onSubmit={(e) => e.preventDefault()}>
+        <ShopBoxSelect
+          value={box}
+          seen={page?.items.flatMap((r) => (r.box ? [r.box] : [])) ?? []}
+          onChange={(b) => {
+            // the other answer's rows are not shown under this one's columns meanwhile
+            setPage(null);
+            setBox(b);
+            setOffset(0);
+          }}
+        />
+      </form>
+      <ShopSource page={shop ? page : null} />
       {error ? (
         <p class="form-error" role="alert">
           {t.error(error)}
@@ -99,6 +121,7 @@ export function HistoryPage() {
       <table class="history">
         <thead>
           <tr>
+            {shop ? <th scope="col">{t.t('shop.box')}</th> : null}
             <th scope="col">{t.t('history.time')}</th>
             <th scope="col">{t.t('common.slot')}</th>
             <th scope="col">{t.t('common.board')}</th>
@@ -109,7 +132,8 @@ export function HistoryPage() {
         </thead>
         <tbody>
           {page?.items.map((r) => (
-            <tr key={r.id} data-testid="history-row">
+            <tr key={`${r.box ?? ''}/${r.id}`} data-testid="history-row">
+              {shop ? <td data-testid="history-box">{r.box}</td> : null}
               <td>{t.dateTime(r.at)}</td>
               <td>{r.slot}</td>
               <td data-testid="history-board">

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type BoardJson, listBoards, type UnitPage, whoAmI } from '../api.ts';
+import { ShopBoxSelect, ShopSource, useShopBox } from '../components/shop-box.tsx';
 import { UnitRecordView } from '../components/unit-record.tsx';
 import { boardName } from '../format.ts';
 import { useT } from '../i18n/context.tsx';
@@ -28,6 +29,9 @@ export function UnitsPage() {
   const [open, setOpen] = useState<string | null>(openSerial);
   const [admin, setAdmin] = useState(false);
   const [changes, setChanges] = useState(0);
+  /** '' this box's units; '*' or a box name: the shop's, from the central side */
+  const [box, setBox] = useState('');
+  const shop = useShopBox() !== null && box !== '';
 
   useEffect(() => {
     whoAmI().then(
@@ -46,6 +50,7 @@ export function UnitsPage() {
   if (board) q.set('board', board);
   if (status) q.set('status', status);
   if (returning) q.set('returning', 'true');
+  if (shop) q.set('box', box);
   const key = q.toString();
   useEffect(() => {
     const list = new URLSearchParams(key);
@@ -78,6 +83,7 @@ export function UnitsPage() {
     );
   }
   const csv = new URLSearchParams(key);
+  csv.delete('box');
   csv.set('format', 'csv');
   return (
     <div class="page">
@@ -147,7 +153,18 @@ export function UnitsPage() {
           />
           {t.t('units.returningOnly')}
         </label>
+        <ShopBoxSelect
+          value={box}
+          seen={page?.items.flatMap((u) => (u.box ? [u.box] : [])) ?? []}
+          onChange={(b) => {
+            // the other answer's rows are not shown under this one's columns meanwhile
+            setPage(null);
+            setBox(b);
+            setOffset(0);
+          }}
+        />
       </form>
+      <ShopSource page={shop ? page : null} />
       {error ? (
         <p class="form-error" role="alert">
           {error}
@@ -164,6 +181,7 @@ export function UnitsPage() {
             <th scope="col">{t.t('unit.status')}</th>
             <th scope="col">{t.t('unit.visits')}</th>
             <th scope="col">{t.t('units.lastSeen')}</th>
+            {shop ? <th scope="col">{t.t('shop.box')}</th> : null}
           </tr>
         </thead>
         <tbody>
@@ -177,6 +195,7 @@ export function UnitsPage() {
               <td>{u.statusLabel}</td>
               <td class="num">{u.visits}</td>
               <td>{t.dateTime(u.lastSeen)}</td>
+              {shop ? <td data-testid="unit-box">{u.box}</td> : null}
             </tr>
           ))}
         </tbody>

@@ -8,6 +8,7 @@ import type {
   InboundChanges,
   ShopKey,
 } from './types.ts';
+import { pullUnits, UNIT_REVS } from './units.ts';
 
 const BOARD_COLUMNS = `origin_box, origin_id, vendor, model, kind, chip_type, chip_count, notes, tags, text_pattern,
   created_at, removed_at, field_at`;
@@ -62,7 +63,7 @@ function toEmbedding(r: Row): CentralEmbedding {
 }
 
 const REVS = `SELECT rev FROM boards WHERE rev > $1 UNION ALL SELECT rev FROM board_references WHERE rev > $1
-  UNION ALL SELECT rev FROM embeddings WHERE rev > $1`;
+  UNION ALL SELECT rev FROM embeddings WHERE rev > $1 UNION ALL ${UNIT_REVS}`;
 
 /**
  * Catalog changes past `cursor`, at most `maxRows` revisions (images are large: a box that was away
@@ -83,7 +84,13 @@ export async function pullChanges(
     const { upto: last, more } = bound.rows[0] ?? { upto: null, more: false };
     if (last === null) {
       await client.query('COMMIT');
-      return { boards: [], references: [], embeddings: [], cursor };
+      return {
+        boards: [],
+        references: [],
+        embeddings: [],
+        units: { units: [], visits: [], statusChanges: [], notes: [] },
+        cursor,
+      };
     }
     // with more than maxRows waiting, stop below the extra one
     const upto = more
@@ -107,11 +114,13 @@ export async function pullChanges(
       'SELECT ref_origin_box, ref_origin_id, model_id, dim, vector FROM embeddings WHERE rev > $1 AND rev <= $2 ORDER BY rev',
       range,
     );
+    const units = await pullUnits(client, range);
     await client.query('COMMIT');
     return {
       boards: boards.rows.map(toBoard),
       references: references.rows.map(toReference),
       embeddings: embeddings.rows.map(toEmbedding),
+      units,
       cursor: upto,
     };
   } catch (err) {
@@ -167,7 +176,7 @@ export async function queryCentralRecognitions(
   );
   const page = await client.query(
     `SELECT box, local_id, at, camera, slot, board_origin_box, board_origin_id, score, margin, topk, model_id, text,
-       verified, inliers, outline
+       verified, inliers, outline, thumbnail IS NOT NULL AS has_thumbnail
      FROM recognitions ${sql} ORDER BY at DESC, box DESC, local_id DESC
      LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
     [...params, q.limit, q.offset],
@@ -189,12 +198,26 @@ export async function queryCentralRecognitions(
       topk: r.topk as CentralRecognition['topk'],
       modelId: r.model_id as string,
       thumbnail: null,
+      hasThumbnail: r.has_thumbnail as boolean,
       text: r.text as CentralRecognition['text'],
       verified: r.verified as boolean | null,
       inliers: r.inliers as number | null,
       outline: r.outline as CentralRecognition['outline'],
     })),
   };
+}
+
+/** A history row's picture as its box sent it; null: none, or no such row. */
+export async function fetchRecognitionThumbnail(
+  client: CentralClient,
+  box: string,
+  localId: number,
+): Promise<Buffer | null> {
+  const { rows } = await client.query<{ thumbnail: Buffer | null }>(
+    'SELECT thumbnail FROM recognitions WHERE box = $1 AND local_id = $2',
+    [box, localId],
+  );
+  return rows[0]?.thumbnail ?? null;
 }
 
 /** Rows the central side holds for one box (exactly-once checks, `central status`). */

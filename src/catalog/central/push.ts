@@ -1,6 +1,7 @@
 import { type FieldStamps, mergeBoard } from './board-merge.ts';
 import type { CentralClient } from './connection.ts';
 import type { BoardFields, CentralBoard, CentralRecognition, OutboundChange } from './types.ts';
+import { pushUnitChange } from './units.ts';
 
 /** Catalog writers take this lock, so revisions become visible in the order they were taken. */
 export const CATALOG_LOCK = "hashtext('benchsight central catalog')";
@@ -31,7 +32,8 @@ export async function pushChanges(
   changes: readonly OutboundChange[],
 ): Promise<void> {
   if (changes.length === 0) return;
-  const catalog = changes.some((c) => c.entity !== 'recognition');
+  // history (recognitions, unit links) takes no revision; the rest is the shop's catalog
+  const catalog = changes.some((c) => c.entity !== 'recognition' && c.entity !== 'unit-link');
   await client.query('BEGIN');
   try {
     if (catalog) await client.query(`SELECT pg_advisory_xact_lock(${CATALOG_LOCK})`);
@@ -71,7 +73,7 @@ export async function pushChanges(
            WHERE origin_box = $1 AND origin_id = $2 AND deleted_at IS NULL`,
           [c.key.box, c.key.id, c.at, box],
         );
-      } else {
+      } else if (c.entity === 'embedding') {
         const e = c.embedding;
         // one vector per reference and model: the first one stored is the shop's (the same model
         // gives the same vector on every box), so a box never re-embeds what another box did
@@ -81,7 +83,7 @@ export async function pushChanges(
            ON CONFLICT (ref_origin_box, ref_origin_id, model_id) DO NOTHING`,
           [e.reference.box, e.reference.id, e.modelId, e.dim, e.vector, box],
         );
-      }
+      } else await pushUnitChange(client, box, c);
     }
     if (catalog) await client.query('SELECT pg_notify($1, $2)', [CATALOG_CHANNEL, box]);
     await client.query('COMMIT');

@@ -9,6 +9,7 @@ import {
   countCentralRecognitions,
   countPendingDown,
   fetchBoard,
+  fetchRecognitionThumbnail,
   listBoardConflicts,
   pullChanges,
   queryCentralRecognitions,
@@ -19,10 +20,13 @@ import type {
   CentralBoard,
   CentralRecognition,
   CentralRecognitionQuery,
+  CentralUnitQuery,
+  CentralUnitSummary,
   InboundChanges,
   OutboundChange,
   ShopKey,
 } from './types.ts';
+import { countCentralUnitEvents, queryCentralUnits } from './units.ts';
 
 export type { CentralConnectOptions } from './connection.ts';
 export type { BoardConflictRow } from './pull.ts';
@@ -100,8 +104,22 @@ export class CentralStore {
     return this.#run(() => queryCentralRecognitions(this.#client, q));
   }
 
+  recognitionThumbnail(box: string, localId: number): Promise<Buffer | null> {
+    return this.#run(() => fetchRecognitionThumbnail(this.#client, box, localId));
+  }
+
   countRecognitions(box: string): Promise<number> {
     return this.#run(() => countCentralRecognitions(this.#client, box));
+  }
+
+  /** The shop's units (GET /api/units?box=). */
+  units(q: CentralUnitQuery): Promise<{ rows: CentralUnitSummary[]; total: number }> {
+    return this.#run(() => queryCentralUnits(this.#client, q));
+  }
+
+  /** What the central side holds of one unit: its visits, status changes, notes and links. */
+  unitEvents(serial: string): ReturnType<typeof countCentralUnitEvents> {
+    return this.#run(() => countCentralUnitEvents(this.#client, serial));
   }
 
   /** Board fields edited on two boxes at once: the kept and the other value (the audit rows). */

@@ -1,4 +1,4 @@
-import type { BoardKind, Outline, ReferenceSource } from '../../protocol.ts';
+import type { BoardKind, Outline, ReferenceSource, UnitStatus } from '../../protocol.ts';
 
 /**
  * What a box and the central PostgreSQL exchange. A board or reference is named shop-wide by the box
@@ -90,6 +90,8 @@ export interface CentralRecognition {
   topk: CentralTopK[];
   modelId: string;
   thumbnail: Buffer | null;
+  /** Set by the shop-wide history query, which leaves the bytes out (fetched one at a time). */
+  hasThumbnail?: boolean;
   text: CentralRecognitionText | null;
   /** Geometric verification as the box decided it (null: it did not run); synced with the row. */
   verified: boolean | null;
@@ -104,13 +106,76 @@ export type OutboundChange = { seq: number } & (
   | { entity: 'reference-deleted'; key: ShopKey; at: number }
   | { entity: 'embedding'; embedding: CentralEmbedding }
   | { entity: 'recognition'; recognition: CentralRecognition }
+  | { entity: 'unit'; unit: CentralUnit }
+  | { entity: 'unit-visit'; visit: CentralUnitVisit }
+  | { entity: 'unit-status'; statusChange: CentralUnitStatus }
+  | { entity: 'unit-note'; note: CentralUnitNote }
+  | { entity: 'unit-link'; link: CentralUnitLink }
 );
+
+/**
+ * A unit (a physical board), named shop-wide by its serial. `board`: the board type it was seen as,
+ * set by the edit at `boardAt` (later edit wins).
+ */
+export interface CentralUnit {
+  serial: string;
+  board: ShopKey | null;
+  boardAt: number;
+  createdAt: number;
+}
+
+/** A stay on a bench; sent again each time it is extended (the central side keeps the latest end). */
+export interface CentralUnitVisit {
+  key: ShopKey;
+  serial: string;
+  startedAt: number;
+  lastSeenAt: number;
+  camera: string | null;
+  slot: string | null;
+}
+
+/** Status changes and notes are append-only events: every box's are kept. */
+export interface CentralUnitStatus {
+  key: ShopKey;
+  serial: string;
+  at: number;
+  from: UnitStatus | null;
+  status: UnitStatus;
+  author: string;
+}
+
+export interface CentralUnitNote {
+  key: ShopKey;
+  serial: string;
+  at: number;
+  author: string;
+  text: string;
+}
+
+/** A recognition of `box` (its local id) that saw the unit: history, sent up only. */
+export interface CentralUnitLink {
+  box: string;
+  recognitionId: number;
+  serial: string;
+  source: 'ocr' | 'typed';
+  visit: ShopKey | null;
+  at: number;
+}
+
+/** Unit changes past a box's cursor; `units` carry the shop's current status. */
+export interface InboundUnits {
+  units: (CentralUnit & { status: UnitStatus })[];
+  visits: CentralUnitVisit[];
+  statusChanges: CentralUnitStatus[];
+  notes: CentralUnitNote[];
+}
 
 /** Catalog changes the central side holds past a box's cursor, in revision order per table. */
 export interface InboundChanges {
   boards: CentralBoard[];
   references: (CentralReference & { deletedAt: number | null })[];
   embeddings: CentralEmbedding[];
+  units: InboundUnits;
   /** the revision these bring the box up to */
   cursor: number;
 }
@@ -125,4 +190,28 @@ export interface CentralRecognitionQuery {
   to?: number;
   limit: number;
   offset: number;
+}
+
+export interface CentralUnitQuery {
+  /** units seen on one box; '*' for the whole shop */
+  box: string;
+  /** part of the serial (normalized) */
+  serial?: string;
+  board?: ShopKey;
+  status?: UnitStatus;
+  returning?: boolean;
+  limit: number;
+  offset: number;
+}
+
+/** A unit as the shop-wide Units page lists it; `box`: the box that saw it last. */
+export interface CentralUnitSummary {
+  serial: string;
+  board: ShopKey | null;
+  status: UnitStatus;
+  firstSeen: number;
+  lastSeen: number;
+  visits: number;
+  lastNote: { at: number; author: string; text: string } | null;
+  box: string;
 }

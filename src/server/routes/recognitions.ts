@@ -5,17 +5,20 @@ import { toRecognitionFilter } from '../../catalog/recognition-filter.ts';
 import type { Recognition, RecognitionText } from '../../catalog/types.ts';
 import { badRequest } from '../../catalog/validate.ts';
 import { shopRecognitions } from '../../central/history.ts';
+import { BenchsightError } from '../../errors.ts';
 import { toBoardInfo } from '../../pipeline/recognizer.ts';
 import {
   type HistoryBoard,
   type RecognitionJson,
   type RecognitionPage,
   recognitionThumbnailPath,
+  type TextLine,
+  type TextVerdict,
 } from '../../protocol.ts';
 import { access } from '../access.ts';
 import type { ServerContext } from '../context.ts';
 import { notFound, parseInput } from '../http-errors.ts';
-import { idParam, recognitionsQuery } from '../schemas.ts';
+import { idParam, recognitionsQuery, thumbnailQuery } from '../schemas.ts';
 import { textJson } from './ocr.ts';
 
 export function recognitionRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -56,13 +59,27 @@ export function recognitionRoutes(app: FastifyInstance, ctx: ServerContext): voi
         total: shop.total,
         limit: q.limit,
         offset: q.offset,
-        items: shop.rows.map(({ box, ...r }) => ({
+        items: shop.rows.map(({ box, text, ...r }) => ({
           ...withBoard(r, undefined),
           box,
-          thumbnailUrl:
-            box === self && shop.source === 'local-only' && r.hasThumbnail
-              ? recognitionThumbnailPath(r.id)
-              : null,
+          thumbnailUrl: !r.hasThumbnail
+            ? null
+            : shop.source === 'central'
+              ? `${recognitionThumbnailPath(r.id)}?box=${encodeURIComponent(box)}`
+              : box === self
+                ? recognitionThumbnailPath(r.id)
+                : null,
+          // as its box read it; the part number's facts and the board vision named stay there
+          text: text
+            ? {
+                lines: text.lines as TextLine[],
+                serial: text.serial,
+                partNumber: null,
+                verdict: text.verdict as TextVerdict,
+                textOverride: text.verdict === 'corrected',
+                visionBoardId: null,
+              }
+            : null,
         })),
         source: shop.source,
         reason: shop.reason,
@@ -106,9 +123,21 @@ export function recognitionRoutes(app: FastifyInstance, ctx: ServerContext): voi
     return page;
   });
 
+  /** ?box=: the picture of another box's row, from the central side (a shop-wide history's row). */
   app.get('/api/recognitions/:id/thumbnail.jpg', access('viewer'), async (req, reply) => {
     const { id } = parseInput(idParam, req.params, 'path');
-    const bytes = catalog.getRecognitionThumbnail(id);
+    const { box } = parseInput(thumbnailQuery, req.query, 'query');
+    let bytes: Buffer | null | undefined;
+    if (box !== undefined) {
+      const store = ctx.central?.store;
+      if (!store)
+        throw new BenchsightError(
+          'E_CENTRAL_UNREACHABLE',
+          `the central PostgreSQL is not connected (${ctx.central?.status().reason ?? 'central is not configured'}): the picture of a row of box ${box} is kept there; try again once /api/status says central is connected`,
+          { status: 503 },
+        );
+      bytes = await store.recognitionThumbnail(box, id);
+    } else bytes = catalog.getRecognitionThumbnail(id);
     if (!bytes) throw notFound(`thumbnail of recognition ${id}`);
     return reply.type('image/jpeg').header('cache-control', 'private, max-age=86400').send(bytes);
   });

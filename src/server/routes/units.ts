@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { UNIT_CSV_HEADER, unitCsvLine } from '../../catalog/unit-csv.ts';
+import { shopUnits } from '../../central/units.ts';
 import { BenchsightError } from '../../errors.ts';
 import { UNIT_LIMITS, type UnitPage, type UnitStatus } from '../../protocol.ts';
 import { access } from '../access.ts';
 import type { ServerContext } from '../context.ts';
 import { notFound, parseInput } from '../http-errors.ts';
+import { shopBox } from '../schemas.ts';
 
 /** Pages of units read for a CSV export. */
 const EXPORT_BATCH = 500;
@@ -19,6 +21,8 @@ const unitsQuery = z
     limit: z.coerce.number().int().min(1).max(1000).default(50),
     offset: z.coerce.number().int().min(0).max(1e9).default(0),
     format: z.enum(['json', 'csv']).default('json'),
+    /** The shop's units from the central side: those one box saw, or * for every box. */
+    box: shopBox.optional(),
   })
   .strict();
 
@@ -80,6 +84,20 @@ export function unitRoutes(app: FastifyInstance, ctx: ServerContext): void {
       ...(q.status !== undefined ? { status: status(q.status)! } : {}),
       ...(q.returning !== undefined ? { returning: q.returning === 'true' || q.returning === '1' } : {}),
     };
+    if (q.box !== undefined) {
+      if (q.format === 'csv') throw bad('box= (the shop-wide units) answers in JSON only');
+      const shop = await shopUnits(ctx.central ?? null, catalog, filter, q.box, q);
+      const page: UnitPage = {
+        statuses: units.statusNames(),
+        total: shop.total,
+        limit: q.limit,
+        offset: q.offset,
+        items: shop.rows.map(({ box, ...r }) => ({ ...units.summary(r), box })),
+        source: shop.source,
+        reason: shop.reason,
+      };
+      return page;
+    }
     if (q.format === 'csv') {
       const lines = [UNIT_CSV_HEADER];
       for (let offset = 0; ; offset += EXPORT_BATCH) {

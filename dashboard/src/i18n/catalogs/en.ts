@@ -341,6 +341,16 @@ export const en = {
   'units.next': 'Next →',
 
   // login page
+  'shop.box': 'Box',
+  'shop.thisBox': 'This box ({box})',
+  'shop.wholeShop': 'Whole shop',
+  'shop.localOnly': "The central server cannot be asked: this box's rows only. {reason}",
+  'conflicts.title': 'Edited on two boxes at once',
+  'conflicts.field': 'Field',
+  'conflicts.kept': 'Kept',
+  'conflicts.other': 'Other version',
+  'conflicts.by': 'by {box}, {time}',
+  'conflicts.localOnly': 'Conflicts are kept on the central server, which cannot be asked now: {reason}',
   'login.title': 'benchsight: log in',
   'login.user': 'User',
   'login.password': 'Password',

@@ -344,6 +344,17 @@ export const frCA: Record<MessageId, string> = {
   'units.next': 'Suivantes →',
 
   // hardware facts and part numbers
+  'shop.box': 'Boîtier',
+  'shop.thisBox': 'Ce boîtier ({box})',
+  'shop.wholeShop': 'Tout l’atelier',
+  'shop.localOnly': 'Le serveur central est injoignable : lignes de ce boîtier seulement. {reason}',
+  'conflicts.title': 'Modifiée sur deux boîtiers à la fois',
+  'conflicts.field': 'Champ',
+  'conflicts.kept': 'Conservée',
+  'conflicts.other': 'Autre version',
+  'conflicts.by': 'par {box}, {time}',
+  'conflicts.localOnly':
+    'Les conflits sont gardés sur le serveur central, injoignable pour l’instant : {reason}',
   'part.label': 'Numéro de pièce',
   'part.factsCount': '{code} : hashboard {models}, {chip} × {count, number} (selon son numéro de pièce)',
   'part.factsChip': '{code} : hashboard {models}, {chip} (selon son numéro de pièce)',

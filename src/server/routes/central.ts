@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify';
+import { errorMessage } from '../../errors.ts';
+import type { BoardConflictPage } from '../../protocol.ts';
+import { access } from '../access.ts';
+import type { ServerContext } from '../context.ts';
+import { notFound, parseInput } from '../http-errors.ts';
+import { idParam } from '../schemas.ts';
+
+/** What the central side keeps of the shop: the audit rows of board edits made on two boxes at once. */
+export function centralRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const { catalog } = ctx;
+
+  /** Fields of this board edited on two boxes apart: both values, which won; from the central side. */
+  app.get('/api/boards/:id/conflicts', access('viewer'), async (req) => {
+    const { id } = parseInput(idParam, req.params, 'path');
+    if (!catalog.getBoard(id, { removed: true })) throw notFound(`board ${id}`);
+    const store = ctx.central?.store ?? null;
+    let reason = ctx.central
+      ? (ctx.central.status().reason ?? 'the central PostgreSQL is not connected')
+      : 'central is not configured';
+    if (store) {
+      try {
+        const rows = await store.boardConflicts(catalog.centralOutbox.shopKey('board', id));
+        const page: BoardConflictPage = {
+          source: 'central',
+          reason: null,
+          items: rows.map(({ board: _, ...c }) => c),
+        };
+        return page;
+      } catch (err) {
+        reason = errorMessage(err);
+      }
+    }
+    const page: BoardConflictPage = { source: 'local-only', reason, items: [] };
+    return page;
+  });
+}
