@@ -7,6 +7,7 @@ import { type Catalog, DataDirLock } from './catalog/index.ts';
 import { CentralLink } from './central/link.ts';
 import type { Config } from './config/schema.ts';
 import { HardwareReference } from './hardware/reference.ts';
+import { Inspector } from './inspect/inspector.ts';
 import { createLogger } from './logger.ts';
 import { MqttPublisher } from './mqtt/publisher.ts';
 import { bundledOcrModels } from './ocr/models.ts';
@@ -20,6 +21,7 @@ import { Housekeeping } from './pipeline/housekeeping.ts';
 import { ModelSwitcher } from './pipeline/model-switch.ts';
 import { OcrStep } from './pipeline/ocr-step.ts';
 import { UnitTracker } from './pipeline/units.ts';
+import { BoardVerification } from './pipeline/verification.ts';
 import { openModelAndCatalog } from './runtime.ts';
 import type { RouteAccess } from './server/access.ts';
 import { BenchServer } from './server/app.ts';
@@ -180,9 +182,25 @@ export class Daemon {
           pulled: () => editor.pulled(),
         })
       : null;
+    const inspector =
+      config.inspect.enabled && verifier
+        ? new Inspector({
+            catalog,
+            verifier,
+            verification: new BoardVerification({
+              catalog,
+              verifier,
+              policy: { ...config.match.verify },
+              maxImagePixels: config.data.maxImagePixels,
+              logger,
+            }),
+            maxImagePixels: config.data.maxImagePixels,
+          })
+        : null;
     this.#server = new BenchServer({
       config,
       catalog,
+      inspector,
       editor,
       get recognizer() {
         return benches.recognizer;
