@@ -343,6 +343,7 @@ export interface ServerToClientEvents {
   slot: (payload: SlotView) => void;
   recognized: (payload: RecognizedPayload) => void;
   ocr: (payload: OcrPayload) => void;
+  inspected: (payload: InspectedPayload) => void;
   cleared: (payload: ClearedPayload) => void;
   catalog: (payload: CatalogChangedPayload) => void;
   unit: (payload: UnitEventPayload) => void;
@@ -361,6 +362,7 @@ export const EVENT_NAMES = [
   'slot',
   'recognized',
   'ocr',
+  'inspected',
   'cleared',
   'catalog',
   'camera',
@@ -445,4 +447,14 @@ export interface InspectionJson {
   /** The difference over the picture (PNG, the frame's aspect, transparent where alike); null: none. */
   heatmapUrl: string | null;
   ms: number;
+}
+
+/** A slot's verified board inspected against its map (once per verified recognition, off the frame loop). */
+export interface InspectedPayload extends InspectionJson {
+  recognitionId: number | null;
+  at: number;
+  camera: string;
+  slot: string;
+  /** The inspection failed (the feature worker); the rest is empty. */
+  error: string | null;
 }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Statement } from 'better-sqlite3';
-import type { InspectionMapJson, UnitConflictResolution, UnitStatus } from '../protocol.ts';
+import type { InspectionMapJson, RegionDefect, UnitConflictResolution, UnitStatus } from '../protocol.ts';
 import { BoardRepository } from './boards.ts';
 import { CentralApplier } from './central-apply.ts';
 import { CentralOutbox } from './central-outbox.ts';
@@ -262,6 +262,16 @@ export class Catalog {
   }
 
   // Inspection maps
+
+  /** Keeps what the inspection of a history row found (chips expected and found, the defects). */
+  saveInspection(
+    recognitionId: number,
+    i: { chipsExpected: number | null; chipsFound: number; defects: RegionDefect[] },
+  ): boolean {
+    return this.guard(`storing the inspection of recognition ${recognitionId}`, () =>
+      this.recognitions.saveInspection(recognitionId, i),
+    );
+  }
 
   getInspectionMap(boardId: number): InspectionMapJson | undefined {
     return this.guard(`reading the inspection map of board ${boardId}`, () =>

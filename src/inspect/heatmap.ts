@@ -24,6 +24,11 @@ export async function heatmapPng(heat: { data: Uint8Array; width: number; height
     .toBuffer();
 }
 
+/** Where the API serves a kept heatmap. */
+export function heatmapPath(id: string): string {
+  return `/api/inspections/${id}/heatmap.png`;
+}
+
 /** The latest heatmaps, kept in memory for their URLs (the live card and the API's answers). */
 export class HeatmapStore {
   readonly #maps = new Map<string, Buffer>();

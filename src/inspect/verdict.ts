@@ -1,4 +1,10 @@
-import type { ChipCounts, InspectedRegion, InspectionRegion, RegionVerdict } from '../protocol.ts';
+import type {
+  ChipCounts,
+  InspectedRegion,
+  InspectionRegion,
+  RegionDefect,
+  RegionVerdict,
+} from '../protocol.ts';
 
 /**
  * A region whose reference matches the aligned slot at least this well (normalised cross-correlation)
@@ -41,10 +47,9 @@ export function chipCounts(regions: readonly InspectedRegion[], expected: number
 }
 
 /** The defects in a line: "chip 37 missing, chip 52 differs" (empty when none). */
-export function defectList(
-  regions: readonly InspectedRegion[],
-): { id: number; label: string; verdict: RegionVerdict }[] {
-  return regions
-    .filter((r) => r.verdict !== 'present')
-    .map((r) => ({ id: r.id, label: r.label, verdict: r.verdict }));
+export function defectList(regions: readonly InspectedRegion[]): RegionDefect[] {
+  const out: RegionDefect[] = [];
+  for (const r of regions)
+    if (r.verdict !== 'present') out.push({ id: r.id, label: r.label, verdict: r.verdict });
+  return out;
 }

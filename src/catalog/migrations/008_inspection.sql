@@ -11,3 +11,9 @@ CREATE TABLE inspection_maps (
 ) STRICT;
 
 CREATE INDEX inspection_maps_reference ON inspection_maps (reference_id);
+
+-- what the inspection of a verified recognition found (NULL: not inspected); defects: JSON array of
+-- { id, label, verdict } for the regions missing or differing
+ALTER TABLE recognitions ADD COLUMN chips_expected INTEGER CHECK (chips_expected >= 0);
+ALTER TABLE recognitions ADD COLUMN chips_found INTEGER CHECK (chips_found >= 0);
+ALTER TABLE recognitions ADD COLUMN defects TEXT CHECK (defects IS NULL OR json_valid(defects));

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { inspectionMapSchema, regionBoxSchema } from '../../catalog/index.ts';
 import { WHOLE_FRAME } from '../../config/schema.ts';
 import { BenchsightError } from '../../errors.ts';
+import { heatmapPath } from '../../inspect/heatmap.ts';
 import type { Inspection, Inspector } from '../../inspect/inspector.ts';
 import type { BoardInfo, InspectionJson } from '../../protocol.ts';
 import { decodeImage } from '../../vision/preprocess.ts';
@@ -23,7 +24,7 @@ export function inspectionJson(i: Inspection, board: BoardInfo | null): Inspecti
     reason: i.reason,
     regions: i.regions,
     counts: i.counts,
-    heatmapUrl: i.heatmapId ? `/api/inspections/${i.heatmapId}/heatmap.png` : null,
+    heatmapUrl: i.heatmapId ? heatmapPath(i.heatmapId) : null,
     ms: Math.round(i.ms),
   };
 }
