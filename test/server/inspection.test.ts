@@ -8,18 +8,10 @@ import type {
   InspectionMapJson,
   ServerToClientEvents,
 } from '../../src/protocol.ts';
-import { cropJpeg, decodeImage } from '../../src/vision/preprocess.ts';
 import { pattern, startTestDaemon, tempDir, writeFrames } from '../helpers/daemon.ts';
-import { bareHashboard, chipBox, chipCount, shoot } from '../inspect/boards.ts';
+import { bareHashboard, chipBox, chipCount, enrollGolden, shoot, upload } from '../inspect/boards.ts';
 
 const SEED = 303;
-
-function upload(jpeg: Buffer, fields: Record<string, string> = {}): FormData {
-  const form = new FormData();
-  for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  form.append('image', new Blob([new Uint8Array(jpeg)], { type: 'image/jpeg' }), 'board.jpg');
-  return form;
-}
 
 describe('inspection API: maps validated and stored whole, chips proposed, an uploaded board inspected (real daemon, opencv.js, SQLite)', () => {
   let daemon: Daemon;
@@ -41,24 +33,7 @@ describe('inspection API: maps validated and stored whole, chips proposed, an up
     const frames = tempDir('bs-frames-');
     writeFrames(frames, [live.jpeg], 3);
     ({ daemon, url } = await startTestDaemon(frames));
-    const created = await fetch(`${url}/api/boards`, {
-      method: 'POST',
-      headers: json,
-      body: JSON.stringify({ vendor: 'Test', model: 'S-303', kind: 'hashboard', chipCount: chipCount(good) }),
-    });
-    boardId = ((await created.json()) as { id: number }).id;
-    const ref = await shoot(good, 1, { width: 1400, height: 560, pxPerMm: 3.8 });
-    const b = ref.bbox;
-    const crop = await cropJpeg(
-      await decodeImage(ref.jpeg),
-      { x: b.x / ref.width, y: b.y / ref.height, width: b.width / ref.width, height: b.height / ref.height },
-      { maxSide: 1280, quality: 92 },
-    );
-    const enrolled = await fetch(`${url}/api/boards/${boardId}/references`, {
-      method: 'POST',
-      body: upload(crop.jpeg),
-    });
-    referenceId = ((await enrolled.json()) as { references: { id: number }[] }).references[0]!.id;
+    ({ boardId, referenceId } = await enrollGolden(url, good));
   }, 120_000);
 
   afterAll(async () => {
