@@ -213,3 +213,31 @@ describe('inspection API: maps validated and stored whole, chips proposed, an up
     }
   }, 90_000);
 });
+
+describe('inspect.enabled: false', () => {
+  let daemon: Daemon;
+  let url: string;
+
+  beforeAll(async () => {
+    const frames = tempDir('bs-frames-');
+    writeFrames(frames, [await pattern(3)], 2);
+    ({ daemon, url } = await startTestDaemon(frames, { inspect: { enabled: false } }));
+  });
+
+  afterAll(async () => {
+    await daemon?.stop();
+  });
+
+  it('turns inspection off with a clear error; maps can still be read and stored', async () => {
+    const res = await fetch(`${url}/api/inspect`, { method: 'POST', body: upload(await pattern(4)) });
+    expect(res.status).toBe(409);
+    expect((await res.json()).error.message).toMatch(/inspect\.enabled: false/);
+    const created = await fetch(`${url}/api/boards`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ vendor: 'Test', model: 'off', kind: 'hashboard' }),
+    });
+    const { id } = (await created.json()) as { id: number };
+    expect((await fetch(`${url}/api/boards/${id}/inspection-map`)).status).toBe(404);
+  });
+});
