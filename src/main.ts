@@ -7,6 +7,7 @@ import { type Catalog, DataDirLock } from './catalog/index.ts';
 import { CentralLink } from './central/link.ts';
 import type { Config } from './config/schema.ts';
 import { HardwareReference } from './hardware/reference.ts';
+import { Inspector } from './inspect/inspector.ts';
 import { createLogger } from './logger.ts';
 import { MqttPublisher } from './mqtt/publisher.ts';
 import { bundledOcrModels } from './ocr/models.ts';
@@ -17,9 +18,11 @@ import { SlotCaptures } from './pipeline/captures.ts';
 import { CatalogEditor } from './pipeline/catalog-editor.ts';
 import { EncodeBatcher } from './pipeline/encode-batcher.ts';
 import { Housekeeping } from './pipeline/housekeeping.ts';
+import { InspectStep } from './pipeline/inspect-step.ts';
 import { ModelSwitcher } from './pipeline/model-switch.ts';
 import { OcrStep } from './pipeline/ocr-step.ts';
 import { UnitTracker } from './pipeline/units.ts';
+import { BoardVerification } from './pipeline/verification.ts';
 import { openModelAndCatalog } from './runtime.ts';
 import type { RouteAccess } from './server/access.ts';
 import { BenchServer } from './server/app.ts';
@@ -126,6 +129,23 @@ export class Daemon {
     this.#housekeeping = new Housekeeping(config, catalog, logger);
     this.#housekeeping.start();
     this.#ocr = config.ocr.enabled ? await this.#createOcr(catalog) : null;
+    const inspector =
+      config.inspect.enabled && verifier
+        ? new Inspector({
+            catalog,
+            verifier,
+            verification: new BoardVerification({
+              catalog,
+              verifier,
+              policy: { ...config.match.verify },
+              maxImagePixels: config.data.maxImagePixels,
+              logger,
+            }),
+            maxImagePixels: config.data.maxImagePixels,
+          })
+        : null;
+    const inspectStep = inspector ? new InspectStep({ inspector, catalog, logger }) : null;
+    const steps = [...(this.#ocr ? [this.#ocr] : []), ...(inspectStep ? [inspectStep] : [])];
     const units = new UnitTracker({
       config,
       catalog,
@@ -141,7 +161,7 @@ export class Daemon {
       const cameraLogger = config.cameras.length > 1 ? logger.child({ camera: camera.id }) : logger;
       const source = createFrameSource(camera.source, camera.supervision, { logger: cameraLogger });
       const pipeline = new BenchPipeline({
-        steps: this.#ocr ? [this.#ocr] : [],
+        steps,
         units,
         storage: housekeeping,
         config,
@@ -183,6 +203,7 @@ export class Daemon {
     this.#server = new BenchServer({
       config,
       catalog,
+      inspector,
       editor,
       get recognizer() {
         return benches.recognizer;

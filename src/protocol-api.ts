@@ -68,6 +68,17 @@ export interface Recognition {
   verified: boolean;
   inliers: number | null;
   outline: Outline | null;
+  /** What the inspection found (absent or null: not inspected) */
+  chipsExpected?: number | null;
+  chipsFound?: number | null;
+  defects?: RegionDefect[] | null;
+}
+
+/** A region an inspection found missing or differing, as history keeps it. */
+export interface RegionDefect {
+  id: number;
+  label: string;
+  verdict: 'missing' | 'differs';
 }
 
 /**

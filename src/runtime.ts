@@ -55,7 +55,7 @@ export async function openModelAndCatalog(config: Readonly<Config>, logger: Logg
       logger,
     );
     // the feature worker starts on first use; idle, it does not keep a command from exiting
-    const verifier = config.match.verify.enabled ? new Verifier() : null;
+    const verifier = config.match.verify.enabled || config.inspect.enabled ? new Verifier() : null;
     const verification = createVerification(config, catalog, verifier, logger);
     return {
       loaded,

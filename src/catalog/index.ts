@@ -1,13 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Statement } from 'better-sqlite3';
-import type { UnitConflictResolution, UnitStatus } from '../protocol.ts';
+import type { InspectionMapJson, RegionDefect, UnitConflictResolution, UnitStatus } from '../protocol.ts';
 import { BoardRepository } from './boards.ts';
 import { CentralApplier } from './central-apply.ts';
 import { CentralOutbox } from './central-outbox.ts';
 import { type Database, openDatabase } from './db.ts';
 import { EmbeddingRepository } from './embeddings.ts';
 import { FeatureRepository, type StoredFeatures } from './features.ts';
+import { type InspectionMapInput, InspectionMapRepository } from './inspection-maps.ts';
 import { RecognitionTextRepository } from './recognition-text.ts';
 import { RecognitionRepository } from './recognitions.ts';
 import { ReferenceRepository } from './references.ts';
@@ -47,6 +48,7 @@ export type { Database } from './db.ts';
 export { openDatabase, schemaVersion } from './db.ts';
 export type { StoredFeatures } from './features.ts';
 export { ImportManifestError, type ImportRow, parseImportManifest } from './import.ts';
+export { type InspectionMapInput, inspectionMapSchema, regionBoxSchema } from './inspection-maps.ts';
 export * from './types.ts';
 export type { UnitHistory } from './unit-record.ts';
 export type { Sighting, SightingResult, UnitFilter, UnitRow } from './units.ts';
@@ -74,6 +76,7 @@ export class Catalog {
   private readonly references: ReferenceRepository;
   private readonly embeddings: EmbeddingRepository;
   private readonly features: FeatureRepository;
+  private readonly inspectionMaps: InspectionMapRepository;
   private readonly recognitions: RecognitionRepository;
   private readonly recognitionTexts: RecognitionTextRepository;
   private readonly settings: SettingsRepository;
@@ -106,6 +109,7 @@ export class Catalog {
     this.references = new ReferenceRepository(db, now);
     this.embeddings = new EmbeddingRepository(db);
     this.features = new FeatureRepository(db);
+    this.inspectionMaps = new InspectionMapRepository(db);
     this.recognitions = new RecognitionRepository(db);
     this.recognitionTexts = new RecognitionTextRepository(db);
     this.settings = new SettingsRepository(db);
@@ -255,6 +259,47 @@ export class Catalog {
   /** Reference ids that have no features of this configuration yet. */
   referencesWithoutFeatures(config: string): number[] {
     return this.guard('listing references without features', () => this.features.referencesWithout(config));
+  }
+
+  // Inspection maps
+
+  /** Keeps what the inspection of a history row found (chips expected and found, the defects). */
+  saveInspection(
+    recognitionId: number,
+    i: { chipsExpected: number | null; chipsFound: number; defects: RegionDefect[] },
+  ): boolean {
+    return this.guard(`storing the inspection of recognition ${recognitionId}`, () =>
+      this.recognitions.saveInspection(recognitionId, i),
+    );
+  }
+
+  getInspectionMap(boardId: number): InspectionMapJson | undefined {
+    return this.guard(`reading the inspection map of board ${boardId}`, () =>
+      this.inspectionMaps.get(boardId),
+    );
+  }
+
+  /** Replaces a board's map (already validated by inspectionMapSchema); the reference must be the board's. */
+  putInspectionMap(boardId: number, map: InspectionMapInput): InspectionMapJson {
+    return this.guard(`storing the inspection map of board ${boardId}`, () =>
+      this.transaction(() => {
+        if (!this.boards.exists(boardId)) throw notFound(`board ${boardId} does not exist`);
+        const ref = this.references.get(map.referenceId);
+        if (ref?.boardId !== boardId) {
+          throw badRequest(
+            `reference ${map.referenceId} is not a reference of board ${boardId}: draw the map on one of the board's own references`,
+          );
+        }
+        this.inspectionMaps.put(boardId, map, this.now());
+        return this.inspectionMaps.get(boardId)!;
+      }),
+    );
+  }
+
+  deleteInspectionMap(boardId: number): boolean {
+    return this.guard(`removing the inspection map of board ${boardId}`, () =>
+      this.inspectionMaps.delete(boardId),
+    );
   }
 
   // Recognitions

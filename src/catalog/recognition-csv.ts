@@ -34,6 +34,9 @@ export const RECOGNITION_CSV_HEADER = csvLine([
   'verified',
   'inliers',
   'outline',
+  'chips_expected',
+  'chips_found',
+  'defects',
   'picture_url',
 ]);
 
@@ -71,6 +74,9 @@ export function recognitionCsvLine(
     r.inliers === null ? '' : r.verified,
     r.inliers ?? '',
     r.outline?.map(([x, y]) => `${x.toFixed(4)} ${y.toFixed(4)}`).join(';') ?? '',
+    r.chipsExpected ?? '',
+    r.chipsFound ?? '',
+    r.defects?.map((d) => `${d.label} ${d.verdict}`).join('; ') ?? '',
     r.hasThumbnail ? `${origin}${recognitionThumbnailPath(r.id)}` : '',
   ]);
 }

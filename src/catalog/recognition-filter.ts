@@ -38,6 +38,11 @@ export const recognitionFilterParams = z.object({
     .max(40)
     .regex(/^[A-Za-z0-9]+-?$/, 'expected letters and digits of a part number, such as BHB42601 or BHB426')
     .optional(),
+  /** true: inspected boards with a chip or part missing or differing; false: inspected, none */
+  defects: z
+    .enum(['true', 'false'], { error: 'defects must be true or false' })
+    .transform((v) => v === 'true')
+    .optional(),
 });
 
 export type RecognitionFilterParams = z.infer<typeof recognitionFilterParams>;
@@ -53,6 +58,7 @@ export function toRecognitionFilter(p: RecognitionFilterParams): RecognitionFilt
     ...(p.serial !== undefined ? { serial: p.serial } : {}),
     ...(p.text !== undefined ? { text: p.text } : {}),
     ...(p.part !== undefined ? { part: p.part } : {}),
+    ...(p.defects !== undefined ? { defects: p.defects } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { Outline } from '../protocol.ts';
+import type { Outline, RegionDefect } from '../protocol.ts';
 import { likePattern } from './boards.ts';
 import type { Database } from './db.ts';
 import type {
@@ -27,6 +27,9 @@ interface RecognitionRow {
   verified: number | null;
   inliers: number | null;
   outline: string | null;
+  chips_expected: number | null;
+  chips_found: number | null;
+  defects: string | null;
 }
 
 interface Cursor {
@@ -42,7 +45,7 @@ interface FilterStatements {
 }
 
 const COLUMNS =
-  'id, at, camera, slot, board_id, score, margin, topk, model_id, thumbnail IS NOT NULL AS has_thumbnail, verified, inliers, outline';
+  'id, at, camera, slot, board_id, score, margin, topk, model_id, thumbnail IS NOT NULL AS has_thumbnail, verified, inliers, outline, chips_expected, chips_found, defects';
 const NEWEST_FIRST = 'ORDER BY at DESC, id DESC';
 /** Rows per query while iterating: the connection stays free for the pipeline's inserts in between. */
 const ITERATE_BATCH = 500;
@@ -63,6 +66,9 @@ function toRecognition(row: RecognitionRow): Recognition {
     verified: row.verified === 1,
     inliers: row.inliers,
     outline: row.outline === null ? null : (JSON.parse(row.outline) as Outline),
+    chipsExpected: row.chips_expected,
+    chipsFound: row.chips_found,
+    defects: row.defects === null ? null : (JSON.parse(row.defects) as RegionDefect[]),
   };
 }
 
@@ -123,6 +129,10 @@ function where(f: RecognitionFilter, cursor: Cursor | undefined): { sql: string;
     );
     params.part = `${f.part.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   }
+  if (f.defects !== undefined) {
+    // with defects: inspected and something missing or differing; without: inspected and clean
+    parts.push(f.defects ? 'json_array_length(defects) > 0' : 'json_array_length(defects) = 0');
+  }
   if (cursor) {
     parts.push('(at < @cursorAt OR (at = @cursorAt AND id < @cursorId))');
     params.cursorAt = cursor.at;
@@ -134,6 +144,7 @@ function where(f: RecognitionFilter, cursor: Cursor | undefined): { sql: string;
 export class RecognitionRepository {
   private readonly insertRow: Statement<Record<string, unknown>, RecognitionRow>;
   private readonly selectThumbnail: Statement<[number], Buffer | null>;
+  private readonly updateInspection: Statement<Record<string, unknown>>;
   private readonly selectOne: Statement<[number], RecognitionRow>;
   private readonly clearBefore: Statement<[number]>;
   private readonly clearUpTo: Statement<Cursor>;
@@ -152,6 +163,9 @@ export class RecognitionRepository {
        RETURNING ${COLUMNS}`,
     );
     this.selectOne = db.prepare(`SELECT ${COLUMNS} FROM recognitions WHERE id = ?`);
+    this.updateInspection = db.prepare(
+      'UPDATE recognitions SET chips_expected = @chipsExpected, chips_found = @chipsFound, defects = @defects WHERE id = @id',
+    );
     this.selectThumbnail = db
       .prepare<[number], Buffer | null>('SELECT thumbnail FROM recognitions WHERE id = ?')
       .pluck();
@@ -210,6 +224,23 @@ export class RecognitionRepository {
       outline: v?.outline ? JSON.stringify(v.outline) : null,
     });
     return toRecognition(row!);
+  }
+
+  /** Keeps what the inspection of a recognition found; false when the recognition does not exist. */
+  saveInspection(
+    id: number,
+    i: { chipsExpected: number | null; chipsFound: number; defects: RegionDefect[] },
+  ): boolean {
+    if (!Number.isSafeInteger(i.chipsFound) || i.chipsFound < 0)
+      throw badRequest('chipsFound must be 0 or more');
+    return (
+      this.updateInspection.run({
+        id,
+        chipsExpected: i.chipsExpected,
+        chipsFound: i.chipsFound,
+        defects: JSON.stringify(i.defects),
+      }).changes > 0
+    );
   }
 
   /** Newest first, with the number of rows the filter matches. */

@@ -106,6 +106,8 @@ export interface RecognitionFilter {
   text?: string;
   /** the hashboard part number read off the board starts with this, ignoring case ("BHB426") */
   part?: string;
+  /** true: inspected boards with a region missing or differing; false: inspected boards without */
+  defects?: boolean;
 }
 
 export interface RecognitionQuery extends RecognitionFilter {

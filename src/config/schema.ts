@@ -128,6 +128,14 @@ export const configSchema = z
       .prefault({}),
     /** Reading board labels and serial numbers (OCR) once a slot's recognition is stable. */
     ocr: ocrSchema,
+    /** Inspection of a verified board against its inspection map (chips counted, regions compared). */
+    inspect: z
+      .object({
+        /** Off: no inspection (live or POST /api/inspect); maps can still be drawn. */
+        enabled: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
     units: unitsSchema,
     server: z
       .object({

@@ -4,12 +4,14 @@ import type { Catalog } from '../catalog/index.ts';
 import type { Config } from '../config/schema.ts';
 import { errorMessage } from '../errors.ts';
 import { partNumberConflict } from '../hardware/part-number.ts';
+import type { Inspection } from '../inspect/inspector.ts';
 import type { Logger } from '../logger.ts';
 import { UnknownAppearances } from '../match/appearances.ts';
 import { type SlotOutcome, SlotTracker } from '../match/smoothing.ts';
 import type { BoardInfo, OcrPayload, SlotView } from '../protocol.ts';
 import { cropJpeg, decodeImage, type RawImage } from '../vision/preprocess.ts';
 import type { Housekeeping } from './housekeeping.ts';
+import { reportInspection } from './inspection-report.ts';
 import { type MatchResult, type Recognizer, toBoardInfo } from './recognizer.ts';
 import type { RollingMedian } from './stats.ts';
 import type { BenchSlot, RecognitionStep, SlotRecognition, SlotReports, TextReading } from './types.ts';
@@ -249,6 +251,11 @@ export class SlotOwner implements SlotReports {
     for (const step of this.#steps) step.schedule(recognition);
   }
 
+  /** The board of a recognition was inspected (or could not be: `error`). */
+  inspected(job: SlotRecognition, inspection: Inspection | null, error: string | null): void {
+    reportInspection({ ...this.#o, board: (id) => this.#board(id) }, job, inspection, error);
+  }
+
   /** The text of a recognition's board was read (or could not be: `error`). */
   textRead(job: SlotRecognition, reading: TextReading, error: string | null): void {
     const { decision } = reading;
@@ -397,6 +404,7 @@ export class SlotOwner implements SlotReports {
       image: raw,
       region: slot.rect,
       visionBoardId: result.board?.id ?? null,
+      verified: result.verification.verified,
     });
   }
 }

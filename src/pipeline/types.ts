@@ -1,5 +1,6 @@
 import type { Rect } from '../config/schema.ts';
 import type { PartNumber } from '../hardware/part-number.ts';
+import type { Inspection } from '../inspect/inspector.ts';
 import type { TextDecision } from '../ocr/text-match.ts';
 import type { OcrLine } from '../ocr/types.ts';
 import type { RawImage } from '../vision/image.ts';
@@ -30,6 +31,8 @@ export interface SlotRecognition {
   image: RawImage;
   region: Rect;
   visionBoardId: number | null;
+  /** Geometric verification confirmed visionBoardId (inspection follows only verified boards). */
+  verified?: boolean;
 }
 
 /** What the text of an image says: the lines, the serial, and its verdict on the visual match. */
@@ -45,6 +48,8 @@ export interface TextReading {
 /** Where the steps report what they found: the slot's owner, which decides and publishes. */
 export interface SlotReports {
   textRead(recognition: SlotRecognition, reading: TextReading, error: string | null): void;
+  /** The board was inspected against its map (or could not be: `error`). */
+  inspected(recognition: SlotRecognition, inspection: Inspection | null, error: string | null): void;
 }
 
 /**

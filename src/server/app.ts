@@ -12,6 +12,7 @@ import { centralRoutes } from './routes/central.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { hardwareRoutes } from './routes/hardware.ts';
 import { historyRoutes } from './routes/history.ts';
+import { inspectionRoutes } from './routes/inspection.ts';
 import { liveRoutes } from './routes/live.ts';
 import { modelRoutes } from './routes/models.ts';
 import { ocrRoutes } from './routes/ocr.ts';
@@ -81,6 +82,7 @@ export class BenchServer {
     authRoutes(app, this.#ctx, auth);
     historyRoutes(app, this.#ctx);
     ocrRoutes(app, this.#ctx);
+    inspectionRoutes(app, this.#ctx);
     unitRoutes(app, this.#ctx);
     hardwareRoutes(app);
     await dashboardRoutes(app, this.#ctx);

@@ -3,6 +3,7 @@ import type { Bus } from '../bus.ts';
 import type { Catalog } from '../catalog/index.ts';
 import type { CentralLink } from '../central/link.ts';
 import type { Config } from '../config/schema.ts';
+import type { Inspector } from '../inspect/inspector.ts';
 import type { Benches } from '../pipeline/benches.ts';
 import type { CatalogEditor } from '../pipeline/catalog-editor.ts';
 import type { OcrStep } from '../pipeline/ocr-step.ts';
@@ -30,6 +31,8 @@ export interface ServerContext {
   benches: Benches;
   /** Reads board labels; null when ocr.enabled is false. */
   ocr?: OcrStep | null;
+  /** Inspects verified boards against their maps, proposes chips; null when inspect.enabled is false. */
+  inspector?: Inspector | null;
   /** Units (physical boards by serial): the one owner, for the API. */
   units: UnitTracker;
   /** The MQTT publisher and the webhooks, for the status; null when not configured. */

@@ -83,6 +83,7 @@ export function attachSocket(httpServer: HttpServer, ctx: ServerContext, auth: A
   const offs = [
     bus.on('recognized', (p) => io.emit('recognized', p)),
     bus.on('ocr', (p) => io.emit('ocr', p)),
+    bus.on('inspected', (p) => io.emit('inspected', p)),
     bus.on('cleared', (p) => io.emit('cleared', p)),
     bus.on('slot', (p) => io.emit('slot', p)),
     bus.on('catalog', (p) => io.emit('catalog', p)),

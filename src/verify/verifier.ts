@@ -1,9 +1,12 @@
 import type { Worker } from 'node:worker_threads';
 import type { Rect } from '../config/schema.ts';
 import { BenchsightError } from '../errors.ts';
+import type { AlignedComparison, PixelBox } from '../inspect/opencv-inspect.ts';
+import type { FoundBox } from '../inspect/regions.ts';
 import { startWorker } from '../threads/start.ts';
 import type { RawImage } from '../vision/image.ts';
 import { cropPixels, type LocalFeatures } from './features.ts';
+import type { Quad } from './geometry.ts';
 import type { VerifyRun } from './types.ts';
 import type { FromVerifyWorker, ReferenceFeatures, ToVerifyWorker } from './worker.ts';
 
@@ -54,6 +57,45 @@ export class Verifier {
       pairs: msg.pairs,
       ms: performance.now() - t0,
     };
+  }
+
+  /** Boxes on a reference picture that look like the marked one (reference pixels), best first. */
+  async detectChips(image: RawImage, box: PixelBox, maxBoxes: number): Promise<FoundBox[]> {
+    const msg = await this.#call((id) => ({
+      type: 'detect-chips',
+      id,
+      pixels: Uint8Array.from(image.data),
+      width: image.width,
+      height: image.height,
+      box,
+      maxBoxes,
+    }));
+    if (msg.type !== 'chips') throw new BenchsightError('E_MODEL_RUN', 'feature worker answered out of turn');
+    return msg.boxes;
+  }
+
+  /** Compares `region` of an image, whose board's reference has this outline in it, with the reference. */
+  async inspect(
+    image: RawImage,
+    region: Rect,
+    outline: Quad,
+    reference: RawImage,
+    regions: { id: number; box: PixelBox }[],
+  ): Promise<AlignedComparison> {
+    const crop = cropPixels(image, region);
+    const msg = await this.#call((id) => ({
+      type: 'inspect',
+      id,
+      pixels: crop.data,
+      width: crop.width,
+      height: crop.height,
+      outline,
+      reference: { pixels: reference.data, width: reference.width, height: reference.height },
+      regions,
+    }));
+    if (msg.type !== 'inspected')
+      throw new BenchsightError('E_MODEL_RUN', 'feature worker answered out of turn');
+    return msg.comparison;
   }
 
   async stop(): Promise<void> {

@@ -4,8 +4,16 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { errorMessage } from '../errors.ts';
+import {
+  type AlignedComparison,
+  compareAligned,
+  detectChips,
+  type PixelBox,
+} from '../inspect/opencv-inspect.ts';
+import type { FoundBox } from '../inspect/regions.ts';
 import { type StartupMessage, startupFailure } from '../threads/start.ts';
 import type { LocalFeatures } from './features.ts';
+import type { Quad } from './geometry.ts';
 import { detectFeatures, loadOpenCv, matchPair, queryMatrix } from './opencv.ts';
 import type { PairResult } from './types.ts';
 
@@ -25,6 +33,25 @@ export type ToVerifyWorker =
       height: number;
       references: ReferenceFeatures[];
     }
+  | {
+      type: 'detect-chips';
+      id: number;
+      pixels: Uint8Array;
+      width: number;
+      height: number;
+      box: PixelBox;
+      maxBoxes: number;
+    }
+  | {
+      type: 'inspect';
+      id: number;
+      pixels: Uint8Array;
+      width: number;
+      height: number;
+      outline: Quad;
+      reference: { pixels: Uint8Array; width: number; height: number };
+      regions: { id: number; box: PixelBox }[];
+    }
   | { type: 'stop' };
 
 export type FromVerifyWorker =
@@ -32,6 +59,8 @@ export type FromVerifyWorker =
   | StartupMessage
   | { type: 'features'; id: number; features: LocalFeatures }
   | { type: 'verified'; id: number; query: LocalFeatures; pairs: PairResult[] }
+  | { type: 'chips'; id: number; boxes: FoundBox[] }
+  | { type: 'inspected'; id: number; comparison: AlignedComparison }
   | { type: 'error'; id: number; message: string }
   | { type: 'stopped' };
 
@@ -55,6 +84,18 @@ port.on('message', (msg: ToVerifyWorker) => {
   }
   try {
     const image = { data: msg.pixels, width: msg.width, height: msg.height, channels: 3 as const };
+    if (msg.type === 'detect-chips') {
+      post({ type: 'chips', id: msg.id, boxes: detectChips(cv, image, msg.box, msg.maxBoxes) });
+      return;
+    }
+    if (msg.type === 'inspect') {
+      const ref = { data: msg.reference.pixels, ...msg.reference, channels: 3 as const };
+      const comparison = compareAligned(cv, image, msg.outline, ref, msg.regions);
+      port.postMessage({ type: 'inspected', id: msg.id, comparison } satisfies FromVerifyWorker, [
+        comparison.heat.data.buffer as ArrayBuffer,
+      ]);
+      return;
+    }
     const query = detectFeatures(cv, image);
     if (msg.type === 'extract') {
       post({ type: 'features', id: msg.id, features: query });

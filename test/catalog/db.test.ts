@@ -13,6 +13,7 @@ const TABLES = [
   'central_link',
   'central_outbox',
   'embeddings',
+  'inspection_maps',
   'recognition_text',
   'recognitions',
   'reference_features',

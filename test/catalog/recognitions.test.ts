@@ -66,6 +66,10 @@ describe('Catalog recognitions', () => {
       verified: false,
       inliers: null,
       outline: null,
+      // not inspected (yet)
+      chipsExpected: null,
+      chipsFound: null,
+      defects: null,
     });
     expect(catalog.getRecognitionThumbnail(stored.id)?.equals(fakeJpeg(5))).toBe(true);
     const bare = catalog.insertRecognition(recognition(2));

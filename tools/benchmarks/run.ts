@@ -8,6 +8,7 @@ import { centralSection } from './central.ts';
 import { idleSection, mallocSection, memorySection, pipelineSection } from './daemon-sections.ts';
 import { benchScene, bundledModel, MODELS_DIR, replicaModel, replicaPath } from './fixtures.ts';
 import { acceleratorSection } from './frame-path.ts';
+import { inspectSection } from './inspect.ts';
 import { loadAverage, machineLine } from './machine.ts';
 import { preprocessSection } from './preprocess.ts';
 import { reducedDecodeSection } from './reduced-decode.ts';
@@ -33,6 +34,7 @@ export const SECTIONS = [
   'reduced-decode',
   'match',
   'verify',
+  'inspect',
   'pipeline',
   'accelerator',
   'idle',
@@ -125,6 +127,7 @@ export async function runBenchmarks(opts: BenchmarkOptions): Promise<string> {
     if (!replica) rows.push(skipped('Encode', 'dinov2-small replica', 'replica absent'));
     if (runs('match')) rows.push(...(await matchSection(ctx)));
     if (runs('verify')) rows.push(...(await verifySection(ctx)));
+    if (runs('inspect')) rows.push(...(await inspectSection(ctx)));
 
     let busy: number | undefined;
     for (const model of !runs('pipeline') ? [] : opts.short ? [main] : models) {

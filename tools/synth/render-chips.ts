@@ -9,7 +9,7 @@ function colX(g: ChipGrid, c: number): number {
 }
 
 /** Chip packages of the grid, top-left corners. */
-function chipRects(g: ChipGrid): Rect[] {
+export function chipRects(g: ChipGrid): Rect[] {
   const out: Rect[] = [];
   for (let r = 0; r < g.rows; r++) {
     for (let c = 0; c < g.cols; c++) {
@@ -45,8 +45,30 @@ class Batch {
   }
 }
 
+/** Bare pads where a chip was removed: a grid of tinned lands on the solder mask. */
+function barePads(c: Rect, b: Batch): void {
+  const n = 5;
+  const pad = (c.w / n) * 0.55;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      b.add('pad', rectPath(c.x + (i + 0.22) * (c.w / n), c.y + (j + 0.22) * (c.h / n), pad, pad));
+    }
+  }
+}
+
 function bareChips(g: ChipGrid, b: Batch): void {
-  for (const c of chipRects(g)) {
+  const d = g.defects ?? {};
+  for (const [i, c] of chipRects(g).entries()) {
+    if (d.missing?.includes(i)) {
+      barePads(c, b);
+      continue;
+    }
+    if (d.lifted?.includes(i)) {
+      // a lifted corner: the package sits askew, a pale gap of pads along one side
+      b.add('pad', rectPath(c.x, c.y, c.w, c.h * 0.25));
+      b.add('package', rectPath(c.x + c.w * 0.12, c.y + c.h * 0.2, c.w, c.h * 0.85));
+      continue;
+    }
     const lid = c.w * 0.72;
     const o = (c.w - lid) / 2;
     b.add('shadow', rectPath(c.x + 0.3, c.y + 0.4, c.w, c.h));
@@ -54,6 +76,8 @@ function bareChips(g: ChipGrid, b: Batch): void {
     b.add('lid', rectPath(c.x + o, c.y + o, lid, lid));
     b.add('lid-hi', rectPath(c.x + o, c.y + o, lid, lid * 0.12));
     b.add('dot', rectPath(c.x + c.w * 0.1, c.y + c.w * 0.1, c.w * 0.08, c.w * 0.08));
+    if (d.burnt?.includes(i))
+      b.add('burn', rectPath(c.x + c.w * 0.15, c.y + c.h * 0.2, c.w * 0.7, c.h * 0.6));
   }
 }
 
@@ -129,6 +153,8 @@ export function chipGridSvg(g: ChipGrid, pxPerMm: number): string {
     ['lid', `fill="${g.lidColor}"`],
     ['lid-hi', `fill="${shade(g.lidColor, 0.25)}" opacity="0.7"`],
     ['dot', `fill="${shade(g.packageColor, 0.4)}"`],
+    ['pad', 'fill="#c9c6bd"'],
+    ['burn', 'fill="#1a1008" opacity="0.85"'],
     ['hs-shadow', 'fill="#000" opacity="0.35"'],
     ['hs-base', `fill="${hs?.fins === 'none' ? c.base : c.gap}"`],
     ['pin-row', `fill="${c.fin}" opacity="0.5"`],

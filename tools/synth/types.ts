@@ -47,6 +47,15 @@ export interface ChipGrid {
   packageColor: string;
   lidColor: string;
   heatsink: Heatsink | null;
+  /** Defects with their truth (inspection): chips by row-major index, 0 first. */
+  defects?: ChipDefects;
+}
+
+/** Chips removed to bare pads, burnt, or lifted (tilted off its pads), by row-major index. */
+export interface ChipDefects {
+  missing?: number[];
+  burnt?: number[];
+  lifted?: number[];
 }
 
 export interface Hole {

@@ -1,7 +1,15 @@
-import type { CameraState, Candidate, OcrPayload, SlotUnit, SlotView } from '../../../src/protocol.ts';
+import type {
+  CameraState,
+  Candidate,
+  InspectedPayload,
+  OcrPayload,
+  SlotUnit,
+  SlotView,
+} from '../../../src/protocol.ts';
 import { boardName, chipLine } from '../format.ts';
 import type { BoardPrefill } from '../hardware.ts';
 import { useT } from '../i18n/context.tsx';
+import { InspectionLine } from './inspection-line.tsx';
 import { LabelText } from './label-text.tsx';
 import { PartNumberLine } from './part-number.tsx';
 import { SerialEntry, UnitLine } from './unit-line.tsx';
@@ -132,6 +140,7 @@ export function SlotCard({
   threshold,
   unit,
   recognitionId,
+  inspection,
   cameraOffline = null,
 }: {
   view: SlotView;
@@ -147,6 +156,8 @@ export function SlotCard({
   unit?: SlotUnit | undefined;
   /** The history row of the slot's recognition (a typed serial is linked to it). */
   recognitionId?: number | undefined;
+  /** What the inspection of the slot's board found, once it has run. */
+  inspection?: InspectedPayload | undefined;
   /** Set while the camera is not online: its state and why (the card says so, and cannot enroll). */
   cameraOffline?: { state: CameraState; reason: string | null } | null;
 }) {
@@ -181,6 +192,7 @@ export function SlotCard({
       )}
       {!cameraOffline && (view.state === 'recognized' || view.state === 'unknown') ? (
         <>
+          <InspectionLine inspection={inspection} recognitionId={recognitionId} />
           <UnitLine unit={unit} />
           <PartNumberLine view={view} ocr={ocr} onEnrollAs={(prefill) => onEnroll(view.slot, prefill)} />
           <LabelText ocr={ocr} reading={reading} />

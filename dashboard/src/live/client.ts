@@ -5,6 +5,7 @@ import type {
   CatalogChangedPayload,
   ClientToServerEvents,
   FramePayload,
+  InspectedPayload,
   OcrPayload,
   RecognizedPayload,
   ServerToClientEvents,
@@ -76,6 +77,8 @@ export class LiveClient {
   units = new Map<string, SlotUnit>();
   /** The history row of each slot's current recognition, where this client saw it. */
   readonly recognitionIds = new Map<string, number>();
+  /** What the inspection of each slot's current board found (verified boards with a map), by slotKey. */
+  readonly inspections = new Map<string, InspectedPayload>();
   /** Whether the daemon reads labels (its snapshot says). */
   ocrEnabled = false;
   disconnectedAt: number | null = null;
@@ -134,6 +137,7 @@ export class LiveClient {
       const key = slotKey(p.camera, p.slot);
       this.ocr.delete(key);
       this.units.delete(key);
+      this.inspections.delete(key);
       if (p.recognitionId === null) this.recognitionIds.delete(key);
       else this.recognitionIds.set(key, p.recognitionId);
       if (this.ocrEnabled) this.ocrPending.add(key);
@@ -146,8 +150,17 @@ export class LiveClient {
       this.ocr.set(key, p);
       this.#emit('state', undefined);
     });
+    s.on('inspected', (p) => {
+      const key = slotKey(p.camera, p.slot);
+      // an inspection of an older recognition of the slot (a board since changed) is not its board's
+      const current = this.recognitionIds.get(key);
+      if (!p.verified || (current !== undefined && p.recognitionId !== current)) return;
+      this.inspections.set(key, p);
+      this.#emit('state', undefined);
+    });
     s.on('cleared', (p) => {
       const key = slotKey(p.camera, p.slot);
+      this.inspections.delete(key);
       this.ocr.delete(key);
       this.units.delete(key);
       this.recognitionIds.delete(key);

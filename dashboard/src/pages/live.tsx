@@ -96,6 +96,7 @@ export function LivePage() {
                 threshold={live.status?.match.threshold}
                 unit={live.units.get(key)}
                 recognitionId={live.recognitionIds.get(key)}
+                inspection={live.inspections.get(key)}
                 cameraOffline={cameraOffline(live, camera)}
               />
             );

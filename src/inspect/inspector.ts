@@ -1,0 +1,154 @@
+import type { Catalog } from '../catalog/index.ts';
+import type { Rect } from '../config/schema.ts';
+import { BenchsightError } from '../errors.ts';
+import type { BoardVerification } from '../pipeline/verification.ts';
+import type { ChipProposal, InspectedRegion, InspectionMapJson, RegionBox } from '../protocol.ts';
+import type { Quad } from '../verify/geometry.ts';
+import type { Verifier } from '../verify/verifier.ts';
+import { decodeImage, type RawImage, regionToPixels } from '../vision/image.ts';
+import { HeatmapStore, heatmapPng } from './heatmap.ts';
+import { chipRegions, toPixels } from './regions.ts';
+import { chipCounts, judgeRegions } from './verdict.ts';
+
+export interface InspectorOptions {
+  catalog: Catalog;
+  verification: BoardVerification;
+  verifier: Verifier;
+  maxImagePixels: number;
+}
+
+/** What inspecting a slot found, before the HTTP or socket layer names the board. */
+export interface Inspection {
+  boardId: number;
+  verified: boolean;
+  reason: string | null;
+  regions: InspectedRegion[];
+  counts: { chips: ReturnType<typeof chipCounts> };
+  /** Id of the heatmap in the store; null when nothing was compared. */
+  heatmapId: string | null;
+  ms: number;
+}
+
+/** References decoded for inspection, kept for the next slot (a reference's picture never changes). */
+const REFERENCES_KEPT = 8;
+/** The most chips one detection proposes. */
+const MAX_CHIPS = 1000;
+
+/**
+ * Inspection of a verified board: its map's reference matched into the slot (the homography), the
+ * slot warped into the reference's frame, each region judged present, missing or differing, and a
+ * heatmap of the difference. Also proposes a map's chips from one marked chip.
+ */
+export class Inspector {
+  readonly #o: InspectorOptions;
+  readonly #references = new Map<number, RawImage>();
+  readonly heatmaps = new HeatmapStore();
+
+  constructor(opts: InspectorOptions) {
+    this.#o = opts;
+  }
+
+  /** Chips on a reference of the board that look like the marked box, numbered in reading order. */
+  async detect(boardId: number, referenceId: number, box: RegionBox): Promise<ChipProposal> {
+    const board = this.#o.catalog.getBoard(boardId);
+    if (!board) throw new BenchsightError('E_NOT_FOUND', `board ${boardId} does not exist`, { status: 404 });
+    const ref = await this.#reference(boardId, referenceId);
+    const marked = toPixels(box, ref.width, ref.height);
+    const found = await this.#o.verifier.detectChips(ref, marked, MAX_CHIPS);
+    if (found.length === 0) {
+      throw new BenchsightError(
+        'E_BAD_REQUEST',
+        'the marked box is too small to look for chips like it (at least 4 pixels a side at 1600 pixels across): mark one whole chip',
+        { status: 400 },
+      );
+    }
+    const regions = chipRegions(found, ref.width, ref.height);
+    const expected = board.chipCount;
+    return {
+      referenceId,
+      regions,
+      found: regions.length,
+      expected,
+      mismatch: expected !== null && expected !== regions.length,
+    };
+  }
+
+  /** Inspects `region` of an image against the board's map; `verified: false` with the reason when it cannot. */
+  async inspect(image: RawImage, region: Rect, boardId: number): Promise<Inspection> {
+    const t0 = performance.now();
+    const board = this.#o.catalog.getBoard(boardId);
+    const map = this.#o.catalog.getInspectionMap(boardId);
+    const expected = board?.chipCount ?? null;
+    const none = (verified: boolean, reason: string): Inspection => ({
+      boardId,
+      verified,
+      reason,
+      regions: [],
+      counts: { chips: { expected, found: 0, missing: 0, differs: 0 } },
+      heatmapId: null,
+      ms: performance.now() - t0,
+    });
+    if (!map || map.regions.length === 0) {
+      return none(false, `board ${boardId} has no inspection map: draw one on the board's page`);
+    }
+    const match = await this.#o.verification.verifyReference(image, region, boardId, map.referenceId);
+    if (!match.enough || !match.outline) {
+      return none(
+        false,
+        `not verified: ${match.inliers} local features of reference ${map.referenceId} match the picture, ${this.#o.verification.policy.minInliers} needed`,
+      );
+    }
+    return this.#compare(image, region, map, match.outline, match.run, expected, t0);
+  }
+
+  async #compare(
+    image: RawImage,
+    region: Rect,
+    map: InspectionMapJson,
+    outline: Quad,
+    run: { width: number; height: number },
+    expected: number | null,
+    t0: number,
+  ): Promise<Inspection> {
+    const ref = await this.#reference(map.boardId, map.referenceId);
+    const crop = regionToPixels(region, image.width, image.height);
+    const inCrop = outline.map(([x, y]) => [
+      (x * crop.width) / run.width,
+      (y * crop.height) / run.height,
+    ]) as Quad;
+    const boxes = map.regions.map((r) => ({ id: r.id, box: toPixels(r.box, ref.width, ref.height) }));
+    const cmp = await this.#o.verifier.inspect(image, region, inCrop, ref, boxes);
+    const regions = judgeRegions(map.regions, new Map(cmp.scores.map((s) => [s.id, s])));
+    const heatmapId = this.heatmaps.put(await heatmapPng(cmp.heat));
+    return {
+      boardId: map.boardId,
+      verified: true,
+      reason: null,
+      regions,
+      counts: { chips: chipCounts(regions, expected) },
+      heatmapId,
+      ms: performance.now() - t0,
+    };
+  }
+
+  async #reference(boardId: number, referenceId: number): Promise<RawImage> {
+    const kept = this.#references.get(referenceId);
+    if (kept) return kept;
+    const meta = this.#o.catalog.getReference(referenceId);
+    const bytes = meta?.boardId === boardId ? this.#o.catalog.getReferenceImage(referenceId) : undefined;
+    if (!bytes) {
+      throw new BenchsightError(
+        'E_BAD_REQUEST',
+        `reference ${referenceId} is not a reference of board ${boardId}: pick one of the board's references`,
+        { status: 400 },
+      );
+    }
+    const raw = await decodeImage(bytes, { maxPixels: this.#o.maxImagePixels });
+    this.#references.set(referenceId, raw);
+    for (const old of this.#references.keys()) {
+      if (this.#references.size <= REFERENCES_KEPT) break;
+      this.#references.delete(old);
+    }
+    return raw;
+  }
+}

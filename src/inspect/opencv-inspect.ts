@@ -1,0 +1,291 @@
+/**
+ * The OpenCV half of inspection (runs in the feature worker): finding every chip like a marked one
+ * on a reference (template matching + non-maximum suppression), and comparing a verified slot with
+ * its reference region by region once the slot is warped into the reference's frame.
+ */
+import type { Quad } from '../verify/geometry.ts';
+import type { RawImage } from '../vision/image.ts';
+import type { FoundBox } from './regions.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: opencv.js ships without usable types for its embind classes
+type Cv = any;
+
+/** Pixel box on the reference picture. */
+export interface PixelBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Chip detection works on the reference scaled to this long side (chips stay tens of pixels). */
+const DETECT_LONG_SIDE = 1600;
+/** A place matching the marked chip at least this well (normalised cross-correlation) is a chip. */
+export const CHIP_MATCH_MIN = 0.7;
+/** Around a chip found, no other is looked for closer than this share of its size. */
+const NMS_OVERLAP = 0.7;
+/** The marked chip must be at least this many pixels a side at the detection scale. */
+const MIN_TEMPLATE_PX = 4;
+/** Inspection compares slot and reference at most at this long side. */
+const INSPECT_LONG_SIDE = 1024;
+/** A region is looked for this share of its size around where the homography puts it. */
+const SEARCH_MARGIN = 0.25;
+/** The heatmap's long side (pixels), in the frame's aspect. */
+export const HEATMAP_LONG_SIDE = 640;
+
+function grayOf(cv: Cv, image: RawImage): Cv {
+  const rgb = new cv.Mat(image.height, image.width, cv.CV_8UC3);
+  const gray = new cv.Mat();
+  try {
+    rgb.data.set(image.data);
+    cv.cvtColor(rgb, gray, cv.COLOR_RGB2GRAY);
+    return gray;
+  } finally {
+    rgb.delete();
+  }
+}
+
+function resized(cv: Cv, src: Cv, width: number, height: number): Cv {
+  const dst = new cv.Mat();
+  cv.resize(src, dst, new cv.Size(width, height), 0, 0, cv.INTER_AREA);
+  return dst;
+}
+
+/**
+ * Every place on the reference that looks like the marked box, best first suppressed around:
+ * OpenCV's normalised cross-correlation map, then its highest peak taken again and again with the
+ * area one chip around it blanked out. Boxes in the reference's pixels.
+ */
+export function detectChips(cv: Cv, ref: RawImage, marked: PixelBox, maxBoxes: number): FoundBox[] {
+  const scale = Math.min(1, DETECT_LONG_SIDE / Math.max(ref.width, ref.height));
+  const w = Math.max(1, Math.round(ref.width * scale));
+  const h = Math.max(1, Math.round(ref.height * scale));
+  const tw = Math.round(marked.width * scale);
+  const th = Math.round(marked.height * scale);
+  if (tw < MIN_TEMPLATE_PX || th < MIN_TEMPLATE_PX || tw >= w || th >= h) return [];
+  const full = grayOf(cv, ref);
+  const gray = scale < 1 ? resized(cv, full, w, h) : full;
+  const tx = Math.min(w - tw, Math.max(0, Math.round(marked.x * scale)));
+  const ty = Math.min(h - th, Math.max(0, Math.round(marked.y * scale)));
+  const templ = gray.roi(new cv.Rect(tx, ty, tw, th));
+  const result = new cv.Mat();
+  const none = new cv.Mat();
+  const found: FoundBox[] = [];
+  try {
+    cv.matchTemplate(gray, templ, result, cv.TM_CCOEFF_NORMED, none);
+    const rx = Math.max(1, Math.round(tw * NMS_OVERLAP));
+    const ry = Math.max(1, Math.round(th * NMS_OVERLAP));
+    while (found.length < maxBoxes) {
+      const { maxVal, maxLoc } = cv.minMaxLoc(result);
+      if (!(maxVal >= CHIP_MATCH_MIN)) break;
+      found.push({
+        x: maxLoc.x / scale,
+        y: maxLoc.y / scale,
+        width: tw / scale,
+        height: th / scale,
+        score: maxVal,
+      });
+      const x0 = Math.max(0, maxLoc.x - rx);
+      const y0 = Math.max(0, maxLoc.y - ry);
+      const x1 = Math.min(result.cols, maxLoc.x + rx + 1);
+      const y1 = Math.min(result.rows, maxLoc.y + ry + 1);
+      const blank = result.roi(new cv.Rect(x0, y0, x1 - x0, y1 - y0));
+      blank.setTo(new cv.Scalar(-1));
+      blank.delete();
+    }
+    return found;
+  } finally {
+    for (const m of [templ, result, none, gray]) m.delete();
+    if (gray !== full) full.delete();
+  }
+}
+
+export interface RegionScore {
+  id: number;
+  /** Best normalised cross-correlation of the reference's region around its place in the slot. */
+  ncc: number;
+  /** Mean absolute difference there, both pictures normalised to zero mean and unit spread. */
+  diff: number;
+}
+
+export interface AlignedComparison {
+  scores: RegionScore[];
+  /** Difference over the slot's picture, 0-255, one byte per pixel, HEATMAP_LONG_SIDE at most. */
+  heat: { data: Uint8Array; width: number; height: number };
+}
+
+function side(q: Quad, a: number, b: number): number {
+  return Math.hypot(q[b]![0] - q[a]![0], q[b]![1] - q[a]![1]);
+}
+
+/** A 3x3 row-major product. */
+function mul3(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
+  const out: number[] = [];
+  for (let r = 0; r < 3; r++)
+    for (let c = 0; c < 3; c++)
+      out.push(a[r * 3]! * b[c]! + a[r * 3 + 1]! * b[3 + c]! + a[r * 3 + 2]! * b[6 + c]!);
+  return out;
+}
+
+/** Mean and standard deviation of a single-channel Mat. */
+function stats(cv: Cv, m: Cv): { mean: number; std: number } {
+  const mean = new cv.Mat();
+  const std = new cv.Mat();
+  try {
+    cv.meanStdDev(m, mean, std);
+    return { mean: mean.data64F[0], std: std.data64F[0] };
+  } finally {
+    mean.delete();
+    std.delete();
+  }
+}
+
+/** Below this spread (grey levels) a region is flat: correlation means nothing, its mean is compared. */
+const FLAT_STD = 4;
+
+/** A region's look in the slot against the reference: correlation and photometric difference. */
+function regionScore(
+  cv: Cv,
+  warped: Cv,
+  ref: Cv,
+  norm: { a: Cv; b: Cv },
+  box: PixelBox,
+): Omit<RegionScore, 'id'> {
+  const mx = Math.max(1, Math.round(box.width * SEARCH_MARGIN));
+  const my = Math.max(1, Math.round(box.height * SEARCH_MARGIN));
+  const x0 = Math.max(0, box.x - mx);
+  const y0 = Math.max(0, box.y - my);
+  const x1 = Math.min(warped.cols, box.x + box.width + mx);
+  const y1 = Math.min(warped.rows, box.y + box.height + my);
+  const rect = new cv.Rect(box.x, box.y, box.width, box.height);
+  const templ = ref.roi(rect);
+  const search = warped.roi(new cv.Rect(x0, y0, x1 - x0, y1 - y0));
+  const result = new cv.Mat();
+  const none = new cv.Mat();
+  const mats = [templ, search, result, none];
+  try {
+    const t = stats(cv, templ);
+    let at = { x: box.x, y: box.y };
+    let ncc = 0;
+    if (search.cols >= templ.cols && search.rows >= templ.rows) {
+      cv.matchTemplate(search, templ, result, cv.TM_CCOEFF_NORMED, none);
+      const { maxVal, maxLoc } = cv.minMaxLoc(result);
+      ncc = Number.isFinite(maxVal) ? maxVal : 0;
+      at = { x: x0 + maxLoc.x, y: y0 + maxLoc.y };
+    }
+    // the photometric difference where the region matched best, both pictures normalised as a whole
+    const live = norm.a.roi(new cv.Rect(at.x, at.y, box.width, box.height));
+    const gold = norm.b.roi(rect);
+    const d = new cv.Mat();
+    mats.push(live, gold, d);
+    cv.absdiff(live, gold, d);
+    const diff = cv.mean(d)[0] as number;
+    // a flat region (a plain part, bare board): correlation means nothing, the difference decides
+    return { ncc: t.std < FLAT_STD ? 1 : ncc, diff };
+  } finally {
+    for (const m of mats) m.delete();
+  }
+}
+
+/**
+ * A grey picture with its slow changes of light taken out (minus a blur wider than a chip's
+ * surroundings), scaled to unit spread: two pictures of one board under different light compare.
+ */
+function flattened(cv: Cv, gray: Cv): Cv {
+  const f = new cv.Mat();
+  const bg = new cv.Mat();
+  try {
+    gray.convertTo(f, cv.CV_32F);
+    const k = 2 * Math.round(Math.max(gray.cols, gray.rows) / 24) + 1;
+    // a box filter costs the same whatever its size (a Gaussian this wide is ten times slower)
+    cv.blur(f, bg, new cv.Size(k, k), new cv.Point(-1, -1), cv.BORDER_REPLICATE);
+    cv.subtract(f, bg, f);
+    const { std } = stats(cv, f);
+    f.convertTo(f, cv.CV_32F, 1 / Math.max(1, std), 0);
+    return f;
+  } finally {
+    bg.delete();
+  }
+}
+
+/**
+ * Warps the slot into the reference's frame (the outline is the reference's corners in the slot),
+ * at the smaller of the two resolutions, and scores each region; the per-pixel difference of the
+ * two (each normalised to zero mean, unit spread) comes back warped into the slot's frame.
+ */
+export function compareAligned(
+  cv: Cv,
+  slot: RawImage,
+  outline: Quad,
+  ref: RawImage,
+  regions: readonly { id: number; box: PixelBox }[],
+): AlignedComparison {
+  const onSlot = Math.max(
+    (side(outline, 0, 1) + side(outline, 3, 2)) / 2 / ref.width,
+    (side(outline, 1, 2) + side(outline, 0, 3)) / 2 / ref.height,
+  );
+  const scale = Math.min(1, INSPECT_LONG_SIDE / Math.max(ref.width, ref.height), onSlot);
+  const w = Math.max(8, Math.round(ref.width * scale));
+  const h = Math.max(8, Math.round(ref.height * scale));
+  const mats: Cv[] = [];
+  const keep = <T>(m: T): T => {
+    mats.push(m);
+    return m;
+  };
+  try {
+    const refFull = keep(grayOf(cv, ref));
+    const refGray = keep(resized(cv, refFull, w, h));
+    const slotGray = keep(grayOf(cv, slot));
+    const src = keep(cv.matFromArray(4, 1, cv.CV_32FC2, outline.flat()));
+    const dst = keep(cv.matFromArray(4, 1, cv.CV_32FC2, [0, 0, w, 0, w, h, 0, h]));
+    const toRef = keep(cv.getPerspectiveTransform(src, dst));
+    const warped = keep(new cv.Mat());
+    cv.warpPerspective(slotGray, warped, toRef, new cv.Size(w, h), cv.INTER_AREA, cv.BORDER_REPLICATE);
+    const a = keep(flattened(cv, warped));
+    const b = keep(flattened(cv, refGray));
+    const scores = regions.map((r) => ({
+      id: r.id,
+      ...regionScore(
+        cv,
+        warped,
+        refGray,
+        { a, b },
+        {
+          x: Math.min(w - 1, Math.round(r.box.x * scale)),
+          y: Math.min(h - 1, Math.round(r.box.y * scale)),
+          width: Math.max(1, Math.min(w - Math.round(r.box.x * scale), Math.round(r.box.width * scale))),
+          height: Math.max(1, Math.min(h - Math.round(r.box.y * scale), Math.round(r.box.height * scale))),
+        },
+      ),
+    }));
+    // the heatmap: |a - b| of the two normalised pictures, smoothed, 3 spreads -> 255
+    const blurA = keep(new cv.Mat());
+    const blurB = keep(new cv.Mat());
+    const k = Math.max(3, 2 * Math.round(Math.min(w, h) / 200) + 1);
+    cv.GaussianBlur(a, blurA, new cv.Size(k, k), 0);
+    cv.GaussianBlur(b, blurB, new cv.Size(k, k), 0);
+    const diff = keep(new cv.Mat());
+    cv.absdiff(blurA, blurB, diff);
+    const diff8 = keep(new cv.Mat());
+    diff.convertTo(diff8, cv.CV_8U, 255 / 3, 0);
+    const hs = Math.min(1, HEATMAP_LONG_SIDE / Math.max(slot.width, slot.height));
+    const hw = Math.max(1, Math.round(slot.width * hs));
+    const hh = Math.max(1, Math.round(slot.height * hs));
+    // heatmap pixel -> slot pixel (1/hs) -> reference frame (toRef): the inverse map warpPerspective wants
+    const back = mul3(toRef.data64F, [1 / hs, 0, 0, 0, 1 / hs, 0, 0, 0, 1]);
+    const backMat = keep(cv.matFromArray(3, 3, cv.CV_64F, back));
+    const heat = keep(new cv.Mat());
+    cv.warpPerspective(
+      diff8,
+      heat,
+      backMat,
+      new cv.Size(hw, hh),
+      cv.INTER_LINEAR | cv.WARP_INVERSE_MAP,
+      cv.BORDER_CONSTANT,
+      new cv.Scalar(0),
+    );
+    return { scores, heat: { data: Uint8Array.from(heat.data), width: hw, height: hh } };
+  } finally {
+    for (const m of mats) m.delete();
+  }
+}

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Daemon } from '../../src/main.ts';
+import type { ChipProposal } from '../../src/protocol.ts';
+import { startTestDaemon, tempDir, writeFrames } from '../helpers/daemon.ts';
+import { bareHashboard, chipBox, enrollGolden, shoot, upload } from '../inspect/boards.ts';
+import { launchBrowser, screenshot, TABLET } from './browser.ts';
+
+/** expect.poll's own default (1 s) is too short on a busy 2-core CI machine. */
+const POLL = { timeout: 30_000 };
+const SEED = 303;
+
+describe('dashboard in chromium: the live card shows the inspection of the board on the bench (real opencv.js, tiny ViT)', () => {
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let daemon: Daemon;
+  let url: string;
+  let live: Awaited<ReturnType<typeof shoot>>;
+
+  beforeAll(async () => {
+    live = await shoot(bareHashboard(SEED, { missing: [36] }), 8, {
+      width: 800,
+      height: 400,
+      pxPerMm: 2.1,
+      pose: { angleDeg: 5 },
+    });
+    const frames = tempDir('bs-frames-');
+    writeFrames(frames, [live.jpeg], 3);
+    [{ daemon, url }, browser] = await Promise.all([startTestDaemon(frames), launchBrowser()]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await daemon?.stop();
+  });
+
+  it('names the missing chip on the card, and lays the heatmap over the slot picture on request', async () => {
+    const good = bareHashboard(SEED);
+    const { boardId, referenceId } = await enrollGolden(url, good);
+    const detected = await fetch(`${url}/api/boards/${boardId}/inspection-map/detect`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ referenceId, box: chipBox(good, 40) }),
+    });
+    const proposal = (await detected.json()) as ChipProposal;
+    await fetch(`${url}/api/boards/${boardId}/inspection-map`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ referenceId, regions: proposal.regions }),
+    });
+    const { page, errors } = await browser.open(url, TABLET);
+    // the tiny test encoder recognizes only near-copies: the bench's own picture is enrolled too
+    await fetch(`${url}/api/boards/${boardId}/references`, { method: 'POST', body: upload(live.jpeg) });
+    const summary = page.getByTestId('inspection-summary');
+    await expect.poll(() => summary.textContent(), POLL).toBe('chip 37 missing');
+    await page.getByRole('button', { name: 'Show differences' }).click();
+    const heat = page.getByTestId('heatmap').locator('img.heatmap-overlay');
+    await expect
+      .poll(() => heat.evaluate((img: HTMLImageElement) => img.naturalWidth), POLL)
+      .toBeGreaterThan(0);
+    await screenshot(page, 'inspection-live-card-tablet');
+    expect(errors).toEqual([]);
+  }, 120_000);
+});

@@ -1,0 +1,179 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Catalog } from '../../src/catalog/index.ts';
+import { configSchema, WHOLE_FRAME } from '../../src/config/schema.ts';
+import { Inspector } from '../../src/inspect/inspector.ts';
+import { createRecognizer, createVerification } from '../../src/pipeline/active-model.ts';
+import { BoardVerification } from '../../src/pipeline/verification.ts';
+import type { ChipProposal } from '../../src/protocol.ts';
+import { Verifier } from '../../src/verify/verifier.ts';
+import { createEncoder, type Encoder } from '../../src/vision/encoder.ts';
+import { loadManifest } from '../../src/vision/manifest.ts';
+import { decodeImage } from '../../src/vision/preprocess.ts';
+import { TINY_MODEL } from '../helpers/daemon.ts';
+import { bareHashboard, chipBox, chipCount, shoot } from './boards.ts';
+
+const SEED = 303;
+const LIVE = { width: 800, height: 400, pxPerMm: 2.1 };
+
+describe('inspection: chips found from one marked chip, a verified board compared region by region (real opencv.js, tiny ViT, SQLite)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'benchsight-inspect-'));
+  const good = bareHashboard(SEED);
+  const expected = chipCount(good);
+  let encoder: Encoder;
+  let catalog: Catalog;
+  let verifier: Verifier;
+  let inspector: Inspector;
+  let boardId: number;
+  let referenceId: number;
+  let proposal: ChipProposal;
+
+  beforeAll(async () => {
+    const loaded = loadManifest(TINY_MODEL, '.');
+    encoder = await createEncoder(loaded, { executionProviders: ['cpu'], intraOpThreads: 1 });
+    catalog = Catalog.open(join(dir, 'catalog.db'));
+    verifier = new Verifier();
+    const config = configSchema.parse({});
+    const recognizer = createRecognizer(
+      config,
+      catalog,
+      loaded,
+      encoder,
+      createVerification(config, catalog, verifier),
+    );
+    // the golden board photographed straight, cropped to the board: the reference the map is drawn on
+    const ref = await shoot(good, 1, { width: 1400, height: 560, pxPerMm: 3.8 });
+    const b = ref.bbox;
+    const region = {
+      x: b.x / ref.width,
+      y: b.y / ref.height,
+      width: b.width / ref.width,
+      height: b.height / ref.height,
+    };
+    boardId = catalog.createBoard({
+      vendor: 'Test',
+      model: 'S-303',
+      kind: 'hashboard',
+      chipCount: expected,
+    }).id;
+    recognizer.reload();
+    referenceId = recognizer.store(
+      boardId,
+      await recognizer.prepareReference(ref.jpeg, region),
+      'upload',
+      null,
+    ).id;
+    const verification = new BoardVerification({
+      catalog,
+      verifier,
+      policy: { ...config.match.verify },
+      maxImagePixels: config.data.maxImagePixels,
+    });
+    inspector = new Inspector({
+      catalog,
+      verifier,
+      verification,
+      maxImagePixels: config.data.maxImagePixels,
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await verifier.stop();
+    await encoder.stop();
+    catalog.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('finds every chip like the marked one (template matching + NMS), numbered in reading order, and compares the count', async () => {
+    proposal = await inspector.detect(boardId, referenceId, chipBox(good, 40));
+    expect(proposal.found).toBe(expected);
+    expect(proposal.expected).toBe(expected);
+    expect(proposal.mismatch).toBe(false);
+    // reading order along the long side: row by row, left to right, as the board's grid is laid out
+    for (const i of [0, 1, good.chips!.cols, expected - 1]) {
+      const truth = chipBox(good, i);
+      const got = proposal.regions[i]!;
+      expect(got.label).toBe(`chip ${i + 1}`);
+      expect(Math.abs(got.box.x + got.box.width / 2 - (truth.x + truth.width / 2))).toBeLessThan(
+        truth.width / 3,
+      );
+      expect(Math.abs(got.box.y + got.box.height / 2 - (truth.y + truth.height / 2))).toBeLessThan(
+        truth.height / 3,
+      );
+    }
+    catalog.putInspectionMap(boardId, { referenceId, regions: proposal.regions });
+  }, 60_000);
+
+  it('says when the count differs from the board chipCount', async () => {
+    catalog.updateBoard(boardId, { chipCount: expected + 2 });
+    const p = await inspector.detect(boardId, referenceId, chipBox(good, 40));
+    expect(p).toMatchObject({ found: expected, expected: expected + 2, mismatch: true });
+    catalog.updateBoard(boardId, { chipCount: expected });
+  }, 60_000);
+
+  it('counts every chip of a good board, turned and lit differently, all present', async () => {
+    const shot = await shoot(good, 7, {
+      ...LIVE,
+      pose: { angleDeg: 9, cx: 410, cy: 205 },
+      nuisance: { lighting: 0.6 },
+    });
+    const r = await inspector.inspect(await decodeImage(shot.jpeg), WHOLE_FRAME, boardId);
+    expect(r.verified, r.reason ?? '').toBe(true);
+    expect(r.counts.chips).toEqual({ expected, found: expected, missing: 0, differs: 0 });
+    expect(r.regions.every((g) => g.verdict === 'present')).toBe(true);
+  }, 60_000);
+
+  it('finds a chip removed to bare pads and a burnt chip, and nothing else; the heatmap is hot over them', async () => {
+    const bad = bareHashboard(SEED, { missing: [36], burnt: [51] });
+    const shot = await shoot(bad, 8, { ...LIVE, pose: { angleDeg: -6 } });
+    const raw = await decodeImage(shot.jpeg);
+    const r = await inspector.inspect(raw, WHOLE_FRAME, boardId);
+    expect(r.verified, r.reason ?? '').toBe(true);
+    const defects = r.regions.filter((g) => g.verdict !== 'present').map((g) => `${g.label} ${g.verdict}`);
+    expect(defects).toEqual(['chip 37 missing', 'chip 52 differs']);
+    expect(r.counts.chips).toEqual({ expected, found: expected - 1, missing: 1, differs: 1 });
+    // the heatmap: a PNG in the frame's aspect, hotter over the missing chip than over the board's average
+    const png = inspector.heatmaps.get(r.heatmapId!)!;
+    const { data, info } = await sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    expect(info.width / info.height).toBeCloseTo(shot.width / shot.height, 1);
+    expect(heatNear(data, info, shot, bad, 36)).toBeGreaterThan(3 * heatNear(data, info, shot, bad, 5));
+  }, 60_000);
+
+  it('does not inspect a board it cannot verify against the map: verified false, with the reason', async () => {
+    const other = bareHashboard(404);
+    const shot = await shoot(other, 9, LIVE);
+    const r = await inspector.inspect(await decodeImage(shot.jpeg), WHOLE_FRAME, boardId);
+    expect(r.verified).toBe(false);
+    expect(r.reason).toMatch(
+      /not verified: \d+ local features of reference \d+ match the picture, 12 needed/,
+    );
+    expect(r.regions).toEqual([]);
+  }, 60_000);
+});
+
+/** Mean alpha of the heatmap around chip `i` of a straight-ish, centred view (the chip's box mapped by the board's bbox). */
+function heatNear(
+  data: Buffer,
+  info: { width: number; height: number },
+  shot: { width: number; height: number; bbox: { x: number; y: number; width: number; height: number } },
+  t: Parameters<typeof chipBox>[0],
+  i: number,
+): number {
+  const c = chipBox(t, i);
+  const sx = info.width / shot.width;
+  const cx = (shot.bbox.x + (c.x + c.width / 2) * shot.bbox.width) * sx;
+  const cy = (shot.bbox.y + (c.y + c.height / 2) * shot.bbox.height) * sx;
+  const r = Math.max(2, c.width * shot.bbox.width * sx * 0.4);
+  let sum = 0;
+  let n = 0;
+  for (let y = Math.round(cy - r); y <= cy + r; y++) {
+    for (let x = Math.round(cx - r); x <= cx + r; x++) {
+      sum += data[(y * info.width + x) * 4 + 3] ?? 0;
+      n++;
+    }
+  }
+  return sum / n;
+}

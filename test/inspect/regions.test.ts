@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { chipRegions, readingOrder } from '../../src/inspect/regions.ts';
+import { chipCounts, defectList, judgeRegions, verdictOf } from '../../src/inspect/verdict.ts';
+
+const box = (x: number, y: number) => ({ x, y, width: 10, height: 10, score: 1 });
+
+describe('chip numbering and verdicts', () => {
+  it('numbers chips line by line along the long side: rows on a landscape board, columns on a portrait one', () => {
+    // slightly uneven rows, as template matching finds them
+    const found = [box(40, 21), box(20, 0), box(0, 2), box(0, 20), box(20, 19), box(40, 1)];
+    expect(readingOrder(found, true).map((b) => [b.x, b.y])).toEqual([
+      [0, 2],
+      [20, 0],
+      [40, 1],
+      [0, 20],
+      [20, 19],
+      [40, 21],
+    ]);
+    expect(readingOrder(found, false).map((b) => [b.x, b.y])).toEqual([
+      [0, 2],
+      [0, 20],
+      [20, 0],
+      [20, 19],
+      [40, 1],
+      [40, 21],
+    ]);
+    const regions = chipRegions(found, 200, 100);
+    expect(regions.map((r) => r.label)).toEqual(['chip 1', 'chip 2', 'chip 3', 'chip 4', 'chip 5', 'chip 6']);
+    expect(regions[0]!.box).toEqual({ x: 0, y: 0.02, width: 0.05, height: 0.1 });
+  });
+
+  it('judges a region by the smaller of its correlation and its photometric likeness, and counts chips', () => {
+    expect([verdictOf(0.9), verdictOf(0.4), verdictOf(-0.5)]).toEqual(['present', 'differs', 'missing']);
+    const regions = [1, 2, 3, 4].map((id) => ({
+      id,
+      kind: id === 4 ? ('connector' as const) : ('chip' as const),
+      label: `r${id}`,
+      box: { x: 0, y: 0, width: 0.1, height: 0.1 },
+    }));
+    const judged = judgeRegions(
+      regions,
+      new Map([
+        [1, { ncc: 0.95, diff: 0.1 }],
+        [2, { ncc: 0.95, diff: 1.6 }],
+        [3, { ncc: 0.35, diff: 0.2 }],
+        [4, { ncc: 0.1, diff: 0.1 }],
+      ]),
+    );
+    expect(judged.map((r) => r.verdict)).toEqual(['present', 'missing', 'differs', 'missing']);
+    expect(chipCounts(judged, 3)).toEqual({ expected: 3, found: 2, missing: 1, differs: 1 });
+    expect(defectList(judged).map((d) => `${d.label} ${d.verdict}`)).toEqual([
+      'r2 missing',
+      'r3 differs',
+      'r4 missing',
+    ]);
+  });
+});
