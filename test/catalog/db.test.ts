@@ -12,6 +12,7 @@ const TABLES = [
   'central_ids',
   'central_link',
   'central_outbox',
+  'central_unit_ids',
   'embeddings',
   'inspection_maps',
   'recognition_text',
