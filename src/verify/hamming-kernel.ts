@@ -70,7 +70,15 @@ function knn2Function(): FunctionDef {
   ];
   const keepBestTwo = [
     ...[...get(d), ...get(best1), ...op.i32x4LtS, ...set(lt)],
-    ...[...get(best1), ...get(best2), ...get(d), ...op.i32x4MinS, ...get(lt), ...op.v128Bitselect, ...set(best2)],
+    ...[
+      ...get(best1),
+      ...get(best2),
+      ...get(d),
+      ...op.i32x4MinS,
+      ...get(lt),
+      ...op.v128Bitselect,
+      ...set(best2),
+    ],
     ...[...get(best1), ...get(d), ...op.i32x4MinS, ...set(best1)],
     ...[...get(j), ...get(idx), ...get(lt), ...op.v128Bitselect, ...set(idx)],
     ...[...get(j), ...op.i32(GROUP), ...op.i32x4Splat, ...op.i32x4Add, ...set(j)],
@@ -115,7 +123,14 @@ function lanes32(values: [number, number, number, number]): number[] {
 
 let compiled: WebAssembly.Module | null = null;
 
-type Knn2Fn = (refs: number, refRows: number, query: number, groups: number, bias: number, out: number) => void;
+type Knn2Fn = (
+  refs: number,
+  refRows: number,
+  query: number,
+  groups: number,
+  bias: number,
+  out: number,
+) => void;
 
 function align(bytes: number, to: number): number {
   return Math.ceil(bytes / to) * to;
