@@ -158,25 +158,28 @@ export function homography(cv: Cv, m: GoodMatches, ref: Pick<LocalFeatures, 'wid
   }
 }
 
-/**
- * The reference pipeline the issue measured: opencv.js's brute-force Hamming matcher (2 nearest),
- * then the same ratio test and homography. Kept for the benchmark's bare-OpenCV row and the test
- * that the kernel finds the same matches.
- */
-export function bruteForceNearestTwo(cv: Cv, refs: Uint8Array, query: Uint8Array): NearestTwo {
-  const rows = (d: Uint8Array) => d.byteLength / DESCRIPTOR_BYTES;
-  const refMat = new cv.Mat(rows(refs), DESCRIPTOR_BYTES, cv.CV_8U);
-  const queryMat = new cv.Mat(rows(query), DESCRIPTOR_BYTES, cv.CV_8U);
+function descriptorMat(cv: Cv, descriptors: Uint8Array): Cv {
+  const m = new cv.Mat(descriptors.byteLength / DESCRIPTOR_BYTES, DESCRIPTOR_BYTES, cv.CV_8U);
+  m.data.set(descriptors);
+  return m;
+}
+
+/** The query's descriptors as a Mat, for matchPair against several references. */
+export function queryMatrix(cv: Cv, query: LocalFeatures): Cv {
+  return descriptorMat(cv, query.descriptors);
+}
+
+function knnMatch(cv: Cv, refs: Uint8Array, queryMat: Cv): NearestTwo {
+  const rows = refs.byteLength / DESCRIPTOR_BYTES;
+  const refMat = descriptorMat(cv, refs);
   const matcher = new cv.BFMatcher(cv.NORM_HAMMING, false);
   const knn = new cv.DMatchVectorVector();
   const out: NearestTwo = {
-    index: new Int32Array(rows(refs)),
-    distance: new Int32Array(rows(refs)).fill(FAR),
-    second: new Int32Array(rows(refs)).fill(FAR),
+    index: new Int32Array(rows),
+    distance: new Int32Array(rows).fill(FAR),
+    second: new Int32Array(rows).fill(FAR),
   };
   try {
-    refMat.data.set(refs);
-    queryMat.data.set(query);
     matcher.knnMatch(refMat, queryMat, knn, 2);
     for (let i = 0; i < knn.size(); i++) {
       const pair = knn.get(i);
@@ -189,6 +192,25 @@ export function bruteForceNearestTwo(cv: Cv, refs: Uint8Array, query: Uint8Array
     }
     return out;
   } finally {
-    for (const m of [knn, matcher, refMat, queryMat]) m.delete();
+    for (const m of [knn, matcher, refMat]) m.delete();
   }
+}
+
+/**
+ * The reference pipeline the issue measured: opencv.js's brute-force Hamming matcher (2 nearest).
+ * Kept for the benchmark's bare-OpenCV rows; the feature worker uses the SIMD kernel.
+ */
+export function bruteForceNearestTwo(cv: Cv, refs: Uint8Array, query: Uint8Array): NearestTwo {
+  const queryMat = descriptorMat(cv, query);
+  try {
+    return knnMatch(cv, refs, queryMat);
+  } finally {
+    queryMat.delete();
+  }
+}
+
+/** One reference matched into a query the bare-OpenCV way: brute force, ratio test, RANSAC. */
+export function matchPair(cv: Cv, query: LocalFeatures, queryMat: Cv, ref: LocalFeatures): PairMatch {
+  if (keypointCount(ref) < 2 || keypointCount(query) < 2) return NO_MATCH;
+  return homography(cv, goodMatches(knnMatch(cv, ref.descriptors, queryMat), 0, ref, query), ref);
 }

@@ -7,30 +7,59 @@ import type { ReferenceFeatures } from './worker.ts';
 // biome-ignore lint/suspicious/noExplicitAny: opencv.js ships without usable types for its embind classes
 type Cv = any;
 
-/** The largest value but one of a board -> inliers map (0 with fewer than two boards). */
-function runnerUp(best: ReadonlyMap<number, number>): number {
-  let first = 0;
-  let second = 0;
-  for (const v of best.values()) {
-    if (v > first) [first, second] = [v, first];
-    else if (v > second) second = v;
+/**
+ * The decision rule (match.verify) a shortlist is matched for: once a board's inliers pass it
+ * against every board still unmatched, their homographies are not estimated. Null: every homography
+ * that could change the best board or the runner-up's inliers is estimated (the eval calibrates on
+ * those).
+ */
+export interface SettleRule {
+  minInliers: number;
+  minRatio: number;
+}
+
+/** The best board so far, and the runner-up board's inliers. */
+interface Standing {
+  board: number | null;
+  best: number;
+  runnerUp: number;
+}
+
+function standing(bestPerBoard: ReadonlyMap<number, number>): Standing {
+  const s: Standing = { board: null, best: 0, runnerUp: 0 };
+  for (const [board, v] of bestPerBoard) {
+    if (v > s.best) Object.assign(s, { board, best: v, runnerUp: s.best });
+    else if (v > s.runnerUp) s.runnerUp = v;
   }
-  return second;
+  return s;
+}
+
+/**
+ * Whether a reference with `matches` good matches (at most that many inliers) can change what the
+ * decision reads: the best board, its inliers and outline, or (without a settle rule, or before the
+ * best board passes it) the runner-up's inliers.
+ */
+function canMatter(boardId: number, matches: number, s: Standing, settle: SettleRule | null): boolean {
+  if (s.board === null) return true;
+  if (boardId === s.board) return matches > s.best;
+  if (matches >= s.best) return true;
+  const settled = settle !== null && s.best >= settle.minInliers && s.best >= settle.minRatio * matches;
+  return !settled && matches > s.runnerUp;
 }
 
 /**
  * A slot's features matched against every shortlisted reference: one exhaustive nearest-two pass
  * over all the references' descriptors (the SIMD kernel), the ratio test per reference, then
- * OpenCV's RANSAC homography, most promising reference first. A homography has at most as many
- * inliers as good matches, so once a reference's good matches fall below the runner-up board's
- * inliers, neither it nor any after it can change the best board, its inliers, its outline or the
- * runner-up's inliers: their homographies are not estimated (inliers 0, `estimated` false).
+ * OpenCV's RANSAC homography, the reference with most good matches first. A homography has at most
+ * as many inliers as good matches, so a reference whose good matches cannot change the decision
+ * (canMatter) is not estimated: inliers 0, `estimated` false.
  */
 export function matchShortlist(
   cv: Cv,
   knn: HammingKnn,
   query: LocalFeatures,
   references: readonly ReferenceFeatures[],
+  settle: SettleRule | null,
 ): PairResult[] {
   const rows = references.reduce((n, r) => n + keypointCount(r.features), 0);
   const all = new Uint8Array(rows * DESCRIPTOR_BYTES);
@@ -42,22 +71,22 @@ export function matchShortlist(
     row += keypointCount(r.features);
   }
   const nearest = knn.nearestTwo(all, query.descriptors);
-  const results: PairResult[] = references.map((r) => ({
+  const good = references.map((r, i) => goodMatches(nearest, first[i]!, r.features, query));
+  const results: PairResult[] = references.map((r, i) => ({
     referenceId: r.referenceId,
     boardId: r.boardId,
     referenceKeypoints: keypointCount(r.features),
-    matches: 0,
+    matches: good[i]!.src.length / 2,
     inliers: 0,
     outline: null,
     estimated: false,
   }));
-  const good = references.map((r, i) => goodMatches(nearest, first[i]!, r.features, query));
-  for (const [i, g] of good.entries()) results[i]!.matches = g.src.length / 2;
   const order = results.map((_, i) => i).sort((a, b) => results[b]!.matches - results[a]!.matches);
   const bestPerBoard = new Map<number, number>();
   for (const i of order) {
     const pair = results[i]!;
-    if (!enoughMatches(good[i]!) || pair.matches < runnerUp(bestPerBoard)) break;
+    if (!enoughMatches(good[i]!)) break;
+    if (!canMatter(pair.boardId, pair.matches, standing(bestPerBoard), settle)) continue;
     const { inliers, outline } = homography(cv, good[i]!, references[i]!.features);
     Object.assign(pair, { inliers, outline, estimated: true });
     bestPerBoard.set(pair.boardId, Math.max(bestPerBoard.get(pair.boardId) ?? 0, inliers));

@@ -16,7 +16,7 @@ import type { LocalFeatures } from './features.ts';
 import type { Quad } from './geometry.ts';
 import { HammingKnn } from './hamming-kernel.ts';
 import { detectFeatures, loadOpenCv } from './opencv.ts';
-import { matchShortlist } from './shortlist.ts';
+import { matchShortlist, type SettleRule } from './shortlist.ts';
 import type { PairResult } from './types.ts';
 
 export interface ReferenceFeatures {
@@ -34,6 +34,7 @@ export type ToVerifyWorker =
       width: number;
       height: number;
       references: ReferenceFeatures[];
+      settle: SettleRule | null;
     }
   | {
       type: 'detect-chips';
@@ -104,7 +105,12 @@ port.on('message', (msg: ToVerifyWorker) => {
       post({ type: 'features', id: msg.id, features: query });
       return;
     }
-    post({ type: 'verified', id: msg.id, query, pairs: matchShortlist(cv, knn, query, msg.references) });
+    post({
+      type: 'verified',
+      id: msg.id,
+      query,
+      pairs: matchShortlist(cv, knn, query, msg.references, msg.settle),
+    });
   } catch (err) {
     post({ type: 'error', id: msg.id, message: errorMessage(err) });
   }
