@@ -37,9 +37,12 @@ function standing(bestPerBoard: ReadonlyMap<number, number>): Standing {
 /**
  * Whether a reference with `matches` good matches (at most that many inliers) can change what the
  * decision reads: the best board, its inliers and outline, or (without a settle rule, or before the
- * best board passes it) the runner-up's inliers.
+ * best board passes it) the runner-up's inliers. With a settle rule, an unknown slot's best board and
+ * inliers are those of the homographies estimated.
  */
 function canMatter(boardId: number, matches: number, s: Standing, settle: SettleRule | null): boolean {
+  // no board has reached minInliers and this one cannot: the slot is unknown (too few inliers) anyway
+  if (settle !== null && s.best < settle.minInliers && matches < settle.minInliers) return false;
   if (s.board === null) return true;
   if (boardId === s.board) return matches > s.best;
   if (matches >= s.best) return true;

