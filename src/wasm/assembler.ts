@@ -90,7 +90,6 @@ export const op = {
   v128Const: (bytes: readonly number[]) => [...simd(0x0c), ...lanes16(bytes)],
   i8x16ExtractLaneU: (lane: number) => [...simd(0x16), lane],
   i32x4Splat: simd(0x11),
-  i32x4ExtractLane: (lane: number) => [...simd(0x1b), lane],
   f32x4Splat: simd(0x13),
   f32x4Lane: (lane: number) => [...simd(0x1f), lane],
   i32x4LtS: simd(0x39),
