@@ -28,6 +28,11 @@ export interface BoardVerificationOptions {
   policy: VerifyPolicy;
   logger?: Pick<Logger, 'warn'>;
   maxImagePixels: number;
+  /**
+   * Estimate every homography that could change the runner-up board's inliers (the eval calibrates
+   * on them); otherwise those that cannot change the policy's decision are skipped.
+   */
+  estimateAll?: boolean;
 }
 
 export interface VerifiedMatch {
@@ -107,7 +112,8 @@ export class BoardVerification {
         if (features) references.push({ referenceId: ref.id, boardId, features });
       }
     }
-    const run = await this.#o.verifier.verify(image, region, references);
+    const { estimateAll, policy } = this.#o;
+    const run = await this.#o.verifier.verify(image, region, references, estimateAll ? null : policy);
     const decision = decideVerified(run, this.#o.policy);
     return {
       decision,

@@ -2,6 +2,7 @@ import { BenchsightError, errorMessage } from '../errors.ts';
 import type { RawImage } from '../vision/image.ts';
 import { DESCRIPTOR_BYTES, FEATURE_CONFIG, keypointCount, type LocalFeatures } from './features.ts';
 import { plausibleOutline, type Quad } from './geometry.ts';
+import type { NearestTwo } from './hamming-kernel.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: opencv.js ships without usable types for its embind classes
 type Cv = any;
@@ -12,6 +13,8 @@ const RATIO = 0.8;
 const RANSAC_PX = 5;
 /** Fewer good matches than this cannot make a homography worth checking. */
 const MIN_MATCHES = 8;
+/** A distance no pair of descriptors reaches (256 bits): no neighbour. */
+const FAR = 1 << 20;
 
 /**
  * Loads OpenCV's WebAssembly build (several MB, about a second): done once per thread that
@@ -81,57 +84,69 @@ export function detectFeatures(cv: Cv, image: RawImage): LocalFeatures {
   }
 }
 
-function descriptorMat(cv: Cv, f: LocalFeatures): Cv {
-  const m = new cv.Mat(keypointCount(f), DESCRIPTOR_BYTES, cv.CV_8U);
-  m.data.set(f.descriptors);
-  return m;
-}
-
 export interface PairMatch {
   inliers: number;
   /** The reference's corners in the query (feature-size pixels); null without a plausible homography. */
   outline: Quad | null;
 }
 
+/** Point pairs that passed the ratio test: the reference's keypoints and their matches in the query. */
+export interface GoodMatches {
+  /** x, y in the reference, interleaved. */
+  src: number[];
+  /** x, y in the query, interleaved. */
+  dst: number[];
+}
+
+export const NO_MATCH: PairMatch = Object.freeze({ inliers: 0, outline: null });
+
 /**
- * Matches a reference's features into a query's: brute-force Hamming, 2 nearest, ratio test, then a
- * RANSAC homography. A homography whose outline no board can have counts 0 inliers.
+ * Lowe's ratio test over each reference keypoint's two nearest query keypoints (rows `first` to
+ * `first + count(ref)` of `nearest`): a match counts when its best neighbour is clearly closer than
+ * the second best.
  */
-export function matchPair(cv: Cv, query: LocalFeatures, queryMat: Cv, ref: LocalFeatures): PairMatch {
-  if (keypointCount(ref) < 2 || keypointCount(query) < 2) return { inliers: 0, outline: null };
-  const refMat = descriptorMat(cv, ref);
-  const matcher = new cv.BFMatcher(cv.NORM_HAMMING, false);
-  const knn = new cv.DMatchVectorVector();
-  const srcPts: number[] = [];
-  const dstPts: number[] = [];
-  try {
-    matcher.knnMatch(refMat, queryMat, knn, 2);
-    for (let i = 0; i < knn.size(); i++) {
-      const pair = knn.get(i);
-      if (pair.size() < 2) continue;
-      const a = pair.get(0);
-      const b = pair.get(1);
-      if (a.distance < RATIO * b.distance) {
-        srcPts.push(ref.keypoints[2 * a.queryIdx]!, ref.keypoints[2 * a.queryIdx + 1]!);
-        dstPts.push(query.keypoints[2 * a.trainIdx]!, query.keypoints[2 * a.trainIdx + 1]!);
-      }
+export function goodMatches(
+  nearest: NearestTwo,
+  first: number,
+  ref: LocalFeatures,
+  query: LocalFeatures,
+): GoodMatches {
+  const src: number[] = [];
+  const dst: number[] = [];
+  if (keypointCount(query) < 2) return { src, dst };
+  const n = keypointCount(ref);
+  for (let i = 0; i < n; i++) {
+    const r = first + i;
+    if (nearest.distance[r]! < RATIO * nearest.second[r]!) {
+      const q = nearest.index[r]!;
+      src.push(ref.keypoints[2 * i]!, ref.keypoints[2 * i + 1]!);
+      dst.push(query.keypoints[2 * q]!, query.keypoints[2 * q + 1]!);
     }
-  } finally {
-    knn.delete();
-    matcher.delete();
-    refMat.delete();
   }
-  const n = srcPts.length / 2;
-  if (n < MIN_MATCHES) return { inliers: 0, outline: null };
-  const src = cv.matFromArray(n, 1, cv.CV_32FC2, srcPts);
-  const dst = cv.matFromArray(n, 1, cv.CV_32FC2, dstPts);
+  return { src, dst };
+}
+
+/** Fewer good matches than this cannot make a homography worth checking. */
+export function enoughMatches(m: GoodMatches): boolean {
+  return m.src.length / 2 >= MIN_MATCHES;
+}
+
+/**
+ * OpenCV's RANSAC homography from a reference's good matches; one whose outline no board can have
+ * counts 0 inliers.
+ */
+export function homography(cv: Cv, m: GoodMatches, ref: Pick<LocalFeatures, 'width' | 'height'>): PairMatch {
+  const n = m.src.length / 2;
+  if (n < MIN_MATCHES) return NO_MATCH;
+  const src = cv.matFromArray(n, 1, cv.CV_32FC2, m.src);
+  const dst = cv.matFromArray(n, 1, cv.CV_32FC2, m.dst);
   const mask = new cv.Mat();
   let h: Cv = null;
   try {
     h = cv.findHomography(src, dst, cv.RANSAC, RANSAC_PX, mask);
-    if (h.empty() || h.rows !== 3) return { inliers: 0, outline: null };
+    if (h.empty() || h.rows !== 3) return NO_MATCH;
     const outline = plausibleOutline(h.data64F, ref.width, ref.height);
-    if (!outline) return { inliers: 0, outline: null };
+    if (!outline) return NO_MATCH;
     let inliers = 0;
     for (let i = 0; i < mask.rows; i++) if (mask.data[i]) inliers++;
     return { inliers, outline };
@@ -143,7 +158,59 @@ export function matchPair(cv: Cv, query: LocalFeatures, queryMat: Cv, ref: Local
   }
 }
 
-/** The query's descriptors as a Mat, built once and matched against every candidate reference. */
+function descriptorMat(cv: Cv, descriptors: Uint8Array): Cv {
+  const m = new cv.Mat(descriptors.byteLength / DESCRIPTOR_BYTES, DESCRIPTOR_BYTES, cv.CV_8U);
+  m.data.set(descriptors);
+  return m;
+}
+
+/** The query's descriptors as a Mat, for matchPair against several references. */
 export function queryMatrix(cv: Cv, query: LocalFeatures): Cv {
-  return descriptorMat(cv, query);
+  return descriptorMat(cv, query.descriptors);
+}
+
+function knnMatch(cv: Cv, refs: Uint8Array, queryMat: Cv): NearestTwo {
+  const rows = refs.byteLength / DESCRIPTOR_BYTES;
+  const refMat = descriptorMat(cv, refs);
+  const matcher = new cv.BFMatcher(cv.NORM_HAMMING, false);
+  const knn = new cv.DMatchVectorVector();
+  const out: NearestTwo = {
+    index: new Int32Array(rows),
+    distance: new Int32Array(rows).fill(FAR),
+    second: new Int32Array(rows).fill(FAR),
+  };
+  try {
+    matcher.knnMatch(refMat, queryMat, knn, 2);
+    for (let i = 0; i < knn.size(); i++) {
+      const pair = knn.get(i);
+      if (pair.size() > 0) {
+        const a = pair.get(0);
+        out.index[a.queryIdx] = a.trainIdx;
+        out.distance[a.queryIdx] = a.distance;
+        if (pair.size() > 1) out.second[a.queryIdx] = pair.get(1).distance;
+      }
+    }
+    return out;
+  } finally {
+    for (const m of [knn, matcher, refMat]) m.delete();
+  }
+}
+
+/**
+ * The reference pipeline the issue measured: opencv.js's brute-force Hamming matcher (2 nearest).
+ * Kept for the benchmark's bare-OpenCV rows; the feature worker uses the SIMD kernel.
+ */
+export function bruteForceNearestTwo(cv: Cv, refs: Uint8Array, query: Uint8Array): NearestTwo {
+  const queryMat = descriptorMat(cv, query);
+  try {
+    return knnMatch(cv, refs, queryMat);
+  } finally {
+    queryMat.delete();
+  }
+}
+
+/** One reference matched into a query the bare-OpenCV way: brute force, ratio test, RANSAC. */
+export function matchPair(cv: Cv, query: LocalFeatures, queryMat: Cv, ref: LocalFeatures): PairMatch {
+  if (keypointCount(ref) < 2 || keypointCount(query) < 2) return NO_MATCH;
+  return homography(cv, goodMatches(knnMatch(cv, ref.descriptors, queryMat), 0, ref, query), ref);
 }

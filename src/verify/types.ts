@@ -5,7 +5,14 @@ export interface PairResult {
   referenceId: number;
   boardId: number;
   referenceKeypoints: number;
+  /** Reference keypoints whose nearest query keypoint passed the ratio test: a bound on the inliers. */
+  matches: number;
   inliers: number;
+  /**
+   * Whether a homography was estimated; false when the good matches were too few to make one, or
+   * too few to change the decision (then inliers is 0).
+   */
+  estimated: boolean;
   /** The reference's corners in the query picture (feature-size pixels); null: no plausible homography. */
   outline: Quad | null;
 }

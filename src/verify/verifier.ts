@@ -7,6 +7,7 @@ import { startWorker } from '../threads/start.ts';
 import type { RawImage } from '../vision/image.ts';
 import { cropPixels, type LocalFeatures } from './features.ts';
 import type { Quad } from './geometry.ts';
+import type { SettleRule } from './shortlist.ts';
 import type { VerifyRun } from './types.ts';
 import type { FromVerifyWorker, ReferenceFeatures, ToVerifyWorker } from './worker.ts';
 
@@ -36,8 +37,16 @@ export class Verifier {
     return msg.features;
   }
 
-  /** Matches `region` of an image against each reference's stored features. */
-  async verify(image: RawImage, region: Rect, references: ReferenceFeatures[]): Promise<VerifyRun> {
+  /**
+   * Matches `region` of an image against each reference's stored features; with `settle`, the
+   * homographies that cannot change that rule's decision are not estimated.
+   */
+  async verify(
+    image: RawImage,
+    region: Rect,
+    references: ReferenceFeatures[],
+    settle: SettleRule | null = null,
+  ): Promise<VerifyRun> {
     const t0 = performance.now();
     const crop = cropPixels(image, region);
     const msg = await this.#call((id) => ({
@@ -47,6 +56,7 @@ export class Verifier {
       width: crop.width,
       height: crop.height,
       references,
+      settle,
     }));
     if (msg.type !== 'verified')
       throw new BenchsightError('E_MODEL_RUN', 'feature worker answered out of turn');

@@ -14,7 +14,9 @@ import type { FoundBox } from '../inspect/regions.ts';
 import { type StartupMessage, startupFailure } from '../threads/start.ts';
 import type { LocalFeatures } from './features.ts';
 import type { Quad } from './geometry.ts';
-import { detectFeatures, loadOpenCv, matchPair, queryMatrix } from './opencv.ts';
+import { HammingKnn } from './hamming-kernel.ts';
+import { detectFeatures, loadOpenCv } from './opencv.ts';
+import { matchShortlist, type SettleRule } from './shortlist.ts';
 import type { PairResult } from './types.ts';
 
 export interface ReferenceFeatures {
@@ -32,6 +34,7 @@ export type ToVerifyWorker =
       width: number;
       height: number;
       references: ReferenceFeatures[];
+      settle: SettleRule | null;
     }
   | {
       type: 'detect-chips';
@@ -68,6 +71,7 @@ const port = parentPort!;
 const post = (msg: FromVerifyWorker) => port.postMessage(msg);
 
 let cv: Awaited<ReturnType<typeof loadOpenCv>>['cv'];
+const knn = new HammingKnn();
 try {
   ({ cv } = await loadOpenCv());
   post({ type: 'ready' });
@@ -101,18 +105,12 @@ port.on('message', (msg: ToVerifyWorker) => {
       post({ type: 'features', id: msg.id, features: query });
       return;
     }
-    const mat = queryMatrix(cv, query);
-    try {
-      const pairs = msg.references.map((r) => ({
-        referenceId: r.referenceId,
-        boardId: r.boardId,
-        referenceKeypoints: r.features.keypoints.length / 2,
-        ...matchPair(cv, query, mat, r.features),
-      }));
-      post({ type: 'verified', id: msg.id, query, pairs });
-    } finally {
-      mat.delete();
-    }
+    post({
+      type: 'verified',
+      id: msg.id,
+      query,
+      pairs: matchShortlist(cv, knn, query, msg.references, msg.settle),
+    });
   } catch (err) {
     post({ type: 'error', id: msg.id, message: errorMessage(err) });
   }

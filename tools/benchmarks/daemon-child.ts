@@ -32,8 +32,10 @@ async function main(): Promise<void> {
   const rssAtStart = process.memoryUsage.rss();
   let latencies: number[] = [];
   const recognized = new Map<string, number>();
+  let verified = 0;
   daemon.bus.on('recognized', (r) => {
     if (r.board) recognized.set(r.camera, (recognized.get(r.camera) ?? 0) + 1);
+    if (r.verified) verified++;
   });
   for (const { pipeline } of benches.list) {
     pipeline.onFrameDone((done) => {
@@ -56,6 +58,7 @@ async function main(): Promise<void> {
         dropped: total('dropped'),
         skippedByGate: total('skippedByGate'),
         latencies,
+        verified,
         cameras: cameras.map((c) => ({
           id: c.id,
           encoded: c.frames.encoded,

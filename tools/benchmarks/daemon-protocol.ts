@@ -28,6 +28,8 @@ export interface ChildSample {
   skippedByGate: number;
   /** Capture-to-recognition ms of every frame finished since the previous sample. */
   latencies: number[];
+  /** Recognitions announced with verified: true (geometric verification accepted them) since start. */
+  verified: number;
   /** Each camera: frames encoded and boards recognized (a catalog board, not unknown) since start. */
   cameras: { id: string; encoded: number; recognized: number }[];
 }

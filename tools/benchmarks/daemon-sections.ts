@@ -24,11 +24,17 @@ export const SHIPPED_ENV: Readonly<Record<string, string>> = Object.freeze({
 });
 
 /** A source faster than the pipeline can go: at least 30 fps, twice the bare inference rate, at most 120. */
-function sourceFps(bareMs: number): number {
+export function sourceFps(bareMs: number): number {
   return Math.min(120, Math.max(30, Math.ceil(2000 / bareMs)));
 }
 
-function daemonConfig(model: BenchmarkModel, frames: string, rate: number, dataDir: string, gate: boolean) {
+export function daemonConfig(
+  model: BenchmarkModel,
+  frames: string,
+  rate: number,
+  dataDir: string,
+  gate: boolean,
+) {
   return {
     camera: { source: { kind: 'folder', path: frames, fps: Math.min(rate, 120), loop: true } },
     model: { name: model.configName, intraOpThreads: THREADS },

@@ -15,6 +15,7 @@ import { reducedDecodeSection } from './reduced-decode.ts';
 import { type Context, encodeSection, matchSection, type Plan, skipped, startupSection } from './sections.ts';
 import { type BenchmarkRow, renderTable } from './table.ts';
 import { verifySection } from './verify.ts';
+import { verifyLiveSection } from './verify-live.ts';
 
 export interface BenchmarkOptions {
   /** The CI form: fewer runs, shorter windows, the production-size model's pipeline only. */
@@ -126,7 +127,11 @@ export async function runBenchmarks(opts: BenchmarkOptions): Promise<string> {
     if (!opts.short && runs('reduced-decode')) rows.push(...(await reducedDecodeSection(ctx, models)));
     if (!replica) rows.push(skipped('Encode', 'dinov2-small replica', 'replica absent'));
     if (runs('match')) rows.push(...(await matchSection(ctx)));
-    if (runs('verify')) rows.push(...(await verifySection(ctx)));
+    if (runs('verify')) {
+      rows.push(...(await verifySection(ctx)));
+      // the daemon as shipped: the bundled encoder
+      rows.push(await verifyLiveSection(ctx, bundled, encode.bare.get(bundled)!));
+    }
     if (runs('inspect')) rows.push(...(await inspectSection(ctx)));
 
     let busy: number | undefined;

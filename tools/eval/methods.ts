@@ -81,6 +81,8 @@ export class PipelineMethod implements Method {
             verifier: verify.verifier,
             policy: verify.policy,
             maxImagePixels: MAX_IMAGE_PIXELS,
+            // the operating point is chosen from the runner-up's inliers: every one counts
+            estimateAll: true,
           })
         : null;
     this.#recognizer = new Recognizer({
