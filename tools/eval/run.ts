@@ -5,7 +5,7 @@ import type { MatchPolicy } from '../../src/match/decide.ts';
 import { Verifier } from '../../src/verify/verifier.ts';
 import { createEncoder, type Encoder } from '../../src/vision/encoder.ts';
 import type { LoadedManifest } from '../../src/vision/manifest.ts';
-import { type BenchSet, NUISANCE_ROWS, type NuisanceRow, renderBenchSet } from './bench-set.ts';
+import { type BenchSet, NUISANCE_ROWS, type NuisanceRow } from './bench-set.ts';
 import { benchmarkEncode, type EncodeTimes } from './encode-benchmark.ts';
 import {
   HistogramMethod,
@@ -30,7 +30,7 @@ import {
 import { HOW_TO_GET, missingPhotos } from './photos/fetch.ts';
 import type { PhotoManifest } from './photos/manifest.ts';
 import { buildPhotoBenchSet, splitPhotos } from './photos/photo-set.ts';
-import { assertDisjoint } from './views.ts';
+import { renderSynthetic } from './synthetic-set.ts';
 
 export interface EvalOptions {
   seed: number;
@@ -292,39 +292,6 @@ async function rankAll(make: MethodFactory, study: NonNullable<SetScope['study']
   } finally {
     method.close();
   }
-}
-
-async function renderSynthetic(o: EvalOptions): Promise<{ validation: BenchSet; test: BenchSet }> {
-  assertDisjoint(o.seed, {
-    train: o.trainTypes,
-    validation: 500 + o.validationBoards,
-    test: o.boards,
-    unknown: o.unknownBoards,
-  });
-  const common = { seed: o.seed, references: o.references, width: o.width, height: o.height };
-  const validation = await renderBenchSet({
-    ...common,
-    split: 'validation',
-    unknownSplit: 'validation',
-    firstUnknown: 500,
-    boards: o.validationBoards,
-    queries: o.validationQueries,
-    unknownBoards: o.validationBoards,
-    unknownViews: o.validationQueries,
-    nuisanceViews: 0,
-  });
-  const test = await renderBenchSet({
-    ...common,
-    split: 'test',
-    unknownSplit: 'unknown',
-    firstUnknown: 0,
-    boards: o.boards,
-    queries: o.queries,
-    unknownBoards: o.unknownBoards,
-    unknownViews: o.unknownViews,
-    nuisanceViews: o.nuisanceViews,
-  });
-  return { validation, test };
 }
 
 /**
