@@ -3,7 +3,13 @@
  * baselines, through the real catalog and pipeline code (see tools/eval/run.ts).
  *   npm run eval [-- --quick] [--model benchsight-vit] [--baseline benchsight-vit-random]
  *     [--no-histogram] [--no-verify] [--write-operating-point] [--boards 10] [--nuisance-views 0] [--threads 0] [--width 320 --height 240]
+ *     [--photos | --photos-from DIR|URL] [--photos-dir DIR] [--only-photos] [--photo-views 8]
  * --baseline none: no model baseline (a quick look at a candidate model).
+ * Real-photo rows (tools/eval/photos/manifest.json) run when the pictures are in --photos-dir (default
+ * .cache/eval-photos); --photos downloads the missing ones from raw.githubusercontent.com at their
+ * pinned commits, --photos-from copies them from a folder, a folder of bare git mirrors
+ * (owner+name/repo) or a server laid out as raw.githubusercontent.com; every file's sha256 is checked.
+ * --only-photos: the real-photo rows alone.
  * --width/--height: the camera frame the views are rendered at (e.g. 426x240 for a 16:9 camera).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,6 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadManifest } from '../src/vision/manifest.ts';
+import { fetchPhotos } from '../tools/eval/photos/fetch.ts';
+import { loadPhotoManifest } from '../tools/eval/photos/manifest.ts';
 import { formatReport } from '../tools/eval/report.ts';
 import { type EvalOptions, evaluate, writeOperatingPoint } from '../tools/eval/run.ts';
 
@@ -30,10 +38,26 @@ const { values } = parseArgs({
     /** Fewer boards (enrolled, never enrolled and validation alike) and single-nuisance views: a shorter run. */
     boards: { type: 'string' },
     'nuisance-views': { type: 'string' },
+    photos: { type: 'boolean', default: false },
+    'photos-from': { type: 'string' },
+    'photos-dir': { type: 'string', default: join(process.cwd(), '.cache', 'eval-photos') },
+    'only-photos': { type: 'boolean', default: false },
+    'photo-views': { type: 'string' },
   },
 });
 
 const quick = values.quick;
+const manifest = loadPhotoManifest();
+const cacheDir = values['photos-dir'];
+if (values.photos || values['photos-from']) {
+  const got = await fetchPhotos(manifest, {
+    cacheDir,
+    ...(values['photos-from'] ? { from: values['photos-from'] } : {}),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  process.stderr.write(`photos: ${got.fetched} fetched, ${got.present} already in ${cacheDir}\n`);
+}
+const photoViews = values['photo-views'] ? Number(values['photo-views']) : quick ? 4 : 8;
 const model = loadManifest(values.model, 'models');
 const tmpDir = mkdtempSync(join(tmpdir(), 'benchsight-eval-'));
 const options: EvalOptions = {
@@ -56,11 +80,13 @@ const options: EvalOptions = {
   benchRuns: quick ? 30 : 100,
   tmpDir,
   log: (line) => process.stderr.write(`${line}\n`),
+  synthetic: !values['only-photos'],
+  photos: { manifest, cacheDir, queries: photoViews, unknownViews: photoViews, width: 640, height: 480 },
 };
 try {
   const result = await evaluate(options);
   process.stdout.write(`${formatReport(result, options, new Date())}\n`);
-  if (values['write-operating-point']) {
+  if (values['write-operating-point'] && result.methods.length > 0) {
     const policy = result.methods[0]!.policy;
     writeOperatingPoint(model.manifestPath, policy);
     process.stdout.write(

@@ -17,7 +17,7 @@ import { mqttSchema, webhookSchema } from './integrations.ts';
 export const DEFAULT_MODEL = 'benchsight-vit';
 
 /** match.verify defaults, chosen on the development split of `npm run eval` (see README). */
-export const VERIFY_DEFAULTS = { candidates: 5, minInliers: 12, minRatio: 2 } as const;
+export const VERIFY_DEFAULTS = { candidates: 8, minInliers: 12, minRatio: 2 } as const;
 
 export const ocrSchema = z
   .object({

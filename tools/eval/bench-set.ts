@@ -1,3 +1,4 @@
+import type { BoardKind } from '../../src/protocol.ts';
 import { type Nuisance, nuisanceOnly } from '../synth/nuisance.ts';
 import { renderBenchView } from '../synth/scene.ts';
 import type { BoardType } from '../synth/types.ts';
@@ -38,8 +39,26 @@ export interface BenchView {
   jpeg: Buffer;
 }
 
+/** What the catalog is told about an enrolled board. */
+export interface BenchBoard {
+  vendor: string;
+  model: string;
+  kind: BoardKind;
+  chipType: string | null;
+}
+
+/** A generated board type as the catalog is told about it. */
+export function benchBoard(type: BoardType): BenchBoard {
+  return {
+    vendor: type.identity.vendor,
+    model: `${type.identity.model} ${type.identity.boardCode} #${type.seed}`,
+    kind: type.kind,
+    chipType: type.identity.chipType,
+  };
+}
+
 export interface BenchSet {
-  boards: BoardType[];
+  boards: BenchBoard[];
   references: BenchView[];
   queries: BenchView[];
   unknown: BenchView[];
@@ -71,7 +90,14 @@ export async function renderBenchSet(o: BenchSetOptions): Promise<BenchSet> {
     return out;
   };
   const boards = Array.from({ length: o.boards }, (_, i) => splitType(o.seed, o.split, i));
-  const set: BenchSet = { boards, references: [], queries: [], unknown: [], nuisance: {}, rendered: 0 };
+  const set: BenchSet = {
+    boards: boards.map(benchBoard),
+    references: [],
+    queries: [],
+    unknown: [],
+    nuisance: {},
+    rendered: 0,
+  };
   for (const [i, type] of boards.entries()) {
     set.references.push(...(await render(type, i, 'reference', o.references, REFERENCE_NUISANCE)));
     set.queries.push(...(await render(type, i, 'query', o.queries, undefined)));

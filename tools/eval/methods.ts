@@ -26,6 +26,9 @@ export interface Recognition {
   verify?: { best: number | null; inliers: number; runnerUp: number; keypoints: number };
   /** Time to recognize the view (decoded): embedding and/or verification; omitted: not measured. */
   ms?: number;
+  /** Embedding methods, a view of an enrolled board: its place in the embedding's ranking of every board (1: first) and its cosine. */
+  rank?: number;
+  truthScore?: number;
 }
 
 /** How a pipeline method decides: the embedding alone, embedding + verification, verification of every board. */
@@ -52,8 +55,9 @@ export class PipelineMethod implements Method {
   readonly #catalog: Catalog;
   readonly #recognizer: Recognizer;
   readonly #dbPath: string;
-  /** Catalog board id -> board index in the bench set. */
+  /** Catalog board id -> board index in the bench set, and back. */
   readonly #index = new Map<number, number>();
+  #ids: number[] = [];
 
   readonly #mode: PipelineMode;
   readonly #verification: BoardVerification | null;
@@ -97,16 +101,12 @@ export class PipelineMethod implements Method {
   }
 
   async enroll(set: BenchSet): Promise<void> {
-    const ids = set.boards.map((type, i) => {
-      const board = this.#catalog.createBoard({
-        vendor: type.identity.vendor,
-        model: `${type.identity.model} ${type.identity.boardCode} #${type.seed}`,
-        kind: type.kind,
-        chipType: type.identity.chipType,
-      });
+    const ids = set.boards.map((b, i) => {
+      const board = this.#catalog.createBoard(b);
       this.#index.set(board.id, i);
       return board.id;
     });
+    this.#ids = ids;
     this.#recognizer.reload();
     for (const ref of set.references) {
       const prepared = await this.#recognizer.prepareReference(ref.jpeg);
@@ -124,14 +124,24 @@ export class PipelineMethod implements Method {
     }
     const [vector] = await this.#recognizer.embed(raw, [WHOLE_FRAME]);
     const r = this.#recognizer.match(vector!);
+    const ranked = this.#rank(vector!, truth);
     if (this.#mode === 'verified' && v) {
       const checked = await v.verify(raw, WHOLE_FRAME, this.#recognizer.shortlist(vector!));
       const fallback = r.decision.candidates[0]?.boardId ?? null;
       const d = { ...checked.decision, bestBoardId: checked.decision.bestBoardId ?? fallback };
-      return this.#verified(truth, r.decision.score, r.decision.margin, d, checked.run.queryKeypoints, t0);
+      const out = this.#verified(
+        truth,
+        r.decision.score,
+        r.decision.margin,
+        d,
+        checked.run.queryKeypoints,
+        t0,
+      );
+      return { ...out, ...ranked };
     }
     const best = r.decision.candidates[0];
     return {
+      ...ranked,
       truth,
       top: best ? (this.#index.get(best.boardId) ?? null) : null,
       score: r.decision.score,
@@ -139,6 +149,15 @@ export class PipelineMethod implements Method {
       decided: r.board ? (this.#index.get(r.board.id) ?? null) : null,
       ms: performance.now() - t0,
     };
+  }
+
+  /** Where the true board comes in the embedding's ranking of every enrolled board (a search of the in-memory index: microseconds). */
+  #rank(vector: Float32Array, truth: number | null): Pick<Recognition, 'rank' | 'truthScore'> {
+    if (truth === null) return {};
+    const id = this.#ids[truth];
+    const all = this.#recognizer.index.searchBoards(vector, this.#ids.length);
+    const at = all.findIndex((s) => s.boardId === id);
+    return at < 0 ? { rank: Number.POSITIVE_INFINITY } : { rank: at + 1, truthScore: all[at]!.score };
   }
 
   #verified(

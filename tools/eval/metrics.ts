@@ -7,7 +7,7 @@ export function decideAt(r: Recognition, p: MatchPolicy): number | null {
   return r.top !== null && r.score >= p.threshold && r.margin >= p.minMargin ? r.top : null;
 }
 
-function fraction(rs: readonly Recognition[], ok: (r: Recognition) => boolean): number {
+export function fraction(rs: readonly Recognition[], ok: (r: Recognition) => boolean): number {
   return rs.length === 0 ? Number.NaN : rs.filter(ok).length / rs.length;
 }
 
@@ -89,7 +89,7 @@ export function decideVerifiedAt(r: Recognition, p: VerifyPoint): number | null 
   return v.inliers >= p.minInliers && v.inliers >= p.minRatio * v.runnerUp ? v.best : null;
 }
 
-const INLIER_GRID = [6, 8, 10, 12, 15, 18, 20, 25, 30, 40, 50, 60, 80];
+const INLIER_GRID = [6, 8, 10, 12, 15, 18, 20, 25, 30, 40, 50, 60, 80, 100, 120, 150, 200, 250, 300];
 const RATIO_GRID = [1, 1.25, 1.5, 2, 2.5, 3, 4];
 
 /**
@@ -126,4 +126,51 @@ export function calibrateVerify(
 export function medianMs(rs: readonly Recognition[]): number {
   const sorted = rs.map((r) => r.ms ?? 0).sort((a, b) => a - b);
   return sorted.length === 0 ? Number.NaN : sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** How often the embedding's shortlist of k boards holds the right one, and the right board's cosine. */
+export interface ShortlistStats {
+  views: number;
+  boards: number;
+  recallAt: Array<{ k: number; recall: number }>;
+  /** Smallest shortlist holding the right board in at least `target` of the views; null: none does. */
+  candidatesFor: number | null;
+  target: number;
+  /** The right board's cosine: lowest, 1st and 5th percentile, median. */
+  truthCosine: { min: number; p1: number; p5: number; median: number };
+}
+
+const SHORTLISTS = [1, 3, 5, 8, 10, 15, 20, 30, 50];
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted.length === 0
+    ? Number.NaN
+    : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
+/** Shortlist recall of the embedding over views of enrolled boards (recognitions carrying `rank`). */
+export function shortlistStats(known: readonly Recognition[], boards: number, target = 0.99): ShortlistStats {
+  const ranked = known.filter((r) => r.rank !== undefined);
+  const recall = (k: number) => fraction(ranked, (r) => (r.rank ?? Number.POSITIVE_INFINITY) <= k);
+  let candidatesFor: number | null = null;
+  for (let k = 1; k <= boards; k++) {
+    if (recall(k) >= target - 1e-12) {
+      candidatesFor = k;
+      break;
+    }
+  }
+  const cos = ranked.map((r) => r.truthScore ?? Number.NEGATIVE_INFINITY).sort((a, b) => a - b);
+  return {
+    views: ranked.length,
+    boards,
+    recallAt: SHORTLISTS.filter((k) => k < boards).map((k) => ({ k, recall: recall(k) })),
+    candidatesFor,
+    target,
+    truthCosine: {
+      min: cos[0] ?? Number.NaN,
+      p1: percentile(cos, 0.01),
+      p5: percentile(cos, 0.05),
+      median: percentile(cos, 0.5),
+    },
+  };
 }

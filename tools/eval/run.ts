@@ -5,7 +5,7 @@ import type { MatchPolicy } from '../../src/match/decide.ts';
 import { Verifier } from '../../src/verify/verifier.ts';
 import { createEncoder, type Encoder } from '../../src/vision/encoder.ts';
 import type { LoadedManifest } from '../../src/vision/manifest.ts';
-import { type BenchSet, NUISANCE_ROWS, type NuisanceRow, renderBenchSet } from './bench-set.ts';
+import { type BenchSet, NUISANCE_ROWS, type NuisanceRow } from './bench-set.ts';
 import { benchmarkEncode, type EncodeTimes } from './encode-benchmark.ts';
 import {
   HistogramMethod,
@@ -18,12 +18,19 @@ import {
   accuracy,
   calibrate,
   calibrateVerify,
+  decideVerifiedAt,
+  fraction,
   medianMs,
   rejection,
+  type ShortlistStats,
+  shortlistStats,
   top1,
   type VerifyPoint,
 } from './metrics.ts';
-import { assertDisjoint } from './views.ts';
+import { HOW_TO_GET, missingPhotos } from './photos/fetch.ts';
+import type { PhotoManifest } from './photos/manifest.ts';
+import { buildPhotoBenchSet, splitPhotos } from './photos/photo-set.ts';
+import { renderSynthetic } from './synthetic-set.ts';
 
 export interface EvalOptions {
   seed: number;
@@ -49,6 +56,38 @@ export interface EvalOptions {
   benchRuns: number;
   tmpDir: string;
   log: (line: string) => void;
+  /** Rows on the synthetic boards (off: only the real-photo rows). */
+  synthetic: boolean;
+  /** Rows on the real-photo set; null: not asked for. */
+  photos: PhotoEvalOptions | null;
+}
+
+export interface PhotoEvalOptions {
+  manifest: PhotoManifest;
+  cacheDir: string;
+  /** Bench views per enrolled board and per board never enrolled. */
+  queries: number;
+  unknownViews: number;
+  width: number;
+  height: number;
+}
+
+/** Boards and views of one part of a set. */
+export interface PartSize {
+  enrolled: number;
+  unknown: number;
+  queries: number;
+  unknownViews: number;
+}
+
+export interface PhotoEvalResult {
+  methods: MethodResult[];
+  validation: PartSize;
+  test: PartSize;
+  /** The validation views ranked against every enrolled board of the set (validation and test references). */
+  shortlist: ShortlistStats;
+  rendered: number;
+  renderMs: number;
 }
 
 export interface MethodResult {
@@ -66,10 +105,22 @@ export interface MethodResult {
   verifyPoint: VerifyPoint | null;
   /** Median time to recognize one view (one slot), ms. */
   msPerSlot: number;
+  /** Verification methods, on the validation views: at the chosen point and at the configured defaults. */
+  validation: { chosen: Score; defaults: Score } | null;
+}
+
+export interface Score {
+  accuracy: number;
+  rejection: number;
 }
 
 export interface EvalResult {
   methods: MethodResult[];
+  /** The embedding's shortlist on the synthetic validation views; null: no synthetic rows. */
+  shortlist: ShortlistStats | null;
+  photos: PhotoEvalResult | null;
+  /** Why there are no real-photo rows, when they were asked for and could not run. */
+  photosSkipped: string | null;
   rendered: number;
   renderMs: number;
   totalMs: number;
@@ -90,7 +141,7 @@ async function evaluateMethod(
   test: BenchSet,
   o: EvalOptions,
   verified = false,
-): Promise<Omit<MethodResult, 'manifestPolicy' | 'encode'>> {
+): Promise<Omit<MethodResult, 'manifestPolicy' | 'encode'> & { validationKnown: Recognition[] }> {
   const cal = make(
     { threshold: 0, minMargin: 0 },
     join(o.tmpDir, 'validation.sqlite'),
@@ -98,12 +149,21 @@ async function evaluateMethod(
   );
   let policy: MatchPolicy = { threshold: 0, minMargin: 0 };
   let verifyPoint: VerifyPoint | null = null;
+  let validationKnown: Recognition[] = [];
+  let onValidation: MethodResult['validation'] = null;
   try {
     await cal.enroll(validation);
     const known = await recognizeAll(cal, validation.queries);
     const unknown = await recognizeAll(cal, validation.unknown);
-    if (verified) verifyPoint = calibrateVerify(known, unknown);
-    else policy = calibrate(known, unknown);
+    validationKnown = known;
+    if (verified) {
+      verifyPoint = calibrateVerify(known, unknown);
+      const at = (p: VerifyPoint): Score => ({
+        accuracy: fraction(known, (r) => decideVerifiedAt(r, p) === r.truth),
+        rejection: fraction(unknown, (r) => decideVerifiedAt(r, p) === null),
+      });
+      onValidation = { chosen: at(verifyPoint), defaults: at(VERIFY_DEFAULTS) };
+    } else policy = calibrate(known, unknown);
   } finally {
     cal.close();
   }
@@ -127,54 +187,36 @@ async function evaluateMethod(
       nuisance,
       verifyPoint,
       msPerSlot: medianMs([...known, ...unknown]),
+      validation: onValidation,
+      validationKnown,
     };
   } finally {
     method.close();
   }
 }
 
-/**
- * Renders validation and test bench sets of board types never used in training, then for every
- * method: chooses its operating point on the validation boards, enrolls the test boards'
- * references through the real catalog code and recognizes the test views through the real pipeline.
- */
-export async function evaluate(o: EvalOptions): Promise<EvalResult> {
-  const start = performance.now();
-  assertDisjoint(o.seed, {
-    train: o.trainTypes,
-    validation: 500 + o.validationBoards,
-    test: o.boards,
-    unknown: o.unknownBoards,
-  });
-  const common = { seed: o.seed, references: o.references, width: o.width, height: o.height };
-  const validation = await renderBenchSet({
-    ...common,
-    split: 'validation',
-    unknownSplit: 'validation',
-    firstUnknown: 500,
-    boards: o.validationBoards,
-    queries: o.validationQueries,
-    unknownBoards: o.validationBoards,
-    unknownViews: o.validationQueries,
-    nuisanceViews: 0,
-  });
-  const test = await renderBenchSet({
-    ...common,
-    split: 'test',
-    unknownSplit: 'unknown',
-    firstUnknown: 0,
-    boards: o.boards,
-    queries: o.queries,
-    unknownBoards: o.unknownBoards,
-    unknownViews: o.unknownViews,
-    nuisanceViews: o.nuisanceViews,
-  });
-  const renderMs = performance.now() - start;
-  o.log(`rendered ${validation.rendered + test.rendered} bench views in ${(renderMs / 1000).toFixed(1)} s`);
+interface SetScope {
+  /** Model baselines and the colour histogram (the synthetic rows); off: the first model only. */
+  baselines: boolean;
+  /** Also rank these views (their `board` indexes `gallery.boards`) against every board of `gallery`. */
+  study?: { gallery: BenchSet; views: BenchSet['queries'] };
+}
 
+/**
+ * For every method: chooses its operating point on the validation set, enrolls the test set's
+ * references through the real catalog code and recognizes its views through the real pipeline.
+ */
+async function evaluateSets(
+  validation: BenchSet,
+  test: BenchSet,
+  o: EvalOptions,
+  scope: SetScope,
+  verifier: Verifier | null,
+): Promise<{ methods: MethodResult[]; validationKnown: Recognition[]; study: Recognition[] }> {
   const methods: MethodResult[] = [];
-  const verifier = o.verify ? new Verifier() : null;
-  for (const [m, loaded] of o.models.entries()) {
+  let validationKnown: Recognition[] = [];
+  let study: Recognition[] = [];
+  for (const [m, loaded] of (scope.baselines ? o.models : o.models.slice(0, 1)).entries()) {
     const encoder: Encoder = await createEncoder(loaded, {
       executionProviders: ['cpu'],
       intraOpThreads: o.intraOpThreads,
@@ -193,27 +235,34 @@ export async function evaluate(o: EvalOptions): Promise<EvalResult> {
               candidates: VERIFY_DEFAULTS.candidates,
             },
           });
-      const r = await evaluateMethod(
+      const { validationKnown: known, ...r } = await evaluateMethod(
         `${loaded.manifest.id} (embedding only)`,
         factory('embedding'),
         validation,
         test,
         o,
       );
-      const encode = await benchmarkEncode(
-        loaded,
-        encoder,
-        test.queries[0]!.jpeg,
-        o.intraOpThreads,
-        o.benchRuns,
-      );
+      const encode = scope.baselines
+        ? await benchmarkEncode(loaded, encoder, test.queries[0]!.jpeg, o.intraOpThreads, o.benchRuns)
+        : null;
       methods.push({ ...r, manifestPolicy: loaded.manifest.operatingPoint ?? null, encode });
+      if (m === 0) {
+        validationKnown = known;
+        if (scope.study) study = await rankAll(factory('embedding'), scope.study, o);
+      }
       if (verifier && m === 0) {
         for (const [name, mode] of [
           [`${loaded.manifest.id} + verification`, 'verified'],
           ['verification alone (every board)', 'features'],
         ] as const) {
-          const v = await evaluateMethod(name, factory(mode), validation, test, o, true);
+          const { validationKnown: _, ...v } = await evaluateMethod(
+            name,
+            factory(mode),
+            validation,
+            test,
+            o,
+            true,
+          );
           methods.push({ ...v, manifestPolicy: null, encode: null });
         }
       }
@@ -221,8 +270,8 @@ export async function evaluate(o: EvalOptions): Promise<EvalResult> {
       await encoder.stop();
     }
   }
-  if (o.histogram) {
-    const r = await evaluateMethod(
+  if (o.histogram && scope.baselines) {
+    const { validationKnown: _, ...r } = await evaluateMethod(
       'colour histogram',
       (policy) => new HistogramMethod(policy),
       validation,
@@ -231,13 +280,112 @@ export async function evaluate(o: EvalOptions): Promise<EvalResult> {
     );
     methods.push({ ...r, manifestPolicy: null, encode: null });
   }
-  await verifier?.stop();
+  return { methods, validationKnown, study };
+}
+
+/** The embedding's ranking of `views` among every board of `gallery` (enrolled through the real catalog). */
+async function rankAll(make: MethodFactory, study: NonNullable<SetScope['study']>, o: EvalOptions) {
+  const method = make({ threshold: 0, minMargin: 0 }, join(o.tmpDir, 'study.sqlite'), null);
+  try {
+    await method.enroll(study.gallery);
+    return await recognizeAll(method, study.views);
+  } finally {
+    method.close();
+  }
+}
+
+/**
+ * The real-photo rows: the boards split into a validation part and a test part (splitPhotos), bench
+ * views derived from each picture, the embedding alone, with verification, and verification alone.
+ */
+async function evaluatePhotos(
+  p: PhotoEvalOptions,
+  o: EvalOptions,
+  verifier: Verifier | null,
+): Promise<PhotoEvalResult> {
+  const start = performance.now();
+  const split = splitPhotos(p.manifest, o.seed);
+  const opts = { seed: o.seed, ...p };
+  const validation = await buildPhotoBenchSet(split.validation, opts);
+  const test = await buildPhotoBenchSet(split.test, opts);
+  const enrolled = p.manifest.photos.filter((x) => x.role === 'enrolled');
+  const gallery = await buildPhotoBenchSet(enrolled, { ...opts, queries: 0 });
+  const position = new Map(gallery.boards.map((b, i) => [b.model, i]));
+  const views = validation.queries.map((v) => ({
+    ...v,
+    board: position.get(validation.boards[v.board!]!.model)!,
+  }));
+  const renderMs = performance.now() - start;
+  o.log(
+    `derived ${validation.rendered + test.rendered} real-photo bench views in ${(renderMs / 1000).toFixed(1)} s`,
+  );
+  const r = await evaluateSets(
+    validation,
+    test,
+    o,
+    { baselines: false, study: { gallery, views } },
+    verifier,
+  );
+  const size = (s: BenchSet): PartSize => ({
+    enrolled: s.boards.length,
+    unknown: s.unknown.length / Math.max(1, p.unknownViews),
+    queries: p.queries,
+    unknownViews: p.unknownViews,
+  });
   return {
-    methods,
+    methods: r.methods,
+    validation: size(validation),
+    test: size(test),
+    shortlist: shortlistStats(r.study, gallery.boards.length),
     rendered: validation.rendered + test.rendered,
     renderMs,
-    totalMs: performance.now() - start,
   };
+}
+
+/**
+ * Renders validation and test bench sets of board types never used in training and evaluates every
+ * method on them; then, when asked and present, the same on the real-photo set.
+ */
+export async function evaluate(o: EvalOptions): Promise<EvalResult> {
+  const start = performance.now();
+  const verifier = o.verify ? new Verifier() : null;
+  try {
+    let methods: MethodResult[] = [];
+    let shortlist: ShortlistStats | null = null;
+    let rendered = 0;
+    let renderMs = 0;
+    if (o.synthetic) {
+      const { validation, test } = await renderSynthetic(o);
+      renderMs = performance.now() - start;
+      rendered = validation.rendered + test.rendered;
+      o.log(`rendered ${rendered} bench views in ${(renderMs / 1000).toFixed(1)} s`);
+      const r = await evaluateSets(validation, test, o, { baselines: true }, verifier);
+      methods = r.methods;
+      shortlist = shortlistStats(r.validationKnown, validation.boards.length);
+    }
+    let photos: PhotoEvalResult | null = null;
+    let photosSkipped: string | null = null;
+    if (o.photos) {
+      const missing = missingPhotos(o.photos.manifest, o.photos.cacheDir);
+      if (missing.length > 0) {
+        photosSkipped =
+          `real-photo rows skipped: ${missing.length} of ${o.photos.manifest.photos.length} photos are not in ` +
+          `${o.photos.cacheDir}; ${HOW_TO_GET}`;
+        o.log(photosSkipped);
+      } else photos = await evaluatePhotos(o.photos, o, verifier);
+    }
+    return {
+      methods,
+      shortlist,
+      photos,
+      photosSkipped,
+      rendered,
+      renderMs,
+      totalMs: performance.now() - start,
+    };
+  } finally {
+    await verifier?.stop();
+  }
 }
 
 /** Writes the operating point into a model manifest (the daemon's match defaults). */
