@@ -23,7 +23,8 @@ export function HistoryPage() {
   const [reload, setReload] = useState(0);
   /** '' this box's history; '*' or a box name: the shop's, from the central side */
   const [box, setBox] = useState('');
-  const shop = useShopBox() !== null && box !== '';
+  const central = useShopBox() !== null;
+  const shop = central && box !== '';
 
   useEffect(() => {
     listBoards().then(setBoards, setError);
@@ -90,18 +91,20 @@ export function HistoryPage() {
         slots={[...new Set(live.slots.map((s) => s.slot))]}
         onChange={change}
       />
-      <form class="filters" onSubmit={(e) => e.preventDefault()}>
-        <ShopBoxSelect
-          value={box}
-          seen={page?.items.flatMap((r) => (r.box ? [r.box] : [])) ?? []}
-          onChange={(b) => {
-            // the other answer's rows are not shown under this one's columns meanwhile
-            setPage(null);
-            setBox(b);
-            setOffset(0);
-          }}
-        />
-      </form>
+      {central ? (
+        <form class="filters" onSubmit={(e) => e.preventDefault()}>
+          <ShopBoxSelect
+            value={box}
+            seen={page?.items.flatMap((r) => (r.box ? [r.box] : [])) ?? []}
+            onChange={(b) => {
+              // the other answer's rows are not shown under this one's columns meanwhile
+              setPage(null);
+              setBox(b);
+              setOffset(0);
+            }}
+          />
+        </form>
+      ) : null}
       <ShopSource page={shop ? page : null} />
       {error ? (
         <p class="form-error" role="alert">
