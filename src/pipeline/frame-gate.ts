@@ -4,7 +4,7 @@ import { SceneGate, thumbnail } from '../vision/gate.ts';
 import type { CameraHealth } from './camera-health.ts';
 
 /** How often an idle bench is checked for a change (a board put down is seen this much later). */
-const IDLE_CHECK_MS = 333;
+const IDLE_CHECK_MS = 200;
 
 /** What the gate decided for one frame. */
 export type GateVerdict =
