@@ -3,8 +3,16 @@ import type { CameraSetup } from '../config/cameras.ts';
 import { SceneGate, thumbnail } from '../vision/gate.ts';
 import type { CameraHealth } from './camera-health.ts';
 
-/** How often an idle bench is checked for a change (a board put down is seen this much later). */
+/**
+ * How often an idle bench is checked for a change (a board put down is seen this much later): five
+ * times a second just after its scene settled (a board put down again at once, a replay that changes
+ * twice a second), twice a second once it has been still for STILL_AFTER_MS. The thumbnail a check
+ * decodes (~7 ms of CPU for a 1280x720 JPEG) is most of an idle bench's cost; a hand reaching for
+ * the bench moves for longer than half a second, and from the first change on every frame is looked at.
+ */
 const IDLE_CHECK_MS = 200;
+const STILL_CHECK_MS = 500;
+const STILL_AFTER_MS = 5000;
 
 /** What the gate decided for one frame. */
 export type GateVerdict =
@@ -26,6 +34,8 @@ export class FrameGate {
   #scene = 0;
   #state = 'idle';
   #lastCheck = 0;
+  /** When the scene last became idle (null: not idle). */
+  #idleSince: number | null = null;
 
   constructor(
     readonly setup: CameraSetup['gate'],
@@ -52,12 +62,18 @@ export class FrameGate {
       looking();
       return { look: true, ...this.#sample(true) };
     }
-    if (this.#state === 'idle' && frame.capturedAt - this.#lastCheck < IDLE_CHECK_MS) return { look: false };
+    if (this.#state === 'idle') {
+      const still = frame.capturedAt - (this.#idleSince ?? frame.capturedAt) >= STILL_AFTER_MS;
+      if (frame.capturedAt - this.#lastCheck < (still ? STILL_CHECK_MS : IDLE_CHECK_MS))
+        return { look: false };
+    }
     looking();
     this.#lastCheck = frame.capturedAt;
     const thumb = await thumbnail(frame.jpeg, this.setup.thumbSize);
     this.health.update(thumb, frame.capturedAt);
     const decision = this.#gate.update(thumb);
+    if (decision !== 'idle') this.#idleSince = null;
+    else this.#idleSince ??= frame.capturedAt;
     this.#state = decision;
     if (decision === 'changed') {
       this.#samples = 0;
@@ -80,6 +96,7 @@ export class FrameGate {
   lookAgain(): void {
     this.#samples = 0;
     this.#lastCheck = 0;
+    this.#idleSince = null;
   }
 
   /** A new scene from the next frame on (a catalog change, a model switch). */
