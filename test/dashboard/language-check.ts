@@ -50,12 +50,23 @@ export async function apiData(url: string, headers: Record<string, string> = {})
  * text included), the attributes that are shown or spoken, and the window's title.
  */
 export function shownTexts(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
+  return snapshot(page, null).then((s) => s.texts);
+}
+
+/**
+ * shownTexts, and the texts of the elements matching `dataSelector` (shown as data), read in one
+ * page snapshot: the live card may show a new OCR line between two separate reads of the page.
+ */
+function snapshot(page: Page, dataSelector: string | null): Promise<{ texts: string[]; data: string[] }> {
+  return page.evaluate((skip) => {
     const out: string[] = [document.title];
+    const data = skip ? Array.from(document.querySelectorAll(skip), (el) => el.textContent ?? '') : [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       const parent = n.parentElement?.tagName;
       if (parent === 'SCRIPT' || parent === 'STYLE') continue;
+      // text inside an element that shows what was read off a board is data, in the same snapshot
+      if (skip && n.parentElement?.closest(skip)) continue;
       if (n.textContent?.trim()) out.push(n.textContent);
     }
     for (const el of Array.from(document.body.querySelectorAll('*'))) {
@@ -64,8 +75,8 @@ export function shownTexts(page: Page): Promise<string[]> {
         if (v?.trim()) out.push(v);
       }
     }
-    return out;
-  });
+    return { texts: out, data };
+  }, dataSelector);
 }
 
 /** The words Intl writes dates and times with in the page's locale (months, "h", "min", "p.m."). */
@@ -109,12 +120,15 @@ export async function untranslated(
   language: DashboardLanguage,
   given: readonly string[],
 ): Promise<string[]> {
-  const data = [...given, ...(await page.locator(READ_OFF_THE_BOARD).allTextContents())];
+  // What was read off the board is taken in the same page snapshot as the texts (CI failure: a serial
+  // "M" read after the data had been collected was taken for untranslated text).
+  const shown = await snapshot(page, READ_OFF_THE_BOARD);
+  const data = [...given, ...shown.data];
   const fragments = [...catalogueFragments(language), ...(await intlWords(page)), ...PRODUCT_NAMES].sort(
     (a, b) => b.length - a.length,
   );
   const out: string[] = [];
-  for (const text of await shownTexts(page)) {
+  for (const text of shown.texts) {
     const rest = unexplained(text, data, fragments);
     if (rest) out.push(`${rest}  ← "${text.trim()}"`);
   }
