@@ -17,10 +17,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadManifest } from '../src/vision/manifest.ts';
-import { fetchPhotos } from '../tools/eval/photos/fetch.ts';
+import { fetchPhotos, missingPhotos } from '../tools/eval/photos/fetch.ts';
 import { loadPhotoManifest } from '../tools/eval/photos/manifest.ts';
 import { formatReport } from '../tools/eval/report.ts';
 import { type EvalOptions, evaluate, writeOperatingPoint } from '../tools/eval/run.ts';
+import { verifyStudy } from '../tools/eval/verify-study.ts';
 
 const { values } = parseArgs({
   options: {
@@ -43,6 +44,8 @@ const { values } = parseArgs({
     'photos-dir': { type: 'string', default: join(process.cwd(), '.cache', 'eval-photos') },
     'only-photos': { type: 'boolean', default: false },
     'photo-views': { type: 'string' },
+    /** Writes every shortlisted reference's inliers, matches and cosine per view (JSON) instead of the report. */
+    'verify-study': { type: 'string' },
   },
 });
 
@@ -84,6 +87,13 @@ const options: EvalOptions = {
   photos: { manifest, cacheDir, queries: photoViews, unknownViews: photoViews, width: 640, height: 480 },
 };
 try {
+  if (values['verify-study']) {
+    const photos =
+      missingPhotos(manifest, cacheDir).length === 0 ? { manifest, cacheDir, queries: photoViews } : null;
+    await verifyStudy(options, model, photos, values['verify-study']);
+    rmSync(tmpDir, { recursive: true, force: true });
+    process.exit(0);
+  }
   const result = await evaluate(options);
   process.stdout.write(`${formatReport(result, options, new Date())}\n`);
   if (values['write-operating-point'] && result.methods.length > 0) {

@@ -23,12 +23,23 @@ export interface Recognition {
   /** The board recognized at the policy's threshold and margin; null: unknown. */
   decided: number | null;
   /** What local features found (verification methods): the best board's index and inliers, the runner-up's. */
-  verify?: { best: number | null; inliers: number; runnerUp: number; keypoints: number };
+  verify?: { best: number | null; inliers: number; runnerUp: number; keypoints: number; pairs?: StudyPair[] };
   /** Time to recognize the view (decoded): embedding and/or verification; omitted: not measured. */
   ms?: number;
   /** Embedding methods, a view of an enrolled board: its place in the embedding's ranking of every board (1: first) and its cosine. */
   rank?: number;
   truthScore?: number;
+}
+
+/** One reference matched into a view, with its board as a bench-set index (the verification study). */
+export interface StudyPair {
+  board: number | null;
+  inliers: number;
+  matches: number;
+  referenceKeypoints: number;
+  estimated: boolean;
+  /** The embedding's cosine for the pair's board (shortlisted boards only). */
+  cosine: number | null;
 }
 
 /** How a pipeline method decides: the embedding alone, embedding + verification, verification of every board. */
@@ -129,6 +140,17 @@ export class PipelineMethod implements Method {
       const checked = await v.verify(raw, WHOLE_FRAME, this.#recognizer.shortlist(vector!));
       const fallback = r.decision.candidates[0]?.boardId ?? null;
       const d = { ...checked.decision, bestBoardId: checked.decision.bestBoardId ?? fallback };
+      const cos = new Map(r.decision.candidates.map((c) => [c.boardId, c.score]));
+      for (const s of this.#recognizer.index.searchBoards(vector!, this.#ids.length))
+        cos.set(s.boardId, s.score);
+      const pairs: StudyPair[] = checked.run.pairs.map((p) => ({
+        board: this.#index.get(p.boardId) ?? null,
+        inliers: p.inliers,
+        matches: p.matches,
+        referenceKeypoints: p.referenceKeypoints,
+        estimated: p.estimated,
+        cosine: cos.get(p.boardId) ?? null,
+      }));
       const out = this.#verified(
         truth,
         r.decision.score,
@@ -137,7 +159,7 @@ export class PipelineMethod implements Method {
         checked.run.queryKeypoints,
         t0,
       );
-      return { ...out, ...ranked };
+      return { ...out, ...ranked, verify: { ...out.verify!, pairs } };
     }
     const best = r.decision.candidates[0];
     return {
