@@ -335,6 +335,8 @@ export interface SnapshotPayload {
   ocr?: OcrPayload[];
   /** the unit (serial number) on each slot's current board, where it is known */
   units?: SlotUnit[];
+  /** the inspection of each slot's current board (chips counted, defects), where it has finished */
+  inspected?: InspectedPayload[];
 }
 
 export interface ServerToClientEvents {
@@ -371,7 +373,7 @@ export const EVENT_NAMES = [
 ] as const;
 
 /** The events the daemon sends out to MQTT (`<prefix>/events`) and webhooks. */
-export const OUTBOUND_EVENTS = ['recognized', 'cleared', 'ocr', 'camera', 'unit'] as const;
+export const OUTBOUND_EVENTS = ['recognized', 'cleared', 'ocr', 'inspected', 'camera', 'unit'] as const;
 export type OutboundEventName = (typeof OUTBOUND_EVENTS)[number];
 
 /** An event as MQTT and webhooks send it: its name, and the same fields as the socket.io event. */

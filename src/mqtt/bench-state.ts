@@ -1,5 +1,9 @@
+import { defectList } from '../inspect/verdict.ts';
 import type {
+  ChipCounts,
+  InspectedPayload,
   OcrPayload,
+  RegionDefect,
   SlotState,
   SlotView,
   StatusPayload,
@@ -17,8 +21,13 @@ export interface SlotStateMessage {
   model: string | null;
   /** The visual match's score when the slot took this state. */
   score: number;
-  /** Geometric verification does not exist yet: always false. */
-  verified: false;
+  /** Whether local features confirmed the board (geometric verification), and with how many inliers. */
+  verified: boolean;
+  inliers: number | null;
+  /** The board's chips counted by its inspection map (expected, found, missing, differs); null before or without one. */
+  chips: ChipCounts | null;
+  /** The regions the inspection found missing or different from the golden board. */
+  defects: RegionDefect[];
   /** Read off the board's label (OCR), once read; null before, or when none was found. */
   serial: string | null;
   /** Who named the board: vision, or the label's text. */
@@ -85,7 +94,10 @@ export class BenchState {
       vendor: view.board?.vendor ?? null,
       model: view.board?.model ?? null,
       score: view.score,
-      verified: false,
+      verified: view.verified,
+      inliers: view.inliers,
+      chips: view.state === 'recognized' ? (prev?.chips ?? null) : null,
+      defects: view.state === 'recognized' ? (prev?.defects ?? []) : [],
       // the same recognition, named by its text now: its serial stays
       serial: view.state === 'recognized' ? (prev?.serial ?? null) : null,
       source: view.source,
@@ -105,9 +117,11 @@ export class BenchState {
   ): SlotStateMessage | null {
     this.#current.set(slotKey(camera, slot), { recognitionId, at });
     const prev = this.#slots.get(slotKey(camera, slot));
-    if (!prev || (prev.serial === null && prev.unit === null)) return null;
+    if (!prev || (prev.serial === null && prev.unit === null && prev.chips === null)) return null;
     prev.serial = null;
     prev.unit = null;
+    prev.chips = null;
+    prev.defects = [];
     return prev;
   }
 
@@ -138,6 +152,23 @@ export class BenchState {
     message.unit = unit;
     // a serial typed for the board counts as its serial too, until OCR reads one
     message.serial ??= unit.serial;
+    return message;
+  }
+
+  /** The slot's message when the inspection of its current board counted its chips, else null. */
+  inspected(p: InspectedPayload): SlotStateMessage | null {
+    const current = this.#current.get(slotKey(p.camera, p.slot));
+    const message = this.#slots.get(slotKey(p.camera, p.slot));
+    if (
+      !p.verified ||
+      !message ||
+      !current ||
+      current.recognitionId !== p.recognitionId ||
+      current.at !== p.at
+    )
+      return null;
+    message.chips = p.counts.chips;
+    message.defects = defectList(p.regions);
     return message;
   }
 

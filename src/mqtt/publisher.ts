@@ -299,6 +299,7 @@ export class MqttPublisher {
     else if (e.event === 'cleared') s.cleared(e.camera, e.slot);
     else if (e.event === 'ocr') this.#retainSlot(s.ocr(e));
     else if (e.event === 'unit') this.#retainSlot(s.unit(e));
+    else if (e.event === 'inspected') this.#retainSlot(s.inspected(e));
     this.#outbox.event(this.#topics.events, JSON.stringify(e));
     if (e.event === 'camera' || e.event === 'ocr') this.#checkCameras(e.event === 'camera');
     this.#pump();

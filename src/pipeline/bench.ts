@@ -5,7 +5,7 @@ import type { Catalog } from '../catalog/index.ts';
 import { type CameraSetup, type Config, type Rect, WHOLE_FRAME } from '../config/schema.ts';
 import { BenchsightError, errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import type { CameraBench, OcrPayload, SlotView, StatusPayload } from '../protocol.ts';
+import type { CameraBench, InspectedPayload, OcrPayload, SlotView, StatusPayload } from '../protocol.ts';
 import { decodeImage, preprocess, type RawImage } from '../vision/preprocess.ts';
 import { decodeReduction } from '../vision/reduced-decode.ts';
 import { CameraHealth } from './camera-health.ts';
@@ -154,14 +154,19 @@ export class BenchPipeline {
     return this.#slotOwner.views();
   }
 
-  /** The text read off each slot's current board, where it has been read. */
   /** The history row of the recognition a slot shows now (null: none); a typed serial names it. */
   currentRecognition(slot: string): number | null {
     return this.#slotOwner.currentRecognition(slot);
   }
 
+  /** The text read off each slot's current board, where it has been read. */
   slotTexts(): OcrPayload[] {
     return this.#slotOwner.texts();
+  }
+
+  /** The inspection of each slot's current board, where it has finished. */
+  slotInspections(): InspectedPayload[] {
+    return this.#slotOwner.inspections();
   }
 
   start(): void {

@@ -2,7 +2,7 @@ import type { Bus } from '../bus.ts';
 import type { FrameSource } from '../capture/types.ts';
 import type { CameraSetup } from '../config/schema.ts';
 import { BenchsightError } from '../errors.ts';
-import type { ModelSwitch, OcrPayload, SlotView, StatusPayload } from '../protocol.ts';
+import type { InspectedPayload, ModelSwitch, OcrPayload, SlotView, StatusPayload } from '../protocol.ts';
 import type { BenchPipeline } from './bench.ts';
 import { announceCamera } from './camera-events.ts';
 import type { Recognizer } from './recognizer.ts';
@@ -79,6 +79,10 @@ export class Benches {
 
   slotTexts(): OcrPayload[] {
     return this.list.flatMap((b) => b.pipeline.slotTexts());
+  }
+
+  slotInspections(): InspectedPayload[] {
+    return this.list.flatMap((b) => b.pipeline.slotInspections());
   }
 
   /** The daemon's status: the first camera at the top level (as before), every camera in `cameras`. */

@@ -8,7 +8,7 @@ import type { Inspection } from '../inspect/inspector.ts';
 import type { Logger } from '../logger.ts';
 import { UnknownAppearances } from '../match/appearances.ts';
 import { type SlotOutcome, SlotTracker } from '../match/smoothing.ts';
-import type { BoardInfo, OcrPayload, SlotView } from '../protocol.ts';
+import type { BoardInfo, InspectedPayload, OcrPayload, SlotView } from '../protocol.ts';
 import { cropJpeg, decodeImage, type RawImage } from '../vision/preprocess.ts';
 import type { Housekeeping } from './housekeeping.ts';
 import { reportInspection } from './inspection-report.ts';
@@ -63,6 +63,8 @@ export class SlotOwner implements SlotReports {
   readonly #byText = new Map<string, number>();
   /** The text read off each slot's current board. */
   readonly #texts = new Map<string, OcrPayload>();
+  /** The inspection of each slot's current board, where it has finished. */
+  readonly #inspections = new Map<string, InspectedPayload>();
   /**
    * Each slot's last verified pictures (newest first, VERIFIED_KEPT of them: a board taken away and
    * put back is not verified again), each kept while the scene and the shortlist stay the same and
@@ -111,6 +113,11 @@ export class SlotOwner implements SlotReports {
   /** The text read off each slot's current board, where it has been read. */
   texts(): OcrPayload[] {
     return [...this.#texts.values()];
+  }
+
+  /** The inspection of each slot's current board, where it has finished. */
+  inspections(): InspectedPayload[] {
+    return [...this.#inspections.values()];
   }
 
   /** The history row of the recognition the slot shows now; null when none (or not written). */
@@ -253,7 +260,8 @@ export class SlotOwner implements SlotReports {
 
   /** The board of a recognition was inspected (or could not be: `error`). */
   inspected(job: SlotRecognition, inspection: Inspection | null, error: string | null): void {
-    reportInspection({ ...this.#o, board: (id) => this.#board(id) }, job, inspection, error);
+    const payload = reportInspection({ ...this.#o, board: (id) => this.#board(id) }, job, inspection, error);
+    if (this.#following.get(job.slot) === job) this.#inspections.set(job.slot, payload);
   }
 
   /** The text of a recognition's board was read (or could not be: `error`). */
@@ -308,6 +316,7 @@ export class SlotOwner implements SlotReports {
     this.#following.delete(slot);
     this.#byText.delete(slot);
     this.#texts.delete(slot);
+    this.#inspections.delete(slot);
     this.#o.units?.slotCleared(this.#o.camera, slot);
     for (const step of this.#steps) step.forget(this.#o.camera, slot);
   }

@@ -73,6 +73,7 @@ export function attachSocket(httpServer: HttpServer, ctx: ServerContext, auth: A
       slots: benches.slotViews(),
       ...(ctx.ocr ? { ocr: benches.slotTexts() } : {}),
       units: ctx.units.slotUnits(),
+      inspected: benches.slotInspections(),
     });
     socket.on('frames:subscribe', (on) => {
       if (on === true) socket.join(FRAME_ROOM);

@@ -69,7 +69,7 @@ describe('config: mqtt and webhooks', () => {
       ),
       env: {},
     }).config.webhooks[0];
-    expect(ok?.events).toEqual(['recognized', 'cleared', 'ocr', 'camera', 'unit']);
+    expect(ok?.events).toEqual(['recognized', 'cleared', 'ocr', 'inspected', 'camera', 'unit']);
     const message = problems(
       [
         'webhooks:',

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { BenchState } from '../../src/mqtt/bench-state.ts';
 import { Outbox } from '../../src/mqtt/outbox.ts';
-import type { BoardInfo, OcrPayload, SlotView, UnitEventPayload } from '../../src/protocol.ts';
+import type {
+  BoardInfo,
+  InspectedPayload,
+  OcrPayload,
+  SlotView,
+  UnitEventPayload,
+} from '../../src/protocol.ts';
 
 const BOARD: BoardInfo = {
   id: 3,
@@ -118,6 +124,55 @@ describe('MQTT retained state bookkeeping (pure)', () => {
       boardId: 3,
       at: 500,
     });
+  });
+
+  it('an inspection of the current recognition puts its chip counts and defects in the slot state; an older one or a new recognition does not keep them', () => {
+    const s = new BenchState();
+    s.recognized('bench-2', 'left', 7, 700);
+    expect(s.slot(view({ verified: true, inliers: 140 }))).toMatchObject({
+      verified: true,
+      inliers: 140,
+      chips: null,
+      defects: [],
+    });
+    const inspected = (recognitionId: number, at: number, verified = true): InspectedPayload => ({
+      recognitionId,
+      at,
+      camera: 'bench-2',
+      slot: 'left',
+      board: BOARD,
+      verified,
+      reason: null,
+      regions: [
+        {
+          id: 1,
+          kind: 'chip',
+          label: 'chip 1',
+          box: { x: 0, y: 0, width: 0.1, height: 0.1 },
+          verdict: 'present',
+          score: 0.9,
+        },
+        {
+          id: 2,
+          kind: 'chip',
+          label: 'chip 2',
+          box: { x: 0.2, y: 0, width: 0.1, height: 0.1 },
+          verdict: 'missing',
+          score: 0.1,
+        },
+      ],
+      counts: { chips: { expected: 2, found: 1, missing: 1, differs: 0 } },
+      heatmapUrl: null,
+      ms: 12,
+      error: null,
+    });
+    expect(s.inspected(inspected(6, 600))).toBeNull();
+    expect(s.inspected(inspected(7, 700, false))).toBeNull();
+    expect(s.inspected(inspected(7, 700))).toMatchObject({
+      chips: { expected: 2, found: 1, missing: 1, differs: 0 },
+      defects: [{ id: 2, label: 'chip 2', verdict: 'missing' }],
+    });
+    expect(s.recognized('bench-2', 'left', 8, 800)).toMatchObject({ chips: null, defects: [] });
   });
 
   it('outbox: retained topics first and coalesced, events bounded (oldest dropped), unacknowledged ones requeued first', () => {

@@ -124,8 +124,10 @@ describe('the daemon publishes to a real mosquitto and a webhook; the broker die
       state: 'recognized',
       vendor: 'Bitmain',
       model: 'S19j Pro hashboard',
-      verified: false,
+      // geometric verification is on by default: the board's references confirmed it
+      verified: true,
     });
+    expect(JSON.parse(state.payload).inliers).toBeGreaterThanOrEqual(12);
     const event = await sub.next(
       (m) => m.topic === 'benchsight/events' && JSON.parse(m.payload).board?.id === boardId,
       'a recognized event naming the board',

@@ -7,6 +7,7 @@ import type {
   InspectionJson,
   InspectionMapJson,
   ServerToClientEvents,
+  SnapshotPayload,
 } from '../../src/protocol.ts';
 import { pattern, startTestDaemon, tempDir, writeFrames } from '../helpers/daemon.ts';
 import { bareHashboard, chipBox, chipCount, enrollGolden, shoot, upload } from '../inspect/boards.ts';
@@ -193,6 +194,16 @@ describe('inspection API: maps validated and stored whole, chips proposed, an up
       });
       expect(p.regions.filter((g) => g.verdict === 'missing').map((g) => g.label)).toEqual(['chip 37']);
       expect(p.heatmapUrl).toMatch(/^\/api\/inspections\/.+\/heatmap\.png$/);
+      // a client that connects afterwards finds the slot's inspection in its snapshot
+      const late: Socket<ServerToClientEvents> = io(url, { transports: ['websocket'], reconnection: false });
+      try {
+        const snapshot = await new Promise<SnapshotPayload>((resolve) => late.on('snapshot', resolve));
+        const current = snapshot.inspected?.find((i) => i.slot === 'bench');
+        expect(current?.counts.chips.missing).toBeGreaterThanOrEqual(1);
+        expect(current?.board?.id).toBe(boardId);
+      } finally {
+        late.close();
+      }
       const withDefects = await (await fetch(`${url}/api/recognitions?defects=true`)).json();
       expect(withDefects.items.map((r: { id: number }) => r.id)).toContain(p.recognitionId);
       const row = withDefects.items.find((r: { id: number }) => r.id === p.recognitionId);

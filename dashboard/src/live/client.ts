@@ -116,8 +116,10 @@ export class LiveClient {
       this.ocrEnabled = p.ocr !== undefined;
       this.ocr = new Map((p.ocr ?? []).map((o) => [slotKey(o.camera, o.slot), o]));
       this.units = new Map((p.units ?? []).map((u) => [slotKey(u.camera, u.slot), u]));
+      this.inspections.clear();
+      for (const i of p.inspected ?? []) if (i.verified) this.inspections.set(slotKey(i.camera, i.slot), i);
       this.recognitionIds.clear();
-      for (const [key, o] of [...this.ocr, ...this.units])
+      for (const [key, o] of [...this.ocr, ...this.units, ...this.inspections])
         if (o.recognitionId !== null) this.recognitionIds.set(key, o.recognitionId);
       this.ocrPending.clear();
       this.series.push(p.status);
