@@ -4,6 +4,7 @@ import { boardName } from '../format.ts';
 import { useT } from '../i18n/context.tsx';
 import { BoardConflicts } from './board-conflicts.tsx';
 import { BoardFields, useBoardForm } from './board-form.tsx';
+import { InspectionMapEditor } from './inspection-map-editor.tsx';
 import { Confirm, Modal } from './modal.tsx';
 import { useToast } from './toast.tsx';
 import { UploadReferences } from './upload-references.tsx';
@@ -86,6 +87,12 @@ export function BoardEditor({ board, onClose }: { board: BoardJson | null; onClo
             ))}
           </ul>
           <UploadReferences boardId={board.id} />
+        </section>
+      ) : null}
+      {board ? (
+        <section class="editor-refs">
+          <h3>{t.t('editor.inspectionMap')}</h3>
+          <InspectionMapEditor board={board} />
         </section>
       ) : null}
       {board ? <BoardConflicts boardId={board.id} /> : null}
