@@ -17,6 +17,8 @@ export function BoardEditor({ board, onClose }: { board: BoardJson | null; onClo
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [removing, setRemoving] = useState<number | null>(null);
+  // the map (a large picture, and a 404 before one is drawn) loads only when asked for
+  const [mapOpen, setMapOpen] = useState(false);
 
   async function save(e: Event) {
     e.preventDefault();
@@ -90,10 +92,10 @@ export function BoardEditor({ board, onClose }: { board: BoardJson | null; onClo
         </section>
       ) : null}
       {board ? (
-        <section class="editor-refs">
-          <h3>{t.t('editor.inspectionMap')}</h3>
-          <InspectionMapEditor board={board} />
-        </section>
+        <details class="editor-refs" onToggle={(e) => setMapOpen(e.currentTarget.open)}>
+          <summary>{t.t('editor.inspectionMap')}</summary>
+          {mapOpen ? <InspectionMapEditor board={board} /> : null}
+        </details>
       ) : null}
       {board ? <BoardConflicts boardId={board.id} /> : null}
       {removing !== null ? (

@@ -64,6 +64,8 @@ export function InspectionMapEditor({ board }: { board: BoardJson }) {
   if (board.references.length === 0) return <p class="muted">{t.t('inspectionMap.noReferences')}</p>;
 
   function change(next: InspectionRegion[]) {
+    // regions are fractions of one picture: the map stays on the one they were drawn on
+    setReferenceId(reference?.id ?? null);
     setRegions(next);
     setDirty(true);
   }

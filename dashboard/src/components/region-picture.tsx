@@ -25,9 +25,14 @@ function boxOf(d: Drag): RegionBox {
   };
 }
 
-/** The region's number on the picture: the one its label ends with ("chip 37"), else its id. */
-function numberOf(r: InspectionRegion): string {
-  return /(\d+)\s*$/.exec(r.label)?.[1] ?? String(r.id);
+/** A label this long is cut on the picture (the list of regions is the map itself). */
+const SHOWN_LABEL = 20;
+
+/** What the picture writes on a region: a chip's number ("chip 37": 37), another region's label. */
+function markOf(r: InspectionRegion): string {
+  const n = r.kind === 'chip' ? /(\d+)\s*$/.exec(r.label)?.[1] : undefined;
+  if (n) return n;
+  return r.label.length > SHOWN_LABEL ? `${r.label.slice(0, SHOWN_LABEL - 1)}…` : r.label;
 }
 
 /**
@@ -101,6 +106,9 @@ export function RegionPicture(props: {
         <title>{t.t(props.editable ? 'inspectionMap.canvasEditable' : 'inspectionMap.canvas')}</title>
         {props.regions.map((r) => {
           const b = rect(r.box);
+          const mark = markOf(r);
+          // fits the box: about 0.55 em a character across, half the box's height at most
+          const size = Math.max(8, Math.min(b.height * 0.45, (b.width * 1.6) / Math.max(2, mark.length)));
           return (
             <g key={r.id} class={`region region-${r.kind}`}>
               <rect
@@ -111,12 +119,8 @@ export function RegionPicture(props: {
                   label: r.label,
                 })}
               />
-              <text
-                x={b.x + b.width / 2}
-                y={b.y + b.height / 2}
-                font-size={Math.max(8, Math.min(b.width, b.height) * 0.45)}
-              >
-                {numberOf(r)}
+              <text x={b.x + b.width / 2} y={b.y + b.height / 2} font-size={size}>
+                {mark}
               </text>
             </g>
           );
