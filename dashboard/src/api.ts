@@ -2,9 +2,13 @@ import type {
   BoardInput,
   BoardJson,
   CaptureJson,
+  ChipProposal,
+  InspectionMapJson,
+  InspectionRegion,
   RecognitionJson,
   RecognitionPage,
   ReferenceJson,
+  RegionBox,
   UnitPage,
   UnitRecord,
 } from '../../src/protocol.ts';
@@ -13,9 +17,13 @@ export type {
   BoardInput,
   BoardJson,
   CaptureJson,
+  ChipProposal,
+  InspectionMapJson,
+  InspectionRegion,
   RecognitionJson,
   RecognitionPage,
   ReferenceJson,
+  RegionBox,
   UnitPage,
   UnitRecord,
 };
@@ -128,3 +136,22 @@ export const editUnit = (
   edit: { status?: string; note?: string; resolve?: { conflictId: number; answer: string } },
 ) => api<UnitRecord>(`/api/units/${encodeURIComponent(serial)}`, { method: 'PATCH', json: edit });
 export const whoAmI = () => api<{ name: string | null; role: 'viewer' | 'admin' | null }>('/api/auth/me');
+
+/** A board's inspection map; null when none is drawn yet (the daemon answers 404). */
+export const getInspectionMap = (boardId: number) =>
+  api<InspectionMapJson>(`/api/boards/${boardId}/inspection-map`).catch((err: unknown) => {
+    if (err instanceof ApiError && err.status === 404) return null;
+    throw err;
+  });
+/** Replaces the board's map (admins); a 400 names the region the daemon refused, and nothing is stored. */
+export const putInspectionMap = (boardId: number, referenceId: number, regions: InspectionRegion[]) =>
+  api<InspectionMapJson>(`/api/boards/${boardId}/inspection-map`, {
+    method: 'PUT',
+    json: { referenceId, regions },
+  });
+/** The chips on the reference that look like the marked one, numbered in reading order (admins). */
+export const detectChips = (boardId: number, referenceId: number, box: RegionBox) =>
+  api<ChipProposal>(`/api/boards/${boardId}/inspection-map/detect`, {
+    method: 'POST',
+    json: { referenceId, box },
+  });

@@ -68,14 +68,18 @@ export function upload(jpeg: Buffer, fields: Record<string, string> = {}): FormD
   return form;
 }
 
-/** Creates the board on a running daemon and enrolls its golden reference (the straight shot, cropped). */
+/**
+ * Creates the board on a running daemon and enrolls its golden reference (the straight shot, cropped);
+ * `headers` authenticate the calls on a daemon with auth (a bearer token).
+ */
 export async function enrollGolden(
   url: string,
   t: BoardType,
+  headers: Record<string, string> = {},
 ): Promise<{ boardId: number; referenceId: number }> {
   const created = await fetch(`${url}/api/boards`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { ...headers, 'content-type': 'application/json' },
     body: JSON.stringify({
       vendor: 'Test',
       model: `S-${t.seed}`,
@@ -93,6 +97,7 @@ export async function enrollGolden(
   );
   const enrolled = await fetch(`${url}/api/boards/${boardId}/references`, {
     method: 'POST',
+    headers,
     body: upload(crop.jpeg),
   });
   const referenceId = ((await enrolled.json()) as { references: { id: number }[] }).references[0]!.id;

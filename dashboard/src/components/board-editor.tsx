@@ -4,6 +4,7 @@ import { boardName } from '../format.ts';
 import { useT } from '../i18n/context.tsx';
 import { BoardConflicts } from './board-conflicts.tsx';
 import { BoardFields, useBoardForm } from './board-form.tsx';
+import { InspectionMapEditor } from './inspection-map-editor.tsx';
 import { Confirm, Modal } from './modal.tsx';
 import { useToast } from './toast.tsx';
 import { UploadReferences } from './upload-references.tsx';
@@ -16,6 +17,8 @@ export function BoardEditor({ board, onClose }: { board: BoardJson | null; onClo
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [removing, setRemoving] = useState<number | null>(null);
+  // the map (a large picture, and a 404 before one is drawn) loads only when asked for
+  const [mapOpen, setMapOpen] = useState(false);
 
   async function save(e: Event) {
     e.preventDefault();
@@ -87,6 +90,12 @@ export function BoardEditor({ board, onClose }: { board: BoardJson | null; onClo
           </ul>
           <UploadReferences boardId={board.id} />
         </section>
+      ) : null}
+      {board ? (
+        <details class="editor-refs" onToggle={(e) => setMapOpen(e.currentTarget.open)}>
+          <summary>{t.t('editor.inspectionMap')}</summary>
+          {mapOpen ? <InspectionMapEditor board={board} /> : null}
+        </details>
       ) : null}
       {board ? <BoardConflicts boardId={board.id} /> : null}
       {removing !== null ? (

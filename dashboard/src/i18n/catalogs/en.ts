@@ -234,6 +234,47 @@ export const en = {
   'editor.deleteReferenceTitle': 'Delete this reference picture?',
   'editor.deleteReferenceMessage': 'The board will no longer be matched against it.',
   'editor.deleteReferenceConfirm': 'Delete picture',
+  'editor.inspectionMap': 'Inspection map',
+  'inspectionMap.noReferences': 'Add a reference picture first: the inspection map is drawn on one.',
+  'inspectionMap.none': 'No inspection map drawn for this board yet.',
+  'inspectionMap.viewerOnly': 'Only an administrator can change the inspection map.',
+  'inspectionMap.reference': 'Drawn on',
+  'inspectionMap.referenceOption': 'Picture {id} ({width}×{height} px)',
+  'inspectionMap.pictureAlt': 'Reference picture {id} with the regions of the inspection map',
+  'inspectionMap.canvas': 'Regions of the inspection map',
+  'inspectionMap.canvasEditable': 'Drag a box over the picture; click a region to remove it',
+  'inspectionMap.hint':
+    'Drag a box around one chip, then Find chips; or around a part, then Add region. Click a region to remove it.',
+  'inspectionMap.hintDrawn': 'Box drawn: find the chips that look like it, or add it as a region.',
+  'inspectionMap.findChips': 'Find chips',
+  'inspectionMap.finding': 'Finding chips…',
+  'inspectionMap.kind': 'Kind',
+  'inspectionMap.label': 'Name',
+  'inspectionMap.labelPlaceholder': 'e.g. power connector',
+  'inspectionMap.labelMissing': 'Give the region a name.',
+  'inspectionMap.addRegion': 'Add region',
+  'inspectionMap.removeRegion': 'Remove {label}',
+  'inspectionMap.region': 'Region {label}',
+  'inspectionMap.foundMismatch':
+    'Found {found, plural, one {# chip} other {# chips}}, this board type has {expected, number}',
+  'inspectionMap.foundMatch':
+    'Found {found, plural, one {# chip} other {# chips}}, as many as this board type has',
+  'inspectionMap.foundNoCount':
+    'Found {found, plural, one {# chip} other {# chips}}; the chip count of this board type is not set',
+  'inspectionMap.countDiffers':
+    'The map has {chips, plural, one {# chip} other {# chips}} and {others, plural, one {# other region} other {# other regions}}; this board type has {expected, plural, one {# chip} other {# chips}}',
+  'inspectionMap.countMatches':
+    'The map has {chips, plural, one {# chip} other {# chips}} and {others, plural, one {# other region} other {# other regions}}, as many chips as this board type has',
+  'inspectionMap.countNoExpected':
+    'The map has {chips, plural, one {# chip} other {# chips}} and {others, plural, one {# other region} other {# other regions}}',
+  'inspectionMap.clear': 'Remove all regions',
+  'inspectionMap.save': 'Save map',
+  'inspectionMap.saved': 'Inspection map saved ({count, plural, one {# region} other {# regions}}).',
+  'regionKind.chip': 'Chip',
+  'regionKind.connector': 'Connector',
+  'regionKind.heatsink': 'Heatsink',
+  'regionKind.component': 'Component',
+  'regionKind.label': 'Label',
 
   // reference upload
   'upload.chooseBoard': 'Choose the board these pictures show.',

@@ -228,6 +228,48 @@ export const frCA: Record<MessageId, string> = {
   'editor.deleteReferenceTitle': 'Supprimer cette photo de référence?',
   'editor.deleteReferenceMessage': 'La carte ne sera plus comparée à cette photo.',
   'editor.deleteReferenceConfirm': 'Supprimer la photo',
+  'editor.inspectionMap': 'Plan d’inspection',
+  'inspectionMap.noReferences':
+    'Ajoutez d’abord une photo de référence : le plan d’inspection se trace sur l’une d’elles.',
+  'inspectionMap.none': 'Aucun plan d’inspection n’est encore tracé pour cette carte.',
+  'inspectionMap.viewerOnly': 'Seul un administrateur peut modifier le plan d’inspection.',
+  'inspectionMap.reference': 'Tracé sur',
+  'inspectionMap.referenceOption': 'Photo {id} ({width}×{height} px)',
+  'inspectionMap.pictureAlt': 'Photo de référence {id} avec les zones du plan d’inspection',
+  'inspectionMap.canvas': 'Zones du plan d’inspection',
+  'inspectionMap.canvasEditable': 'Tracez un cadre sur la photo; cliquez sur une zone pour la retirer',
+  'inspectionMap.hint':
+    'Tracez un cadre autour d’une puce, puis Trouver les puces; ou autour d’une pièce, puis Ajouter la zone. Cliquez sur une zone pour la retirer.',
+  'inspectionMap.hintDrawn': 'Cadre tracé : trouvez les puces qui lui ressemblent, ou ajoutez-le comme zone.',
+  'inspectionMap.findChips': 'Trouver les puces',
+  'inspectionMap.finding': 'Recherche des puces…',
+  'inspectionMap.kind': 'Genre',
+  'inspectionMap.label': 'Nom',
+  'inspectionMap.labelPlaceholder': 'p. ex. connecteur d’alimentation',
+  'inspectionMap.labelMissing': 'Donnez un nom à la zone.',
+  'inspectionMap.addRegion': 'Ajouter la zone',
+  'inspectionMap.removeRegion': 'Retirer {label}',
+  'inspectionMap.region': 'Zone {label}',
+  'inspectionMap.foundMismatch':
+    '{found, plural, one {# puce trouvée} other {# puces trouvées}}, ce type de carte en a {expected, number}',
+  'inspectionMap.foundMatch':
+    '{found, plural, one {# puce trouvée} other {# puces trouvées}}, autant que ce type de carte en a',
+  'inspectionMap.foundNoCount':
+    '{found, plural, one {# puce trouvée} other {# puces trouvées}}; le nombre de puces de ce type de carte n’est pas indiqué',
+  'inspectionMap.countDiffers':
+    'Le plan compte {chips, plural, one {# puce} other {# puces}} et {others, plural, one {# autre zone} other {# autres zones}}; ce type de carte a {expected, plural, one {# puce} other {# puces}}',
+  'inspectionMap.countMatches':
+    'Le plan compte {chips, plural, one {# puce} other {# puces}} et {others, plural, one {# autre zone} other {# autres zones}}, autant de puces que ce type de carte',
+  'inspectionMap.countNoExpected':
+    'Le plan compte {chips, plural, one {# puce} other {# puces}} et {others, plural, one {# autre zone} other {# autres zones}}',
+  'inspectionMap.clear': 'Retirer toutes les zones',
+  'inspectionMap.save': 'Enregistrer le plan',
+  'inspectionMap.saved': 'Plan d’inspection enregistré ({count, plural, one {# zone} other {# zones}}).',
+  'regionKind.chip': 'Puce',
+  'regionKind.connector': 'Connecteur',
+  'regionKind.heatsink': 'Dissipateur',
+  'regionKind.component': 'Composant',
+  'regionKind.label': 'Étiquette',
 
   'upload.chooseBoard': 'Choisissez la carte que montrent ces photos.',
   'upload.chooseFiles': 'Choisissez un ou plusieurs fichiers d’image.',
