@@ -56,9 +56,11 @@ function barePads(c: Rect, b: Batch): void {
   }
 }
 
-function bareChips(g: ChipGrid, b: Batch): void {
+/** Chips drawn bare: every chip, or only `only` (the places a per-chip heatsink is missing from). */
+function bareChips(g: ChipGrid, b: Batch, only?: ReadonlySet<number>): void {
   const d = g.defects ?? {};
   for (const [i, c] of chipRects(g).entries()) {
+    if (only && !only.has(i)) continue;
     if (d.missing?.includes(i)) {
       barePads(c, b);
       continue;
@@ -122,8 +124,12 @@ function heatsinkBlock(r: Rect, hs: Heatsink, b: Batch, coarse: boolean): void {
 function heatsinkRects(g: ChipGrid, hs: Heatsink): Rect[] {
   const chips = chipRects(g);
   const o = hs.overhang;
-  if (hs.layout === 'per-chip')
-    return chips.map((c) => ({ x: c.x - o, y: c.y - o, w: c.w + 2 * o, h: c.h + 2 * o }));
+  if (hs.layout === 'per-chip') {
+    const bare = bareUnderHeatsinks(g);
+    return chips.flatMap((c, i) =>
+      bare.has(i) ? [] : [{ x: c.x - o, y: c.y - o, w: c.w + 2 * o, h: c.h + 2 * o }],
+    );
+  }
   const first = chips[0];
   const last = chips[chips.length - 1];
   if (!first || !last) return [];
@@ -139,11 +145,17 @@ function heatsinkRects(g: ChipGrid, hs: Heatsink): Rect[] {
   });
 }
 
+/** Per-chip heatsinks missing: over a chip removed (its heatsink went with it) or just the heatsink gone. */
+function bareUnderHeatsinks(g: ChipGrid): Set<number> {
+  return new Set([...(g.defects?.missing ?? []), ...(g.defects?.noHeatsink ?? [])]);
+}
+
 /** The chip grid in board millimetres, detailed enough for `pxPerMm`. */
 export function chipGridSvg(g: ChipGrid, pxPerMm: number): string {
   const b = new Batch();
   const hs = g.heatsink;
   if (!hs || hs.layout === 'per-row') bareChips(g, b);
+  else if (hs.layout === 'per-chip') bareChips(g, b, bareUnderHeatsinks(g));
   const coarse = hs !== null && hs.finPitch * pxPerMm < 4;
   if (hs) for (const r of heatsinkRects(g, hs)) heatsinkBlock(r, hs, b, coarse);
   const c = hs ? HEATSINK_COLORS[hs.color] : HEATSINK_COLORS.aluminium;

@@ -1,8 +1,8 @@
-import { shade } from './color.ts';
+import { shade, TIN } from './color.ts';
 import { connectorSvg } from './render-connectors.ts';
 import { Rng } from './rng.ts';
 import { circle, circlePath, n, rect, rectPath, type TextMode, text } from './svg.ts';
-import type { Capacitor, FanGrille, Ic, Part, Screw, Sticker, VentSlots } from './types.ts';
+import type { Capacitor, FanGrille, Footprint, Ic, Part, Screw, Sticker, VentSlots } from './types.ts';
 
 export interface PartContext {
   mode: TextMode;
@@ -19,6 +19,24 @@ function capacitorSvg(c: Capacitor): string {
     circle(c.x, c.y, c.r * 0.82, top) +
     `<path d="M${n(c.x - k)} ${n(c.y)}h${n(2 * k)}M${n(c.x)} ${n(c.y - k)}v${n(2 * k)}" stroke="#7d838a" stroke-width="${n(c.r * 0.1)}"/>`
   );
+}
+
+/** A removed part's place: tinned pads inside a thin silkscreen outline. */
+function footprintSvg(f: Footprint): string {
+  let d = '';
+  for (let i = 0; i + 3 < f.pads.length; i += 4)
+    d += rectPath(
+      f.pads[i] as number,
+      f.pads[i + 1] as number,
+      f.pads[i + 2] as number,
+      f.pads[i + 3] as number,
+    );
+  const stroke = `fill="none" stroke="${f.silk}" stroke-width="0.25"`;
+  const outline =
+    f.outline === 'round'
+      ? `<circle cx="${n(f.x + f.w / 2)}" cy="${n(f.y + f.h / 2)}" r="${n(Math.min(f.w, f.h) / 2)}" ${stroke}/>`
+      : `<rect x="${n(f.x)}" y="${n(f.y)}" width="${n(f.w)}" height="${n(f.h)}" ${stroke}/>`;
+  return `${outline}<path d="${d}" fill="${TIN}"/>`;
 }
 
 function icSvg(ic: Ic, ctx: PartContext): string {
@@ -166,6 +184,8 @@ export function partSvg(p: Part, ctx: PartContext): string {
       return connectorSvg(p);
     case 'capacitor':
       return capacitorSvg(p);
+    case 'footprint':
+      return footprintSvg(p);
     case 'ic':
       return icSvg(p, ctx);
     case 'led':

@@ -51,11 +51,15 @@ export interface ChipGrid {
   defects?: ChipDefects;
 }
 
-/** Chips removed to bare pads, burnt, or lifted (tilted off its pads), by row-major index. */
+/**
+ * Chips removed to bare pads, burnt, or lifted (tilted off its pads), and chips whose own heatsink
+ * is missing (per-chip heatsinks: the bare chip shows), by row-major index.
+ */
 export interface ChipDefects {
   missing?: number[];
   burnt?: number[];
   lifted?: number[];
+  noHeatsink?: number[];
 }
 
 export interface Hole {
@@ -100,6 +104,16 @@ export interface Capacitor {
   y: number;
   r: number;
   sleeve: string;
+}
+
+/** Where a part was removed: its tinned pads and silkscreen outline on the bare board. */
+export interface Footprint extends Rect {
+  t: 'footprint';
+  /** round: a capacitor's circle outline; rect: a connector's box. */
+  outline: 'round' | 'rect';
+  /** Pads, packed as [x, y, w, h] quadruples. */
+  pads: number[];
+  silk: string;
 }
 
 export interface Ic extends Rect {
@@ -201,6 +215,7 @@ export interface Panel extends Rect {
 export type Part =
   | Connector
   | Capacitor
+  | Footprint
   | Ic
   | Led
   | SilkText
