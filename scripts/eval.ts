@@ -10,6 +10,9 @@
  * pinned commits, --photos-from copies them from a folder, a folder of bare git mirrors
  * (owner+name/repo) or a server laid out as raw.githubusercontent.com; every file's sha256 is checked.
  * --only-photos: the real-photo rows alone.
+ * Inspection rows (tools/eval/inspection.ts) follow the recognition rows: held-out synthetic hashboards,
+ * maps built from one marked chip, good and defective views inspected; --only-inspection: those alone,
+ * --no-inspection: none; --inspection-boards 40 (test; validation gets half).
  * --width/--height: the camera frame the views are rendered at (e.g. 426x240 for a 16:9 camera).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,6 +20,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadManifest } from '../src/vision/manifest.ts';
+import { evaluateInspection } from '../tools/eval/inspection.ts';
+import { formatInspectionReport } from '../tools/eval/inspection-report.ts';
 import { fetchPhotos, missingPhotos } from '../tools/eval/photos/fetch.ts';
 import { loadPhotoManifest } from '../tools/eval/photos/manifest.ts';
 import { formatReport } from '../tools/eval/report.ts';
@@ -46,6 +51,9 @@ const { values } = parseArgs({
     'photo-views': { type: 'string' },
     /** Writes every shortlisted reference's inliers, matches and cosine per view (JSON) instead of the report. */
     'verify-study': { type: 'string' },
+    'only-inspection': { type: 'boolean', default: false },
+    'no-inspection': { type: 'boolean', default: false },
+    'inspection-boards': { type: 'string' },
   },
 });
 
@@ -86,6 +94,7 @@ const options: EvalOptions = {
   synthetic: !values['only-photos'],
   photos: { manifest, cacheDir, queries: photoViews, unknownViews: photoViews, width: 640, height: 480 },
 };
+const inspectionBoards = values['inspection-boards'] ? Number(values['inspection-boards']) : quick ? 16 : 40;
 try {
   if (values['verify-study']) {
     const photos =
@@ -94,14 +103,33 @@ try {
     rmSync(tmpDir, { recursive: true, force: true });
     process.exit(0);
   }
-  const result = await evaluate(options);
-  process.stdout.write(`${formatReport(result, options, new Date())}\n`);
-  if (values['write-operating-point'] && result.methods.length > 0) {
-    const policy = result.methods[0]!.policy;
-    writeOperatingPoint(model.manifestPath, policy);
-    process.stdout.write(
-      `wrote operatingPoint ${JSON.stringify(policy)} (chosen on validation boards) to ${model.manifestPath}\n`,
-    );
+  if (!values['only-inspection']) {
+    const result = await evaluate(options);
+    process.stdout.write(`${formatReport(result, options, new Date())}\n`);
+    if (values['write-operating-point'] && result.methods.length > 0) {
+      const policy = result.methods[0]!.policy;
+      writeOperatingPoint(model.manifestPath, policy);
+      process.stdout.write(
+        `wrote operatingPoint ${JSON.stringify(policy)} (chosen on validation boards) to ${model.manifestPath}\n`,
+      );
+    }
+  }
+  if (!values['no-inspection']) {
+    const inspection = await evaluateInspection({
+      seed: options.seed,
+      trainTypes: options.trainTypes,
+      validationBoards: Math.max(1, Math.round(inspectionBoards / 2)),
+      testBoards: inspectionBoards,
+      goodViews: 2,
+      defectViews: 3,
+      width: 1280,
+      height: 720,
+      model,
+      intraOpThreads: options.intraOpThreads,
+      tmpDir,
+      log: options.log,
+    });
+    process.stdout.write(`\n${formatInspectionReport(inspection)}\n`);
   }
 } finally {
   rmSync(tmpDir, { recursive: true, force: true });

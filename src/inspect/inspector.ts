@@ -26,6 +26,8 @@ export interface Inspection {
   counts: { chips: ReturnType<typeof chipCounts> };
   /** Id of the heatmap in the store; null when nothing was compared. */
   heatmapId: string | null;
+  /** How hot the heatmap is over each region (region id -> mean difference); absent when nothing was compared. */
+  regionHeat?: ReadonlyMap<number, number>;
   ms: number;
 }
 
@@ -127,6 +129,7 @@ export class Inspector {
       regions,
       counts: { chips: chipCounts(regions, expected) },
       heatmapId,
+      regionHeat: new Map(cmp.scores.map((s) => [s.id, s.heat])),
       ms: performance.now() - t0,
     };
   }

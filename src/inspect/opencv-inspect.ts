@@ -106,6 +106,8 @@ export interface RegionScore {
   ncc: number;
   /** Mean absolute difference there, both pictures normalised to zero mean and unit spread. */
   diff: number;
+  /** Mean of the heatmap's difference over the region (how hot the heatmap is there), in spreads. */
+  heat: number;
 }
 
 export interface AlignedComparison {
@@ -150,7 +152,7 @@ function regionScore(
   ref: Cv,
   norm: { a: Cv; b: Cv },
   box: PixelBox,
-): Omit<RegionScore, 'id'> {
+): Omit<RegionScore, 'id' | 'heat'> {
   const mx = Math.max(1, Math.round(box.width * SEARCH_MARGIN));
   const my = Math.max(1, Math.round(box.height * SEARCH_MARGIN));
   const x0 = Math.max(0, box.x - mx);
@@ -243,21 +245,20 @@ export function compareAligned(
     cv.warpPerspective(slotGray, warped, toRef, new cv.Size(w, h), cv.INTER_AREA, cv.BORDER_REPLICATE);
     const a = keep(flattened(cv, warped));
     const b = keep(flattened(cv, refGray));
-    const scores = regions.map((r) => ({
-      id: r.id,
-      ...regionScore(
-        cv,
-        warped,
-        refGray,
-        { a, b },
-        {
-          x: Math.min(w - 1, Math.round(r.box.x * scale)),
-          y: Math.min(h - 1, Math.round(r.box.y * scale)),
-          width: Math.max(1, Math.min(w - Math.round(r.box.x * scale), Math.round(r.box.width * scale))),
-          height: Math.max(1, Math.min(h - Math.round(r.box.y * scale), Math.round(r.box.height * scale))),
+    const boxes = regions.map((r) => {
+      const x = Math.min(w - 1, Math.round(r.box.x * scale));
+      const y = Math.min(h - 1, Math.round(r.box.y * scale));
+      return {
+        id: r.id,
+        box: {
+          x,
+          y,
+          width: Math.max(1, Math.min(w - x, Math.round(r.box.width * scale))),
+          height: Math.max(1, Math.min(h - y, Math.round(r.box.height * scale))),
         },
-      ),
-    }));
+      };
+    });
+    const scored = boxes.map((r) => ({ id: r.id, ...regionScore(cv, warped, refGray, { a, b }, r.box) }));
     // the heatmap: |a - b| of the two normalised pictures, smoothed, 3 spreads -> 255
     const blurA = keep(new cv.Mat());
     const blurB = keep(new cv.Mat());
@@ -266,6 +267,15 @@ export function compareAligned(
     cv.GaussianBlur(b, blurB, new cv.Size(k, k), 0);
     const diff = keep(new cv.Mat());
     cv.absdiff(blurA, blurB, diff);
+    const scores = scored.map((r, i) => {
+      const { x, y, width, height } = boxes[i]!.box;
+      const roi = diff.roi(new cv.Rect(x, y, width, height));
+      try {
+        return { ...r, heat: cv.mean(roi)[0] as number };
+      } finally {
+        roi.delete();
+      }
+    });
     const diff8 = keep(new cv.Mat());
     diff.convertTo(diff8, cv.CV_8U, 255 / 3, 0);
     const hs = Math.min(1, HEATMAP_LONG_SIDE / Math.max(slot.width, slot.height));
