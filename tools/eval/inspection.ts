@@ -195,7 +195,8 @@ export function score(views: InspectedView[], detectExact: InspectionScore['dete
   const heat = { hit: 0, of: 0 };
   for (const v of bad) {
     const kind = v.view.defect!.kind;
-    const k = (byKind[kind] ??= { found: 0, of: 0 });
+    const k = byKind[kind] ?? { found: 0, of: 0 };
+    byKind[kind] = k;
     k.of++;
     if (kind === 'chip-missing') missing.of++;
     heat.of++;
