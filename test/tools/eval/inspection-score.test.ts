@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import type { Inspection } from '../../../src/inspect/inspector.ts';
+import type { InspectedRegion, RegionVerdict } from '../../../src/protocol.ts';
+import { type InspectedView, score, suggestThresholds } from '../../../tools/eval/inspection.ts';
+
+const box = { x: 0, y: 0, width: 0.1, height: 0.1 };
+const region = (id: number, verdict: RegionVerdict, s: number): InspectedRegion => ({
+  id,
+  kind: 'chip',
+  label: `chip ${id}`,
+  box,
+  verdict,
+  score: s,
+});
+
+function view(
+  regions: InspectedRegion[],
+  o: {
+    defect?: 'chip-missing' | 'connector-missing';
+    at?: number;
+    heat?: number[];
+    verified?: boolean;
+    occluded?: number[];
+  },
+): InspectedView {
+  const missing = regions.filter((r) => r.verdict === 'missing').length;
+  const result: Inspection = {
+    boardId: 1,
+    verified: o.verified ?? true,
+    reason: null,
+    regions,
+    counts: { chips: { expected: 4, found: 4 - missing, missing, differs: 0 } },
+    heatmapId: null,
+    regionHeat: new Map((o.heat ?? []).map((h, i) => [i + 1, h])),
+    ms: 100,
+  };
+  return {
+    view: {
+      jpeg: Buffer.alloc(0),
+      defect: o.defect ? { kind: o.defect, box: { x: 0, y: 0, w: 1, h: 1 }, chip: null } : null,
+      chipsPresent: o.defect === 'chip-missing' ? 3 : 4,
+      occluders: [],
+      corners: [],
+    },
+    result,
+    defectRegion: o.at ? region(o.at, 'present', 1) : null,
+    occluded: new Set(o.occluded ?? []),
+  };
+}
+
+describe('inspection eval scoring', () => {
+  const good = [1, 2, 3, 4].map((id) => region(id, 'present', 0.9));
+  it('counts exact counts, missing-chip recall, false alarms per 10 good boards and top-3 heat hits', () => {
+    const s = score(
+      [
+        view(good, {}),
+        view([...good.slice(0, 3), region(4, 'differs', 0.4)], { occluded: [4] }),
+        view([region(1, 'missing', -0.2), ...good.slice(1)], {
+          defect: 'chip-missing',
+          at: 1,
+          heat: [5, 1, 1, 1],
+        }),
+        view(good, { defect: 'chip-missing', at: 2, heat: [0, 0, 0, 9] }),
+        view(good, { defect: 'connector-missing', at: 3, verified: false }),
+      ],
+      { exact: 1, of: 1 },
+    );
+    expect(s.views).toBe(5);
+    expect(s.unverified).toBe(1);
+    // exact: the good view, the occluded one (a chip differing is still counted), the found missing chip
+    expect(s.countExact).toBeCloseTo(3 / 5);
+    expect(s.missingRecall).toEqual({ found: 1, of: 2 });
+    expect(s.falseAlarmsPer10).toBe(5);
+    expect(s.falseAlarmsOccludedPer10).toBe(5);
+    // chip 1 is the hottest of its view; chip 2 ties with 1 and 3 behind chip 4 and is in the top 3; the unverified view misses
+    expect(s.heatTop3).toEqual({ hit: 2, of: 3 });
+    expect(s.byKind['chip-missing']).toEqual({ found: 1, of: 2 });
+    expect(s.byKind['connector-missing']).toEqual({ found: 0, of: 1 });
+  });
+
+  it('suggests thresholds between the good regions and the defects, never from views it was not given', () => {
+    const t = suggestThresholds({
+      good: [0.8, 0.85, 0.9, 0.95],
+      missing: [-0.5, -0.3, -0.2],
+      differs: [0.3, 0.35, 0.4],
+    });
+    expect(t.presentMin).toBeGreaterThan(0.4);
+    expect(t.presentMin).toBeLessThan(0.8);
+    expect(t.missingBelow).toBeGreaterThan(-0.2);
+    expect(t.missingBelow).toBeLessThan(0.3);
+  });
+});
