@@ -21,10 +21,19 @@ export interface Reference {
   createdAt: number;
 }
 
+/** How many local features (ORB keypoints) geometric verification found on a reference photo. */
+export interface ReferenceFeatureCount {
+  keypoints: number;
+  /** Too few to verify the board well: a blurred or featureless photo (enrollment warns). */
+  few: boolean;
+}
+
 /** A reference photo of a board, with where to load it. */
 export interface ReferenceJson extends Reference {
   imageUrl: string;
   thumbnailUrl: string;
+  /** null: verification is off (match.verify.enabled: false), or the features are not computed yet */
+  features: ReferenceFeatureCount | null;
 }
 
 export interface BoardJson extends BoardInfo {

@@ -14,6 +14,7 @@ export class FeatureRepository {
   private readonly selectOne: Statement<[number, string], StoredFeatures>;
   private readonly selectMissing: Statement<[string], number>;
   private readonly deleteOne: Statement<[number, string]>;
+  private readonly selectCounts: Statement<[number, string], { referenceId: number; keypoints: number }>;
 
   constructor(db: Database) {
     this.upsert = db.prepare(
@@ -33,6 +34,12 @@ export class FeatureRepository {
       )
       .pluck();
     this.deleteOne = db.prepare('DELETE FROM reference_features WHERE reference_id = ? AND config = ?');
+    // 8 bytes (float32 x, y) per keypoint: counted without reading the descriptors
+    this.selectCounts = db.prepare(
+      `SELECT f.reference_id AS referenceId, length(f.keypoints) / 8 AS keypoints
+       FROM reference_features f JOIN board_references r ON r.id = f.reference_id
+       WHERE r.board_id = ? AND f.config = ?`,
+    );
   }
 
   put(referenceId: number, config: string, f: StoredFeatures): void {
@@ -45,6 +52,11 @@ export class FeatureRepository {
 
   referencesWithout(config: string): number[] {
     return this.selectMissing.all(config);
+  }
+
+  /** Keypoints per reference of a board that has features of this configuration. */
+  countsForBoard(boardId: number, config: string): Map<number, number> {
+    return new Map(this.selectCounts.all(boardId, config).map((r) => [r.referenceId, r.keypoints]));
   }
 
   delete(referenceId: number, config: string): void {

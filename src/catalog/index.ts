@@ -256,6 +256,13 @@ export class Catalog {
     );
   }
 
+  /** Keypoints per reference of a board (those with features of this configuration), descriptors unread. */
+  featureCounts(boardId: number, config: string): Map<number, number> {
+    return this.guard(`counting the features of board ${boardId}`, () =>
+      this.features.countsForBoard(boardId, config),
+    );
+  }
+
   /** Reference ids that have no features of this configuration yet. */
   referencesWithoutFeatures(config: string): number[] {
     return this.guard('listing references without features', () => this.features.referencesWithout(config));

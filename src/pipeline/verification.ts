@@ -3,7 +3,7 @@ import { type Rect, WHOLE_FRAME } from '../config/schema.ts';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { decideVerified, type VerifiedDecision, type VerifyPolicy } from '../match/verify-decide.ts';
-import type { Outline, VerificationFields } from '../protocol.ts';
+import type { Outline, ReferenceFeatureCount, VerificationFields } from '../protocol.ts';
 import {
   decodeFeatures,
   encodeFeatures,
@@ -21,6 +21,11 @@ import { decodeImage, type RawImage } from '../vision/preprocess.ts';
 export const REFERENCES_PER_BOARD = 3;
 /** A reference with fewer keypoints than this is hard to verify: enrollment warns. */
 export const FEW_KEYPOINTS = 60;
+
+/** What enrollment shows of a reference's features. */
+export function featureCount(keypoints: number): ReferenceFeatureCount {
+  return { keypoints, few: keypoints < FEW_KEYPOINTS };
+}
 
 export interface BoardVerificationOptions {
   catalog: Catalog;
@@ -89,6 +94,12 @@ export class BoardVerification {
 
   remember(referenceId: number, f: LocalFeatures): void {
     this.#cache.set(referenceId, f);
+  }
+
+  /** The feature count of each reference of a board that has features of this configuration. */
+  featureCounts(boardId: number): Map<number, ReferenceFeatureCount> {
+    const counts = this.#o.catalog.featureCounts(boardId, FEATURE_CONFIG_KEY);
+    return new Map([...counts].map(([id, n]) => [id, featureCount(n)]));
   }
 
   /** Computes the features of references that have none of this configuration; returns how many. */
@@ -174,7 +185,7 @@ export class BoardVerification {
       const { config, stored } = this.stored(f);
       this.#o.catalog.putFeatures(referenceId, config, stored);
       this.#cache.set(referenceId, f);
-      if (keypointCount(f) < FEW_KEYPOINTS) {
+      if (featureCount(keypointCount(f)).few) {
         this.#o.logger?.warn(
           { reference: referenceId, keypoints: keypointCount(f) },
           'reference has few local features (blurred or featureless picture): verification will be weak',

@@ -3,17 +3,18 @@ import type { Reference } from '../../catalog/types.ts';
 import { boardPatchSchema, boardSchema } from '../../catalog/validate.ts';
 import { BenchsightError } from '../../errors.ts';
 import type { EnrollImage } from '../../pipeline/catalog-editor.ts';
-import type { BoardJson, ReferenceJson } from '../../protocol.ts';
+import type { BoardJson, ReferenceFeatureCount, ReferenceJson } from '../../protocol.ts';
 import { access } from '../access.ts';
 import type { ServerContext } from '../context.ts';
 import { notFound, parseInput } from '../http-errors.ts';
 import { boardsQuery, idParam, liveReferenceBody, MAX_UPLOAD_FILES } from '../schemas.ts';
 
-function referenceJson(r: Reference): ReferenceJson {
+function referenceJson(r: Reference, features: ReferenceFeatureCount | null): ReferenceJson {
   return {
     ...r,
     imageUrl: `/api/references/${r.id}/image.jpg`,
     thumbnailUrl: `/api/references/${r.id}/thumbnail.jpg`,
+    features,
   };
 }
 
@@ -57,10 +58,16 @@ export function boardRoutes(app: FastifyInstance, ctx: ServerContext): void {
   // Reads go to the catalog; every change goes through the catalog's owner (index, rescan, event).
   const { catalog, benches, editor } = ctx;
 
+  /** References of one board, with the features verification found on each (null: verification off). */
+  const referencesJson = (boardId: number, references: readonly Reference[]): ReferenceJson[] => {
+    const counts = ctx.recognizer.verification?.featureCounts(boardId);
+    return references.map((r) => referenceJson(r, counts?.get(r.id) ?? null));
+  };
+
   const boardJson = (id: number): BoardJson => {
     const board = catalog.getBoard(id);
     if (!board) throw notFound(`board ${id}`);
-    return { ...board, references: catalog.listReferences(id).map(referenceJson) };
+    return { ...board, references: referencesJson(id, catalog.listReferences(id)) };
   };
 
   app.get('/api/boards', access('viewer'), async (req) => {
@@ -69,7 +76,7 @@ export function boardRoutes(app: FastifyInstance, ctx: ServerContext): void {
       boards: catalog.listBoards(q.search ? { search: q.search } : undefined).map(
         (b): BoardJson => ({
           ...b,
-          references: catalog.listReferences(b.id).map(referenceJson),
+          references: referencesJson(b.id, catalog.listReferences(b.id)),
         }),
       ),
     };
@@ -111,7 +118,7 @@ export function boardRoutes(app: FastifyInstance, ctx: ServerContext): void {
       images.push({ bytes: capture.frame.jpeg, source: 'live', detail: capture.slot, region: capture.rect });
     }
     const created = await editor.enroll(id, images);
-    return reply.status(201).send({ references: created.map(referenceJson) });
+    return reply.status(201).send({ references: referencesJson(id, created) });
   });
 
   app.delete('/api/references/:id', access('admin'), async (req, reply) => {
