@@ -13,6 +13,7 @@ import {
   parseIntOption,
   progressBar,
 } from './common.ts';
+import { reportFeatures } from './features.ts';
 
 export function catalogCommands(program: Command): void {
   const catalog = program
@@ -45,7 +46,7 @@ export function catalogCommands(program: Command): void {
           source: 'upload' as const,
           detail: file,
         }));
-        const { board } = await editor.addBoard(
+        const { board, references } = await editor.addBoard(
           {
             vendor: o.vendor,
             model: o.model,
@@ -62,6 +63,11 @@ export function catalogCommands(program: Command): void {
         );
         process.stdout.write(
           `added board ${board.id}: ${board.vendor} ${board.model} (${images.length} references)\n`,
+        );
+        reportFeatures(
+          parts.recognizer,
+          board.id,
+          references.map((r, i) => ({ id: r.id, label: images[i]! })),
         );
       } finally {
         await parts.encoder.stop();
@@ -98,6 +104,7 @@ export function catalogCommands(program: Command): void {
           else if (b.action === 'updated')
             process.stdout.write(`updated    ${b.board} (${b.changed.join(', ')})${refs}\n`);
           else process.stdout.write(`${b.action.padEnd(10)} ${b.board}${refs}\n`);
+          if (b.boardId !== undefined) reportFeatures(parts.recognizer, b.boardId, b.added, false);
         }
         process.stdout.write(
           `${r.boards} created, ${r.updated} updated, ${r.perBoard.length - r.boards - r.updated - r.skipped.length} unchanged, ${r.skipped.length} skipped; ${r.references} references added\n`,

@@ -19,6 +19,10 @@ export interface ImportedBoard {
   changed: (keyof BoardPatch)[];
   /** references added */
   references: number;
+  /** the board's id (absent: skipped) */
+  boardId?: number;
+  /** the references added, each with its file */
+  added: { id: number; label: string }[];
   /** why a board was skipped */
   reason?: string;
 }
@@ -115,7 +119,14 @@ export async function importFolder(
     } catch (err) {
       const reason = errorMessage(err);
       result.skipped.push({ board: label, reason });
-      result.perBoard.push({ board: label, action: 'skipped', changed: [], references: 0, reason });
+      result.perBoard.push({
+        board: label,
+        action: 'skipped',
+        changed: [],
+        references: 0,
+        added: [],
+        reason,
+      });
       continue;
     }
     const outcome = deps.catalog.transaction((): ImportedBoard => {
@@ -136,9 +147,12 @@ export async function importFolder(
             tags: row.tags ?? [],
             textPattern: row.textPattern ?? null,
           });
-      for (const { p, file } of prepared) deps.recognizer.store(board.id, p, 'import', file);
+      const added = prepared.map(({ p, file }) => ({
+        id: deps.recognizer.store(board.id, p, 'import', file).id,
+        label: file,
+      }));
       const action = !existing ? 'created' : changed.length > 0 ? 'updated' : 'unchanged';
-      return { board: label, action, changed, references: prepared.length };
+      return { board: label, action, changed, references: prepared.length, boardId: board.id, added };
     });
     if (outcome.action === 'created') result.boards++;
     if (outcome.action === 'updated') result.updated++;
