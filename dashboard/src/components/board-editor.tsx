@@ -6,6 +6,7 @@ import { BoardConflicts } from './board-conflicts.tsx';
 import { BoardFields, useBoardForm } from './board-form.tsx';
 import { InspectionMapEditor } from './inspection-map-editor.tsx';
 import { Confirm, Modal } from './modal.tsx';
+import { ReferenceFeatures } from './reference-features.tsx';
 import { useToast } from './toast.tsx';
 import { UploadReferences } from './upload-references.tsx';
 
@@ -77,6 +78,7 @@ export function BoardEditor({ board, onClose }: { board: BoardJson | null; onClo
                   alt={t.t('editor.referenceAlt', { id: r.id, source: r.source })}
                   loading="lazy"
                 />
+                <ReferenceFeatures features={r.features} />
                 <button
                   type="button"
                   class="icon danger"

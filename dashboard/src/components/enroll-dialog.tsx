@@ -108,8 +108,14 @@ export function EnrollDialog({
         setCreated(board);
       }
       if (!board) throw new Error(t.t('dialog.boardGone'));
-      await enrollCapture(board.id, capture.id);
-      toast(t.t('dialog.added', { board: boardName(board) }));
+      const { references } = await enrollCapture(board.id, capture.id);
+      const features = references[0]?.features;
+      toast(
+        features
+          ? `${t.t('dialog.added', { board: boardName(board) })} ${t.t('features.count', { count: features.keypoints })}`
+          : t.t('dialog.added', { board: boardName(board) }),
+      );
+      if (features?.few) toast(t.t('features.few'), 'error');
       onClose();
     } catch (err) {
       setError(err);

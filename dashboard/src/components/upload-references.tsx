@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import { type BoardJson, listBoards, uploadReference } from '../api.ts';
+import { type BoardJson, listBoards, type ReferenceJson, uploadReference } from '../api.ts';
 import { boardName } from '../format.ts';
 import { useT } from '../i18n/context.tsx';
 import { useLiveClient } from '../live/hooks.ts';
+import { ReferenceFeatures } from './reference-features.tsx';
 import { useToast } from './toast.tsx';
 
 interface Item {
@@ -10,6 +11,8 @@ interface Item {
   progress: number;
   state: 'waiting' | 'uploading' | 'done' | 'failed';
   message?: string;
+  /** what verification found on the reference the file became */
+  features?: ReferenceJson['features'];
 }
 
 /** Several reference images at once, one request each, with a progress bar per file and overall. */
@@ -47,8 +50,8 @@ export function UploadReferences({ boardId, onUploaded }: { boardId?: number; on
     for (const [i, file] of files.entries()) {
       update(i, { state: 'uploading' });
       try {
-        await uploadReference(target, file, (p) => update(i, { progress: p }));
-        update(i, { state: 'done', progress: 1 });
+        const [reference] = await uploadReference(target, file, (p) => update(i, { progress: p }));
+        update(i, { state: 'done', progress: 1, features: reference?.features ?? null });
         ok++;
       } catch (err) {
         update(i, { state: 'failed', message: t.error(err) });
@@ -127,6 +130,7 @@ export function UploadReferences({ boardId, onUploaded }: { boardId?: number; on
                   aria-label={t.t('upload.fileProgress', { name: it.name })}
                 />
                 <span>{it.state === 'failed' ? it.message : t.t('upload.state', { state: it.state })}</span>
+                <ReferenceFeatures features={it.features ?? null} />
               </li>
             ))}
           </ul>

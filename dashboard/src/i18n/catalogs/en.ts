@@ -287,6 +287,9 @@ export const en = {
   'upload.result': '{ok, number} of {total, plural, one {# picture} other {# pictures}} added as references.',
   'upload.done': '{added, number} of {total, number} added{failed, plural, =0 {} other {, # failed}}',
   'upload.fileProgress': '{name} upload',
+  'features.count': '{count, plural, one {# local feature} other {# local features}}',
+  'features.few':
+    'Few local features: this photo is blurred or featureless, so this board will be poorly verified. Take a sharper photo with the whole board in view.',
   'upload.state': '{state, select, waiting {waiting} uploading {uploading} done {done} other {{state}}}',
 
   // History page
