@@ -11,7 +11,7 @@ import { launchBrowser, screenshot, TABLET } from './browser.ts';
 const POLL = { timeout: 15_000 };
 
 const EN_FEW = 'Few local features: this photo is blurred or featureless';
-const FR_FEW = 'Peu de points caractéristiques : cette photo est floue ou sans détails';
+const FR_FEW = 'Peu de points caractéristiques\u00a0: cette photo est floue ou sans détails';
 
 describe('Enrollment in chromium shows the local features of each new reference and warns about a featureless photo (real opencv.js)', () => {
   let daemon: Daemon;

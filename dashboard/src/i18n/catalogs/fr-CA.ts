@@ -287,7 +287,7 @@ export const frCA: Record<MessageId, string> = {
   'features.count':
     '{count, plural, one {# point caractéristique local} other {# points caractéristiques locaux}}',
   'features.few':
-    'Peu de points caractéristiques : cette photo est floue ou sans détails, la vérification de cette carte sera donc faible. Prenez une photo plus nette qui montre toute la carte.',
+    'Peu de points caractéristiques : cette photo est floue ou sans détails, la vérification de cette carte sera donc faible. Prenez une photo plus nette qui montre toute la carte.',
   'upload.state':
     '{state, select, waiting {en attente} uploading {téléversement} done {terminé} other {{state}}}',
 
