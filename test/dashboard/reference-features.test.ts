@@ -7,8 +7,8 @@ import { renderBenchView } from '../../tools/synth/scene.ts';
 import { pattern, startTestDaemon, tempDir, writeFrames } from '../helpers/daemon.ts';
 import { launchBrowser, screenshot, TABLET } from './browser.ts';
 
-/** expect.poll's own default (1 s) is too short on a busy 2-core CI machine. */
-const POLL = { timeout: 15_000 };
+/** expect.poll's own default (1 s) is too short on a busy 2-core CI machine (an upload runs ORB on each picture). */
+const POLL = { timeout: 60_000 };
 
 const EN_FEW = 'Few local features: this photo is blurred or featureless';
 const FR_FEW = 'Peu de points caractéristiques\u00a0: cette photo est floue ou sans détails';
