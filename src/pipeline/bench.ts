@@ -2,22 +2,24 @@ import type { Bus } from '../bus.ts';
 import { FpsMeter } from '../capture/fps-meter.ts';
 import type { Frame, FrameSource } from '../capture/types.ts';
 import type { Catalog } from '../catalog/index.ts';
-import { type CameraSetup, type Config, type Rect, WHOLE_FRAME } from '../config/schema.ts';
+import type { CameraSetup, Config, Rect } from '../config/schema.ts';
 import { BenchsightError, errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { CameraBench, InspectedPayload, OcrPayload, SlotView, StatusPayload } from '../protocol.ts';
-import { decodeImage, preprocess, type RawImage } from '../vision/preprocess.ts';
+import { decodeImage, type RawImage } from '../vision/preprocess.ts';
 import { decodeReduction } from '../vision/reduced-decode.ts';
 import { CameraHealth } from './camera-health.ts';
 import { type SlotCapture, SlotCaptures } from './captures.ts';
-import { decodeAhead } from './decode-ahead.ts';
+import { decodeAhead, pullDelayMs } from './decode-ahead.ts';
 import type { EncodeBatcher } from './encode-batcher.ts';
 import { FrameGate } from './frame-gate.ts';
 import type { Housekeeping } from './housekeeping.ts';
 import type { Recognizer } from './recognizer.ts';
+import { preprocessSlots } from './slot-batch.ts';
 import { SlotOwner } from './slot-owner.ts';
 import { RollingMedian } from './stats.ts';
-import type { BenchSlot, FrameDone, RecognitionStep } from './types.ts';
+import type { BenchSlot, FrameDone, FrameStages, RecognitionStep } from './types.ts';
+import { benchSlots } from './types.ts';
 import type { UnitTracker } from './units.ts';
 
 export interface BenchPipelineOptions {
@@ -52,19 +54,11 @@ interface Decoded {
   recognizer: Recognizer;
   /** When the decode started (performance.now()). */
   startedAt: number;
+  /** Its stages, and its capture, on the performance.now() clock (made relative once done). */
+  stages: FrameStages;
+  capture: number;
   /** The scene it shows: a new number each time the picture changed (the gate), or after a rescan. */
   scene: number;
-}
-
-/** A camera's bench slots; none configured: the whole (optionally cropped) frame is one slot. */
-export function benchSlots(camera: Readonly<CameraSetup>): BenchSlot[] {
-  if (camera.slots.length > 0) return camera.slots.map((s) => ({ name: s.name, rect: { ...s.rect } }));
-  return [
-    {
-      name: 'bench',
-      rect: { ...(camera.crop ?? WHOLE_FRAME) },
-    },
-  ];
 }
 
 /**
@@ -87,6 +81,8 @@ export class BenchPipeline {
     encode: new RollingMedian(),
     match: new RollingMedian(),
   };
+  /** From taking a frame to posting it (gate, decode, preprocess): when to take the next one. */
+  readonly #prepare = new RollingMedian();
   readonly #counts = { captured: 0, encoded: 0, skippedByGate: 0, badFrames: 0 };
   #recognizer: Recognizer;
   #latest: Frame | null = null;
@@ -291,6 +287,7 @@ export class BenchPipeline {
       this.#o.source.frames(),
       (frame) => this.#onFrame(frame),
       () => this.#inFlight === 0,
+      () => this.#beforePull(),
     );
     for await (const { frame, result } of frames) {
       if (this.#stopping) break;
@@ -311,6 +308,13 @@ export class BenchPipeline {
     await previous;
   }
 
+  /** A busy encoder: the next frame is taken just in time for it, not early to wait in its queue. */
+  #beforePull(): Promise<void> | undefined {
+    if (this.#inFlight === 0) return undefined;
+    const wait = pullDelayMs(this.#timings.encode.median(), this.#prepare.median());
+    return wait > 0 ? new Promise((resolve) => setTimeout(resolve, wait)) : undefined;
+  }
+
   #frameSkipped(frame: Frame, err: unknown): void {
     this.#counts.badFrames++;
     this.#o.logger.warn({ err: errorMessage(err), seq: frame.seq }, 'frame skipped');
@@ -318,6 +322,8 @@ export class BenchPipeline {
 
   /** Gate, then decode; null when the gate skips the frame. */
   async #onFrame(frame: Frame): Promise<Decoded | null> {
+    const taken = performance.now();
+    const capture = taken - (Date.now() - frame.capturedAt);
     this.#latest = frame;
     this.#counts.captured++;
     // A frame that is looked at takes in catalog changes first (a board removed elsewhere makes the
@@ -327,17 +333,18 @@ export class BenchPipeline {
       this.#counts.skippedByGate++;
       return null;
     }
-    return this.#decode(frame, verdict.scene);
+    return this.#decode(frame, verdict.scene, taken, capture);
   }
 
-  async #decode(frame: Frame, scene: number): Promise<Decoded> {
+  async #decode(frame: Frame, scene: number, taken: number, capture: number): Promise<Decoded> {
     const r = this.#recognizer;
     const startedAt = performance.now();
     // A frame several times larger than the model needs is decoded smaller (4K for a 224 px model).
     const reduce = decodeReduction(frame.width, frame.height, this.#regions, r.manifest);
     const raw = await decodeImage(frame.jpeg, { maxPixels: this.#o.config.data.maxImagePixels, reduce });
     this.#decoded = { seq: frame.seq, raw };
-    return { frame, raw, recognizer: r, startedAt, scene };
+    const stages = { taken, decoded: performance.now(), preprocessing: 0, posted: 0, encoded: 0, done: 0 };
+    return { frame, raw, recognizer: r, startedAt, scene, stages, capture };
   }
 
   /**
@@ -346,18 +353,8 @@ export class BenchPipeline {
    */
   async #preprocess(decoded: Decoded): Promise<Decoded> {
     const { raw, recognizer: r } = decoded;
-    const [h, w] = r.encoder.inputSize;
-    const length = 3 * h * w;
-    if (this.#batch.length !== this.slots.length * length) {
-      this.#batch = new Float32Array(this.slots.length * length);
-    }
-    for (let i = 0; i < this.slots.length; i++) {
-      await preprocess(raw, r.manifest, {
-        region: this.slots[i]!.rect,
-        out: this.#batch,
-        offset: i * length,
-      });
-    }
+    decoded.stages.preprocessing = performance.now();
+    this.#batch = await preprocessSlots(raw, r.manifest, r.encoder.inputSize, this.#regions, this.#batch);
     // Decode + preprocess, as before decoding ahead (a decoded frame may wait for this thread).
     this.#timings.preprocess.push(performance.now() - decoded.startedAt);
     return decoded;
@@ -368,7 +365,7 @@ export class BenchPipeline {
    * matches each slot and publishes. Never throws.
    */
   async #recognize(prepared: Decoded, previous: Promise<void>): Promise<void> {
-    const { frame, raw, recognizer: r, scene } = prepared;
+    const { frame, raw, recognizer: r, scene, stages, capture } = prepared;
     // A model switch since: the batch holds the previous model's input.
     if (r !== this.#recognizer) return;
     this.#inFlight++;
@@ -376,19 +373,25 @@ export class BenchPipeline {
       // encode() copies the batch and posts it before returning, so the next frame may be
       // preprocessed into the batch at once.
       const encoded = this.#o.batcher.encode(r.encoder, this.#batch, this.slots.length);
+      stages.posted = performance.now();
+      this.#prepare.push(stages.posted - stages.taken);
       await previous;
       const t1 = performance.now();
       const flat = await encoded;
+      stages.encoded = performance.now();
       this.#timings.encode.push(performance.now() - t1);
       this.#counts.encoded++;
       this.#encodedRate.tick(Date.now());
       this.#o.syncCatalog?.();
       await this.#slotOwner.publish(frame, raw, r, flat, scene);
+      stages.done = performance.now();
+      for (const key of Object.keys(stages) as (keyof FrameStages)[]) stages[key] -= capture;
       const done: FrameDone = {
         seq: frame.seq,
         capturedAt: frame.capturedAt,
         doneAt: Date.now(),
         slots: this.slots.length,
+        stages,
       };
       for (const listener of this.#frameDone) listener(done);
     } catch (err) {

@@ -1,4 +1,4 @@
-import type { Rect } from '../config/schema.ts';
+import { type CameraSetup, type Rect, WHOLE_FRAME } from '../config/schema.ts';
 import type { PartNumber } from '../hardware/part-number.ts';
 import type { Inspection } from '../inspect/inspector.ts';
 import type { TextDecision } from '../ocr/text-match.ts';
@@ -11,6 +11,17 @@ export interface BenchSlot {
   rect: Rect;
 }
 
+/** A camera's bench slots; none configured: the whole (optionally cropped) frame is one slot. */
+export function benchSlots(camera: Readonly<CameraSetup>): BenchSlot[] {
+  if (camera.slots.length > 0) return camera.slots.map((s) => ({ name: s.name, rect: { ...s.rect } }));
+  return [
+    {
+      name: 'bench',
+      rect: { ...(camera.crop ?? WHOLE_FRAME) },
+    },
+  ];
+}
+
 /** A frame that went through the encoder and the matcher. */
 export interface FrameDone {
   seq: number;
@@ -19,6 +30,28 @@ export interface FrameDone {
   /** When matching and publishing finished, ms since the epoch. */
   doneAt: number;
   slots: number;
+  /** When it went through each stage of the frame loop, ms after capturedAt. */
+  stages: FrameStages;
+}
+
+/**
+ * The frame loop's stages, each as ms after the frame's capture: where capture to recognition goes
+ * (`npm run bench`). Timed on the monotonic clock from the moment the frame is taken; only `taken`
+ * compares with the wall clock's capture time (whole ms).
+ */
+export interface FrameStages {
+  /** Taken from the camera's mailbox: the gate looks at it next. */
+  taken: number;
+  /** Looked at by the gate and decoded. */
+  decoded: number;
+  /** Its preprocessing started (a frame decoded ahead waits here for the frame before it). */
+  preprocessing: number;
+  /** Preprocessed and posted to the encoder. */
+  posted: number;
+  /** Its embeddings back (the encoder may first finish the frame before it). */
+  encoded: number;
+  /** Matched and published. */
+  done: number;
 }
 
 /** A slot whose recognition just became stable: its frame, and what vision said. */

