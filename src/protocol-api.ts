@@ -141,8 +141,11 @@ export interface RecognitionPage {
 
 /**
  * GET /api/boards/:id/conflicts: fields of a board edited on two boxes apart (later edit wins per field;
- * `kept` is the value that won, `other` the one that lost, each with its box and time). From the
- * central side; 'local-only' (no rows) with `reason` when it is not reachable or not configured.
+ * `kept` is the value that won, `other` the one that lost, each with its box and time). The board's
+ * inspection map is one field, `inspectionMap` (later edit wins for the whole map): each value is
+ * `{ referenceId, regions }` (referenceId: this box's, null when it does not hold the reference) or
+ * null (the map deleted). From the central side; 'local-only' (no rows) with `reason` when it is not
+ * reachable or not configured.
  */
 export interface BoardConflictPage {
   source: 'central' | 'local-only';

@@ -6,12 +6,13 @@ import { isUniqueViolation } from './sqlite-errors.ts';
 
 type Params = Record<string, unknown>;
 
-/** What one pull changed here: boards and references added, changed or removed. */
+/** What one pull changed here: boards, references, maps... added, changed or removed. */
 export interface AppliedChanges {
   boards: number;
   references: number;
   embeddings: number;
   units: number;
+  inspectionMaps: number;
 }
 
 /**
@@ -97,7 +98,7 @@ export class CentralApplier {
   }
 
   apply(changes: InboundChanges): AppliedChanges {
-    const applied: AppliedChanges = { boards: 0, references: 0, embeddings: 0, units: 0 };
+    const applied: AppliedChanges = { boards: 0, references: 0, embeddings: 0, units: 0, inspectionMaps: 0 };
     this.#db
       .transaction(() => {
         this.#applying.run(1);
@@ -105,6 +106,11 @@ export class CentralApplier {
         for (const r of changes.references) if (this.#reference(r)) applied.references++;
         for (const e of changes.embeddings) if (this.#embedding(e)) applied.embeddings++;
         applied.units = this.#outbox.units.apply(this.#outbox.box() ?? '', changes.units);
+        // after the references, which the maps are drawn on
+        applied.inspectionMaps = this.#outbox.inspectionMaps.apply(
+          changes.inspectionMaps,
+          (boardId) => this.#queued.get('inspection-map', boardId)! > 0,
+        );
         this.#setCursor.run(changes.cursor);
         this.#applying.run(0);
       })

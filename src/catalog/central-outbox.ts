@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import { BenchsightError } from '../errors.ts';
-import type { Outline } from '../protocol.ts';
+import type { Outline, RegionDefect } from '../protocol.ts';
 import type {
   BoardFields,
   CentralRecognition,
@@ -8,6 +8,7 @@ import type {
   OutboundChange,
   ShopKey,
 } from './central/types.ts';
+import { CentralInspectionMaps, QUEUE_INSPECTION_MAPS } from './central-inspection.ts';
 import { CentralUnits, QUEUE_UNIT_LINKS, QUEUE_UNITS } from './central-units.ts';
 import type { Database } from './db.ts';
 
@@ -22,7 +23,8 @@ interface OutboxRow {
     | 'unit-visit'
     | 'unit-status'
     | 'unit-note'
-    | 'unit-link';
+    | 'unit-link'
+    | 'inspection-map';
   local_id: number;
   model_id: string | null;
   op: 'upsert' | 'delete';
@@ -37,7 +39,7 @@ export const BOX_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /**
  * The box's side of the link, in SQLite: which box this data folder is, its outbox (filled by the
- * triggers of migration 007 in the same transaction as each change) and the shop-wide names of rows
+ * triggers of migrations 007, 008 and 010 in the same transaction as each change) and the shop-wide names of rows
  * that came from other boxes.
  */
 export class CentralOutbox {
@@ -56,10 +58,13 @@ export class CentralOutbox {
   readonly #recognition: Statement<[number], Row>;
   /** Units: their queued changes read, and other boxes' applied (migration 008). */
   readonly units: CentralUnits;
+  /** Inspection maps: their queued changes read, and other boxes' applied (migration 010). */
+  readonly inspectionMaps: CentralInspectionMaps;
 
   constructor(db: Database) {
     this.#db = db;
     this.units = new CentralUnits(db, this);
+    this.inspectionMaps = new CentralInspectionMaps(db, this);
     this.#selectBox = db.prepare<[], string | null>('SELECT box FROM central_link').pluck();
     this.#selectBatch = db.prepare('SELECT * FROM central_outbox ORDER BY seq LIMIT ?');
     this.#count = db.prepare<[], number>('SELECT count(*) FROM central_outbox').pluck();
@@ -89,7 +94,7 @@ export class CentralOutbox {
     );
     this.#recognition = db.prepare(
       `SELECT r.at, r.camera, r.slot, r.board_id, r.score, r.margin, r.topk, r.model_id, r.thumbnail,
-         r.verified, r.inliers, r.outline, t.lines, t.text, t.serial, t.verdict, t.part_number, t.recognition_id AS has_text
+         r.verified, r.inliers, r.outline, r.chips_expected, r.chips_found, r.defects, t.lines, t.text, t.serial, t.verdict, t.part_number, t.recognition_id AS has_text
        FROM recognitions r LEFT JOIN recognition_text t ON t.recognition_id = r.id WHERE r.id = ?`,
     );
   }
@@ -100,8 +105,8 @@ export class CentralOutbox {
   }
 
   /**
-   * Links this data folder as `box`: the first time, everything it holds is queued (the catalog, units,
-   * then the history), in one transaction with the link itself. A folder linked as another box is refused:
+   * Links this data folder as `box`: the first time, everything it holds is queued (the catalog with its
+   * inspection maps, units, then the history), in one transaction with the link itself. A folder linked as another box is refused:
    * its rows are already known centrally under that name.
    */
   link(box: string): void {
@@ -124,6 +129,7 @@ export class CentralOutbox {
             SELECT 'reference', id, 'upsert', created_at FROM board_references ORDER BY id;
           INSERT INTO central_outbox (entity, local_id, model_id, op, at)
             SELECT 'embedding', reference_id, model_id, 'upsert', ${now} FROM embeddings ORDER BY reference_id, model_id;
+          ${QUEUE_INSPECTION_MAPS}
           ${QUEUE_UNITS}
           INSERT INTO central_outbox (entity, local_id, op, at)
             SELECT 'recognition', id, 'upsert', at FROM recognitions ORDER BY id;
@@ -177,6 +183,7 @@ export class CentralOutbox {
 
   #change(box: string, row: OutboxRow): OutboundChange | null {
     const seq = row.seq;
+    if (row.entity === 'inspection-map') return this.inspectionMaps.change(box, row);
     if (row.entity.startsWith('unit')) {
       return this.units.change(box, seq, row.entity as Parameters<CentralUnits['change']>[2], row.local_id);
     }
@@ -268,6 +275,9 @@ export class CentralOutbox {
       verified: r.verified === null ? null : r.verified === 1,
       inliers: r.inliers as number | null,
       outline: r.outline === null ? null : (JSON.parse(r.outline as string) as Outline),
+      chipsExpected: r.chips_expected as number | null,
+      chipsFound: r.chips_found as number | null,
+      defects: r.defects === null ? null : (JSON.parse(r.defects as string) as RegionDefect[]),
     };
   }
 }

@@ -18,7 +18,7 @@ export interface ShopRecognitionPage {
 }
 
 /** Filters the shop-wide history answers; the text filters (OCR) are this box's only for now. */
-export type ShopFilter = Pick<RecognitionFilter, 'boardId' | 'camera' | 'slot' | 'from' | 'to'>;
+export type ShopFilter = Pick<RecognitionFilter, 'boardId' | 'camera' | 'slot' | 'from' | 'to' | 'defects'>;
 
 /**
  * The history of one box or the whole shop ('*'), from the central side when it is reachable; else
@@ -48,6 +48,7 @@ export async function shopRecognitions(
         ...(filter.slot !== undefined ? { slot: filter.slot } : {}),
         ...(filter.from !== undefined ? { from: filter.from } : {}),
         ...(filter.to !== undefined ? { to: filter.to } : {}),
+        ...(filter.defects !== undefined ? { defects: filter.defects } : {}),
         ...(board !== undefined ? { board } : {}),
         ...page,
       });
@@ -91,5 +92,8 @@ function toLocal(catalog: Catalog, r: CentralRecognition): ShopRecognition {
     verified: r.verified === true,
     inliers: r.inliers,
     outline: r.outline,
+    chipsExpected: r.chipsExpected,
+    chipsFound: r.chipsFound,
+    defects: r.defects,
   };
 }

@@ -195,7 +195,7 @@ export class CentralLink {
       if (changes.cursor === cursor) break;
       await this.#withBoards(store, changes);
       const applied = catalog.centralApplier.apply(changes);
-      const n = applied.boards + applied.references + applied.embeddings;
+      const n = applied.boards + applied.references + applied.embeddings + applied.inspectionMaps;
       this.#pulled += n + applied.units;
       // units need no reload: the unit tracker reads them from SQLite at each sighting
       if (n > 0) await this.#o.pulled();

@@ -7,28 +7,8 @@ import { loadMigrations, openDatabase } from '../../src/catalog/db.ts';
 import { Catalog } from '../../src/catalog/index.ts';
 import type { Outline } from '../../src/protocol.ts';
 import { fakeJpeg, vector } from '../catalog/helpers.ts';
+import { pull, send } from '../helpers/central-sync.ts';
 import { TestPostgres } from '../helpers/postgres.ts';
-
-/** Sends a box's whole outbox, as the daemon's link does; returns the batches sent. */
-async function send(box: Catalog, store: CentralStore, name: string): Promise<number> {
-  let batches = 0;
-  for (;;) {
-    const { changes, lastSeq } = box.centralOutbox.next(100);
-    if (lastSeq === 0) return batches;
-    await store.push(name, changes);
-    box.centralOutbox.ack(lastSeq);
-    batches++;
-  }
-}
-
-async function pull(box: Catalog, store: CentralStore): Promise<void> {
-  for (;;) {
-    const cursor = box.centralApplier.cursor();
-    const changes = await store.pull(cursor, 100);
-    if (changes.cursor === cursor) return;
-    box.centralApplier.apply(changes);
-  }
-}
 
 /** A board's four corners as fractions of the frame. */
 const OUTLINE: Outline = [
@@ -48,8 +28,8 @@ describe('central store (real PostgreSQL cluster of its own, real SQLite files, 
   beforeAll(async () => {
     pg = await TestPostgres.create();
     store = await CentralStore.connect({ url: pg.url(), password: pg.password, box: 'test' });
-    expect(await store.migrate()).toEqual({ from: 0, to: 2 });
-    expect(await store.migrate()).toEqual({ from: 2, to: 2 });
+    expect(await store.migrate()).toEqual({ from: 0, to: 3 });
+    expect(await store.migrate()).toEqual({ from: 3, to: 3 });
     a = Catalog.open(join(dir, 'a.db'));
     b = Catalog.open(join(dir, 'b.db'));
   }, 180_000);

@@ -1,4 +1,5 @@
 import type { CentralClient } from './connection.ts';
+import { MAP_REVS, pullInspectionMaps } from './inspection.ts';
 import type {
   CentralBoard,
   CentralEmbedding,
@@ -63,7 +64,7 @@ function toEmbedding(r: Row): CentralEmbedding {
 }
 
 const REVS = `SELECT rev FROM boards WHERE rev > $1 UNION ALL SELECT rev FROM board_references WHERE rev > $1
-  UNION ALL SELECT rev FROM embeddings WHERE rev > $1 UNION ALL ${UNIT_REVS}`;
+  UNION ALL SELECT rev FROM embeddings WHERE rev > $1 UNION ALL ${UNIT_REVS} UNION ALL ${MAP_REVS}`;
 
 /**
  * Catalog changes past `cursor`, at most `maxRows` revisions (images are large: a box that was away
@@ -89,6 +90,7 @@ export async function pullChanges(
         references: [],
         embeddings: [],
         units: { units: [], visits: [], statusChanges: [], notes: [] },
+        inspectionMaps: [],
         cursor,
       };
     }
@@ -115,12 +117,14 @@ export async function pullChanges(
       range,
     );
     const units = await pullUnits(client, range);
+    const inspectionMaps = await pullInspectionMaps(client, range);
     await client.query('COMMIT');
     return {
       boards: boards.rows.map(toBoard),
       references: references.rows.map(toReference),
       embeddings: embeddings.rows.map(toEmbedding),
       units,
+      inspectionMaps,
       cursor: upto,
     };
   } catch (err) {
@@ -161,6 +165,9 @@ function recognitionWhere(q: CentralRecognitionQuery): { sql: string; params: un
     add('board_origin_box = ?', q.board.box);
     add('board_origin_id = ?', q.board.id);
   }
+  // with defects: inspected and something missing or differing; without: inspected and clean
+  if (q.defects !== undefined)
+    parts.push(q.defects ? 'jsonb_array_length(defects) > 0' : 'jsonb_array_length(defects) = 0');
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }
 
@@ -176,7 +183,7 @@ export async function queryCentralRecognitions(
   );
   const page = await client.query(
     `SELECT box, local_id, at, camera, slot, board_origin_box, board_origin_id, score, margin, topk, model_id, text,
-       verified, inliers, outline, thumbnail IS NOT NULL AS has_thumbnail
+       verified, inliers, outline, chips_expected, chips_found, defects, thumbnail IS NOT NULL AS has_thumbnail
      FROM recognitions ${sql} ORDER BY at DESC, box DESC, local_id DESC
      LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
     [...params, q.limit, q.offset],
@@ -203,6 +210,9 @@ export async function queryCentralRecognitions(
       verified: r.verified as boolean | null,
       inliers: r.inliers as number | null,
       outline: r.outline as CentralRecognition['outline'],
+      chipsExpected: r.chips_expected as number | null,
+      chipsFound: r.chips_found as number | null,
+      defects: r.defects as CentralRecognition['defects'],
     })),
   };
 }

@@ -1,5 +1,6 @@
 import { type FieldStamps, mergeBoard } from './board-merge.ts';
 import type { CentralClient } from './connection.ts';
+import { deleteMapsOfReference, pushInspectionMap } from './inspection.ts';
 import type { BoardFields, CentralBoard, CentralRecognition, OutboundChange } from './types.ts';
 import { pushUnitChange } from './units.ts';
 
@@ -73,6 +74,9 @@ export async function pushChanges(
            WHERE origin_box = $1 AND origin_id = $2 AND deleted_at IS NULL`,
           [c.key.box, c.key.id, c.at, box],
         );
+        await deleteMapsOfReference(client, box, c.key, c.at);
+      } else if (c.entity === 'inspection-map') {
+        await pushInspectionMap(client, box, c.inspectionMap, c.before);
       } else if (c.entity === 'embedding') {
         const e = c.embedding;
         // one vector per reference and model: the first one stored is the shop's (the same model
@@ -95,16 +99,18 @@ export async function pushChanges(
 
 async function pushRecognition(client: CentralClient, r: CentralRecognition): Promise<void> {
   // The row is inserted once; a resend changes nothing, and a later send of the same row (OCR moved
-  // it to another board, or its text was read) brings those two facts up to date.
+  // it to another board, its text was read, or it was inspected) brings those facts up to date.
   await client.query(
     `INSERT INTO recognitions (box, local_id, at, camera, slot, board_origin_box, board_origin_id, score, margin,
-       topk, model_id, thumbnail, text, verified, inliers, outline)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+       topk, model_id, thumbnail, text, verified, inliers, outline, chips_expected, chips_found, defects)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
      ON CONFLICT (box, local_id) DO UPDATE SET board_origin_box = EXCLUDED.board_origin_box,
-       board_origin_id = EXCLUDED.board_origin_id, text = EXCLUDED.text
-     WHERE recognitions.board_origin_box IS DISTINCT FROM EXCLUDED.board_origin_box
-        OR recognitions.board_origin_id IS DISTINCT FROM EXCLUDED.board_origin_id
-        OR recognitions.text IS DISTINCT FROM EXCLUDED.text`,
+       board_origin_id = EXCLUDED.board_origin_id, text = EXCLUDED.text,
+       chips_expected = EXCLUDED.chips_expected, chips_found = EXCLUDED.chips_found, defects = EXCLUDED.defects
+     WHERE (recognitions.board_origin_box, recognitions.board_origin_id, recognitions.text, recognitions.chips_expected,
+         recognitions.chips_found, recognitions.defects)
+       IS DISTINCT FROM (EXCLUDED.board_origin_box, EXCLUDED.board_origin_id, EXCLUDED.text, EXCLUDED.chips_expected,
+         EXCLUDED.chips_found, EXCLUDED.defects)`,
     [
       r.box,
       r.localId,
@@ -122,6 +128,9 @@ async function pushRecognition(client: CentralClient, r: CentralRecognition): Pr
       r.verified,
       r.inliers,
       r.outline === null ? null : JSON.stringify(r.outline),
+      r.chipsExpected,
+      r.chipsFound,
+      r.defects === null ? null : JSON.stringify(r.defects),
     ],
   );
 }

@@ -1,4 +1,11 @@
-import type { BoardKind, Outline, ReferenceSource, UnitStatus } from '../../protocol.ts';
+import type {
+  BoardKind,
+  InspectionRegion,
+  Outline,
+  ReferenceSource,
+  RegionDefect,
+  UnitStatus,
+} from '../../protocol.ts';
 
 /**
  * What a box and the central PostgreSQL exchange. A board or reference is named shop-wide by the box
@@ -97,6 +104,27 @@ export interface CentralRecognition {
   verified: boolean | null;
   inliers: number | null;
   outline: Outline | null;
+  /** What the inspection found, as the box stored it (null: not inspected); sent again once it ran. */
+  chipsExpected: number | null;
+  chipsFound: number | null;
+  defects: RegionDefect[] | null;
+}
+
+/** One version of a board's inspection map: the regions drawn on one reference, named shop-wide. */
+export interface CentralMapVersion {
+  reference: ShopKey;
+  regions: InspectionRegion[];
+}
+
+/**
+ * A board's inspection map (one per board, named by its board), as set by the edit at `at` on `box`;
+ * `map` null: deleted (with its reference, or on its own). Later edit wins for the whole map.
+ */
+export interface CentralInspectionMap {
+  board: ShopKey;
+  map: CentralMapVersion | null;
+  at: number;
+  box: string;
 }
 
 /** One queued change of the outbox, read with the row as it is now. */
@@ -111,6 +139,7 @@ export type OutboundChange = { seq: number } & (
   | { entity: 'unit-status'; statusChange: CentralUnitStatus }
   | { entity: 'unit-note'; note: CentralUnitNote }
   | { entity: 'unit-link'; link: CentralUnitLink }
+  | { entity: 'inspection-map'; inspectionMap: CentralInspectionMap; before: CentralMapVersion | null }
 );
 
 /**
@@ -176,6 +205,7 @@ export interface InboundChanges {
   references: (CentralReference & { deletedAt: number | null })[];
   embeddings: CentralEmbedding[];
   units: InboundUnits;
+  inspectionMaps: CentralInspectionMap[];
   /** the revision these bring the box up to */
   cursor: number;
 }
@@ -188,6 +218,8 @@ export interface CentralRecognitionQuery {
   board?: ShopKey | null;
   from?: number;
   to?: number;
+  /** inspected rows with defects (true) or inspected clean (false) */
+  defects?: boolean;
   limit: number;
   offset: number;
 }

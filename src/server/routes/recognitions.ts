@@ -52,7 +52,9 @@ export function recognitionRoutes(app: FastifyInstance, ctx: ServerContext): voi
         filter.text !== undefined ||
         filter.part !== undefined
       )
-        throw badRequest('box= (the shop-wide history) takes board, camera, slot, from and to, in JSON only');
+        throw badRequest(
+          'box= (the shop-wide history) takes board, camera, slot, from, to and defects, in JSON only',
+        );
       const shop = await shopRecognitions(ctx.central ?? null, catalog, filter, q.box, q);
       const self = ctx.central?.box ?? null;
       const page: RecognitionPage = {
