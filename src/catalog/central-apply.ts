@@ -79,9 +79,11 @@ export class CentralApplier {
     );
     this.#insertReference = db
       .prepare<Params, number>(
-        `INSERT INTO board_references (board_id, image, thumbnail, width, height, source, source_detail, sha256,
-           created_at)
-         VALUES (@boardId, @image, @thumbnail, @width, @height, @source, @sourceDetail, @sha256, @createdAt)
+        // a new id, never one a deleted reference had (migration 010): central_ids keeps those
+        `INSERT INTO board_references (id, board_id, image, thumbnail, width, height, source, source_detail,
+           sha256, created_at)
+         VALUES ((SELECT last + 1 FROM reference_id_watermark), @boardId, @image, @thumbnail, @width, @height,
+           @source, @sourceDetail, @sha256, @createdAt)
          RETURNING id`,
       )
       .pluck();

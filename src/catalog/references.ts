@@ -48,9 +48,11 @@ export class ReferenceRepository {
     private readonly now: () => number,
   ) {
     this.insertRow = db.prepare(
+      // ids are never reused (migration 010): a deleted reference's id stays its name shop-wide
       `INSERT INTO board_references
-         (board_id, image, thumbnail, width, height, source, source_detail, sha256, created_at)
-       VALUES (@boardId, @image, @thumbnail, @width, @height, @source, @sourceDetail, @sha256, @now)
+         (id, board_id, image, thumbnail, width, height, source, source_detail, sha256, created_at)
+       VALUES ((SELECT last + 1 FROM reference_id_watermark), @boardId, @image, @thumbnail, @width, @height,
+         @source, @sourceDetail, @sha256, @now)
        RETURNING ${COLUMNS}`,
     );
     this.selectById = db.prepare(`SELECT ${COLUMNS} FROM board_references WHERE id = ?`);

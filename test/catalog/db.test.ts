@@ -18,6 +18,7 @@ const TABLES = [
   'recognition_text',
   'recognitions',
   'reference_features',
+  'reference_id_watermark',
   'settings',
   'unit_conflicts',
   'unit_notes',

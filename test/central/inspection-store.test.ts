@@ -137,6 +137,24 @@ describe('inspection maps and results through the central store (real PostgreSQL
     expect(b.getInspectionMap(boardB)).toBeUndefined();
   });
 
+  it('a reference deleted and another enrolled gets a new id (its shop-wide name), so it and the map drawn on it reach the other box', async () => {
+    const wrong = a.addReference(newReference(boardA, 3));
+    await send(a, store, 'box-a');
+    a.deleteReference(wrong.id);
+    const better = a.addReference(newReference(boardA, 4));
+    // SQLite alone would hand the newest id out again
+    expect(better.id).toBeGreaterThan(wrong.id);
+    a.putInspectionMap(boardA, { referenceId: better.id, regions: [chip(13)] });
+    await send(a, store, 'box-a');
+    await pull(b, store);
+    const onB = b.findReferencesBySha256(better.sha256);
+    expect(onB).toHaveLength(1);
+    expect(b.findReferencesBySha256(wrong.sha256)).toEqual([]);
+    expect(b.getInspectionMap(boardB)).toMatchObject({ referenceId: onB[0]!.id, regions: [chip(13)] });
+    // and on B too, a pulled reference takes an id no deleted one had
+    expect(onB[0]!.id).toBeGreaterThan(Math.max(...refB));
+  });
+
   it('what the inspection found goes up after the row itself, once in effect, and the shop-wide history filters on it', async () => {
     const row = {
       camera: 'cam',

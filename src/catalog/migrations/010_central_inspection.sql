@@ -61,3 +61,19 @@ INSERT INTO central_outbox (entity, local_id, op, at)
 INSERT INTO central_outbox (entity, local_id, op, at)
   SELECT 'recognition', id, 'upsert', at FROM recognitions
   WHERE chips_found IS NOT NULL AND (SELECT box IS NOT NULL FROM central_link) ORDER BY id;
+
+-- A reference's id is never handed out twice: it is the reference's shop-wide name (with the box), and
+-- maps and embeddings name it; SQLite would give the id of the newest reference, deleted, to the next
+-- one. Inserts take the highest id ever used + 1 (references.ts, central-apply.ts).
+CREATE TABLE reference_id_watermark (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  last INTEGER NOT NULL
+) STRICT;
+INSERT INTO reference_id_watermark (id, last) SELECT 1, max(
+  coalesce((SELECT max(id) FROM board_references), 0),
+  coalesce((SELECT max(local_id) FROM central_ids WHERE entity = 'reference'), 0),
+  coalesce((SELECT max(local_id) FROM central_outbox WHERE entity IN ('reference', 'embedding')), 0));
+CREATE TRIGGER reference_id_watermark_insert AFTER INSERT ON board_references
+  BEGIN
+    UPDATE reference_id_watermark SET last = max(last, NEW.id);
+  END;
