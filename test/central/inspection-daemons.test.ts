@@ -8,6 +8,7 @@ import type {
   InspectionMapJson,
   RecognitionPage,
 } from '../../src/protocol.ts';
+import { launchBrowser } from '../dashboard/browser.ts';
 import { pattern, startTestDaemon, tempDir, writeFrames } from '../helpers/daemon.ts';
 import { TestPostgres } from '../helpers/postgres.ts';
 import { bareHashboard, chipBox, chipCount, enrollGolden, shoot, upload } from '../inspect/boards.ts';
@@ -157,6 +158,24 @@ describe('issue 22: inspection maps and results shared by two daemons (real clus
       }),
     ]);
     await expect.poll(() => a.daemon.catalog!.getInspectionMap(onA.boardId)?.regions.length, POLL).toBe(20);
+    // the board editor lists it: each version by its size and reference, not as JSON
+    const browser = await launchBrowser();
+    try {
+      const { page } = await browser.open(`${a.url}/#/catalog`);
+      await page
+        .locator('[data-testid=board-card]', { hasText: `S-${SEED}` })
+        .getByRole('button', { name: 'Edit' })
+        .click();
+      const shown = page.locator('[data-testid=board-conflict][data-field=inspectionMap]');
+      await shown.waitFor({ timeout: WAIT });
+      const text = await shown.textContent();
+      expect(text).toContain('Inspection map');
+      expect(text).toContain(`20 regions on reference #${onA.referenceId}`);
+      expect(text).toContain(`10 regions on reference #${onA.referenceId}`);
+      expect(text).toContain('bench-1');
+    } finally {
+      await browser.close();
+    }
     expect(b.daemon.catalog!.getInspectionMap(onB.boardId)?.regions).toEqual(later);
   }, 120_000);
 });

@@ -4,7 +4,18 @@ import { api } from '../api.ts';
 import { useT } from '../i18n/context.tsx';
 import { useShopBox } from './shop-box.tsx';
 
+/** The inspection map's field in a board's conflicts (one version of the whole map per side). */
+const MAP_FIELD = 'inspectionMap';
+
 const shown = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+
+/** The field's value as the table shows it: a map version by its size and reference, not its JSON. */
+function shownValue(t: ReturnType<typeof useT>, field: string, v: unknown): string {
+  if (field !== MAP_FIELD) return shown(v);
+  if (v === null) return t.t('conflicts.mapDeleted');
+  const m = v as { referenceId: number | null; regions: unknown[] };
+  return t.t('conflicts.mapRegions', { count: m.regions.length, reference: String(m.referenceId ?? 'none') });
+}
 
 /**
  * Fields of this board edited on two boxes while apart (central only): the version kept (the later
@@ -45,16 +56,16 @@ export function BoardConflicts({ boardId }: { boardId: number }) {
         <tbody>
           {page.items.map((c, i) => (
             <tr key={i} data-testid="board-conflict" data-field={c.field}>
-              <td>{c.field}</td>
+              <td>{c.field === MAP_FIELD ? t.t('conflicts.inspectionMap') : c.field}</td>
               <td>
-                <strong>{shown(c.kept)}</strong>
+                <strong>{shownValue(t, c.field, c.kept)}</strong>
                 <br />
                 <span class="muted">
                   {t.t('conflicts.by', { box: c.keptBox, time: t.dateTime(c.keptAt) })}
                 </span>
               </td>
               <td>
-                {shown(c.other)}
+                {shownValue(t, c.field, c.other)}
                 <br />
                 <span class="muted">
                   {t.t('conflicts.by', { box: c.otherBox, time: t.dateTime(c.otherAt) })}

@@ -404,6 +404,10 @@ export const en = {
   'conflicts.other': 'Other version',
   'conflicts.by': 'by {box}, {time}',
   'conflicts.localOnly': 'Conflicts are kept on the central server, which cannot be asked now: {reason}',
+  'conflicts.inspectionMap': 'Inspection map',
+  'conflicts.mapRegions':
+    '{count, plural, one {# region} other {# regions}} on {reference, select, none {a reference this box does not hold} other {reference #{reference}}}',
+  'conflicts.mapDeleted': 'No map (deleted)',
   'login.title': 'benchsight: log in',
   'login.user': 'User',
   'login.password': 'Password',

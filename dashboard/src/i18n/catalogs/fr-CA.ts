@@ -410,6 +410,10 @@ export const frCA: Record<MessageId, string> = {
   'conflicts.by': 'par {box}, {time}',
   'conflicts.localOnly':
     'Les conflits sont gardés sur le serveur central, injoignable pour l’instant : {reason}',
+  'conflicts.inspectionMap': 'Plan d’inspection',
+  'conflicts.mapRegions':
+    '{count, plural, one {# zone} other {# zones}} sur {reference, select, none {une référence que ce boîtier n’a pas} other {la référence no {reference}}}',
+  'conflicts.mapDeleted': 'Aucun plan (supprimé)',
   'part.label': 'Numéro de pièce',
   'part.factsCount': '{code} : hashboard {models}, {chip} × {count, number} (selon son numéro de pièce)',
   'part.factsChip': '{code} : hashboard {models}, {chip} (selon son numéro de pièce)',
