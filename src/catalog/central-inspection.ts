@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { InspectionRegion } from '../protocol.ts';
 import type { CentralInspectionMap, CentralMapVersion, OutboundChange, ShopKey } from './central/types.ts';
 import type { Database } from './db.ts';
+import { inspectionMapSchema } from './inspection-maps.ts';
 
 type CatalogKeys = {
   shopKey(entity: 'board' | 'reference', localId: number, box?: string): ShopKey;
@@ -24,6 +25,7 @@ export class CentralInspectionMaps {
   readonly #map: Statement<[number], { reference_id: number; regions: string; updated_at: number }>;
   readonly #upsert: Statement<[number, number, string, number]>;
   readonly #delete: Statement<[number]>;
+  readonly #referenceOf: Statement<[number], number>;
 
   constructor(db: Database, keys: CatalogKeys) {
     this.#keys = keys;
@@ -36,6 +38,9 @@ export class CentralInspectionMaps {
          updated_at = excluded.updated_at`,
     );
     this.#delete = db.prepare('DELETE FROM inspection_maps WHERE board_id = ?');
+    this.#referenceOf = db
+      .prepare<[number], number>('SELECT board_id FROM board_references WHERE id = ?')
+      .pluck();
   }
 
   /** A queued map change (local id: the board); null: the map is gone since (its delete follows). */
@@ -77,7 +82,8 @@ export class CentralInspectionMaps {
   /**
    * Applies other boxes' maps (inside the applier's transaction, triggers quiet). A map whose board
    * has a change of its own waiting here is left alone: that change goes up first and comes back
-   * merged. A map on a reference this box does not hold is not applied. Returns how many changed.
+   * merged. A map on a reference this box does not hold, or not valid as a PUT would take it, is not
+   * applied. Returns how many changed.
    */
   apply(maps: readonly CentralInspectionMap[], queued: (boardId: number) => boolean): number {
     let n = 0;
@@ -89,8 +95,12 @@ export class CentralInspectionMaps {
         continue;
       }
       const referenceId = this.#keys.localId('reference', m.map.reference);
-      if (referenceId === undefined) continue;
-      this.#upsert.run(boardId, referenceId, JSON.stringify(m.map.regions), m.at);
+      // a reference deleted here (its deletion not sent yet) keeps its name: the map waits for the merge
+      if (referenceId === undefined || this.#referenceOf.get(referenceId) === undefined) continue;
+      // checked as a PUT is, so that whatever the central side holds never reaches the inspection unchecked
+      const valid = inspectionMapSchema.safeParse({ referenceId, regions: m.map.regions });
+      if (!valid.success) continue;
+      this.#upsert.run(boardId, referenceId, JSON.stringify(valid.data.regions), m.at);
       n++;
     }
     return n;

@@ -153,6 +153,24 @@ describe('inspection maps and results through the central store (real PostgreSQL
     expect(b.getInspectionMap(boardB)).toMatchObject({ referenceId: onB[0]!.id, regions: [chip(13)] });
     // and on B too, a pulled reference takes an id no deleted one had
     expect(onB[0]!.id).toBeGreaterThan(Math.max(...refB));
+    // a map the central side holds that a PUT would refuse (written there by hand): not applied, no crash
+    const reference = { box: 'box-a', id: better.id };
+    const outside = { ...chip(14), box: { x: 0.99, y: 0.1, width: 0.05, height: 0.05 } };
+    await store.push('box-a', [
+      {
+        seq: 1,
+        entity: 'inspection-map',
+        inspectionMap: {
+          board: { box: 'box-a', id: boardA },
+          map: { reference, regions: [outside] },
+          at: Date.now(),
+          box: 'box-a',
+        },
+        before: { reference, regions: [chip(13)] },
+      },
+    ]);
+    await pull(b, store);
+    expect(b.getInspectionMap(boardB)?.regions).toEqual([chip(13)]);
   });
 
   it('what the inspection found goes up after the row itself, once in effect, and the shop-wide history filters on it', async () => {
