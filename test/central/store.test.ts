@@ -121,8 +121,13 @@ describe('central store (real PostgreSQL cluster of its own, real SQLite files, 
     // B edits later (its updated_at is later), and a field A did not touch
     await new Promise((r) => setTimeout(r, 5));
     b.updateBoard(onB.id, { notes: 'from B', chipCount: 76 });
-    await send(a, store, 'box-a');
     await send(b, store, 'box-b');
+    // A's older edit arrives last and loses; A dies before hearing the commit and sends the same
+    // batch again: the conflict is kept once
+    const { changes } = a.centralOutbox.next(100);
+    await store.push('box-a', changes);
+    await store.push('box-a', changes);
+    await send(a, store, 'box-a');
     const conflicts = await store.boardConflicts({ box: 'box-a', id: onA.id });
     expect(conflicts).toEqual([
       expect.objectContaining({

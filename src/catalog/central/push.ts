@@ -165,9 +165,12 @@ async function pushBoard(
     : null;
   const merged = mergeBoard(stored, edit, before, box);
   for (const c of merged.conflicts) {
+    // a batch sent again (a crash before the box heard the commit) finds its conflict already kept
     await client.query(
       `INSERT INTO board_conflicts (origin_box, origin_id, field, kept, kept_box, kept_at, other, other_box, other_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 WHERE NOT EXISTS (SELECT 1 FROM board_conflicts
+         WHERE origin_box = $1 AND origin_id = $2 AND field = $3 AND kept_box = $5 AND kept_at = $6
+           AND other_box = $8 AND other_at = $9)`,
       [
         edit.key.box,
         edit.key.id,
