@@ -10,7 +10,7 @@ import { decodeImage, type RawImage } from '../vision/preprocess.ts';
 import { decodeReduction } from '../vision/reduced-decode.ts';
 import { CameraHealth } from './camera-health.ts';
 import { type SlotCapture, SlotCaptures } from './captures.ts';
-import { decodeAhead, pullDelayMs } from './decode-ahead.ts';
+import { decodeAhead } from './decode-ahead.ts';
 import type { EncodeBatcher } from './encode-batcher.ts';
 import { FrameGate } from './frame-gate.ts';
 import type { Housekeeping } from './housekeeping.ts';
@@ -81,8 +81,6 @@ export class BenchPipeline {
     encode: new RollingMedian(),
     match: new RollingMedian(),
   };
-  /** From taking a frame to posting it (gate, decode, preprocess): when to take the next one. */
-  readonly #prepare = new RollingMedian();
   readonly #counts = { captured: 0, encoded: 0, skippedByGate: 0, badFrames: 0 };
   #recognizer: Recognizer;
   #latest: Frame | null = null;
@@ -287,7 +285,6 @@ export class BenchPipeline {
       this.#o.source.frames(),
       (frame) => this.#onFrame(frame),
       () => this.#inFlight === 0,
-      () => this.#beforePull(),
     );
     for await (const { frame, result } of frames) {
       if (this.#stopping) break;
@@ -306,13 +303,6 @@ export class BenchPipeline {
       if (this.#stopping) break;
     }
     await previous;
-  }
-
-  /** A busy encoder: the next frame is taken just in time for it, not early to wait in its queue. */
-  #beforePull(): Promise<void> | undefined {
-    if (this.#inFlight === 0) return undefined;
-    const wait = pullDelayMs(this.#timings.encode.median(), this.#prepare.median());
-    return wait > 0 ? new Promise((resolve) => setTimeout(resolve, wait)) : undefined;
   }
 
   #frameSkipped(frame: Frame, err: unknown): void {
@@ -374,7 +364,6 @@ export class BenchPipeline {
       // preprocessed into the batch at once.
       const encoded = this.#o.batcher.encode(r.encoder, this.#batch, this.slots.length);
       stages.posted = performance.now();
-      this.#prepare.push(stages.posted - stages.taken);
       await previous;
       const t1 = performance.now();
       const flat = await encoded;

@@ -12,14 +12,13 @@ export interface DecodedFrame<T> {
  * the next frame is pulled and decoded while the consumer works on this one: decoding (on libvips'
  * threads) overlaps preprocessing and encoding, and the frame rate is bound by the slowest stage
  * instead of their sum. Otherwise the next frame is pulled only when the consumer asks for it, so
- * that a busy model gets the source's newest frame, not one decoded long before; `beforePull`, awaited
- * before such a pull, may hold it back until the model is about to be free (pullDelayMs).
+ * that a busy model gets the source's newest frame, not one decoded long before. (Holding that pull
+ * back until the model is about to be free was tried and measured no better: see README, Figures.)
  */
 export async function* decodeAhead<T>(
   frames: AsyncIterable<Frame>,
   decode: (frame: Frame) => Promise<T>,
   ahead: () => boolean,
-  beforePull: () => Promise<void> | undefined = () => undefined,
 ): AsyncGenerator<DecodedFrame<T>> {
   const source = frames[Symbol.asyncIterator]();
   const pull = (): Promise<DecodedFrame<T> | null> => {
@@ -40,7 +39,6 @@ export async function* decodeAhead<T>(
   let pending: Promise<DecodedFrame<T> | null> | null = null;
   try {
     for (;;) {
-      if (!pending) await beforePull();
       const step = await (pending ?? pull());
       pending = null;
       if (!step) return;
@@ -54,15 +52,4 @@ export async function* decodeAhead<T>(
     if (pending) await pending.catch(() => null);
     await released;
   }
-}
-
-/**
- * How long to wait before taking the next frame while the encoder has `encodingLeftMs` of work
- * left: taking, decoding and preprocessing a frame takes `prepareMs`, so a frame taken at once
- * would wait in the encoder's queue for the difference (capture to recognition 2.2x of decode +
- * inference where the model was the slower stage). A quarter of `prepareMs` and 1 ms are kept in
- * hand, so that the encoder is not left waiting when a frame takes longer than its median.
- */
-export function pullDelayMs(encodingLeftMs: number, prepareMs: number): number {
-  return Math.max(0, encodingLeftMs - 1.25 * prepareMs - 1);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LatestFrame } from '../../src/capture/latest-frame.ts';
 import type { Frame } from '../../src/capture/types.ts';
-import { decodeAhead, pullDelayMs } from '../../src/pipeline/decode-ahead.ts';
+import { decodeAhead } from '../../src/pipeline/decode-ahead.ts';
 
 function frame(seq: number): Frame {
   return { jpeg: Buffer.from([seq]), width: 1280, height: 720, seq, capturedAt: seq };
@@ -83,52 +83,6 @@ describe('decodeAhead', () => {
     expect(log).toEqual(['pull 1', 'decode 1', 'pull 2', 'decode 2']);
   });
 
-  it('holds a pull that was not made ahead until beforePull settles (a busy encoder: just in time)', async () => {
-    const { frames, log } = recordingSource(2);
-    const d = manualDecode(log);
-    let release: () => void = () => {};
-    const holds: string[] = [];
-    const beforePull = () => {
-      holds.push(`hold before ${log.filter((l) => l.startsWith('pull')).length + 1}`);
-      return new Promise<void>((resolve) => {
-        release = resolve;
-      });
-    };
-    const it = decodeAhead(frames, d.decode, () => false, beforePull)[Symbol.asyncIterator]();
-    const first = it.next();
-    await turns(5);
-    expect(log).toEqual([]);
-    release();
-    await d.settle(1);
-    expect((await first).value?.frame.seq).toBe(1);
-    const second = it.next();
-    await turns(5);
-    // Asked for frame 2, but the source is not pulled while beforePull holds it.
-    expect(log).toEqual(['pull 1', 'decode 1']);
-    release();
-    await d.settle(2);
-    expect((await second).value?.frame.seq).toBe(2);
-    expect(holds).toEqual(['hold before 1', 'hold before 2']);
-  });
-
-  it('does not hold a frame decoded ahead', async () => {
-    const { frames, log } = recordingSource(2);
-    const d = manualDecode(log);
-    let asked = 0;
-    const beforePull = () => {
-      asked++;
-      return undefined;
-    };
-    const it = decodeAhead(frames, d.decode, () => true, beforePull)[Symbol.asyncIterator]();
-    const first = it.next();
-    await d.settle(1);
-    await first;
-    await d.settle(2);
-    expect((await it.next()).value?.frame.seq).toBe(2);
-    // Only the first pull was not made ahead.
-    expect(asked).toBe(1);
-  });
-
   it('asks whether to decode ahead at each frame', async () => {
     const { frames, log } = recordingSource(3);
     const d = manualDecode(log);
@@ -208,16 +162,5 @@ describe('decodeAhead', () => {
     await first;
     await turns(5);
     await expect(it.next()).rejects.toThrow('camera gone');
-  });
-});
-
-describe('pullDelayMs', () => {
-  it('waits for the encoder minus the time a frame takes to prepare, with some in hand', () => {
-    // 20 ms of encoding left, 8 ms to prepare: taken 9 ms later, ready 3 ms before the encoder frees.
-    expect(pullDelayMs(20, 8)).toBe(9);
-    // The frame path is the slower stage: no wait.
-    expect(pullDelayMs(4.5, 6)).toBe(0);
-    // Nothing measured yet: no wait.
-    expect(pullDelayMs(0, 0)).toBe(0);
   });
 });
