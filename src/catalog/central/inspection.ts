@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { InspectionRegion } from '../../protocol.ts';
+import { keepConflict } from './conflicts.ts';
 import type { CentralClient } from './connection.ts';
 import type { CentralInspectionMap, CentralMapVersion, ShopKey } from './types.ts';
 
@@ -96,24 +97,12 @@ export async function pushInspectionMap(
   if (!merged) return;
   const { winner, conflict } = merged;
   if (conflict) {
-    // a batch sent again (a crash before the box heard the commit) finds its conflict already kept
-    await client.query(
-      `INSERT INTO board_conflicts (origin_box, origin_id, field, kept, kept_box, kept_at, other, other_box, other_at)
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 WHERE NOT EXISTS (SELECT 1 FROM board_conflicts
-         WHERE origin_box = $1 AND origin_id = $2 AND field = $3 AND kept_box = $5 AND kept_at = $6
-           AND other_box = $8 AND other_at = $9)`,
-      [
-        edit.board.box,
-        edit.board.id,
-        MAP_CONFLICT_FIELD,
-        JSON.stringify(conflict.kept.map),
-        conflict.kept.box,
-        conflict.kept.at,
-        JSON.stringify(conflict.other.map),
-        conflict.other.box,
-        conflict.other.at,
-      ],
-    );
+    await keepConflict(client, {
+      origin: edit.board,
+      field: MAP_CONFLICT_FIELD,
+      kept: { value: conflict.kept.map, box: conflict.kept.box, at: conflict.kept.at },
+      other: { value: conflict.other.map, box: conflict.other.box, at: conflict.other.at },
+    });
   }
   const m = winner.map;
   await client.query(

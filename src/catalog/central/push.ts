@@ -1,4 +1,5 @@
 import { type FieldStamps, mergeBoard } from './board-merge.ts';
+import { keepConflict } from './conflicts.ts';
 import type { CentralClient } from './connection.ts';
 import { deleteMapsOfReference, pushInspectionMap } from './inspection.ts';
 import type { BoardFields, CentralBoard, CentralRecognition, OutboundChange } from './types.ts';
@@ -165,24 +166,12 @@ async function pushBoard(
     : null;
   const merged = mergeBoard(stored, edit, before, box);
   for (const c of merged.conflicts) {
-    // a batch sent again (a crash before the box heard the commit) finds its conflict already kept
-    await client.query(
-      `INSERT INTO board_conflicts (origin_box, origin_id, field, kept, kept_box, kept_at, other, other_box, other_at)
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 WHERE NOT EXISTS (SELECT 1 FROM board_conflicts
-         WHERE origin_box = $1 AND origin_id = $2 AND field = $3 AND kept_box = $5 AND kept_at = $6
-           AND other_box = $8 AND other_at = $9)`,
-      [
-        edit.key.box,
-        edit.key.id,
-        c.field,
-        JSON.stringify(c.kept),
-        c.keptBy.box,
-        c.keptBy.at,
-        JSON.stringify(c.other),
-        c.otherBy.box,
-        c.otherBy.at,
-      ],
-    );
+    await keepConflict(client, {
+      origin: edit.key,
+      field: c.field,
+      kept: { value: c.kept, box: c.keptBy.box, at: c.keptBy.at },
+      other: { value: c.other, box: c.otherBy.box, at: c.otherBy.at },
+    });
   }
   // Stored with a new revision even when nothing changed: the box skipped pulling this board while
   // its edit waited to be sent, and must get the merged board back.
