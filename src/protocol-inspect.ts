@@ -38,6 +38,11 @@ export interface ChipProposal {
   expected: number | null;
   /** found differs from expected (shown before the map is saved). */
   mismatch: boolean;
+  /**
+   * Boxes that also matched the marked chip but scored clearly below the board's chipCount best
+   * ones (a gap in score right after them), left out of `regions`; 0 when none were.
+   */
+  leftOut: number;
 }
 
 export const REGION_VERDICTS = ['present', 'missing', 'differs'] as const;

@@ -7,7 +7,7 @@ import type { Quad } from '../verify/geometry.ts';
 import type { Verifier } from '../verify/verifier.ts';
 import { decodeImage, type RawImage, regionToPixels } from '../vision/image.ts';
 import { HeatmapStore, heatmapPng } from './heatmap.ts';
-import { chipRegions, toPixels } from './regions.ts';
+import { chipRegions, keepChipCount, toPixels } from './regions.ts';
 import { chipCounts, judgeRegions } from './verdict.ts';
 
 export interface InspectorOptions {
@@ -64,14 +64,16 @@ export class Inspector {
         { status: 400 },
       );
     }
-    const regions = chipRegions(found, ref.width, ref.height);
     const expected = board.chipCount;
+    const { kept, leftOut } = keepChipCount(found, expected);
+    const regions = chipRegions(kept, ref.width, ref.height);
     return {
       referenceId,
       regions,
       found: regions.length,
       expected,
       mismatch: expected !== null && expected !== regions.length,
+      leftOut,
     };
   }
 

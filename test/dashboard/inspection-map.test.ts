@@ -7,6 +7,7 @@ import { hashPassword } from '../../src/server/auth.ts';
 import { pattern, startTestDaemon, tempDir, writeFrames } from '../helpers/daemon.ts';
 import { bareHashboard, chipBox, chipCount, enrollGolden } from '../inspect/boards.ts';
 import { launchBrowser, screenshot } from './browser.ts';
+import { drag, logIn as logInAs, openEditor as openBoardEditor } from './inspection-map-page.ts';
 import { apiData, untranslated } from './language-check.ts';
 
 /** expect.poll's own default (1 s) is too short on a busy 2-core CI machine. */
@@ -19,42 +20,12 @@ const en = CATALOGS.en;
 const fr = CATALOGS['fr-CA'];
 type Browser = Awaited<ReturnType<typeof launchBrowser>>;
 
+const logIn = (browser: Browser, url: string, user: string) => logInAs(browser, url, user, PASSWORD);
+const openEditor = (page: Page, url: string, editLabel: string, summary: string) =>
+  openBoardEditor(page, url, `S-${SEED}`, editLabel, summary);
+
 /** Where the connector is drawn, in fractions of the reference (a corner of the board, away from the chips). */
 const CONNECTOR: RegionBox = { x: 0.02, y: 0.04, width: 0.07, height: 0.12 };
-
-async function logIn(browser: Browser, url: string, user: string) {
-  const w = await browser.open(`${url}/login`);
-  await w.page.locator('input[name=name]').fill(user);
-  await w.page.locator('input[name=password]').fill(PASSWORD);
-  await w.page.locator('button[type=submit]').click();
-  await w.page.locator('[data-testid=slot-card]').first().waitFor({ timeout: 30_000 });
-  return w;
-}
-
-/** Opens the board's editor on the catalog page and waits for its inspection map to load. */
-async function openEditor(page: Page, url: string, editLabel: string, summary: string) {
-  await page.goto(`${url}/#/catalog`);
-  const card = page.getByTestId('board-card').filter({ hasText: `S-${SEED}` });
-  await card.getByRole('button', { name: editLabel }).click();
-  await page.getByText(summary, { exact: true }).click();
-  const map = page.getByTestId('inspection-map');
-  await map.waitFor();
-  return map;
-}
-
-/** A mouse drag over the picture, from the box's top-left corner to its bottom-right one. */
-async function drag(page: Page, box: RegionBox) {
-  const canvas = page.getByTestId('region-canvas');
-  await canvas.scrollIntoViewIfNeeded();
-  const r = (await canvas.boundingBox())!;
-  await page.mouse.move(r.x + box.x * r.width, r.y + box.y * r.height);
-  await page.mouse.down();
-  await page.mouse.move(r.x + (box.x + box.width) * r.width, r.y + (box.y + box.height) * r.height, {
-    steps: 8,
-  });
-  await page.mouse.up();
-  await page.getByTestId('region-drawn').waitFor();
-}
 
 /** Intersection over union of two boxes. */
 function overlap(a: RegionBox, b: RegionBox): number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chipRegions, readingOrder } from '../../src/inspect/regions.ts';
+import { chipRegions, keepChipCount, readingOrder } from '../../src/inspect/regions.ts';
 import { chipCounts, defectList, judgeRegions, verdictOf } from '../../src/inspect/verdict.ts';
 
 const box = (x: number, y: number) => ({ x, y, width: 10, height: 10, score: 1 });
@@ -27,6 +27,22 @@ describe('chip numbering and verdicts', () => {
     const regions = chipRegions(found, 200, 100);
     expect(regions.map((r) => r.label)).toEqual(['chip 1', 'chip 2', 'chip 3', 'chip 4', 'chip 5', 'chip 6']);
     expect(regions[0]!.box).toEqual({ x: 0, y: 0.02, width: 0.05, height: 0.1 });
+  });
+
+  it("uses the board's chip count to leave out weaker look-alikes, only after a clear gap in score", () => {
+    const scored = (scores: number[]) => scores.map((score, i) => ({ ...box(10 * i, 0), score }));
+    // 4 chips (the marked one first, at 1), then two look-alikes well below them
+    const found = scored([1, 0.95, 0.94, 0.93, 0.8, 0.78]);
+    expect(keepChipCount(found, 4)).toEqual({ kept: found.slice(0, 4), leftOut: 2 });
+    // no count, or no more boxes than the count: all kept
+    expect(keepChipCount(found, null)).toEqual({ kept: found, leftOut: 0 });
+    expect(keepChipCount(found, 6)).toEqual({ kept: found, leftOut: 0 });
+    expect(keepChipCount(found, 8)).toEqual({ kept: found, leftOut: 0 });
+    // a drop smaller than MIN_COUNT_GAP, or not larger than a drop between two chips: all kept
+    expect(keepChipCount(scored([1, 0.95, 0.94, 0.93, 0.91, 0.9]), 4).leftOut).toBe(0);
+    expect(keepChipCount(scored([1, 0.95, 0.8, 0.78, 0.7, 0.69]), 4).leftOut).toBe(0);
+    // the marked chip's own perfect match is not a drop between chips
+    expect(keepChipCount(scored([1, 0.8, 0.79, 0.78, 0.7]), 4)).toMatchObject({ leftOut: 1 });
   });
 
   it('judges a region by the smaller of its correlation and its photometric likeness, and counts chips', () => {

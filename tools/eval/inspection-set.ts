@@ -125,7 +125,8 @@ export function inspectionType(seed: number, split: TypeSplit, index: number): B
   );
 }
 
-async function golden(t: BoardType): Promise<InspectionBoard['reference']> {
+/** The straight golden reference of an inspection board (the picture its map is drawn on), with the board's region. */
+export async function goldenReference(t: BoardType): Promise<InspectionBoard['reference']> {
   const width = 1600;
   const height = 800;
   const pxPerMm = Math.min(1500 / t.width, 740 / t.height);
@@ -174,7 +175,7 @@ export async function renderInspectionSet(o: InspectionSetOptions): Promise<Insp
       const { type, truth } = withDefect(t, kind, which);
       await shoot(type, 'inspection-defect', v, truth);
     }
-    out.push({ type: t, chips, reference: await golden(t), views });
+    out.push({ type: t, chips, reference: await goldenReference(t), views });
   }
   return out;
 }

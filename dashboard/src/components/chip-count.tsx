@@ -4,7 +4,7 @@ import { useT } from '../i18n/context.tsx';
 /** What the daemon found from the marked chip, against the board type's chip count. */
 export function ProposalLine({ proposal }: { proposal: ChipProposal }) {
   const t = useT();
-  const { found, expected, mismatch } = proposal;
+  const { found, expected, mismatch, leftOut } = proposal;
   const text =
     expected === null
       ? t.t('inspectionMap.foundNoCount', { found })
@@ -12,6 +12,12 @@ export function ProposalLine({ proposal }: { proposal: ChipProposal }) {
   return (
     <p class={mismatch ? 'text-warning' : 'muted'} role="status" data-testid="chip-proposal">
       {text}
+      {leftOut > 0 ? (
+        <>
+          {'. '}
+          <span data-testid="chip-left-out">{t.t('inspectionMap.leftOut', { n: leftOut })}</span>
+        </>
+      ) : null}
     </p>
   );
 }
