@@ -39,6 +39,7 @@ export class CentralApplier {
   readonly #deleteReference: Statement<[number]>;
   readonly #deleteBoardReferences: Statement<[number]>;
   readonly #insertEmbedding: Statement<[number, string, number, Buffer]>;
+  readonly #referenceHere: Statement<[number], number>;
 
   constructor(db: Database, outbox: CentralOutbox) {
     this.#db = db;
@@ -92,6 +93,9 @@ export class CentralApplier {
     this.#insertEmbedding = db.prepare(
       'INSERT OR IGNORE INTO embeddings (reference_id, model_id, dim, vector) VALUES (?, ?, ?, ?)',
     );
+    this.#referenceHere = db
+      .prepare<[number], number>('SELECT count(*) FROM board_references WHERE id = ?')
+      .pluck();
   }
 
   /** The central catalog revision applied so far. */
@@ -165,6 +169,9 @@ export class CentralApplier {
   #embedding(e: CentralEmbedding): boolean {
     const local = this.#outbox.localId('reference', e.reference);
     if (local === undefined || e.vector.length !== e.dim * 4) return false;
+    // deleted here, the deletion not sent yet (it goes up next, and the other boxes drop it): an
+    // embedding for it has nothing to belong to, and would fail the whole pull on its foreign key
+    if (this.#referenceHere.get(local) === 0) return false;
     return this.#insertEmbedding.run(local, e.modelId, e.dim, e.vector).changes > 0;
   }
 }

@@ -160,6 +160,38 @@ describe('central store (real PostgreSQL cluster of its own, real SQLite files, 
     expect(a.listReferences(onA.id)).toHaveLength(0);
   });
 
+  it('an embedding pulled for a reference deleted here (its deletion not sent yet) is skipped: the pull goes on, the deletion reaches the other box', async () => {
+    const board = a.createBoard({ vendor: 'Bitmain', model: 'S19 XP', kind: 'hashboard' });
+    const ref = a.addReference(
+      {
+        boardId: board.id,
+        image: fakeJpeg(5),
+        thumbnail: fakeJpeg(6),
+        width: 10,
+        height: 10,
+        source: 'upload',
+      },
+      { modelId: 'm1', vector: vector(8, 5) },
+    );
+    await send(a, store, 'box-a');
+    await pull(b, store);
+    const onB = b.findBoard('Bitmain', 'S19 XP')!;
+    const [refOnB] = b.listReferences(onB.id);
+    // apart: B deletes the reference, A embeds it with another model (a reindex after model use)
+    b.deleteReference(refOnB!.id);
+    a.putEmbedding(ref.id, 'm2', vector(8, 6));
+    await send(a, store, 'box-a');
+    await pull(b, store);
+    expect(b.getReference(refOnB!.id)).toBeUndefined();
+    expect(b.getEmbedding(refOnB!.id, 'm2')).toBeUndefined();
+    // nothing left to pull: the batch with the embedding was applied (not retried forever)
+    const cursor = b.centralApplier.cursor();
+    expect((await store.pull(cursor, 100)).cursor).toBe(cursor);
+    await send(b, store, 'box-b');
+    await pull(a, store);
+    expect(a.listReferences(board.id)).toHaveLength(0);
+  });
+
   it('a unit seen first on box A is known on box B, and returning there when B sees it again', async () => {
     const onA = a.findBoard('Bitmain', 'S19 Pro')!;
     const onB = b.findBoard('Bitmain', 'S19 Pro')!;
