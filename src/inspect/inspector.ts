@@ -95,14 +95,18 @@ export class Inspector {
     if (!map || map.regions.length === 0) {
       return none(false, `board ${boardId} has no inspection map: draw one on the board's page`);
     }
-    const match = await this.#o.verification.verifyReference(image, region, boardId, map.referenceId);
-    if (!match.enough || !match.outline) {
+    // aligned with the map's reference at inspection's finer detection size (INSPECTION_FEATURES)
+    const ref = await this.#reference(map.boardId, map.referenceId);
+    const key = this.#o.catalog.getReference(map.referenceId)?.sha256 ?? `reference-${map.referenceId}`;
+    const match = await this.#o.verifier.align(image, region, key, ref);
+    const need = this.#o.verification.policy.minInliers;
+    if (match.inliers < need || !match.outline) {
       return none(
         false,
-        `not verified: ${match.inliers} local features of reference ${map.referenceId} match the picture, ${this.#o.verification.policy.minInliers} needed`,
+        `not verified: ${match.inliers} local features of reference ${map.referenceId} match the picture, ${need} needed`,
       );
     }
-    return this.#compare(image, region, map, match.outline, match.run, expected, t0);
+    return this.#compare(image, region, map, match.outline, match, expected, t0);
   }
 
   async #compare(

@@ -24,6 +24,22 @@ export const FEATURE_CONFIG = {
   longSide: 640,
 } as const;
 
+/** How many keypoints, at which size: FEATURE_CONFIG's fields detectFeatures reads. */
+export interface DetectionSize {
+  maxKeypoints: number;
+  longSide: number;
+}
+
+/**
+ * Inspection aligns a known board's slot with its map's reference at twice the recognition's size,
+ * with three times the keypoints: at 640 pixels a hashboard's chips are a few pixels wide, and its
+ * repeated chips leave few distinctive matches (npm run eval's inspection views, 1280x720: at 640 px
+ * / 1000 keypoints 26 of 40 validation views aligned within a chip, 5 misaligned, 9 not at all; at
+ * 1280 px / 3000 keypoints all 40 aligned). Never stored: the map's reference is computed once per
+ * feature worker and kept.
+ */
+export const INSPECTION_FEATURES: DetectionSize = { maxKeypoints: 3000, longSide: 1280 };
+
 /** ORB's descriptor: 256 bits. */
 export const DESCRIPTOR_BYTES = 32;
 

@@ -1,6 +1,12 @@
 import { BenchsightError, errorMessage } from '../errors.ts';
 import type { RawImage } from '../vision/image.ts';
-import { DESCRIPTOR_BYTES, FEATURE_CONFIG, keypointCount, type LocalFeatures } from './features.ts';
+import {
+  DESCRIPTOR_BYTES,
+  type DetectionSize,
+  FEATURE_CONFIG,
+  keypointCount,
+  type LocalFeatures,
+} from './features.ts';
 import { plausibleOutline, type Quad } from './geometry.ts';
 import type { NearestTwo } from './hamming-kernel.ts';
 
@@ -50,9 +56,9 @@ export async function loadOpenCv(): Promise<{ cv: Cv }> {
   }
 }
 
-/** ORB keypoints and descriptors of an RGB picture, scaled to FEATURE_CONFIG.longSide. */
-export function detectFeatures(cv: Cv, image: RawImage): LocalFeatures {
-  const scale = FEATURE_CONFIG.longSide / Math.max(image.width, image.height);
+/** ORB keypoints and descriptors of an RGB picture, scaled to `size.longSide` (FEATURE_CONFIG's). */
+export function detectFeatures(cv: Cv, image: RawImage, size: DetectionSize = FEATURE_CONFIG): LocalFeatures {
+  const scale = size.longSide / Math.max(image.width, image.height);
   const width = Math.max(1, Math.round(image.width * scale));
   const height = Math.max(1, Math.round(image.height * scale));
   const rgb = new cv.Mat(image.height, image.width, cv.CV_8UC3);
@@ -61,7 +67,7 @@ export function detectFeatures(cv: Cv, image: RawImage): LocalFeatures {
   const none = new cv.Mat();
   const kp = new cv.KeyPointVector();
   const des = new cv.Mat();
-  const orb = new cv.ORB(FEATURE_CONFIG.maxKeypoints);
+  const orb = new cv.ORB(size.maxKeypoints);
   try {
     rgb.data.set(image.data);
     cv.cvtColor(rgb, gray, cv.COLOR_RGB2GRAY);

@@ -84,6 +84,37 @@ export class Verifier {
     return msg.boxes;
   }
 
+  /**
+   * Where a known board's map reference lies in `region` of an image, for inspection: matched at
+   * INSPECTION_FEATURES (finer than recognition's), the reference's features kept in the worker
+   * under `referenceKey` (the picture's sha256: ids repeat across catalogs).
+   * The outline is in a picture of `width` x `height` (the region at that detection size).
+   */
+  async align(
+    image: RawImage,
+    region: Rect,
+    referenceKey: string,
+    reference: RawImage,
+  ): Promise<{ inliers: number; outline: Quad | null; width: number; height: number }> {
+    const crop = cropPixels(image, region);
+    const msg = await this.#call((id) => ({
+      type: 'align',
+      id,
+      pixels: crop.data,
+      width: crop.width,
+      height: crop.height,
+      reference: {
+        key: referenceKey,
+        pixels: reference.data,
+        width: reference.width,
+        height: reference.height,
+      },
+    }));
+    if (msg.type !== 'aligned')
+      throw new BenchsightError('E_MODEL_RUN', 'feature worker answered out of turn');
+    return { inliers: msg.pair.inliers, outline: msg.pair.outline, width: msg.width, height: msg.height };
+  }
+
   /** Compares `region` of an image, whose board's reference has this outline in it, with the reference. */
   async inspect(
     image: RawImage,

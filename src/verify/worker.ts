@@ -12,10 +12,10 @@ import {
 } from '../inspect/opencv-inspect.ts';
 import type { FoundBox } from '../inspect/regions.ts';
 import { type StartupMessage, startupFailure } from '../threads/start.ts';
-import type { LocalFeatures } from './features.ts';
+import { INSPECTION_FEATURES, type LocalFeatures } from './features.ts';
 import type { Quad } from './geometry.ts';
 import { HammingKnn } from './hamming-kernel.ts';
-import { detectFeatures, loadOpenCv } from './opencv.ts';
+import { detectFeatures, goodMatches, homography, loadOpenCv, type PairMatch } from './opencv.ts';
 import { matchShortlist, type SettleRule } from './shortlist.ts';
 import type { PairResult } from './types.ts';
 
@@ -55,6 +55,15 @@ export type ToVerifyWorker =
       reference: { pixels: Uint8Array; width: number; height: number };
       regions: { id: number; box: PixelBox }[];
     }
+  | {
+      type: 'align';
+      id: number;
+      pixels: Uint8Array;
+      width: number;
+      height: number;
+      /** The map's reference: its features at INSPECTION_FEATURES are kept here by `key` (its sha256). */
+      reference: { key: string; pixels: Uint8Array; width: number; height: number };
+    }
   | { type: 'stop' };
 
 export type FromVerifyWorker =
@@ -64,6 +73,7 @@ export type FromVerifyWorker =
   | { type: 'verified'; id: number; query: LocalFeatures; pairs: PairResult[] }
   | { type: 'chips'; id: number; boxes: FoundBox[] }
   | { type: 'inspected'; id: number; comparison: AlignedComparison }
+  | { type: 'aligned'; id: number; width: number; height: number; pair: PairMatch }
   | { type: 'error'; id: number; message: string }
   | { type: 'stopped' };
 
@@ -72,6 +82,26 @@ const post = (msg: FromVerifyWorker) => port.postMessage(msg);
 
 let cv: Awaited<ReturnType<typeof loadOpenCv>>['cv'];
 const knn = new HammingKnn();
+/** Map references' features at INSPECTION_FEATURES, by the picture's sha256 (a few boards are inspected). */
+const inspectionReferences = new Map<string, LocalFeatures>();
+const INSPECTION_REFERENCES_KEPT = 8;
+
+function inspectionReference(ref: { key: string; pixels: Uint8Array; width: number; height: number }) {
+  let f = inspectionReferences.get(ref.key);
+  if (!f) {
+    f = detectFeatures(
+      cv,
+      { data: ref.pixels, width: ref.width, height: ref.height, channels: 3 },
+      INSPECTION_FEATURES,
+    );
+    inspectionReferences.set(ref.key, f);
+    for (const old of inspectionReferences.keys()) {
+      if (inspectionReferences.size <= INSPECTION_REFERENCES_KEPT) break;
+      inspectionReferences.delete(old);
+    }
+  }
+  return f;
+}
 try {
   ({ cv } = await loadOpenCv());
   post({ type: 'ready' });
@@ -98,6 +128,14 @@ port.on('message', (msg: ToVerifyWorker) => {
       port.postMessage({ type: 'inspected', id: msg.id, comparison } satisfies FromVerifyWorker, [
         comparison.heat.data.buffer as ArrayBuffer,
       ]);
+      return;
+    }
+    if (msg.type === 'align') {
+      const ref = inspectionReference(msg.reference);
+      const query = detectFeatures(cv, image, INSPECTION_FEATURES);
+      const good = goodMatches(knn.nearestTwo(ref.descriptors, query.descriptors), 0, ref, query);
+      const pair = homography(cv, good, ref);
+      post({ type: 'aligned', id: msg.id, width: query.width, height: query.height, pair });
       return;
     }
     const query = detectFeatures(cv, image);

@@ -21,6 +21,8 @@ export interface Shot {
   height: number;
   /** The board's bounding box in the frame, pixels. */
   bbox: { x: number; y: number; width: number; height: number };
+  /** The board's corners in the frame, pixels (top-left, top-right, bottom-right, bottom-left). */
+  corners: Array<[number, number]>;
 }
 
 /** An overhead bench view of the board; pose fields override the straight, centred one. */
@@ -51,7 +53,7 @@ export async function shoot(
     },
     quality: 92,
   });
-  return { jpeg, width: o.width, height: o.height, bbox: meta.board!.bbox };
+  return { jpeg, width: o.width, height: o.height, bbox: meta.board!.bbox, corners: meta.board!.corners };
 }
 
 /** Chip `i`'s box (row-major) in fractions of the board, for a straight view cropped to the board. */

@@ -154,19 +154,27 @@ describe('inspection: chips found from one marked chip, a verified board compare
   }, 60_000);
 });
 
-/** Mean alpha of the heatmap around chip `i` of a straight-ish, centred view (the chip's box mapped by the board's bbox). */
+/** Mean alpha of the heatmap around chip `i` (its centre placed by the board's corners in the frame: the pose is affine). */
 function heatNear(
   data: Buffer,
   info: { width: number; height: number },
-  shot: { width: number; height: number; bbox: { x: number; y: number; width: number; height: number } },
+  shot: { width: number; corners: Array<[number, number]> },
   t: Parameters<typeof chipBox>[0],
   i: number,
 ): number {
   const c = chipBox(t, i);
+  const [tl, tr, , bl] = shot.corners as [
+    [number, number],
+    [number, number],
+    [number, number],
+    [number, number],
+  ];
+  const u = c.x + c.width / 2;
+  const v = c.y + c.height / 2;
   const sx = info.width / shot.width;
-  const cx = (shot.bbox.x + (c.x + c.width / 2) * shot.bbox.width) * sx;
-  const cy = (shot.bbox.y + (c.y + c.height / 2) * shot.bbox.height) * sx;
-  const r = Math.max(2, c.width * shot.bbox.width * sx * 0.4);
+  const cx = (tl[0] + u * (tr[0] - tl[0]) + v * (bl[0] - tl[0])) * sx;
+  const cy = (tl[1] + u * (tr[1] - tl[1]) + v * (bl[1] - tl[1])) * sx;
+  const r = Math.max(2, c.width * Math.hypot(tr[0] - tl[0], tr[1] - tl[1]) * sx * 0.4);
   let sum = 0;
   let n = 0;
   for (let y = Math.round(cy - r); y <= cy + r; y++) {
