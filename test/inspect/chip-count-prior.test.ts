@@ -1,18 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Catalog } from '../../src/catalog/index.ts';
-import { configSchema } from '../../src/config/schema.ts';
-import { Inspector } from '../../src/inspect/inspector.ts';
-import { createRecognizer, createVerification } from '../../src/pipeline/active-model.ts';
-import { BoardVerification } from '../../src/pipeline/verification.ts';
-import { Verifier } from '../../src/verify/verifier.ts';
-import { createEncoder, type Encoder } from '../../src/vision/encoder.ts';
-import { loadManifest } from '../../src/vision/manifest.ts';
 import { goldenReference, inspectionType, markedChip } from '../../tools/eval/inspection-set.ts';
 import { chipRects } from '../../tools/synth/render-chips.ts';
-import { TINY_MODEL } from '../helpers/daemon.ts';
+import { type InspectionBench, openInspectionBench } from './setup.ts';
 
 // A held-out hashboard type of the eval's inspection rows (seed 1, test split, board 7): 4 x 17 chips,
 // and two other places on it that match the marked chip at 0.79 and more (above the 0.7 a chip needs),
@@ -21,73 +10,35 @@ const TYPE = inspectionType(1, 'test', 7);
 const CHIPS = TYPE.chips!.rows * TYPE.chips!.cols;
 
 describe("chip detection with the board's chip count as a prior (real opencv.js, synthetic held-out hashboard)", () => {
-  const dir = mkdtempSync(join(tmpdir(), 'benchsight-chip-prior-'));
-  let encoder: Encoder;
-  let catalog: Catalog;
-  let verifier: Verifier;
-  let inspector: Inspector;
+  let bench: InspectionBench;
   let boardId: number;
   let referenceId: number;
 
   beforeAll(async () => {
-    const loaded = loadManifest(TINY_MODEL, '.');
-    encoder = await createEncoder(loaded, { executionProviders: ['cpu'], intraOpThreads: 1 });
-    catalog = Catalog.open(join(dir, 'catalog.db'));
-    verifier = new Verifier();
-    const config = configSchema.parse({});
-    const recognizer = createRecognizer(
-      config,
-      catalog,
-      loaded,
-      encoder,
-      createVerification(config, catalog, verifier),
-    );
+    bench = await openInspectionBench('chip-prior');
     const golden = await goldenReference(TYPE);
-    boardId = catalog.createBoard({
+    boardId = bench.catalog.createBoard({
       vendor: 'Synth',
       model: 'prior',
       kind: 'hashboard',
       chipCount: CHIPS,
     }).id;
-    recognizer.reload();
-    referenceId = recognizer.store(
-      boardId,
-      await recognizer.prepareReference(golden.jpeg, golden.region),
-      'upload',
-      null,
-    ).id;
-    const verification = new BoardVerification({
-      catalog,
-      verifier,
-      policy: { ...config.match.verify },
-      maxImagePixels: config.data.maxImagePixels,
-    });
-    inspector = new Inspector({
-      catalog,
-      verifier,
-      verification,
-      maxImagePixels: config.data.maxImagePixels,
-    });
+    referenceId = await bench.enroll(boardId, golden.jpeg, golden.region);
   }, 120_000);
 
-  afterAll(async () => {
-    await verifier.stop();
-    await encoder.stop();
-    catalog.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => bench?.close());
 
   const marked = () => markedChip(TYPE, Math.floor(CHIPS / 2));
 
   it('without a chip count, proposes every place above the match threshold: the chips and two look-alikes', async () => {
-    catalog.updateBoard(boardId, { chipCount: null });
-    const p = await inspector.detect(boardId, referenceId, marked());
+    bench.catalog.updateBoard(boardId, { chipCount: null });
+    const p = await bench.inspector.detect(boardId, referenceId, marked());
     expect(p).toMatchObject({ found: CHIPS + 2, expected: null, mismatch: false, leftOut: 0 });
-    catalog.updateBoard(boardId, { chipCount: CHIPS });
+    bench.catalog.updateBoard(boardId, { chipCount: CHIPS });
   }, 60_000);
 
   it('with the chip count, leaves out the two weaker look-alikes and keeps exactly the chips', async () => {
-    const p = await inspector.detect(boardId, referenceId, marked());
+    const p = await bench.inspector.detect(boardId, referenceId, marked());
     expect(p).toMatchObject({ found: CHIPS, expected: CHIPS, mismatch: false, leftOut: 2 });
     // every proposed region lies on a real chip (its centre within a third of a chip of one)
     const truth = chipRects(TYPE.chips!).map((c) => {
@@ -107,9 +58,9 @@ describe("chip detection with the board's chip count as a prior (real opencv.js,
   }, 60_000);
 
   it('keeps every box, and says the count differs, when the count asks for more than the clear gap allows', async () => {
-    catalog.updateBoard(boardId, { chipCount: CHIPS + 1 });
-    const p = await inspector.detect(boardId, referenceId, marked());
+    bench.catalog.updateBoard(boardId, { chipCount: CHIPS + 1 });
+    const p = await bench.inspector.detect(boardId, referenceId, marked());
     expect(p).toMatchObject({ found: CHIPS + 2, expected: CHIPS + 1, mismatch: true, leftOut: 0 });
-    catalog.updateBoard(boardId, { chipCount: CHIPS });
+    bench.catalog.updateBoard(boardId, { chipCount: CHIPS });
   }, 60_000);
 });

@@ -1,49 +1,27 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Catalog } from '../../src/catalog/index.ts';
-import { configSchema, WHOLE_FRAME } from '../../src/config/schema.ts';
-import { Inspector } from '../../src/inspect/inspector.ts';
-import { createRecognizer, createVerification } from '../../src/pipeline/active-model.ts';
-import { BoardVerification } from '../../src/pipeline/verification.ts';
+import { WHOLE_FRAME } from '../../src/config/schema.ts';
 import type { ChipProposal } from '../../src/protocol.ts';
-import { Verifier } from '../../src/verify/verifier.ts';
-import { createEncoder, type Encoder } from '../../src/vision/encoder.ts';
-import { loadManifest } from '../../src/vision/manifest.ts';
 import { decodeImage } from '../../src/vision/preprocess.ts';
-import { TINY_MODEL } from '../helpers/daemon.ts';
 import { bareHashboard, chipBox, chipCount, shoot } from './boards.ts';
+import { type InspectionBench, openInspectionBench } from './setup.ts';
 
 const SEED = 303;
 const LIVE = { width: 800, height: 400, pxPerMm: 2.1 };
 
 describe('inspection: chips found from one marked chip, a verified board compared region by region (real opencv.js, tiny ViT, SQLite)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'benchsight-inspect-'));
   const good = bareHashboard(SEED);
   const expected = chipCount(good);
-  let encoder: Encoder;
-  let catalog: Catalog;
-  let verifier: Verifier;
-  let inspector: Inspector;
+  let bench: InspectionBench;
+  let catalog: InspectionBench['catalog'];
+  let inspector: InspectionBench['inspector'];
   let boardId: number;
   let referenceId: number;
   let proposal: ChipProposal;
 
   beforeAll(async () => {
-    const loaded = loadManifest(TINY_MODEL, '.');
-    encoder = await createEncoder(loaded, { executionProviders: ['cpu'], intraOpThreads: 1 });
-    catalog = Catalog.open(join(dir, 'catalog.db'));
-    verifier = new Verifier();
-    const config = configSchema.parse({});
-    const recognizer = createRecognizer(
-      config,
-      catalog,
-      loaded,
-      encoder,
-      createVerification(config, catalog, verifier),
-    );
+    bench = await openInspectionBench('inspect');
+    ({ catalog, inspector } = bench);
     // the golden board photographed straight, cropped to the board: the reference the map is drawn on
     const ref = await shoot(good, 1, { width: 1400, height: 560, pxPerMm: 3.8 });
     const b = ref.bbox;
@@ -59,33 +37,10 @@ describe('inspection: chips found from one marked chip, a verified board compare
       kind: 'hashboard',
       chipCount: expected,
     }).id;
-    recognizer.reload();
-    referenceId = recognizer.store(
-      boardId,
-      await recognizer.prepareReference(ref.jpeg, region),
-      'upload',
-      null,
-    ).id;
-    const verification = new BoardVerification({
-      catalog,
-      verifier,
-      policy: { ...config.match.verify },
-      maxImagePixels: config.data.maxImagePixels,
-    });
-    inspector = new Inspector({
-      catalog,
-      verifier,
-      verification,
-      maxImagePixels: config.data.maxImagePixels,
-    });
+    referenceId = await bench.enroll(boardId, ref.jpeg, region);
   }, 120_000);
 
-  afterAll(async () => {
-    await verifier.stop();
-    await encoder.stop();
-    catalog.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => bench?.close());
 
   it('finds every chip like the marked one (template matching + NMS), numbered in reading order, and compares the count', async () => {
     proposal = await inspector.detect(boardId, referenceId, chipBox(good, 40));

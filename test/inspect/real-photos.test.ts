@@ -1,19 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Catalog } from '../../src/catalog/index.ts';
-import { configSchema } from '../../src/config/schema.ts';
-import { Inspector } from '../../src/inspect/inspector.ts';
-import { createRecognizer, createVerification } from '../../src/pipeline/active-model.ts';
-import { BoardVerification } from '../../src/pipeline/verification.ts';
 import type { RegionBox } from '../../src/protocol.ts';
-import { Verifier } from '../../src/verify/verifier.ts';
-import { createEncoder, type Encoder } from '../../src/vision/encoder.ts';
-import { loadManifest } from '../../src/vision/manifest.ts';
 import { HOW_TO_GET, isCached, readCached } from '../../tools/eval/photos/fetch.ts';
 import { loadPhotoManifest } from '../../tools/eval/photos/manifest.ts';
-import { TINY_MODEL } from '../helpers/daemon.ts';
+import { type InspectionBench, openInspectionBench } from './setup.ts';
 
 /**
  * Real pictures of boards with several identical ASIC chips from the development photo set
@@ -43,63 +34,24 @@ const PHOTOS_DIR = join(process.cwd(), '.cache', 'eval-photos');
 const manifest = loadPhotoManifest();
 
 describe('inspection on real pictures: chips counted by hand found from one marked chip (real opencv.js, SQLite)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'benchsight-real-inspect-'));
-  let encoder: Encoder;
-  let catalog: Catalog;
-  let verifier: Verifier;
-  let inspector: Inspector;
-  let recognizer: ReturnType<typeof createRecognizer>;
+  let bench: InspectionBench;
 
   beforeAll(async () => {
-    const loaded = loadManifest(TINY_MODEL, '.');
-    encoder = await createEncoder(loaded, { executionProviders: ['cpu'], intraOpThreads: 1 });
-    catalog = Catalog.open(join(dir, 'catalog.db'));
-    verifier = new Verifier();
-    const config = configSchema.parse({});
-    recognizer = createRecognizer(
-      config,
-      catalog,
-      loaded,
-      encoder,
-      createVerification(config, catalog, verifier),
-    );
-    const verification = new BoardVerification({
-      catalog,
-      verifier,
-      policy: { ...config.match.verify },
-      maxImagePixels: config.data.maxImagePixels,
-    });
-    inspector = new Inspector({
-      catalog,
-      verifier,
-      verification,
-      maxImagePixels: config.data.maxImagePixels,
-    });
+    bench = await openInspectionBench('real-inspect');
   }, 120_000);
 
-  afterAll(async () => {
-    await verifier.stop();
-    await encoder.stop();
-    catalog.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => bench?.close());
 
   /** Enrolls the picture as the board's reference and proposes its chips from the marked one. */
   async function detect(name: string, picture: Buffer, c: Pick<Counted, 'chips' | 'marked'>) {
-    const boardId = catalog.createBoard({
+    const boardId = bench.catalog.createBoard({
       vendor: 'Real',
       model: name,
       kind: 'hashboard',
       chipCount: c.chips,
     }).id;
-    recognizer.reload();
-    const referenceId = recognizer.store(
-      boardId,
-      await recognizer.prepareReference(picture),
-      'upload',
-      null,
-    ).id;
-    return inspector.detect(boardId, referenceId, c.marked);
+    const referenceId = await bench.enroll(boardId, picture);
+    return bench.inspector.detect(boardId, referenceId, c.marked);
   }
 
   for (const c of CACHED) {

@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Catalog } from '../../src/catalog/index.ts';
+import { configSchema } from '../../src/config/schema.ts';
+import { Inspector } from '../../src/inspect/inspector.ts';
+import { createRecognizer, createVerification } from '../../src/pipeline/active-model.ts';
+import { BoardVerification } from '../../src/pipeline/verification.ts';
+import { Verifier } from '../../src/verify/verifier.ts';
+import { createEncoder, type Encoder } from '../../src/vision/encoder.ts';
+import { loadManifest } from '../../src/vision/manifest.ts';
+import { TINY_MODEL } from '../helpers/daemon.ts';
+
+/** What the inspection tests work with: a SQLite catalog, the tiny ViT, OpenCV's feature worker, an Inspector. */
+export interface InspectionBench {
+  catalog: Catalog;
+  verifier: Verifier;
+  encoder: Encoder;
+  recognizer: ReturnType<typeof createRecognizer>;
+  inspector: Inspector;
+  /** Enrolls `jpeg` (its `region`, fractions of it; whole when omitted) as a reference of the board. */
+  enroll(
+    boardId: number,
+    jpeg: Buffer,
+    region?: { x: number; y: number; width: number; height: number },
+  ): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** A catalog in a fresh temporary folder with the default config's verification and inspection. */
+export async function openInspectionBench(name: string): Promise<InspectionBench> {
+  const dir = mkdtempSync(join(tmpdir(), `benchsight-${name}-`));
+  const loaded = loadManifest(TINY_MODEL, '.');
+  const encoder = await createEncoder(loaded, { executionProviders: ['cpu'], intraOpThreads: 1 });
+  const catalog = Catalog.open(join(dir, 'catalog.db'));
+  const verifier = new Verifier();
+  const config = configSchema.parse({});
+  const recognizer = createRecognizer(
+    config,
+    catalog,
+    loaded,
+    encoder,
+    createVerification(config, catalog, verifier),
+  );
+  const verification = new BoardVerification({
+    catalog,
+    verifier,
+    policy: { ...config.match.verify },
+    maxImagePixels: config.data.maxImagePixels,
+  });
+  const inspector = new Inspector({
+    catalog,
+    verifier,
+    verification,
+    maxImagePixels: config.data.maxImagePixels,
+  });
+  return {
+    catalog,
+    verifier,
+    encoder,
+    recognizer,
+    inspector,
+    async enroll(boardId, jpeg, region) {
+      recognizer.reload();
+      return recognizer.store(boardId, await recognizer.prepareReference(jpeg, region), 'upload', null).id;
+    },
+    async close() {
+      await verifier.stop();
+      await encoder.stop();
+      catalog.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
