@@ -2,9 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { boardTypeFromSeed } from '../../tools/synth/board.ts';
-import { NO_NUISANCE } from '../../tools/synth/nuisance.ts';
-import { renderBenchView } from '../../tools/synth/scene.ts';
+import { boardPhoto } from '../helpers/board-photo.ts';
 import { cli } from '../helpers/cli.ts';
 import { TINY_MODEL, tempDir } from '../helpers/daemon.ts';
 
@@ -15,14 +13,7 @@ describe('benchsight catalog add / import say how many local features each photo
   it('prints the count per reference and warns about a featureless photo', async () => {
     const dir = tempDir('bs-cli-features-');
     const env = { BENCHSIGHT_DATA_DIR: join(dir, 'data'), BENCHSIGHT_MODEL: TINY_MODEL };
-    const { jpeg } = await renderBenchView(boardTypeFromSeed(101, 'hashboard'), 10, {
-      width: 640,
-      height: 480,
-      nuisance: NO_NUISANCE,
-      background: 'esd-mat',
-      pose: { cx: 320, cy: 240, angleDeg: 0, shear: 0, squash: 1, pxPerMm: 1.75 },
-      quality: 90,
-    });
+    const jpeg = await boardPhoto();
     writeFileSync(join(dir, 'sharp.jpg'), jpeg);
     const grey = { width: 640, height: 480, channels: 3 as const, background: { r: 128, g: 128, b: 128 } };
     writeFileSync(join(dir, 'grey.jpg'), await sharp({ create: grey }).jpeg().toBuffer());

@@ -1,9 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Daemon } from '../../src/main.ts';
-import { boardTypeFromSeed } from '../../tools/synth/board.ts';
-import { NO_NUISANCE } from '../../tools/synth/nuisance.ts';
-import { renderBenchView } from '../../tools/synth/scene.ts';
+import { boardPhoto } from '../helpers/board-photo.ts';
 import { pattern, startTestDaemon, tempDir, writeFrames } from '../helpers/daemon.ts';
 import { launchBrowser, screenshot, TABLET } from './browser.ts';
 
@@ -27,14 +25,7 @@ describe('Enrollment in chromium shows the local features of each new reference 
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ vendor: 'Bitmain', model: 'S19 features', kind: 'hashboard' }),
     });
-    const { jpeg } = await renderBenchView(boardTypeFromSeed(101, 'hashboard'), 10, {
-      width: 640,
-      height: 480,
-      nuisance: NO_NUISANCE,
-      background: 'esd-mat',
-      pose: { cx: 320, cy: 240, angleDeg: 0, shear: 0, squash: 1, pxPerMm: 1.75 },
-      quality: 90,
-    });
+    const jpeg = await boardPhoto();
     const grey = { width: 640, height: 480, channels: 3 as const, background: { r: 128, g: 128, b: 128 } };
     files.push(
       { name: 'sharp-board.jpg', mimeType: 'image/jpeg', buffer: jpeg },

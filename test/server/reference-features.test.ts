@@ -2,23 +2,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Daemon } from '../../src/main.ts';
 import type { ReferenceJson } from '../../src/protocol.ts';
-import { boardTypeFromSeed } from '../../tools/synth/board.ts';
-import { NO_NUISANCE } from '../../tools/synth/nuisance.ts';
-import { renderBenchView } from '../../tools/synth/scene.ts';
+import { boardPhoto } from '../helpers/board-photo.ts';
 import { startTestDaemon, tempDir, writeFrames } from '../helpers/daemon.ts';
-
-/** A sharp bench photo of a synthetic board: hundreds of ORB keypoints. */
-async function boardPhoto(): Promise<Buffer> {
-  const { jpeg } = await renderBenchView(boardTypeFromSeed(101, 'hashboard'), 10, {
-    width: 640,
-    height: 480,
-    nuisance: NO_NUISANCE,
-    background: 'esd-mat',
-    pose: { cx: 320, cy: 240, angleDeg: 0, shear: 0, squash: 1, pxPerMm: 1.75 },
-    quality: 90,
-  });
-  return jpeg;
-}
 
 const grey = () =>
   sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 128, g: 128, b: 128 } } })
