@@ -45,7 +45,8 @@ export interface ChipProposal {
   leftOut: number;
 }
 
-export const REGION_VERDICTS = ['present', 'missing', 'differs'] as const;
+/** hidden: under a hand, a tool or a cable lying over the board (not judged, not a defect). */
+export const REGION_VERDICTS = ['present', 'missing', 'differs', 'hidden'] as const;
 export type RegionVerdict = (typeof REGION_VERDICTS)[number];
 
 export interface InspectedRegion extends InspectionRegion {
@@ -59,6 +60,8 @@ export interface ChipCounts {
   found: number;
   missing: number;
   differs: number;
+  /** Chips under something lying over the board: neither found nor missing. */
+  hidden: number;
 }
 
 /** POST /api/inspect, and the `inspected` event's inspection. */

@@ -8,7 +8,7 @@ import type { Verifier } from '../verify/verifier.ts';
 import { decodeImage, type RawImage, regionToPixels } from '../vision/image.ts';
 import { HeatmapStore, heatmapPng } from './heatmap.ts';
 import { chipRegions, keepChipCount, toPixels } from './regions.ts';
-import { chipCounts, judgeRegions } from './verdict.ts';
+import { chipCounts, judgeRegions, noChips } from './verdict.ts';
 
 export interface InspectorOptions {
   catalog: Catalog;
@@ -88,7 +88,7 @@ export class Inspector {
       verified,
       reason,
       regions: [],
-      counts: { chips: { expected, found: 0, missing: 0, differs: 0 } },
+      counts: { chips: noChips(expected) },
       heatmapId: null,
       ms: performance.now() - t0,
     });
@@ -127,6 +127,7 @@ export class Inspector {
     const boxes = map.regions.map((r) => ({ id: r.id, box: toPixels(r.box, ref.width, ref.height) }));
     const cmp = await this.#o.verifier.inspect(image, region, inCrop, ref, boxes);
     const regions = judgeRegions(map.regions, new Map(cmp.scores.map((s) => [s.id, s])));
+    const hidden = new Set(regions.filter((r) => r.verdict === 'hidden').map((r) => r.id));
     const heatmapId = this.heatmaps.put(await heatmapPng(cmp.heat));
     return {
       boardId: map.boardId,
@@ -135,7 +136,8 @@ export class Inspector {
       regions,
       counts: { chips: chipCounts(regions, expected) },
       heatmapId,
-      regionHeat: new Map(cmp.scores.map((s) => [s.id, s.heat])),
+      // what lies over the board is not where the board differs: hidden regions rank last
+      regionHeat: new Map(cmp.scores.map((s) => [s.id, hidden.has(s.id) ? 0 : s.heat])),
       ms: performance.now() - t0,
     };
   }

@@ -27,29 +27,47 @@ export function regionScore(s: { ncc: number; diff: number }): number {
   return Math.max(-1, Math.min(s.ncc, 1 - s.diff / DIFF_SCALE));
 }
 
+/**
+ * A region that does not look like its reference and lies at least this much under something over
+ * the board (a hand, a tool, a cable: see occluders in opencv-inspect.ts) is hidden, not judged.
+ */
+export const HIDDEN_MIN = 0.02;
+
 export function judgeRegions(
   regions: readonly InspectionRegion[],
-  scores: ReadonlyMap<number, { ncc: number; diff: number }>,
+  scores: ReadonlyMap<number, { ncc: number; diff: number; covered?: number }>,
 ): InspectedRegion[] {
   return regions.map((r) => {
     const s = scores.get(r.id);
     const score = Math.round((s ? regionScore(s) : 0) * 1000) / 1000;
-    return { ...r, verdict: verdictOf(score), score };
+    const verdict = verdictOf(score);
+    const hidden = verdict !== 'present' && (s?.covered ?? 0) >= HIDDEN_MIN;
+    return { ...r, verdict: hidden ? 'hidden' : verdict, score };
   });
 }
 
-/** Chips found are the map's chips that are there (present or differing); missing ones are not. */
+/**
+ * Chips found are the map's chips seen there (present or differing); missing ones are not, nor are
+ * hidden ones (under a hand or a tool: neither seen nor missing), counted apart.
+ */
 export function chipCounts(regions: readonly InspectedRegion[], expected: number | null): ChipCounts {
   const chips = regions.filter((r) => r.kind === 'chip');
-  const missing = chips.filter((r) => r.verdict === 'missing').length;
-  const differs = chips.filter((r) => r.verdict === 'differs').length;
-  return { expected, found: chips.length - missing, missing, differs };
+  const count = (v: RegionVerdict) => chips.filter((r) => r.verdict === v).length;
+  const missing = count('missing');
+  const hidden = count('hidden');
+  return { expected, found: chips.length - missing - hidden, missing, differs: count('differs'), hidden };
+}
+
+/** The counts of an inspection that compared nothing. */
+export function noChips(expected: number | null): ChipCounts {
+  return { expected, found: 0, missing: 0, differs: 0, hidden: 0 };
 }
 
 /** The defects in a line: "chip 37 missing, chip 52 differs" (empty when none). */
 export function defectList(regions: readonly InspectedRegion[]): RegionDefect[] {
   const out: RegionDefect[] = [];
   for (const r of regions)
-    if (r.verdict !== 'present') out.push({ id: r.id, label: r.label, verdict: r.verdict });
+    if (r.verdict === 'missing' || r.verdict === 'differs')
+      out.push({ id: r.id, label: r.label, verdict: r.verdict });
   return out;
 }

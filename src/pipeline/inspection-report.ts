@@ -3,7 +3,7 @@ import type { Catalog } from '../catalog/index.ts';
 import { errorMessage } from '../errors.ts';
 import { heatmapPath } from '../inspect/heatmap.ts';
 import type { Inspection } from '../inspect/inspector.ts';
-import { defectList } from '../inspect/verdict.ts';
+import { defectList, noChips } from '../inspect/verdict.ts';
 import type { Logger } from '../logger.ts';
 import type { BoardInfo, InspectedPayload } from '../protocol.ts';
 import type { SlotRecognition } from './types.ts';
@@ -46,7 +46,7 @@ export function reportInspection(
     verified: inspection?.verified ?? false,
     reason: inspection?.reason ?? null,
     regions: inspection?.regions ?? [],
-    counts: inspection?.counts ?? { chips: { expected: null, found: 0, missing: 0, differs: 0 } },
+    counts: inspection?.counts ?? { chips: noChips(null) },
     heatmapUrl: inspection?.heatmapId ? heatmapPath(inspection.heatmapId) : null,
     ms: Math.round(inspection?.ms ?? 0),
     error,

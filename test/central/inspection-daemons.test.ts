@@ -105,6 +105,7 @@ describe('issue 22: inspection maps and results shared by two daemons (real clus
       found: chipCount(good) - 1,
       missing: 1,
       differs: 0,
+      hidden: 0,
     });
   }, 120_000);
 

@@ -9,6 +9,24 @@ import { launchBrowser, screenshot, TABLET } from './browser.ts';
 const POLL = { timeout: 30_000 };
 const SEED = 303;
 
+/** Enrolls the golden board, maps its chips from one marked chip through the API; the board's id. */
+async function mapGolden(url: string): Promise<number> {
+  const good = bareHashboard(SEED);
+  const { boardId, referenceId } = await enrollGolden(url, good);
+  const detected = await fetch(`${url}/api/boards/${boardId}/inspection-map/detect`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ referenceId, box: chipBox(good, 40) }),
+  });
+  const proposal = (await detected.json()) as ChipProposal;
+  await fetch(`${url}/api/boards/${boardId}/inspection-map`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ referenceId, regions: proposal.regions }),
+  });
+  return boardId;
+}
+
 describe('dashboard in chromium: the live card shows the inspection of the board on the bench (real opencv.js, tiny ViT)', () => {
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let daemon: Daemon;
@@ -33,19 +51,7 @@ describe('dashboard in chromium: the live card shows the inspection of the board
   });
 
   it('names the missing chip on the card, and lays the heatmap over the slot picture on request', async () => {
-    const good = bareHashboard(SEED);
-    const { boardId, referenceId } = await enrollGolden(url, good);
-    const detected = await fetch(`${url}/api/boards/${boardId}/inspection-map/detect`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ referenceId, box: chipBox(good, 40) }),
-    });
-    const proposal = (await detected.json()) as ChipProposal;
-    await fetch(`${url}/api/boards/${boardId}/inspection-map`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ referenceId, regions: proposal.regions }),
-    });
+    const boardId = await mapGolden(url);
     const { page, errors } = await browser.open(url, TABLET);
     // the tiny test encoder recognizes only near-copies: the bench's own picture is enrolled too
     await fetch(`${url}/api/boards/${boardId}/references`, { method: 'POST', body: upload(live.jpeg) });
@@ -58,5 +64,59 @@ describe('dashboard in chromium: the live card shows the inspection of the board
       .toBeGreaterThan(0);
     await screenshot(page, 'inspection-live-card-tablet');
     expect(errors).toEqual([]);
+  }, 120_000);
+});
+
+describe('dashboard in chromium: parts under hands lying over the board are said hidden, not missing (en, fr-CA; real opencv.js, tiny ViT)', () => {
+  let browsers: Array<Awaited<ReturnType<typeof launchBrowser>>> = [];
+  let daemon: Daemon;
+  let url: string;
+  let live: Awaited<ReturnType<typeof shoot>>;
+
+  beforeAll(async () => {
+    // two hands over the board (the renderer's occlusion nuisance, seed 26), chip 37 removed beside them
+    live = await shoot(bareHashboard(SEED, { missing: [36] }), 26, {
+      width: 800,
+      height: 400,
+      pxPerMm: 2.1,
+      pose: { angleDeg: 4 },
+      nuisance: { occlusion: 1 },
+    });
+    const frames = tempDir('bs-frames-');
+    writeFrames(frames, [live.jpeg], 3);
+    let en: (typeof browsers)[number];
+    let fr: (typeof browsers)[number];
+    [{ daemon, url }, en, fr] = await Promise.all([
+      startTestDaemon(frames),
+      launchBrowser(),
+      launchBrowser('fr-CA'),
+    ]);
+    browsers = [en, fr];
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const b of browsers) await b.close();
+    await daemon?.stop();
+  });
+
+  it('names the missing chip and says how many parts were hidden, in both languages', async () => {
+    const boardId = await mapGolden(url);
+    await fetch(`${url}/api/boards/${boardId}/references`, { method: 'POST', body: upload(live.jpeg) });
+    const expected = [
+      { summary: 'chip 37 missing', hidden: /^\d+ parts hidden under a hand or a tool: not inspected$/ },
+      {
+        summary: 'chip 37 manquante',
+        hidden: /^\d+ pièces cachées sous une main ou un outil : non contrôlées$/,
+      },
+    ];
+    for (const [i, b] of browsers.entries()) {
+      const { page, errors } = await b.open(url, TABLET);
+      await expect
+        .poll(() => page.getByTestId('inspection-summary').textContent(), POLL)
+        .toBe(expected[i]!.summary);
+      await expect(page.getByTestId('inspection-hidden').textContent()).resolves.toMatch(expected[i]!.hidden);
+      await screenshot(page, `inspection-hidden-${i === 0 ? 'en' : 'fr-CA'}-tablet`);
+      expect(errors).toEqual([]);
+    }
   }, 120_000);
 });

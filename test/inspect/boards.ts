@@ -23,6 +23,8 @@ export interface Shot {
   bbox: { x: number; y: number; width: number; height: number };
   /** The board's corners in the frame, pixels (top-left, top-right, bottom-right, bottom-left). */
   corners: Array<[number, number]>;
+  /** Hands, tools and cables over the scene: their boxes in the frame, pixels. */
+  occluders: Array<{ kind: string; x: number; y: number; width: number; height: number }>;
 }
 
 /** An overhead bench view of the board; pose fields override the straight, centred one. */
@@ -53,7 +55,14 @@ export async function shoot(
     },
     quality: 92,
   });
-  return { jpeg, width: o.width, height: o.height, bbox: meta.board!.bbox, corners: meta.board!.corners };
+  return {
+    jpeg,
+    width: o.width,
+    height: o.height,
+    bbox: meta.board!.bbox,
+    corners: meta.board!.corners,
+    occluders: meta.occluders.map((p) => ({ kind: p.kind, ...p.bbox })),
+  };
 }
 
 /** Chip `i`'s box (row-major) in fractions of the board, for a straight view cropped to the board. */

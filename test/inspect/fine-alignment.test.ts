@@ -48,7 +48,13 @@ describe("inspection aligns a known board at its own, finer detection size (real
       verified.push(r.verified);
       expect(r.verified, r.reason ?? '').toBe(true);
       if (view.defect === null) {
-        expect(r.counts.chips).toEqual({ expected: board.chips, found: board.chips, missing: 0, differs: 0 });
+        expect(r.counts.chips).toEqual({
+          expected: board.chips,
+          found: board.chips,
+          missing: 0,
+          differs: 0,
+          hidden: 0,
+        });
       }
     }
     expect(verified).toEqual([true, true, true, true, true]);

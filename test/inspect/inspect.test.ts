@@ -77,7 +77,7 @@ describe('inspection: chips found from one marked chip, a verified board compare
     });
     const r = await inspector.inspect(await decodeImage(shot.jpeg), WHOLE_FRAME, boardId);
     expect(r.verified, r.reason ?? '').toBe(true);
-    expect(r.counts.chips).toEqual({ expected, found: expected, missing: 0, differs: 0 });
+    expect(r.counts.chips).toEqual({ expected, found: expected, missing: 0, differs: 0, hidden: 0 });
     expect(r.regions.every((g) => g.verdict === 'present')).toBe(true);
   }, 60_000);
 
@@ -89,12 +89,52 @@ describe('inspection: chips found from one marked chip, a verified board compare
     expect(r.verified, r.reason ?? '').toBe(true);
     const defects = r.regions.filter((g) => g.verdict !== 'present').map((g) => `${g.label} ${g.verdict}`);
     expect(defects).toEqual(['chip 37 missing', 'chip 52 differs']);
-    expect(r.counts.chips).toEqual({ expected, found: expected - 1, missing: 1, differs: 1 });
+    expect(r.counts.chips).toEqual({ expected, found: expected - 1, missing: 1, differs: 1, hidden: 0 });
     // the heatmap: a PNG in the frame's aspect, hotter over the missing chip than over the board's average
     const png = inspector.heatmaps.get(r.heatmapId!)!;
     const { data, info } = await sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     expect(info.width / info.height).toBeCloseTo(shot.width / shot.height, 1);
     expect(heatNear(data, info, shot, bad, 36)).toBeGreaterThan(3 * heatNear(data, info, shot, bad, 5));
+  }, 60_000);
+
+  it('hides the chips under hands lying over the board (neither found nor missing) and still finds a chip removed beside them', async () => {
+    const bad = bareHashboard(SEED, { missing: [36] });
+    // two hands over the board (the renderer's occlusion nuisance, seed 26), away from chip 37
+    const shot = await shoot(bad, 26, { ...LIVE, pose: { angleDeg: 4 }, nuisance: { occlusion: 1 } });
+    expect(shot.occluders.map((o) => o.kind)).toEqual(['hand', 'hand']);
+    const r = await inspector.inspect(await decodeImage(shot.jpeg), WHOLE_FRAME, boardId);
+    expect(r.verified, r.reason ?? '').toBe(true);
+    const hidden = r.regions.filter((g) => g.verdict === 'hidden');
+    expect(hidden.length).toBeGreaterThanOrEqual(20);
+    // only what lies under a hand is hidden: each hidden chip's centre inside a hand's box (a chip's margin)
+    const margin = 12;
+    for (const g of hidden) {
+      const [x, y] = onFrame(shot, g.box.x + g.box.width / 2, g.box.y + g.box.height / 2);
+      const under = shot.occluders.some(
+        (o) =>
+          x >= o.x - margin &&
+          x <= o.x + o.width + margin &&
+          y >= o.y - margin &&
+          y <= o.y + o.height + margin,
+      );
+      expect(under, `${g.label} hidden at ${x.toFixed(0)},${y.toFixed(0)}`).toBe(true);
+    }
+    // no false alarm under or beside the hands, the removed chip found and counted
+    expect(
+      r.regions
+        .filter((g) => g.verdict === 'missing' || g.verdict === 'differs')
+        .map((g) => `${g.label} ${g.verdict}`),
+    ).toEqual(['chip 37 missing']);
+    expect(r.counts.chips).toEqual({
+      expected,
+      found: expected - 1 - hidden.length,
+      missing: 1,
+      differs: 0,
+      hidden: hidden.length,
+    });
+    // the hands are not where the board differs: the removed chip is the hottest region
+    const hottest = [...r.regionHeat!.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+    expect(hottest).toBe(37);
   }, 60_000);
 
   it('does not inspect a board it cannot verify against the map: verified false, with the reason', async () => {
@@ -108,6 +148,20 @@ describe('inspection: chips found from one marked chip, a verified board compare
     expect(r.regions).toEqual([]);
   }, 60_000);
 });
+
+/** A point of the board (fractions) in the frame, from the board's corners (the pose is affine). */
+function onFrame(shot: { corners: Array<[number, number]> }, u: number, v: number): [number, number] {
+  const [tl, tr, , bl] = shot.corners as [
+    [number, number],
+    [number, number],
+    [number, number],
+    [number, number],
+  ];
+  return [
+    tl[0] + u * (tr[0] - tl[0]) + v * (bl[0] - tl[0]),
+    tl[1] + u * (tr[1] - tl[1]) + v * (bl[1] - tl[1]),
+  ];
+}
 
 /** Mean alpha of the heatmap around chip `i` (its centre placed by the board's corners in the frame: the pose is affine). */
 function heatNear(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chipRegions, keepChipCount, readingOrder } from '../../src/inspect/regions.ts';
-import { chipCounts, defectList, judgeRegions, verdictOf } from '../../src/inspect/verdict.ts';
+import { chipCounts, defectList, HIDDEN_MIN, judgeRegions, verdictOf } from '../../src/inspect/verdict.ts';
 
 const box = (x: number, y: number) => ({ x, y, width: 10, height: 10, score: 1 });
 
@@ -63,11 +63,36 @@ describe('chip numbering and verdicts', () => {
       ]),
     );
     expect(judged.map((r) => r.verdict)).toEqual(['present', 'missing', 'differs', 'missing']);
-    expect(chipCounts(judged, 3)).toEqual({ expected: 3, found: 2, missing: 1, differs: 1 });
+    expect(chipCounts(judged, 3)).toEqual({ expected: 3, found: 2, missing: 1, differs: 1, hidden: 0 });
     expect(defectList(judged).map((d) => `${d.label} ${d.verdict}`)).toEqual([
       'r2 missing',
       'r3 differs',
       'r4 missing',
     ]);
+  });
+
+  it('calls a region under something over the board hidden when it does not match, never a present one; hidden chips are neither found nor missing', () => {
+    const regions = [1, 2, 3, 4].map((id) => ({
+      id,
+      kind: id === 4 ? ('connector' as const) : ('chip' as const),
+      label: `r${id}`,
+      box: { x: 0, y: 0, width: 0.1, height: 0.1 },
+    }));
+    const judged = judgeRegions(
+      regions,
+      new Map([
+        // matches although a finger's tip lies over it: present
+        [1, { ncc: 0.95, diff: 0.1, covered: 0.5 }],
+        // does not match and lies (even a little) under a hand: hidden
+        [2, { ncc: 0.1, diff: 1.6, covered: HIDDEN_MIN }],
+        // does not match, just beside the hand: judged
+        [3, { ncc: 0.1, diff: 1.6, covered: HIDDEN_MIN / 2 }],
+        [4, { ncc: 0.4, diff: 0.2, covered: 1 }],
+      ]),
+    );
+    expect(judged.map((r) => r.verdict)).toEqual(['present', 'hidden', 'missing', 'hidden']);
+    expect(chipCounts(judged, 3)).toEqual({ expected: 3, found: 1, missing: 1, differs: 0, hidden: 1 });
+    // hidden is not a defect
+    expect(defectList(judged).map((d) => `${d.label} ${d.verdict}`)).toEqual(['r3 missing']);
   });
 });

@@ -161,7 +161,7 @@ describe('MQTT retained state bookkeeping (pure)', () => {
           score: 0.1,
         },
       ],
-      counts: { chips: { expected: 2, found: 1, missing: 1, differs: 0 } },
+      counts: { chips: { expected: 2, found: 1, missing: 1, differs: 0, hidden: 0 } },
       heatmapUrl: null,
       ms: 12,
       error: null,
@@ -169,7 +169,7 @@ describe('MQTT retained state bookkeeping (pure)', () => {
     expect(s.inspected(inspected(6, 600))).toBeNull();
     expect(s.inspected(inspected(7, 700, false))).toBeNull();
     expect(s.inspected(inspected(7, 700))).toMatchObject({
-      chips: { expected: 2, found: 1, missing: 1, differs: 0 },
+      chips: { expected: 2, found: 1, missing: 1, differs: 0, hidden: 0 },
       defects: [{ id: 2, label: 'chip 2', verdict: 'missing' }],
     });
     expect(s.recognized('bench-2', 'left', 8, 800)).toMatchObject({ chips: null, defects: [] });

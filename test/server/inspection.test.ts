@@ -138,6 +138,7 @@ describe('inspection API: maps validated and stored whole, chips proposed, an up
       found: chipCount(good) - 1,
       missing: 1,
       differs: 0,
+      hidden: 0,
     });
     expect(r.regions.filter((g) => g.verdict !== 'present').map((g) => g.label)).toEqual(['chip 37']);
     expect(r.regions[0]).toMatchObject({

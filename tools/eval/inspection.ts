@@ -61,9 +61,16 @@ export interface InspectionScore {
   defectViews: number;
   /** Views the inspection could not verify against the map. */
   unverified: number;
+  /** Views whose chips found, plus those hidden under a hand or tool, equal the chips on the board. */
   countExact: number;
+  /** Views whose chips found alone equal the chips on the board (a hidden chip counts as not found). */
+  countExactSeen: number;
+  /** Regions of good views judged hidden, and of those how many truly lie under an occluder (centre). */
+  hiddenGood: { regions: number; underOccluder: number };
+  /** Defective views whose defect region was judged hidden (a miss, counted in recall and by kind). */
+  defectsHidden: number;
   missingRecall: { found: number; of: number };
-  /** Regions of good boards called missing or differing, per 10 good views; and those under an occluder. */
+  /** Regions of good boards called missing or differing (hidden is not an alarm), per 10 good views; and those under an occluder. */
   falseAlarmsPer10: number;
   falseAlarmsOccludedPer10: number;
   heatTop3: { hit: number; of: number };
@@ -181,11 +188,18 @@ export function score(views: InspectedView[], detectExact: InspectionScore['dete
   const verdictOf = (v: InspectedView, id: number) => v.result.regions.find((r) => r.id === id)?.verdict;
   let falseAlarms = 0;
   let falseOccluded = 0;
+  const hiddenGood = { regions: 0, underOccluder: 0 };
+  let defectsHidden = 0;
   const scores: InspectionScore['scores'] = { good: [], missing: [], differs: [] };
   for (const v of good) {
     for (const r of v.result.regions) {
       scores.good.push(r.score);
       if (r.verdict === 'present') continue;
+      if (r.verdict === 'hidden') {
+        hiddenGood.regions++;
+        if (v.occluded.has(r.id)) hiddenGood.underOccluder++;
+        continue;
+      }
       falseAlarms++;
       if (v.occluded.has(r.id)) falseOccluded++;
     }
@@ -205,7 +219,8 @@ export function score(views: InspectedView[], detectExact: InspectionScore['dete
     const s = v.result.regions.find((r) => r.id === id)!.score;
     (kind === 'chip-missing' ? scores.missing : scores.differs).push(s);
     const verdict = verdictOf(v, id);
-    if (verdict !== 'present') k.found++;
+    if (verdict === 'hidden') defectsHidden++;
+    else if (verdict !== 'present') k.found++;
     if (kind === 'chip-missing' && verdict === 'missing') missing.found++;
     const heats = [...(v.result.regionHeat ?? new Map<number, number>()).entries()].sort(
       (a, b) => b[1] - a[1],
@@ -213,15 +228,19 @@ export function score(views: InspectedView[], detectExact: InspectionScore['dete
     if (heats.slice(0, 3).some(([r]) => r === id)) heat.hit++;
   }
   const per10 = (n: number) => (good.length === 0 ? 0 : (10 * n) / good.length);
+  const exactShare = (counted: (c: Inspection['counts']['chips']) => number) =>
+    views.filter((v) => v.result.verified && counted(v.result.counts.chips) === v.view.chipsPresent).length /
+    Math.max(1, views.length);
   const chips = views.map((v) => v.result.regions.filter((r) => r.kind === 'chip').length);
   return {
     views: views.length,
     goodViews: good.length,
     defectViews: bad.length,
     unverified: views.filter((v) => !v.result.verified).length,
-    countExact:
-      views.filter((v) => v.result.verified && v.result.counts.chips.found === v.view.chipsPresent).length /
-      Math.max(1, views.length),
+    countExact: exactShare((c) => c.found + c.hidden),
+    countExactSeen: exactShare((c) => c.found),
+    hiddenGood,
+    defectsHidden,
     missingRecall: missing,
     falseAlarmsPer10: per10(falseAlarms),
     falseAlarmsOccludedPer10: per10(falseOccluded),

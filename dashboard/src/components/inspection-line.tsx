@@ -7,7 +7,8 @@ const NAMED = 4;
 
 /**
  * The inspection of the slot's board: "126 / 126 chips", or the chips and parts that are missing
- * or differ; a toggle lays the heatmap of the differences over the slot's picture.
+ * or differ, and how many parts lay hidden under a hand or a tool (not judged); a toggle lays the
+ * heatmap of the differences over the slot's picture.
  */
 export function InspectionLine({
   inspection,
@@ -20,7 +21,8 @@ export function InspectionLine({
   const [shown, setShown] = useState(false);
   if (!inspection?.verified) return null;
   const { chips } = inspection.counts;
-  const defects = inspection.regions.filter((r) => r.verdict !== 'present');
+  const defects = inspection.regions.filter((r) => r.verdict === 'missing' || r.verdict === 'differs');
+  const hidden = inspection.regions.filter((r) => r.verdict === 'hidden').length;
   return (
     <section class="inspection" data-testid="inspection" aria-label={t.t('inspect.title')}>
       <p class={defects.length > 0 ? 'inspection-defects' : 'inspection-ok'} data-testid="inspection-summary">
@@ -35,6 +37,11 @@ export function InspectionLine({
               ...(defects.length > NAMED ? [t.t('inspect.more', { count: defects.length - NAMED })] : []),
             ].join(', ')}
       </p>
+      {hidden > 0 ? (
+        <p class="muted" data-testid="inspection-hidden">
+          {t.t('inspect.hidden', { count: hidden })}
+        </p>
+      ) : null}
       {inspection.heatmapUrl ? (
         <button type="button" class="secondary" aria-pressed={shown} onClick={() => setShown(!shown)}>
           {t.t(shown ? 'inspect.hideHeatmap' : 'inspect.showHeatmap')}

@@ -5,6 +5,7 @@ import { WHOLE_FRAME } from '../../config/schema.ts';
 import { BenchsightError } from '../../errors.ts';
 import { heatmapPath } from '../../inspect/heatmap.ts';
 import type { Inspection, Inspector } from '../../inspect/inspector.ts';
+import { noChips } from '../../inspect/verdict.ts';
 import type { BoardInfo, InspectionJson } from '../../protocol.ts';
 import { decodeImage } from '../../vision/preprocess.ts';
 import { access } from '../access.ts';
@@ -106,7 +107,7 @@ export function inspectionRoutes(app: FastifyInstance, ctx: ServerContext): void
               verified: false,
               reason: `${why}: nothing inspected; send boardId to inspect against a board's map`,
               regions: [],
-              counts: { chips: { expected: null, found: 0, missing: 0, differs: 0 } },
+              counts: { chips: noChips(null) },
               heatmapId: null,
               ms: 0,
             },

@@ -24,12 +24,13 @@ function view(
   },
 ): InspectedView {
   const missing = regions.filter((r) => r.verdict === 'missing').length;
+  const hidden = regions.filter((r) => r.verdict === 'hidden').length;
   const result: Inspection = {
     boardId: 1,
     verified: o.verified ?? true,
     reason: null,
     regions,
-    counts: { chips: { expected: 4, found: 4 - missing, missing, differs: 0 } },
+    counts: { chips: { expected: 4, found: 4 - missing - hidden, missing, differs: 0, hidden } },
     heatmapId: null,
     regionHeat: new Map((o.heat ?? []).map((h, i) => [i + 1, h])),
     ms: 100,
@@ -76,6 +77,31 @@ describe('inspection eval scoring', () => {
     expect(s.heatTop3).toEqual({ hit: 2, of: 3 });
     expect(s.byKind['chip-missing']).toEqual({ found: 1, of: 2 });
     expect(s.byKind['connector-missing']).toEqual({ found: 0, of: 1 });
+  });
+
+  it('does not count a region hidden under a hand as a false alarm, counts chips found + hidden, and a hidden defect as missed', () => {
+    const s = score(
+      [
+        view([...good.slice(0, 2), region(3, 'hidden', 0.1), region(4, 'hidden', 0.2)], { occluded: [3] }),
+        view([region(1, 'hidden', -0.5), ...good.slice(1)], {
+          defect: 'chip-missing',
+          at: 1,
+          heat: [0, 2, 1, 1],
+        }),
+      ],
+      { exact: 1, of: 1 },
+    );
+    expect(s.falseAlarmsPer10).toBe(0);
+    // two regions hidden on the good view, one of them truly under the hand
+    expect(s.hiddenGood).toEqual({ regions: 2, underOccluder: 1 });
+    // found + hidden: the good view counts 4 (exact); the defective view 4 for 3 chips there (not exact)
+    expect(s.countExact).toBeCloseTo(1 / 2);
+    // found alone: 2 on the good view (not exact); 3 on the defective one, right only because the
+    // chip hidden is the one removed
+    expect(s.countExactSeen).toBeCloseTo(1 / 2);
+    expect(s.defectsHidden).toBe(1);
+    expect(s.missingRecall).toEqual({ found: 0, of: 1 });
+    expect(s.byKind['chip-missing']).toEqual({ found: 0, of: 1 });
   });
 
   it('suggests thresholds between the good regions and the defects, never from views it was not given', () => {

@@ -114,6 +114,8 @@ export const en = {
   'inspect.missing': '{label} missing',
   'inspect.differs': '{label} differs',
   'inspect.more': '+{count} more',
+  'inspect.hidden':
+    '{count, plural, one {# part hidden} other {# parts hidden}} under a hand or a tool: not inspected',
   'inspect.showHeatmap': 'Show differences',
   'inspect.hideHeatmap': 'Hide differences',
   'inspect.heatmapAlt': 'Where the board differs from its golden reference',
