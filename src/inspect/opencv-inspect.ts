@@ -233,7 +233,10 @@ const OCCLUDER_DIFF = 1;
 const OCCLUDER_HALO = 0.15;
 const OCCLUDER_OUTSIDE = 0.5;
 const OCCLUDER_CLOSE = 1;
-/** ... unless it lies within one region and this share of its size around it (that region's own difference). */
+/**
+ * ... unless it lies within one region and this share of its size around it, and the width of the
+ * glow a large change leaves in the flattened pictures (that region's own difference).
+ */
 const OCCLUDER_OWN = 0.35;
 
 /**
@@ -241,7 +244,7 @@ const OCCLUDER_OWN = 0.35;
  * every region of the map. A missing or burnt part differs inside its own region (and a blur's width
  * around it); something lying over the board also covers the board between the parts. 255 where covered.
  */
-function occluders(cv: Cv, differing: Cv, boxes: readonly PixelBox[]): Cv {
+function occluders(cv: Cv, differing: Cv, boxes: readonly PixelBox[], glow: number): Cv {
   const w = differing.cols;
   const h = differing.rows;
   const mask = new cv.Mat();
@@ -290,8 +293,8 @@ function occluders(cv: Cv, differing: Cv, boxes: readonly PixelBox[]): Cv {
       // a part's own difference (a connector taken off with the shadow it cast) stays near that part
       const [x, y, cw, ch] = [st[5 * c]!, st[5 * c + 1]!, st[5 * c + 2]!, st[5 * c + 3]!];
       const itsOwn = boxes.some((b) => {
-        const mx = b.width * OCCLUDER_OWN;
-        const my = b.height * OCCLUDER_OWN;
+        const mx = b.width * OCCLUDER_OWN + glow;
+        const my = b.height * OCCLUDER_OWN + glow;
         return (
           x >= b.x - mx && y >= b.y - my && x + cw <= b.x + b.width + mx && y + ch <= b.y + b.height + my
         );
@@ -387,6 +390,8 @@ export function compareAligned(
         cv,
         differing,
         boxes.map((b) => b.box),
+        // a part taken off changes the light taken out around it as far as flattened's window
+        Math.round(Math.max(w, h) / 24),
       ),
     );
     const scores = scored.map((r, i) => {

@@ -47,6 +47,12 @@ describe('chip numbering and verdicts', () => {
 
   it('judges a region by the smaller of its correlation and its photometric likeness, and counts chips', () => {
     expect([verdictOf(0.9), verdictOf(0.4), verdictOf(-0.5)]).toEqual(['present', 'differs', 'missing']);
+    // a component standing off the board is present from a lower score than a flat chip, missing alike
+    expect([verdictOf(0.4, 'component'), verdictOf(0.4, 'chip'), verdictOf(0.1, 'component')]).toEqual([
+      'present',
+      'differs',
+      'missing',
+    ]);
     const regions = [1, 2, 3, 4].map((id) => ({
       id,
       kind: id === 4 ? ('connector' as const) : ('chip' as const),

@@ -67,8 +67,8 @@ export interface InspectionScore {
   countExactSeen: number;
   /** Regions of good views judged hidden, and of those how many truly lie under an occluder (centre). */
   hiddenGood: { regions: number; underOccluder: number };
-  /** Defective views whose defect region was judged hidden (a miss, counted in recall and by kind). */
-  defectsHidden: number;
+  /** Defective views whose defect region was judged hidden (a miss, counted in recall and by kind), and of those how many truly lie under an occluder (centre). */
+  defectsHidden: { views: number; underOccluder: number };
   missingRecall: { found: number; of: number };
   /** Regions of good boards called missing or differing (hidden is not an alarm), per 10 good views; and those under an occluder. */
   falseAlarmsPer10: number;
@@ -189,7 +189,7 @@ export function score(views: InspectedView[], detectExact: InspectionScore['dete
   let falseAlarms = 0;
   let falseOccluded = 0;
   const hiddenGood = { regions: 0, underOccluder: 0 };
-  let defectsHidden = 0;
+  const defectsHidden = { views: 0, underOccluder: 0 };
   const scores: InspectionScore['scores'] = { good: [], missing: [], differs: [] };
   for (const v of good) {
     for (const r of v.result.regions) {
@@ -219,8 +219,10 @@ export function score(views: InspectedView[], detectExact: InspectionScore['dete
     const s = v.result.regions.find((r) => r.id === id)!.score;
     (kind === 'chip-missing' ? scores.missing : scores.differs).push(s);
     const verdict = verdictOf(v, id);
-    if (verdict === 'hidden') defectsHidden++;
-    else if (verdict !== 'present') k.found++;
+    if (verdict === 'hidden') {
+      defectsHidden.views++;
+      if (v.occluded.has(id)) defectsHidden.underOccluder++;
+    } else if (verdict !== 'present') k.found++;
     if (kind === 'chip-missing' && verdict === 'missing') missing.found++;
     const heats = [...(v.result.regionHeat ?? new Map<number, number>()).entries()].sort(
       (a, b) => b[1] - a[1],

@@ -99,7 +99,7 @@ describe('inspection eval scoring', () => {
     // found alone: 2 on the good view (not exact); 3 on the defective one, right only because the
     // chip hidden is the one removed
     expect(s.countExactSeen).toBeCloseTo(1 / 2);
-    expect(s.defectsHidden).toBe(1);
+    expect(s.defectsHidden).toEqual({ views: 1, underOccluder: 0 });
     expect(s.missingRecall).toEqual({ found: 0, of: 1 });
     expect(s.byKind['chip-missing']).toEqual({ found: 0, of: 1 });
   });
