@@ -71,6 +71,8 @@ export class SlotOwner implements SlotReports {
    * the slot's embedding stays that picture (`vector`, a copy).
    */
   readonly #verified = new Map<string, VerifiedPicture[]>();
+  /** The scene each slot's followed board was last recorded or looked at again in. */
+  readonly #looked = new Map<string, number>();
   /** Slots whose picture is being verified now (one at a time per slot). */
   readonly #verifying = new Set<string>();
 
@@ -223,6 +225,7 @@ export class SlotOwner implements SlotReports {
           this.clear(slot.name, frame.capturedAt, event.previousBoardId, event.reason);
         } else {
           await this.#record(frame, await fullImage(), slot, r, result);
+          this.#looked.set(slot.name, scene);
         }
       }
       const view = this.#views.get(slot.name)!;
@@ -231,12 +234,34 @@ export class SlotOwner implements SlotReports {
         margin: result.decision.margin,
         candidates: result.candidates,
       });
+      await this.#offerLook(slot, result, scene, fullImage);
       // the outline and inliers follow the board the slot shows (they are not replaced by a rejected view)
       if (this.#trackers.get(slot.name)!.current.kind !== 'board' || result.verification.verified) {
         Object.assign(view, result.verification);
       }
       this.#decide(view, (id) => r.board(id) ?? null);
     }
+  }
+
+  /**
+   * A step that asked for another look at the board it follows (inspection, where a hand hid part
+   * of it) gets this frame when it verifies that same board.
+   */
+  async #offerLook(
+    slot: BenchSlot,
+    result: MatchResult,
+    scene: number,
+    fullImage: () => Promise<RawImage>,
+  ): Promise<void> {
+    const followed = this.#following.get(slot.name);
+    if (!followed || !result.verification.verified || result.board?.id !== followed.visionBoardId) return;
+    // a new picture only: the one recorded, or last looked at, was seen already
+    if (this.#looked.get(slot.name) === scene) return;
+    const wanting = this.#steps.filter((step) => step.wantsLook?.(this.#o.camera, slot.name));
+    if (wanting.length === 0) return;
+    this.#looked.set(slot.name, scene);
+    const image = await fullImage();
+    for (const step of wanting) step.look?.(this.#o.camera, slot.name, image, slot.rect);
   }
 
   /**
@@ -317,6 +342,7 @@ export class SlotOwner implements SlotReports {
     this.#byText.delete(slot);
     this.#texts.delete(slot);
     this.#inspections.delete(slot);
+    this.#looked.delete(slot);
     this.#o.units?.slotCleared(this.#o.camera, slot);
     for (const step of this.#steps) step.forget(this.#o.camera, slot);
   }

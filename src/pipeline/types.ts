@@ -98,4 +98,10 @@ export interface RecognitionStep {
   schedule(recognition: SlotRecognition): void;
   /** The slot emptied or shows another board: drop what waits for it. */
   forget(camera: string, slot: string): void;
+  /**
+   * Whether the step wants another picture of the slot's board it follows (inspection, where a hand
+   * hid part of it); the owner then hands it the next frame that verifies that board (`look`).
+   */
+  wantsLook?(camera: string, slot: string): boolean;
+  look?(camera: string, slot: string, image: RawImage, region: Rect): void;
 }

@@ -1,31 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Daemon } from '../../src/main.ts';
-import type { ChipProposal } from '../../src/protocol.ts';
 import { startTestDaemon, tempDir, writeFrames } from '../helpers/daemon.ts';
-import { bareHashboard, chipBox, enrollGolden, shoot, upload } from '../inspect/boards.ts';
+import { bareHashboard, mapGolden, shoot, upload } from '../inspect/boards.ts';
 import { launchBrowser, screenshot, TABLET } from './browser.ts';
 
 /** expect.poll's own default (1 s) is too short on a busy 2-core CI machine. */
 const POLL = { timeout: 30_000 };
 const SEED = 303;
-
-/** Enrolls the golden board, maps its chips from one marked chip through the API; the board's id. */
-async function mapGolden(url: string): Promise<number> {
-  const good = bareHashboard(SEED);
-  const { boardId, referenceId } = await enrollGolden(url, good);
-  const detected = await fetch(`${url}/api/boards/${boardId}/inspection-map/detect`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ referenceId, box: chipBox(good, 40) }),
-  });
-  const proposal = (await detected.json()) as ChipProposal;
-  await fetch(`${url}/api/boards/${boardId}/inspection-map`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ referenceId, regions: proposal.regions }),
-  });
-  return boardId;
-}
 
 describe('dashboard in chromium: the live card shows the inspection of the board on the bench (real opencv.js, tiny ViT)', () => {
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
@@ -51,7 +32,7 @@ describe('dashboard in chromium: the live card shows the inspection of the board
   });
 
   it('names the missing chip on the card, and lays the heatmap over the slot picture on request', async () => {
-    const boardId = await mapGolden(url);
+    const boardId = await mapGolden(url, bareHashboard(SEED));
     const { page, errors } = await browser.open(url, TABLET);
     // the tiny test encoder recognizes only near-copies: the bench's own picture is enrolled too
     await fetch(`${url}/api/boards/${boardId}/references`, { method: 'POST', body: upload(live.jpeg) });
@@ -100,7 +81,7 @@ describe('dashboard in chromium: parts under hands lying over the board are said
   });
 
   it('names the missing chip and says how many parts were hidden, in both languages', async () => {
-    const boardId = await mapGolden(url);
+    const boardId = await mapGolden(url, bareHashboard(SEED));
     await fetch(`${url}/api/boards/${boardId}/references`, { method: 'POST', body: upload(live.jpeg) });
     const expected = [
       { summary: 'chip 37 missing', hidden: /^\d+ parts hidden under a hand or a tool: not inspected$/ },

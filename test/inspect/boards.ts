@@ -1,3 +1,4 @@
+import type { ChipProposal } from '../../src/protocol.ts';
 import { cropJpeg, decodeImage } from '../../src/vision/preprocess.ts';
 import { boardTypeFromSeed } from '../../tools/synth/board.ts';
 import { NO_NUISANCE, type Nuisance } from '../../tools/synth/nuisance.ts';
@@ -113,4 +114,22 @@ export async function enrollGolden(
   });
   const referenceId = ((await enrolled.json()) as { references: { id: number }[] }).references[0]!.id;
   return { boardId, referenceId };
+}
+
+/** Enrolls the golden board on a running daemon and maps its chips from one marked chip (chip 41) through the API; the board's id. */
+export async function mapGolden(url: string, good: BoardType): Promise<number> {
+  const { boardId, referenceId } = await enrollGolden(url, good);
+  const detected = await fetch(`${url}/api/boards/${boardId}/inspection-map/detect`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ referenceId, box: chipBox(good, 40) }),
+  });
+  const proposal = (await detected.json()) as ChipProposal;
+  const saved = await fetch(`${url}/api/boards/${boardId}/inspection-map`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ referenceId, regions: proposal.regions }),
+  });
+  if (!saved.ok) throw new Error(`map not saved: ${saved.status} ${await saved.text()}`);
+  return boardId;
 }

@@ -4,6 +4,14 @@ import { chipCounts, defectList, HIDDEN_MIN, judgeRegions, verdictOf } from '../
 
 const box = (x: number, y: number) => ({ x, y, width: 10, height: 10, score: 1 });
 
+/** Three chips and a connector, r1..r4. */
+const FOUR_REGIONS = [1, 2, 3, 4].map((id) => ({
+  id,
+  kind: id === 4 ? ('connector' as const) : ('chip' as const),
+  label: `r${id}`,
+  box: { x: 0, y: 0, width: 0.1, height: 0.1 },
+}));
+
 describe('chip numbering and verdicts', () => {
   it('numbers chips line by line along the long side: rows on a landscape board, columns on a portrait one', () => {
     // slightly uneven rows, as template matching finds them
@@ -53,14 +61,8 @@ describe('chip numbering and verdicts', () => {
       'differs',
       'missing',
     ]);
-    const regions = [1, 2, 3, 4].map((id) => ({
-      id,
-      kind: id === 4 ? ('connector' as const) : ('chip' as const),
-      label: `r${id}`,
-      box: { x: 0, y: 0, width: 0.1, height: 0.1 },
-    }));
     const judged = judgeRegions(
-      regions,
+      FOUR_REGIONS,
       new Map([
         [1, { ncc: 0.95, diff: 0.1 }],
         [2, { ncc: 0.95, diff: 1.6 }],
@@ -78,14 +80,8 @@ describe('chip numbering and verdicts', () => {
   });
 
   it('calls a region under something over the board hidden when it does not match, never a present one; hidden chips are neither found nor missing', () => {
-    const regions = [1, 2, 3, 4].map((id) => ({
-      id,
-      kind: id === 4 ? ('connector' as const) : ('chip' as const),
-      label: `r${id}`,
-      box: { x: 0, y: 0, width: 0.1, height: 0.1 },
-    }));
     const judged = judgeRegions(
-      regions,
+      FOUR_REGIONS,
       new Map([
         // matches although a finger's tip lies over it: present
         [1, { ncc: 0.95, diff: 0.1, covered: 0.5 }],
