@@ -87,7 +87,7 @@ describe('dashboard in chromium: parts under hands lying over the board are said
       { summary: 'chip 37 missing', hidden: /^\d+ parts hidden under a hand or a tool: not inspected$/ },
       {
         summary: 'chip 37 manquante',
-        hidden: /^\d+ pièces cachées sous une main ou un outil : non contrôlées$/,
+        hidden: /^\d+ pièces cachées sous une main ou un outil\u00a0: non contrôlées$/,
       },
     ];
     for (const [i, b] of browsers.entries()) {

@@ -111,7 +111,7 @@ export const frCA: Record<MessageId, string> = {
   'inspect.differs': '{label} différente',
   'inspect.more': '+{count} autres',
   'inspect.hidden':
-    '{count, plural, one {# pièce cachée sous une main ou un outil : non contrôlée} other {# pièces cachées sous une main ou un outil : non contrôlées}}',
+    '{count, plural, one {# pièce cachée sous une main ou un outil : non contrôlée} other {# pièces cachées sous une main ou un outil : non contrôlées}}',
   'inspect.showHeatmap': 'Montrer les différences',
   'inspect.hideHeatmap': 'Cacher les différences',
   'inspect.heatmapAlt': 'Où la carte diffère de sa référence',
