@@ -1,0 +1,109 @@
+/**
+ * What lies over the board in an inspected slot (a hand, a tool, a cable), found in the difference
+ * between the slot warped into its reference's frame and the reference (runs in the feature worker,
+ * with opencv.js). Regions under it are hidden, not judged (see verdict.ts).
+ */
+import type { PixelBox } from './opencv-inspect.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: opencv.js ships without usable types for its embind classes
+type Cv = any;
+
+/**
+ * Something lying over the board (a hand, a tool, a cable) is found in the difference of the two
+ * normalised pictures: pixels differing by more than OCCLUDER_DIFF spreads, closed by the median
+ * region's shorter side (OCCLUDER_CLOSE of it: a smooth handle differs at its edges and over the parts
+ * under it, not in between), taken as one thing when they reach outside every region (and its
+ * OCCLUDER_HALO margin) over at least OCCLUDER_OUTSIDE of the median region's area. Chosen on the
+ * validation split of npm run eval's inspection rows (views with a hand, tool or cable: false alarms
+ * per 10 good boards 24 -> 3.5, every region hidden on a good board truly under one).
+ */
+export const OCCLUDER_DIFF = 1;
+const OCCLUDER_HALO = 0.15;
+const OCCLUDER_OUTSIDE = 0.5;
+const OCCLUDER_CLOSE = 1;
+/**
+ * ... unless it lies within one region and this share of its size around it, and the width of the
+ * glow a large change leaves in the flattened pictures (that region's own difference).
+ */
+const OCCLUDER_OWN = 0.35;
+
+/**
+ * What lies over the board (a hand, a tool, a cable): areas of difference that reach well outside
+ * every region of the map. A missing or burnt part differs inside its own region (and a blur's width
+ * around it); something lying over the board also covers the board between the parts. 255 where covered.
+ */
+export function occluders(cv: Cv, differing: Cv, boxes: readonly PixelBox[], glow: number): Cv {
+  const w = differing.cols;
+  const h = differing.rows;
+  const mask = new cv.Mat();
+  const labels = new cv.Mat();
+  const stats = new cv.Mat();
+  const centroids = new cv.Mat();
+  try {
+    cv.threshold(differing, mask, 0, 255, cv.THRESH_BINARY);
+    // a smooth thing over the board differs at its edges and where the board has parts under it, not
+    // in between: closing by a part's size joins those into the area it covers
+    const sides = boxes.map((b) => Math.min(b.width, b.height)).sort((a, b) => a - b);
+    const k = Math.max(3, Math.round(OCCLUDER_CLOSE * (sides[Math.floor(sides.length / 2)] ?? 3)));
+    const kernel = cv.getStructuringElement(cv.MORPH_RECT, new cv.Size(k, k));
+    cv.morphologyEx(
+      mask,
+      mask,
+      cv.MORPH_CLOSE,
+      kernel,
+      new cv.Point(-1, -1),
+      1,
+      cv.BORDER_CONSTANT,
+      new cv.Scalar(0),
+    );
+    kernel.delete();
+    const own = new Uint8Array(w * h);
+    const areas: number[] = [];
+    for (const b of boxes) {
+      areas.push(b.width * b.height);
+      const mx = Math.round(b.width * OCCLUDER_HALO);
+      const my = Math.round(b.height * OCCLUDER_HALO);
+      const x0 = Math.max(0, b.x - mx);
+      const x1 = Math.min(w, b.x + b.width + mx);
+      const y1 = Math.min(h, b.y + b.height + my);
+      for (let y = Math.max(0, b.y - my); y < y1; y++) own.fill(1, y * w + x0, y * w + x1);
+    }
+    areas.sort((a, b) => a - b);
+    const minOutside = Math.max(16, OCCLUDER_OUTSIDE * (areas[Math.floor(areas.length / 2)] ?? 0));
+    const n = cv.connectedComponentsWithStats(mask, labels, stats, centroids, 8, cv.CV_32S);
+    const outside = new Float64Array(n);
+    const lab = labels.data32S as Int32Array;
+    for (let i = 0; i < lab.length; i++) if (lab[i]! > 0 && own[i] === 0) outside[lab[i]!]!++;
+    const over = new Uint8Array(n);
+    const st = stats.data32S as Int32Array;
+    for (let c = 1; c < n; c++) {
+      if (outside[c]! < minOutside) continue;
+      // a part's own difference (a connector taken off with the shadow it cast) stays near that part
+      const [x, y, cw, ch] = [st[5 * c]!, st[5 * c + 1]!, st[5 * c + 2]!, st[5 * c + 3]!];
+      const itsOwn = boxes.some((b) => {
+        const mx = b.width * OCCLUDER_OWN + glow;
+        const my = b.height * OCCLUDER_OWN + glow;
+        return (
+          x >= b.x - mx && y >= b.y - my && x + cw <= b.x + b.width + mx && y + ch <= b.y + b.height + my
+        );
+      });
+      over[c] = itsOwn ? 0 : 1;
+    }
+    const cover = new cv.Mat(h, w, cv.CV_8U);
+    const out = cover.data as Uint8Array;
+    for (let i = 0; i < lab.length; i++) out[i] = over[lab[i]!] ? 255 : 0;
+    // and what it encloses (a handle's middle matches the board's flat parts)
+    const contours = new cv.MatVector();
+    const hierarchy = new cv.Mat();
+    try {
+      cv.findContours(cover, contours, hierarchy, cv.RETR_EXTERNAL, cv.CHAIN_APPROX_SIMPLE);
+      cv.drawContours(cover, contours, -1, new cv.Scalar(255), cv.FILLED);
+    } finally {
+      contours.delete();
+      hierarchy.delete();
+    }
+    return cover;
+  } finally {
+    for (const m of [mask, labels, stats, centroids]) m.delete();
+  }
+}
