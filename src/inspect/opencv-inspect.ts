@@ -295,6 +295,8 @@ export function compareAligned(
         Math.round(Math.max(w, h) / 24),
       ),
     );
+    // the heatmap shows where the board differs, not the hand over it
+    diff.setTo(new cv.Scalar(0), cover);
     const scores = scored.map((r, i) => {
       const { x, y, width, height } = boxes[i]!.box;
       const rect = new cv.Rect(x, y, width, height);

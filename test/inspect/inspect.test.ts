@@ -132,9 +132,15 @@ describe('inspection: chips found from one marked chip, a verified board compare
       differs: 0,
       hidden: hidden.length,
     });
-    // the hands are not where the board differs: the removed chip is the hottest region
+    // the hands are not where the board differs: the removed chip is the hottest region, and the
+    // heatmap is cold over the chips the hands hid
     const hottest = [...r.regionHeat!.entries()].sort((a, b) => b[1] - a[1])[0]![0];
     expect(hottest).toBe(37);
+    const png = inspector.heatmaps.get(r.heatmapId!)!;
+    const { data, info } = await sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    const missingHeat = heatNear(data, info, shot, bad, 36);
+    const underHands = hidden.map((g) => heatNear(data, info, shot, bad, g.id - 1));
+    expect(Math.max(...underHands)).toBeLessThan(missingHeat / 4);
   }, 60_000);
 
   it('does not inspect a board it cannot verify against the map: verified false, with the reason', async () => {
