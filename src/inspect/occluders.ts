@@ -17,7 +17,7 @@ type Cv = any;
  * validation split of npm run eval's inspection rows (views with a hand, tool or cable: false alarms
  * per 10 good boards 24 -> 3.5, every region hidden on a good board truly under one).
  */
-export const OCCLUDER_DIFF = 1;
+const OCCLUDER_DIFF = 1;
 const OCCLUDER_HALO = 0.15;
 const OCCLUDER_OUTSIDE = 0.5;
 const OCCLUDER_CLOSE = 1;
@@ -32,15 +32,16 @@ const OCCLUDER_OWN = 0.35;
  * every region of the map. A missing or burnt part differs inside its own region (and a blur's width
  * around it); something lying over the board also covers the board between the parts. 255 where covered.
  */
-export function occluders(cv: Cv, differing: Cv, boxes: readonly PixelBox[], glow: number): Cv {
-  const w = differing.cols;
-  const h = differing.rows;
+export function occluders(cv: Cv, diff: Cv, boxes: readonly PixelBox[], glow: number): Cv {
+  const w = diff.cols;
+  const h = diff.rows;
   const mask = new cv.Mat();
   const labels = new cv.Mat();
   const stats = new cv.Mat();
   const centroids = new cv.Mat();
   try {
-    cv.threshold(differing, mask, 0, 255, cv.THRESH_BINARY);
+    cv.threshold(diff, mask, OCCLUDER_DIFF, 255, cv.THRESH_BINARY);
+    mask.convertTo(mask, cv.CV_8U);
     // a smooth thing over the board differs at its edges and where the board has parts under it, not
     // in between: closing by a part's size joins those into the area it covers
     const sides = boxes.map((b) => Math.min(b.width, b.height)).sort((a, b) => a - b);

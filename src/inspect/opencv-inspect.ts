@@ -5,7 +5,7 @@
  */
 import type { Quad } from '../verify/geometry.ts';
 import type { RawImage } from '../vision/image.ts';
-import { OCCLUDER_DIFF, occluders } from './occluders.ts';
+import { occluders } from './occluders.ts';
 import type { FoundBox } from './regions.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: opencv.js ships without usable types for its embind classes
@@ -283,13 +283,10 @@ export function compareAligned(
     const diff = keep(new cv.Mat());
     cv.absdiff(blurA, blurB, diff);
     // what lies over the board
-    const differing = keep(new cv.Mat());
-    cv.threshold(diff, differing, OCCLUDER_DIFF, 255, cv.THRESH_BINARY);
-    differing.convertTo(differing, cv.CV_8U);
     const cover = keep(
       occluders(
         cv,
-        differing,
+        diff,
         boxes.map((b) => b.box),
         // a part taken off changes the light taken out around it as far as flattened's window
         Math.round(Math.max(w, h) / 24),
