@@ -123,8 +123,9 @@ describe('stream source (ffmpeg test pattern and video file in place of a physic
     }
     await source.stop();
     expect(source.dropped).toBeGreaterThan(10);
-    // A queue would hand out frames 250 ms old; the mailbox holds only the latest (one period: 33 ms).
-    expect(Math.max(...lags.slice(1))).toBeLessThan(150);
+    // A queue would hand out ever older frames (the fifth ~850 ms old at 30 fps read every 250 ms);
+    // the mailbox holds only the latest (one period: 33 ms, more when a loaded machine starves ffmpeg).
+    expect(Math.max(...lags.slice(1))).toBeLessThan(400);
     expect(seqs.slice(1).every((seq, i) => seq - seqs[i]! >= 4)).toBe(true);
   });
 });
