@@ -80,6 +80,8 @@ export interface Recognition {
   /** What the inspection found (absent or null: not inspected) */
   chipsExpected?: number | null;
   chipsFound?: number | null;
+  /** Chips not judged: a hand, a tool or a cable lay over them (null: not inspected, or before schema 11) */
+  chipsHidden?: number | null;
   defects?: RegionDefect[] | null;
 }
 

@@ -94,7 +94,7 @@ export class CentralOutbox {
     );
     this.#recognition = db.prepare(
       `SELECT r.at, r.camera, r.slot, r.board_id, r.score, r.margin, r.topk, r.model_id, r.thumbnail,
-         r.verified, r.inliers, r.outline, r.chips_expected, r.chips_found, r.defects, t.lines, t.text, t.serial, t.verdict, t.part_number, t.recognition_id AS has_text
+         r.verified, r.inliers, r.outline, r.chips_expected, r.chips_found, r.chips_hidden, r.defects, t.lines, t.text, t.serial, t.verdict, t.part_number, t.recognition_id AS has_text
        FROM recognitions r LEFT JOIN recognition_text t ON t.recognition_id = r.id WHERE r.id = ?`,
     );
   }
@@ -277,6 +277,7 @@ export class CentralOutbox {
       outline: r.outline === null ? null : (JSON.parse(r.outline as string) as Outline),
       chipsExpected: r.chips_expected as number | null,
       chipsFound: r.chips_found as number | null,
+      chipsHidden: r.chips_hidden as number | null,
       defects: r.defects === null ? null : (JSON.parse(r.defects as string) as RegionDefect[]),
     };
   }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Statement } from 'better-sqlite3';
-import type { InspectionMapJson, RegionDefect, UnitConflictResolution, UnitStatus } from '../protocol.ts';
+import type { InspectionMapJson, UnitConflictResolution, UnitStatus } from '../protocol.ts';
 import { BoardRepository } from './boards.ts';
 import { CentralApplier } from './central-apply.ts';
 import { CentralOutbox } from './central-outbox.ts';
@@ -10,7 +10,7 @@ import { EmbeddingRepository } from './embeddings.ts';
 import { FeatureRepository, type StoredFeatures } from './features.ts';
 import { type InspectionMapInput, InspectionMapRepository } from './inspection-maps.ts';
 import { RecognitionTextRepository } from './recognition-text.ts';
-import { RecognitionRepository } from './recognitions.ts';
+import { RecognitionRepository, type SavedInspection } from './recognitions.ts';
 import { ReferenceRepository } from './references.ts';
 import { SettingsRepository } from './settings.ts';
 import { toBenchsightError } from './sqlite-errors.ts';
@@ -270,11 +270,8 @@ export class Catalog {
 
   // Inspection maps
 
-  /** Keeps what the inspection of a history row found (chips expected and found, the defects). */
-  saveInspection(
-    recognitionId: number,
-    i: { chipsExpected: number | null; chipsFound: number; defects: RegionDefect[] },
-  ): boolean {
+  /** Keeps what the inspection of a history row found (chips expected, found and hidden, the defects). */
+  saveInspection(recognitionId: number, i: SavedInspection): boolean {
     return this.guard(`storing the inspection of recognition ${recognitionId}`, () =>
       this.recognitions.saveInspection(recognitionId, i),
     );

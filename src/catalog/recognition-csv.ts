@@ -36,6 +36,7 @@ export const RECOGNITION_CSV_HEADER = csvLine([
   'outline',
   'chips_expected',
   'chips_found',
+  'chips_hidden',
   'defects',
   'picture_url',
 ]);
@@ -76,6 +77,7 @@ export function recognitionCsvLine(
     r.outline?.map(([x, y]) => `${x.toFixed(4)} ${y.toFixed(4)}`).join(';') ?? '',
     r.chipsExpected ?? '',
     r.chipsFound ?? '',
+    r.chipsHidden ?? '',
     r.defects?.map((d) => `${d.label} ${d.verdict}`).join('; ') ?? '',
     r.hasThumbnail ? `${origin}${recognitionThumbnailPath(r.id)}` : '',
   ]);

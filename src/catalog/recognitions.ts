@@ -13,6 +13,15 @@ import type {
 } from './types.ts';
 import { assertFinite, assertJpeg, assertText, badRequest } from './validate.ts';
 
+/** What the inspection of a history row found, as saveInspection keeps it. */
+export interface SavedInspection {
+  chipsExpected: number | null;
+  chipsFound: number;
+  /** Chips a hand, a tool or a cable lay over: not judged (found + hidden + missing = expected). */
+  chipsHidden: number;
+  defects: RegionDefect[];
+}
+
 interface RecognitionRow {
   id: number;
   at: number;
@@ -29,6 +38,7 @@ interface RecognitionRow {
   outline: string | null;
   chips_expected: number | null;
   chips_found: number | null;
+  chips_hidden: number | null;
   defects: string | null;
 }
 
@@ -45,7 +55,7 @@ interface FilterStatements {
 }
 
 const COLUMNS =
-  'id, at, camera, slot, board_id, score, margin, topk, model_id, thumbnail IS NOT NULL AS has_thumbnail, verified, inliers, outline, chips_expected, chips_found, defects';
+  'id, at, camera, slot, board_id, score, margin, topk, model_id, thumbnail IS NOT NULL AS has_thumbnail, verified, inliers, outline, chips_expected, chips_found, chips_hidden, defects';
 const NEWEST_FIRST = 'ORDER BY at DESC, id DESC';
 /** Rows per query while iterating: the connection stays free for the pipeline's inserts in between. */
 const ITERATE_BATCH = 500;
@@ -68,6 +78,7 @@ function toRecognition(row: RecognitionRow): Recognition {
     outline: row.outline === null ? null : (JSON.parse(row.outline) as Outline),
     chipsExpected: row.chips_expected,
     chipsFound: row.chips_found,
+    chipsHidden: row.chips_hidden,
     defects: row.defects === null ? null : (JSON.parse(row.defects) as RegionDefect[]),
   };
 }
@@ -164,7 +175,7 @@ export class RecognitionRepository {
     );
     this.selectOne = db.prepare(`SELECT ${COLUMNS} FROM recognitions WHERE id = ?`);
     this.updateInspection = db.prepare(
-      'UPDATE recognitions SET chips_expected = @chipsExpected, chips_found = @chipsFound, defects = @defects WHERE id = @id',
+      'UPDATE recognitions SET chips_expected = @chipsExpected, chips_found = @chipsFound, chips_hidden = @chipsHidden, defects = @defects WHERE id = @id',
     );
     this.selectThumbnail = db
       .prepare<[number], Buffer | null>('SELECT thumbnail FROM recognitions WHERE id = ?')
@@ -227,17 +238,17 @@ export class RecognitionRepository {
   }
 
   /** Keeps what the inspection of a recognition found; false when the recognition does not exist. */
-  saveInspection(
-    id: number,
-    i: { chipsExpected: number | null; chipsFound: number; defects: RegionDefect[] },
-  ): boolean {
+  saveInspection(id: number, i: SavedInspection): boolean {
     if (!Number.isSafeInteger(i.chipsFound) || i.chipsFound < 0)
       throw badRequest('chipsFound must be 0 or more');
+    if (!Number.isSafeInteger(i.chipsHidden) || i.chipsHidden < 0)
+      throw badRequest('chipsHidden must be 0 or more');
     return (
       this.updateInspection.run({
         id,
         chipsExpected: i.chipsExpected,
         chipsFound: i.chipsFound,
+        chipsHidden: i.chipsHidden,
         defects: JSON.stringify(i.defects),
       }).changes > 0
     );

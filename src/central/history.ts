@@ -94,6 +94,7 @@ function toLocal(catalog: Catalog, r: CentralRecognition): ShopRecognition {
     outline: r.outline,
     chipsExpected: r.chipsExpected,
     chipsFound: r.chipsFound,
+    chipsHidden: r.chipsHidden,
     defects: r.defects,
   };
 }

@@ -28,6 +28,7 @@ export function reportInspection(
       o.catalog.saveInspection(job.recognitionId, {
         chipsExpected: inspection.counts.chips.expected,
         chipsFound: inspection.counts.chips.found,
+        chipsHidden: inspection.counts.chips.hidden,
         defects: defectList(inspection.regions),
       });
     } catch (err) {

@@ -69,6 +69,7 @@ describe('Catalog recognitions', () => {
       // not inspected (yet)
       chipsExpected: null,
       chipsFound: null,
+      chipsHidden: null,
       defects: null,
     });
     expect(catalog.getRecognitionThumbnail(stored.id)?.equals(fakeJpeg(5))).toBe(true);
@@ -103,6 +104,34 @@ describe('Catalog recognitions', () => {
     });
   });
 
+  it('keeps what an inspection found, hidden chips apart from the found and the missing', () => {
+    const catalog = tmp.open();
+    const row = catalog.insertRecognition(recognition(10));
+    const defects = [{ id: 3, label: 'chip 3', verdict: 'missing' as const }];
+    expect(
+      catalog.saveInspection(row.id, { chipsExpected: 126, chipsFound: 120, chipsHidden: 5, defects }),
+    ).toBe(true);
+    expect(catalog.getRecognition(row.id)).toMatchObject({
+      chipsExpected: 126,
+      chipsFound: 120,
+      chipsHidden: 5,
+      defects,
+    });
+    // a later look with the hand gone replaces every count
+    catalog.saveInspection(row.id, { chipsExpected: 126, chipsFound: 125, chipsHidden: 0, defects });
+    expect(catalog.getRecognition(row.id)).toMatchObject({ chipsFound: 125, chipsHidden: 0 });
+    for (const chipsHidden of [-1, 1.5]) {
+      expect(
+        catchError(() =>
+          catalog.saveInspection(row.id, { chipsExpected: 126, chipsFound: 125, chipsHidden, defects }),
+        ),
+      ).toMatchObject({ code: 'E_BAD_REQUEST', message: 'chipsHidden must be 0 or more' });
+    }
+    expect(catalog.getRecognition(row.id)).toMatchObject({ chipsHidden: 0 });
+    expect(
+      catalog.saveInspection(row.id + 1, { chipsExpected: 1, chipsFound: 1, chipsHidden: 0, defects: [] }),
+    ).toBe(false);
+  });
   it('filters by board, unknown only, camera, slot and time range; newest first, paged, with a total', () => {
     const catalog = tmp.open();
     const { a, b, ids } = seed(catalog);

@@ -76,7 +76,7 @@ describe('issue 22: boxes sharing a central PostgreSQL (real cluster of its own,
     writeFrames(framesB, [boardImage, await pattern(43)], 4);
     const init = await cli(pg, tempDir('bs-central-init-'), 'bench-0', 'central', 'init');
     expect(init.stderr).toBe('');
-    expect(init.stdout).toContain('migrated from version 0 to 3');
+    expect(init.stdout).toContain('migrated from version 0 to 4');
     a = await startBox(pg, 'bench-1', framesA);
     b = await startBox(pg, 'bench-2', framesB);
     store = await CentralStore.connect({ url: pg.url(), password: pg.password, box: 'test' });

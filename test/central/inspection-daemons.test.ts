@@ -126,6 +126,7 @@ describe('issue 22: inspection maps and results shared by two daemons (real clus
       board: { id: onA.boardId },
       chipsExpected: chipCount(good),
       chipsFound: chipCount(good) - 1,
+      chipsHidden: 0,
       defects: [{ id: 37, label: 'chip 37', verdict: 'missing' }],
     });
     // the row was sent before it was inspected, then again: stored once

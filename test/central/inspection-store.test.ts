@@ -193,8 +193,8 @@ describe('inspection maps and results through the central store (real PostgreSQL
       defects: null,
     });
     const defects = [{ id: 12, label: 'chip 12', verdict: 'missing' as const }];
-    a.saveInspection(inspected.id, { chipsExpected: 126, chipsFound: 125, defects });
-    a.saveInspection(clean.id, { chipsExpected: 126, chipsFound: 126, defects: [] });
+    a.saveInspection(inspected.id, { chipsExpected: 126, chipsFound: 120, chipsHidden: 5, defects });
+    a.saveInspection(clean.id, { chipsExpected: 126, chipsFound: 126, chipsHidden: 0, defects: [] });
     const { changes } = a.centralOutbox.next(100);
     expect(changes.map((c) => c.entity)).toEqual(['recognition', 'recognition']);
     // the box died before the ack: the same batch again
@@ -207,7 +207,8 @@ describe('inspection maps and results through the central store (real PostgreSQL
         box: 'box-a',
         localId: inspected.id,
         chipsExpected: 126,
-        chipsFound: 125,
+        chipsFound: 120,
+        chipsHidden: 5,
         defects,
       }),
     ]);
@@ -245,7 +246,7 @@ describe('inspection maps and results through the central store (real PostgreSQL
       ]);
       await send(upgraded, store, 'box-old9');
       const [row] = (await store.recognitions({ box: 'box-old9', limit: 5, offset: 0 })).rows;
-      expect(row).toMatchObject({ chipsExpected: 3, chipsFound: 2 });
+      expect(row).toMatchObject({ chipsExpected: 3, chipsFound: 2, chipsHidden: null });
       // a box linked now gets the whole catalog, the map on its own id of the reference
       const c = Catalog.open(join(dir, 'c.db'));
       try {
@@ -261,7 +262,7 @@ describe('inspection maps and results through the central store (real PostgreSQL
       }
       // the new triggers queue what changes from now on
       upgraded.putInspectionMap(1, { referenceId: 1, regions: [chip(12)] });
-      upgraded.saveInspection(1, { chipsExpected: 3, chipsFound: 3, defects: [] });
+      upgraded.saveInspection(1, { chipsExpected: 3, chipsFound: 3, chipsHidden: 0, defects: [] });
       expect(upgraded.centralOutbox.next(100).changes.map((c) => c.entity)).toEqual([
         'inspection-map',
         'recognition',

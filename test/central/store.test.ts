@@ -28,8 +28,8 @@ describe('central store (real PostgreSQL cluster of its own, real SQLite files, 
   beforeAll(async () => {
     pg = await TestPostgres.create();
     store = await CentralStore.connect({ url: pg.url(), password: pg.password, box: 'test' });
-    expect(await store.migrate()).toEqual({ from: 0, to: 3 });
-    expect(await store.migrate()).toEqual({ from: 3, to: 3 });
+    expect(await store.migrate()).toEqual({ from: 0, to: 4 });
+    expect(await store.migrate()).toEqual({ from: 4, to: 4 });
     a = Catalog.open(join(dir, 'a.db'));
     b = Catalog.open(join(dir, 'b.db'));
   }, 180_000);

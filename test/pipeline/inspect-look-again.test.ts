@@ -75,12 +75,17 @@ describe('live inspection looks at the board again while hands hid part of it (r
       expect(
         again.regions.filter((r) => r.verdict !== 'present').map((r) => `${r.label} ${r.verdict}`),
       ).toEqual(['chip 37 missing']);
-      // one recognition all along (the board never left), its history row holding the later look
+      // one recognition all along (the board never left), its history row holding the later look:
+      // nothing hidden any more (the first look stored the hands' chips as hidden)
       expect(new Set(events.map((e) => e.recognitionId))).toEqual(new Set([first.recognitionId]));
       const row = (await (await fetch(`${url}/api/recognitions?defects=true`)).json()).items.find(
         (r: { id: number }) => r.id === first.recognitionId,
       );
-      expect(row).toMatchObject({ chipsExpected: chipCount(bad), chipsFound: chipCount(bad) - 1 });
+      expect(row).toMatchObject({
+        chipsExpected: chipCount(bad),
+        chipsFound: chipCount(bad) - 1,
+        chipsHidden: 0,
+      });
     } finally {
       socket.close();
     }

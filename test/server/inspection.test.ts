@@ -208,16 +208,21 @@ describe('inspection API: maps validated and stored whole, chips proposed, an up
       const withDefects = await (await fetch(`${url}/api/recognitions?defects=true`)).json();
       expect(withDefects.items.map((r: { id: number }) => r.id)).toContain(p.recognitionId);
       const row = withDefects.items.find((r: { id: number }) => r.id === p.recognitionId);
-      expect(row).toMatchObject({ chipsExpected: chipCount(good), chipsFound: chipCount(good) - 1 });
+      expect(row).toMatchObject({
+        chipsExpected: chipCount(good),
+        chipsFound: chipCount(good) - 1,
+        chipsHidden: 0,
+      });
       expect(row.defects).toEqual([{ id: 37, label: 'chip 37', verdict: 'missing' }]);
       const clean = await (await fetch(`${url}/api/recognitions?defects=false`)).json();
       expect(clean.items.map((r: { id: number }) => r.id)).not.toContain(p.recognitionId);
       const csv = await (await fetch(`${url}/api/recognitions?format=csv&defects=true`)).text();
       const [header, first] = csv.split('\r\n').map((l) => l.split(','));
       const cell = (name: string) => first?.[header!.indexOf(name)];
-      expect([cell('chips_expected'), cell('chips_found'), cell('defects')]).toEqual([
+      expect([cell('chips_expected'), cell('chips_found'), cell('chips_hidden'), cell('defects')]).toEqual([
         String(chipCount(good)),
         String(chipCount(good) - 1),
+        '0',
         'chip 37 missing',
       ]);
     } finally {

@@ -176,6 +176,7 @@ export async function centralSection(
           // a verified hashboard is inspected: its counts go up with the row
           chipsExpected: 126,
           chipsFound: 126,
+          chipsHidden: 0,
           defects: [],
         },
       }));

@@ -183,7 +183,7 @@ export async function queryCentralRecognitions(
   );
   const page = await client.query(
     `SELECT box, local_id, at, camera, slot, board_origin_box, board_origin_id, score, margin, topk, model_id, text,
-       verified, inliers, outline, chips_expected, chips_found, defects, thumbnail IS NOT NULL AS has_thumbnail
+       verified, inliers, outline, chips_expected, chips_found, chips_hidden, defects, thumbnail IS NOT NULL AS has_thumbnail
      FROM recognitions ${sql} ORDER BY at DESC, box DESC, local_id DESC
      LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
     [...params, q.limit, q.offset],
@@ -212,6 +212,7 @@ export async function queryCentralRecognitions(
       outline: r.outline as CentralRecognition['outline'],
       chipsExpected: r.chips_expected as number | null,
       chipsFound: r.chips_found as number | null,
+      chipsHidden: r.chips_hidden as number | null,
       defects: r.defects as CentralRecognition['defects'],
     })),
   };

@@ -103,15 +103,16 @@ async function pushRecognition(client: CentralClient, r: CentralRecognition): Pr
   // it to another board, its text was read, or it was inspected) brings those facts up to date.
   await client.query(
     `INSERT INTO recognitions (box, local_id, at, camera, slot, board_origin_box, board_origin_id, score, margin,
-       topk, model_id, thumbnail, text, verified, inliers, outline, chips_expected, chips_found, defects)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+       topk, model_id, thumbnail, text, verified, inliers, outline, chips_expected, chips_found, chips_hidden, defects)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
      ON CONFLICT (box, local_id) DO UPDATE SET board_origin_box = EXCLUDED.board_origin_box,
        board_origin_id = EXCLUDED.board_origin_id, text = EXCLUDED.text,
-       chips_expected = EXCLUDED.chips_expected, chips_found = EXCLUDED.chips_found, defects = EXCLUDED.defects
+       chips_expected = EXCLUDED.chips_expected, chips_found = EXCLUDED.chips_found,
+       chips_hidden = EXCLUDED.chips_hidden, defects = EXCLUDED.defects
      WHERE (recognitions.board_origin_box, recognitions.board_origin_id, recognitions.text, recognitions.chips_expected,
-         recognitions.chips_found, recognitions.defects)
+         recognitions.chips_found, recognitions.chips_hidden, recognitions.defects)
        IS DISTINCT FROM (EXCLUDED.board_origin_box, EXCLUDED.board_origin_id, EXCLUDED.text, EXCLUDED.chips_expected,
-         EXCLUDED.chips_found, EXCLUDED.defects)`,
+         EXCLUDED.chips_found, EXCLUDED.chips_hidden, EXCLUDED.defects)`,
     [
       r.box,
       r.localId,
@@ -131,6 +132,7 @@ async function pushRecognition(client: CentralClient, r: CentralRecognition): Pr
       r.outline === null ? null : JSON.stringify(r.outline),
       r.chipsExpected,
       r.chipsFound,
+      r.chipsHidden,
       r.defects === null ? null : JSON.stringify(r.defects),
     ],
   );

@@ -107,6 +107,8 @@ export interface CentralRecognition {
   /** What the inspection found, as the box stored it (null: not inspected); sent again once it ran. */
   chipsExpected: number | null;
   chipsFound: number | null;
+  /** Chips not judged, under a hand or a tool (null: not inspected, or a box before schema 11). */
+  chipsHidden: number | null;
   defects: RegionDefect[] | null;
 }
 
