@@ -91,7 +91,7 @@ describe('issue 22: boxes sharing a central PostgreSQL (real cluster of its own,
 
   it('`benchsight central init` again: the schema is up to date', async () => {
     const again = await cli(pg, tempDir('bs-central-init-'), 'bench-0', 'central', 'init');
-    expect(again.stdout).toContain('is up to date (version 3)');
+    expect(again.stdout).toContain('is up to date (version 4)');
   });
 
   it('a board enrolled on bench 1 is recognized on bench 2', async () => {
@@ -251,7 +251,7 @@ describe('issue 22: boxes sharing a central PostgreSQL (real cluster of its own,
     expect(b.daemon.catalog!.getUnitHistory(onB.id).notes.map((n) => n.text)).toEqual(['written offline']);
     const status2 = await cli(pg, a.dataDir, 'bench-1', 'central', 'status', '--json');
     expect(status2.code).toBe(0);
-    expect(JSON.parse(status2.stdout)).toMatchObject({ box: 'bench-1', error: null, schemaVersion: 3 });
+    expect(JSON.parse(status2.stdout)).toMatchObject({ box: 'bench-1', error: null, schemaVersion: 4 });
   });
 
   it('the dashboard: shop-wide History and Units with a box column, and the board edited on two boxes with both versions', async () => {
