@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { chipRegions, keepChipCount, readingOrder } from '../../src/inspect/regions.ts';
-import { chipCounts, defectList, HIDDEN_MIN, judgeRegions, verdictOf } from '../../src/inspect/verdict.ts';
+import {
+  boardLevel,
+  chipCounts,
+  defectList,
+  HIDDEN_MIN,
+  judgeRegions,
+  LEVEL_MIN_CHIPS,
+  verdictOf,
+} from '../../src/inspect/verdict.ts';
 
 const box = (x: number, y: number) => ({ x, y, width: 10, height: 10, score: 1 });
 
@@ -77,6 +85,36 @@ describe('chip numbering and verdicts', () => {
       'r3 differs',
       'r4 missing',
     ]);
+  });
+
+  it('judges a region against its board: a picture that matches less well all over is not a board of defects', () => {
+    const chips = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        id: i + 1,
+        kind: 'chip' as const,
+        label: `chip ${i + 1}`,
+        box: { x: 0, y: 0, width: 0.1, height: 0.1 },
+      }));
+    const judge = (n: number, level: number, odd: Map<number, number>) =>
+      judgeRegions(
+        chips(n),
+        new Map(chips(n).map((c) => [c.id, { ncc: odd.get(c.id) ?? level, diff: 0 }])),
+      ).map((r) => r.verdict);
+    // a soft picture: every chip near 0.5, under the fixed present threshold; chip 3 is gone
+    const soft = judge(12, 0.5, new Map([[3, 0.05]]));
+    expect(soft.filter((v) => v === 'present')).toHaveLength(11);
+    expect(soft[2]).toBe('missing');
+    // a sharp picture of the same board: a chip at 0.5 differs
+    expect(judge(12, 0.92, new Map([[5, 0.5]]))[4]).toBe('differs');
+    // too few chips for a level: the fixed thresholds alone
+    expect(judge(LEVEL_MIN_CHIPS - 1, 0.5, new Map())).toEqual(Array(LEVEL_MIN_CHIPS - 1).fill('differs'));
+    // the level is the upper quartile: a board with a third of its chips gone keeps it
+    expect(boardLevel([...Array(8).fill(0.9), ...Array(4).fill(-0.5)])).toBe(0.9);
+    expect([
+      verdictOf(0.45, 'chip', 0.9),
+      verdictOf(0.45, 'chip', 0.7),
+      verdictOf(0.15, 'chip', 0.4),
+    ]).toEqual(['differs', 'present', 'missing']);
   });
 
   it('calls a region under something over the board hidden when it does not match, never a present one; hidden chips are neither found nor missing', () => {
