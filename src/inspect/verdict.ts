@@ -26,13 +26,19 @@ export const PRESENT_MIN_COMPONENT = 0.25;
  * A picture can match its reference less well all over (softer focus, another camera, a slightly
  * different angle): then every chip scores lower, not one. A region is judged against the board's
  * own level too, the upper quartile of its chips' scores: it is present from LEVEL_DROP below that
- * level when this is lower than the fixed thresholds (never below MISSING_BELOW). Chosen on validation boards of npm run eval's
+ * level when this is lower than the fixed thresholds (never below MISSING_BELOW, and not for a level
+ * under LEVEL_MIN). Chosen on validation boards of npm run eval's
  * inspection rows (none of the test split): a defect's score lies at least 0.34 below its view's
  * level; 0.30 keeps every defect found there and drops a few false alarms.
  */
 export const LEVEL_DROP = 0.3;
 /** Fewer chips than this (not lying under something) give no level: the fixed thresholds alone. */
 export const LEVEL_MIN_CHIPS = 8;
+/**
+ * A level under this is not a softer picture of the board but a board that differs as a whole
+ * (every heatsink taken off for a rework, another revision): the fixed thresholds then say so.
+ */
+export const LEVEL_MIN = 0.5;
 
 /** The board's level: the upper quartile of the scores of its chips not under a hand or a tool; 1 if too few. */
 export function boardLevel(chipScores: readonly number[]): number {
@@ -44,7 +50,8 @@ export function boardLevel(chipScores: readonly number[]): number {
 export function verdictOf(score: number, kind?: RegionKind, level = 1): RegionVerdict {
   const fixed = kind === 'component' ? PRESENT_MIN_COMPONENT : PRESENT_MIN;
   // never present below MISSING_BELOW: an empty footprint scores that low on any picture
-  if (score >= Math.max(MISSING_BELOW, Math.min(fixed, level - LEVEL_DROP))) return 'present';
+  const present = level >= LEVEL_MIN ? Math.max(MISSING_BELOW, Math.min(fixed, level - LEVEL_DROP)) : fixed;
+  if (score >= present) return 'present';
   return score < MISSING_BELOW ? 'missing' : 'differs';
 }
 

@@ -108,6 +108,8 @@ describe('chip numbering and verdicts', () => {
     expect(judge(12, 0.92, new Map([[5, 0.5]]))[4]).toBe('differs');
     // too few chips for a level: the fixed thresholds alone
     expect(judge(LEVEL_MIN_CHIPS - 1, 0.5, new Map())).toEqual(Array(LEVEL_MIN_CHIPS - 1).fill('differs'));
+    // a board that differs as a whole (every heatsink off): each chip differs, none is passed as present
+    expect(judge(12, 0.4, new Map())).toEqual(Array(12).fill('differs'));
     // the level is the upper quartile: a board with a third of its chips gone keeps it
     expect(boardLevel([...Array(8).fill(0.9), ...Array(4).fill(-0.5)])).toBe(0.9);
     expect([
