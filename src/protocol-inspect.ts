@@ -74,6 +74,12 @@ export interface InspectionJson {
   counts: { chips: ChipCounts };
   /** The difference over the picture (PNG, the frame's aspect, transparent where alike); null: none. */
   heatmapUrl: string | null;
+  /**
+   * The corners of the map's reference (top-left, top-right, bottom-right, bottom-left) in the
+   * inspected picture (the slot), as fractions of it: a region's box maps through them onto the
+   * picture (the dashboard's chip numbers). null when nothing was compared.
+   */
+  outline: [number, number][] | null;
   ms: number;
 }
 

@@ -26,6 +26,8 @@ export interface Inspection {
   counts: { chips: ReturnType<typeof chipCounts> };
   /** Id of the heatmap in the store; null when nothing was compared. */
   heatmapId: string | null;
+  /** The map reference's corners in the inspected region, as fractions of it; null when nothing was compared. */
+  outline: Quad | null;
   /** How hot the heatmap is over each region (region id -> mean difference); absent when nothing was compared. */
   regionHeat?: ReadonlyMap<number, number>;
   ms: number;
@@ -33,6 +35,8 @@ export interface Inspection {
 
 /** References decoded for inspection, kept for the next slot (a reference's picture never changes). */
 const REFERENCES_KEPT = 8;
+/** Outline fractions to 4 decimals: a tenth of a pixel on a 1000-pixel slot. */
+const round4 = (v: number) => Math.round(v * 10_000) / 10_000;
 /** The most chips one detection proposes. */
 const MAX_CHIPS = 1000;
 
@@ -90,6 +94,7 @@ export class Inspector {
       regions: [],
       counts: { chips: noChips(expected) },
       heatmapId: null,
+      outline: null,
       ms: performance.now() - t0,
     });
     if (!map || map.regions.length === 0) {
@@ -136,6 +141,7 @@ export class Inspector {
       regions,
       counts: { chips: chipCounts(regions, expected) },
       heatmapId,
+      outline: inCrop.map(([x, y]) => [round4(x / crop.width), round4(y / crop.height)]) as Quad,
       // what lies over the board is not where the board differs: hidden regions rank last
       regionHeat: new Map(cmp.scores.map((s) => [s.id, hidden.has(s.id) ? 0 : s.heat])),
       ms: performance.now() - t0,

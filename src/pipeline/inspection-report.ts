@@ -49,6 +49,7 @@ export function reportInspection(
     regions: inspection?.regions ?? [],
     counts: inspection?.counts ?? { chips: noChips(null) },
     heatmapUrl: inspection?.heatmapId ? heatmapPath(inspection.heatmapId) : null,
+    outline: inspection?.outline ?? null,
     ms: Math.round(inspection?.ms ?? 0),
     error,
   };

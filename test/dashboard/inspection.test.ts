@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Daemon } from '../../src/main.ts';
 import { startTestDaemon, tempDir, writeFrames } from '../helpers/daemon.ts';
-import { bareHashboard, mapGolden, shoot, upload } from '../inspect/boards.ts';
+import { bareHashboard, chipBox, chipCount, mapGolden, shoot, upload } from '../inspect/boards.ts';
 import { launchBrowser, screenshot, TABLET } from './browser.ts';
 
 /** expect.poll's own default (1 s) is too short on a busy 2-core CI machine. */
@@ -44,6 +44,40 @@ describe('dashboard in chromium: the live card shows the inspection of the board
       .poll(() => heat.evaluate((img: HTMLImageElement) => img.naturalWidth), POLL)
       .toBeGreaterThan(0);
     await screenshot(page, 'inspection-live-card-tablet');
+
+    // the chip numbers over the live picture, each where its chip lies, the missing one marked
+    await page.getByRole('button', { name: 'Show chip numbers on the live picture' }).click();
+    const numbers = page.getByTestId('chip-number');
+    await expect.poll(() => numbers.count(), POLL).toBe(chipCount(bareHashboard(SEED)));
+    const missing = page.locator('[data-testid="chip-number"][data-verdict="missing"]');
+    await expect(missing.allTextContents()).resolves.toEqual(['37']);
+    await expect(page.locator('.frame-box img.live-heatmap').count()).resolves.toBe(1);
+    const frame = (await page.locator('.frame-box').boundingBox())!;
+    const at = async (i: number) => {
+      const b = (await numbers.nth(i).boundingBox())!;
+      const x = ((b.x + b.width / 2 - frame.x) / frame.width) * live.width;
+      const y = ((b.y + b.height / 2 - frame.y) / frame.height) * live.height;
+      return [x, y];
+    };
+    // truth: the chip's centre on the board, carried by the board's true corners (a turned, flat view)
+    const [c0, c1, , c3] = live.corners as [number, number][];
+    const truth = (i: number) => {
+      const c = chipBox(bareHashboard(SEED), i);
+      const [u, v] = [c.x + c.width / 2, c.y + c.height / 2];
+      return [
+        c0![0] + u * (c1![0] - c0![0]) + v * (c3![0] - c0![0]),
+        c0![1] + u * (c1![1] - c0![1]) + v * (c3![1] - c0![1]),
+      ];
+    };
+    const pitch = Math.hypot(...[0, 1].map((k) => truth(1)[k]! - truth(0)[k]!));
+    for (const i of [0, 36, chipCount(bareHashboard(SEED)) - 1]) {
+      const [x, y] = await at(i);
+      const [tx, ty] = truth(i);
+      expect(Math.hypot(x! - tx!, y! - ty!)).toBeLessThan(pitch / 3);
+    }
+    await screenshot(page, 'inspection-live-picture-tablet');
+    await page.getByRole('button', { name: 'Hide chip numbers' }).click();
+    await expect.poll(() => numbers.count(), POLL).toBe(0);
     expect(errors).toEqual([]);
   }, 120_000);
 });

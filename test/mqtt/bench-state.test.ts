@@ -163,6 +163,7 @@ describe('MQTT retained state bookkeeping (pure)', () => {
       ],
       counts: { chips: { expected: 2, found: 1, missing: 1, differs: 0, hidden: 0 } },
       heatmapUrl: null,
+      outline: null,
       ms: 12,
       error: null,
     });

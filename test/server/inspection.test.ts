@@ -127,6 +127,7 @@ describe('inspection API: maps validated and stored whole, chips proposed, an up
       'counts',
       'heatmapUrl',
       'ms',
+      'outline',
       'reason',
       'regions',
       'verified',
@@ -150,6 +151,13 @@ describe('inspection API: maps validated and stored whole, chips proposed, an up
     });
     const heat = await fetch(`${url}${r.heatmapUrl}`);
     expect(heat.headers.get('content-type')).toBe('image/png');
+    // the map reference (the golden board cropped to its edges) lands on the board's true corners
+    expect(r.outline).toHaveLength(4);
+    for (const [i, [x, y]] of r.outline!.entries()) {
+      const [tx, ty] = shot.corners[i]!;
+      expect(Math.abs(x - tx / shot.width)).toBeLessThan(0.02);
+      expect(Math.abs(y - ty / shot.height)).toBeLessThan(0.02);
+    }
   }, 60_000);
 
   it('answers verified: false with the reason for a picture it cannot verify', async () => {
@@ -159,7 +167,7 @@ describe('inspection API: maps validated and stored whole, chips proposed, an up
     });
     expect(res.status).toBe(200);
     const r = (await res.json()) as InspectionJson;
-    expect(r).toMatchObject({ verified: false, regions: [], heatmapUrl: null });
+    expect(r).toMatchObject({ verified: false, regions: [], heatmapUrl: null, outline: null });
     expect(r.reason).toMatch(/nothing inspected/);
     const other = await shoot(bareHashboard(404), 9, { width: 800, height: 400, pxPerMm: 2.1 });
     const named = await fetch(`${url}/api/inspect`, {

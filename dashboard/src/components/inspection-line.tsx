@@ -8,14 +8,20 @@ const NAMED = 4;
 /**
  * The inspection of the slot's board: "126 / 126 chips", or the chips and parts that are missing
  * or differ, and how many parts lay hidden under a hand or a tool (not judged); a toggle lays the
- * heatmap of the differences over the slot's picture.
+ * heatmap of the differences over the slot's picture, another lays the chip numbers (coloured by
+ * verdict) and the differences over the live picture.
  */
 export function InspectionLine({
   inspection,
   recognitionId,
+  onPicture = false,
+  onTogglePicture,
 }: {
   inspection: InspectedPayload | undefined;
   recognitionId: number | undefined;
+  /** The chip numbers and differences are laid over the live picture (FrameView draws them). */
+  onPicture?: boolean;
+  onTogglePicture?: ((on: boolean) => void) | undefined;
 }) {
   const t = useT();
   const [shown, setShown] = useState(false);
@@ -45,6 +51,17 @@ export function InspectionLine({
       {inspection.heatmapUrl ? (
         <button type="button" class="secondary" aria-pressed={shown} onClick={() => setShown(!shown)}>
           {t.t(shown ? 'inspect.hideHeatmap' : 'inspect.showHeatmap')}
+        </button>
+      ) : null}
+      {onTogglePicture && inspection.outline ? (
+        <button
+          type="button"
+          class="secondary"
+          aria-pressed={onPicture}
+          data-testid="inspection-on-picture"
+          onClick={() => onTogglePicture(!onPicture)}
+        >
+          {t.t(onPicture ? 'inspect.hideOnPicture' : 'inspect.showOnPicture')}
         </button>
       ) : null}
       {shown && inspection.heatmapUrl ? (

@@ -141,6 +141,8 @@ export function SlotCard({
   unit,
   recognitionId,
   inspection,
+  onPicture = false,
+  onTogglePicture,
   cameraOffline = null,
 }: {
   view: SlotView;
@@ -158,6 +160,10 @@ export function SlotCard({
   recognitionId?: number | undefined;
   /** What the inspection of the slot's board found, once it has run. */
   inspection?: InspectedPayload | undefined;
+  /** The inspection's chip numbers and differences are laid over the live picture. */
+  onPicture?: boolean;
+  /** Turns that on or off (absent: no such toggle, as where there is no live picture). */
+  onTogglePicture?: ((on: boolean) => void) | undefined;
   /** Set while the camera is not online: its state and why (the card says so, and cannot enroll). */
   cameraOffline?: { state: CameraState; reason: string | null } | null;
 }) {
@@ -192,7 +198,12 @@ export function SlotCard({
       )}
       {!cameraOffline && (view.state === 'recognized' || view.state === 'unknown') ? (
         <>
-          <InspectionLine inspection={inspection} recognitionId={recognitionId} />
+          <InspectionLine
+            inspection={inspection}
+            recognitionId={recognitionId}
+            onPicture={onPicture}
+            onTogglePicture={onTogglePicture}
+          />
           <UnitLine unit={unit} />
           <PartNumberLine view={view} ocr={ocr} onEnrollAs={(prefill) => onEnroll(view.slot, prefill)} />
           <LabelText ocr={ocr} reading={reading} />

@@ -45,6 +45,14 @@ function useChosenCamera(): string | null {
   return camera;
 }
 
+/** `set` with `key` in it or not. */
+function toggled(set: ReadonlySet<string>, key: string, on: boolean): ReadonlySet<string> {
+  const next = new Set(set);
+  if (on) next.add(key);
+  else next.delete(key);
+  return next;
+}
+
 /**
  * What is on the bench right now: one large card per slot, the camera picture and its health. With
  * several cameras, a grid of the benches first; a click opens one bench's view.
@@ -56,6 +64,8 @@ export function LivePage() {
   const [enrolling, setEnrolling] = useState<{ camera: string; slot: string; prefill?: BoardPrefill } | null>(
     null,
   );
+  // slots whose inspection is laid over the live picture (the card's toggle)
+  const [onPicture, setOnPicture] = useState<ReadonlySet<string>>(new Set());
   const cameras = live.status?.cameras ?? [];
   const several = cameras.length > 1;
   if (several && !cameras.some((c) => c.id === chosen)) {
@@ -97,6 +107,8 @@ export function LivePage() {
                 unit={live.units.get(key)}
                 recognitionId={live.recognitionIds.get(key)}
                 inspection={live.inspections.get(key)}
+                onPicture={onPicture.has(key)}
+                onTogglePicture={(on) => setOnPicture(toggled(onPicture, key, on))}
                 cameraOffline={cameraOffline(live, camera)}
               />
             );
@@ -105,7 +117,16 @@ export function LivePage() {
       </div>
       <div class="live-side">
         {camera !== undefined ? (
-          <FrameView camera={camera} slots={slots} notice={frameNotice(t, live, camera)} />
+          <FrameView
+            camera={camera}
+            slots={slots}
+            notice={frameNotice(t, live, camera)}
+            inspections={slots.flatMap((v) => {
+              const key = slotKey(v.camera, v.slot);
+              const i = live.inspections.get(key);
+              return onPicture.has(key) && i ? [i] : [];
+            })}
+          />
         ) : null}
         <StatusPanel camera={camera} />
       </div>

@@ -26,6 +26,7 @@ export function inspectionJson(i: Inspection, board: BoardInfo | null): Inspecti
     regions: i.regions,
     counts: i.counts,
     heatmapUrl: i.heatmapId ? heatmapPath(i.heatmapId) : null,
+    outline: i.outline,
     ms: Math.round(i.ms),
   };
 }
@@ -109,6 +110,7 @@ export function inspectionRoutes(app: FastifyInstance, ctx: ServerContext): void
               regions: [],
               counts: { chips: noChips(null) },
               heatmapId: null,
+              outline: null,
               ms: 0,
             },
             result.board,

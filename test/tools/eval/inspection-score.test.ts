@@ -32,6 +32,7 @@ function view(
     regions,
     counts: { chips: { expected: 4, found: 4 - missing - hidden, missing, differs: 0, hidden } },
     heatmapId: null,
+    outline: null,
     regionHeat: new Map((o.heat ?? []).map((h, i) => [i + 1, h])),
     ms: 100,
   };
