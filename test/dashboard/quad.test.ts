@@ -27,7 +27,8 @@ describe('onQuad (a point of a rectangle seen in perspective)', () => {
     }
     // the diagonals (0,0)-(1,1) and (1,0)-(0,1) of the square meet at its centre: so do their images
     const [x, y] = onQuad(quad, 0.5, 0.5);
-    const cross = (ax: number, ay: number, bx: number, by: number) => (x - ax) * (by - ay) - (y - ay) * (bx - ax);
+    const cross = (ax: number, ay: number, bx: number, by: number) =>
+      (x - ax) * (by - ay) - (y - ay) * (bx - ax);
     expect(cross(0.1, 0.2, 0.9, 0.7)).toBeCloseTo(0, 12);
     expect(cross(0.8, 0.1, 0.2, 0.9)).toBeCloseTo(0, 12);
   });
