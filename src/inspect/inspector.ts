@@ -6,9 +6,10 @@ import type { ChipProposal, InspectedRegion, InspectionMapJson, RegionBox } from
 import type { Quad } from '../verify/geometry.ts';
 import type { Verifier } from '../verify/verifier.ts';
 import { decodeImage, type RawImage, regionToPixels } from '../vision/image.ts';
+import { type BareEvidence, bareEvidence, inImage } from './bare.ts';
 import { HeatmapStore, heatmapPng } from './heatmap.ts';
 import { chipRegions, keepChipCount, toPixels } from './regions.ts';
-import { chipCounts, judgeRegions, noChips } from './verdict.ts';
+import { chipCounts, judgeRegions, noChips, withBareEvidence } from './verdict.ts';
 
 export interface InspectorOptions {
   catalog: Catalog;
@@ -30,6 +31,8 @@ export interface Inspection {
   outline: Quad | null;
   /** How hot the heatmap is over each region (region id -> mean difference); absent when nothing was compared. */
   regionHeat?: ReadonlyMap<number, number>;
+  /** How much of each doubtful chip's footprint shows the bare board (see bare.ts); absent: no evidence. */
+  regionBare?: ReadonlyMap<number, BareEvidence>;
   ms: number;
 }
 
@@ -131,7 +134,15 @@ export class Inspector {
     ]) as Quad;
     const boxes = map.regions.map((r) => ({ id: r.id, box: toPixels(r.box, ref.width, ref.height) }));
     const cmp = await this.#o.verifier.inspect(image, region, inCrop, ref, boxes);
-    const regions = judgeRegions(map.regions, new Map(cmp.scores.map((s) => [s.id, s])));
+    const judged = judgeRegions(map.regions, new Map(cmp.scores.map((s) => [s.id, s])));
+    // a chip that differs: is its footprint the bare board (taken off) or something still there?
+    const doubtful = new Set(
+      judged
+        .filter((r) => r.kind === 'chip' && (r.verdict === 'missing' || r.verdict === 'differs'))
+        .map((r) => r.id),
+    );
+    const bare = bareEvidence({ image, corners: inImage(crop, inCrop) }, ref, map.regions, doubtful);
+    const regions = bare ? judged.map((r) => withBareEvidence(r, bare.get(r.id))) : judged;
     const hidden = new Set(regions.filter((r) => r.verdict === 'hidden').map((r) => r.id));
     const heatmapId = this.heatmaps.put(await heatmapPng(cmp.heat));
     return {
@@ -144,6 +155,7 @@ export class Inspector {
       outline: inCrop.map(([x, y]) => [round4(x / crop.width), round4(y / crop.height)]) as Quad,
       // what lies over the board is not where the board differs: hidden regions rank last
       regionHeat: new Map(cmp.scores.map((s) => [s.id, hidden.has(s.id) ? 0 : s.heat])),
+      ...(bare ? { regionBare: bare } : {}),
       ms: performance.now() - t0,
     };
   }

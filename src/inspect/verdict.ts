@@ -6,6 +6,7 @@ import type {
   RegionKind,
   RegionVerdict,
 } from '../protocol.ts';
+import type { BareEvidence } from './bare.ts';
 
 /**
  * A region whose reference matches the aligned slot at least this well (normalised cross-correlation)
@@ -88,6 +89,30 @@ export function judgeRegions(
     const hidden = verdict !== 'present' && (s?.covered ?? 0) >= HIDDEN_MIN;
     return { ...r, verdict: hidden ? 'hidden' : verdict, score };
   });
+}
+
+/**
+ * A chip's footprint is the bare board (the chip taken off) when its centre has at least BARE_MIN of
+ * the mask's colour (see bare.ts) and BARE_GAIN more than the golden reference's. Chosen on the
+ * validation boards of npm run eval's inspection rows (none of the test split): chips taken off
+ * 0.38-0.65 (at least 0.27 more than the reference under them); chips whose heatsink is gone, burnt
+ * or lifted at most 0.27; good chips that differ at most 0.30 (under a cable the search for what
+ * lies over the board missed).
+ */
+export const BARE_MIN = 0.32;
+export const BARE_GAIN = 0.15;
+
+/**
+ * A chip that does not look like its reference, against what its footprint shows (bare.ts): the
+ * score says that it differs, the footprint whether it is gone (bare board: missing) or still there
+ * (its package, a burn, its lifted edge: differs). Without evidence (a board whose mask has no colour
+ * to tell it by) the score alone decides.
+ */
+export function withBareEvidence(r: InspectedRegion, e: BareEvidence | undefined): InspectedRegion {
+  if (!e || (r.verdict !== 'missing' && r.verdict !== 'differs')) return r;
+  const bare = e.live >= BARE_MIN && e.live - e.ref >= BARE_GAIN;
+  const verdict = bare ? 'missing' : 'differs';
+  return verdict === r.verdict ? r : { ...r, verdict };
 }
 
 /**

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WHOLE_FRAME } from '../../src/config/schema.ts';
+import { BARE_MIN, MISSING_BELOW } from '../../src/inspect/verdict.ts';
 import type { ChipProposal } from '../../src/protocol.ts';
 import { decodeImage } from '../../src/vision/preprocess.ts';
 import { bareHashboard, chipBox, chipCount, shoot } from './boards.ts';
@@ -95,6 +96,22 @@ describe('inspection: chips found from one marked chip, a verified board compare
     const { data, info } = await sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     expect(info.width / info.height).toBeCloseTo(shot.width / shot.height, 1);
     expect(heatNear(data, info, shot, bad, 36)).toBeGreaterThan(3 * heatNear(data, info, shot, bad, 5));
+  }, 60_000);
+
+  it('tells a chip taken off (bare pads: missing) from chips still there that differ (lifted, burnt), by what their footprints show', async () => {
+    const bad = bareHashboard(SEED, { missing: [36], lifted: [51], burnt: [80] });
+    const shot = await shoot(bad, 8, { ...LIVE, pose: { angleDeg: 4 } });
+    const r = await inspector.inspect(await decodeImage(shot.jpeg), WHOLE_FRAME, boardId);
+    expect(r.verified, r.reason ?? '').toBe(true);
+    const defects = r.regions.filter((g) => g.verdict !== 'present').map((g) => `${g.label} ${g.verdict}`);
+    expect(defects).toEqual(['chip 37 missing', 'chip 52 differs', 'chip 81 differs']);
+    expect(r.counts.chips).toMatchObject({ expected, found: expected - 1, missing: 1, differs: 2 });
+    // the footprints: the mask's colour where the chip was taken off, not where the chips still are
+    const bare = r.regionBare!;
+    expect(bare.get(37)!.live).toBeGreaterThanOrEqual(BARE_MIN);
+    for (const id of [52, 81]) expect(bare.get(id)!.live).toBeLessThan(BARE_MIN);
+    // the lifted chip matches its reference so little that the score alone would call it missing
+    expect(r.regions.find((g) => g.id === 52)!.score).toBeLessThan(MISSING_BELOW);
   }, 60_000);
 
   it('hides the chips under hands lying over the board (neither found nor missing) and still finds a chip removed beside them', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { onQuad } from '../../dashboard/src/quad.ts';
+import { onQuad } from '../../src/verify/geometry.ts';
 
 /** A projective map as a 3x3 matrix (row-major), applied to (u, v). */
 function project(m: number[], u: number, v: number): [number, number] {
