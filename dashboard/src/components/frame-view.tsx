@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { InspectedPayload, SlotView } from '../../../src/protocol.ts';
+import { onQuad } from '../../../src/verify/geometry.ts';
 import { useT } from '../i18n/context.tsx';
 import { useLiveClient } from '../live/hooks.ts';
-import { onQuad } from '../../../src/verify/geometry.ts';
 
 /** A chip's number from its label ("chip 37" -> "37"); a label without one is shown whole. */
 const chipNumber = (label: string) => /(\d+)\s*$/.exec(label)?.[1] ?? label;
