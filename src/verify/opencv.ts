@@ -68,25 +68,37 @@ export function detectFeatures(cv: Cv, image: RawImage, size: DetectionSize = FE
   const kp = new cv.KeyPointVector();
   const des = new cv.Mat();
   const orb = new cv.ORB(size.maxKeypoints);
+  const pad = size.pad ?? 0;
+  const padded = new cv.Mat();
   try {
     rgb.data.set(image.data);
     cv.cvtColor(rgb, gray, cv.COLOR_RGB2GRAY);
     cv.resize(gray, small, new cv.Size(width, height), 0, 0, cv.INTER_AREA);
     // dim or washed-out pictures: stretch the grey levels so FAST's fixed threshold still finds corners
     cv.normalize(small, small, 0, 255, cv.NORM_MINMAX);
-    orb.detectAndCompute(small, none, kp, des);
-    const n = des.rows === kp.size() ? kp.size() : 0;
-    const keypoints = new Float32Array(n * 2);
-    for (let i = 0; i < n; i++) {
+    if (pad > 0) cv.copyMakeBorder(small, padded, pad, pad, pad, pad, cv.BORDER_REFLECT_101);
+    orb.detectAndCompute(pad > 0 ? padded : small, none, kp, des);
+    const found = des.rows === kp.size() ? kp.size() : 0;
+    const xy: number[] = [];
+    const kept: number[] = [];
+    for (let i = 0; i < found; i++) {
       const p = kp.get(i).pt;
-      keypoints[2 * i] = p.x;
-      keypoints[2 * i + 1] = p.y;
+      const [x, y] = [p.x - pad, p.y - pad];
+      // a keypoint on the mirror is not on the picture
+      if (x < 0 || y < 0 || x >= width || y >= height) continue;
+      xy.push(x, y);
+      kept.push(i);
     }
-    const descriptors =
-      n > 0 ? Uint8Array.from(des.data.subarray(0, n * DESCRIPTOR_BYTES)) : new Uint8Array(0);
-    return { width, height, keypoints, descriptors };
+    const descriptors = new Uint8Array(kept.length * DESCRIPTOR_BYTES);
+    for (const [j, i] of kept.entries()) {
+      descriptors.set(
+        des.data.subarray(i * DESCRIPTOR_BYTES, (i + 1) * DESCRIPTOR_BYTES),
+        j * DESCRIPTOR_BYTES,
+      );
+    }
+    return { width, height, keypoints: Float32Array.from(xy), descriptors };
   } finally {
-    for (const m of [rgb, gray, small, none, kp, des, orb]) m.delete();
+    for (const m of [rgb, gray, small, none, kp, des, orb, padded]) m.delete();
   }
 }
 

@@ -12,7 +12,7 @@ import {
 } from '../inspect/opencv-inspect.ts';
 import type { FoundBox } from '../inspect/regions.ts';
 import { type StartupMessage, startupFailure } from '../threads/start.ts';
-import { INSPECTION_FEATURES, type LocalFeatures } from './features.ts';
+import { INSPECTION_FEATURES, INSPECTION_REFERENCE_FEATURES, type LocalFeatures } from './features.ts';
 import type { Quad } from './geometry.ts';
 import { HammingKnn } from './hamming-kernel.ts';
 import { detectFeatures, goodMatches, homography, loadOpenCv, type PairMatch } from './opencv.ts';
@@ -61,7 +61,7 @@ export type ToVerifyWorker =
       pixels: Uint8Array;
       width: number;
       height: number;
-      /** The map's reference: its features at INSPECTION_FEATURES are kept here by `key` (its sha256). */
+      /** The map's reference: its features at INSPECTION_REFERENCE_FEATURES are kept here by `key` (its sha256). */
       reference: { key: string; pixels: Uint8Array; width: number; height: number };
     }
   | { type: 'stop' };
@@ -82,7 +82,7 @@ const post = (msg: FromVerifyWorker) => port.postMessage(msg);
 
 let cv: Awaited<ReturnType<typeof loadOpenCv>>['cv'];
 const knn = new HammingKnn();
-/** Map references' features at INSPECTION_FEATURES, by the picture's sha256 (a few boards are inspected). */
+/** Map references' features at INSPECTION_REFERENCE_FEATURES, by the picture's sha256 (a few boards are inspected). */
 const inspectionReferences = new Map<string, LocalFeatures>();
 const INSPECTION_REFERENCES_KEPT = 8;
 
@@ -92,7 +92,7 @@ function inspectionReference(ref: { key: string; pixels: Uint8Array; width: numb
     f = detectFeatures(
       cv,
       { data: ref.pixels, width: ref.width, height: ref.height, channels: 3 },
-      INSPECTION_FEATURES,
+      INSPECTION_REFERENCE_FEATURES,
     );
     inspectionReferences.set(ref.key, f);
     for (const old of inspectionReferences.keys()) {

@@ -7,7 +7,7 @@ import { Inspector } from '../../src/inspect/inspector.ts';
 import { compareAligned } from '../../src/inspect/opencv-inspect.ts';
 import { toPixels } from '../../src/inspect/regions.ts';
 import { BoardVerification } from '../../src/pipeline/verification.ts';
-import { INSPECTION_FEATURES } from '../../src/verify/features.ts';
+import { INSPECTION_FEATURES, INSPECTION_REFERENCE_FEATURES } from '../../src/verify/features.ts';
 import { detectFeatures, loadOpenCv, matchPair, queryMatrix } from '../../src/verify/opencv.ts';
 import { Verifier } from '../../src/verify/verifier.ts';
 import { cropJpeg, decodeImage } from '../../src/vision/preprocess.ts';
@@ -115,7 +115,7 @@ export async function inspectSection(ctx: Context, queries = 15): Promise<Benchm
     ctx.log('inspect: bare opencv.js operations');
     const { cv } = await loadOpenCv();
     const refRaw = await decodeImage(crop.jpeg);
-    const refFeatures = detectFeatures(cv, refRaw, INSPECTION_FEATURES);
+    const refFeatures = detectFeatures(cv, refRaw, INSPECTION_REFERENCE_FEATURES);
     const boxes = proposal.regions.map((g) => ({
       id: g.id,
       box: toPixels(g.box, refRaw.width, refRaw.height),
