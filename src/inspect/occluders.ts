@@ -26,13 +26,18 @@ const OCCLUDER_CLOSE = 1;
  * glow a large change leaves in the flattened pictures (that region's own difference).
  */
 const OCCLUDER_OWN = 0.35;
+/**
+ * An area of another colour than the reference's (colourDifference in opencv-inspect.ts) this many
+ * times the median region's area is something over the board even where it lies over parts only.
+ */
+const OCCLUDER_COLOURED = 2;
 
 /**
  * What lies over the board (a hand, a tool, a cable): areas of difference that reach well outside
  * every region of the map. A missing or burnt part differs inside its own region (and a blur's width
  * around it); something lying over the board also covers the board between the parts. 255 where covered.
  */
-export function occluders(cv: Cv, diff: Cv, boxes: readonly PixelBox[], glow: number): Cv {
+export function occluders(cv: Cv, diff: Cv, boxes: readonly PixelBox[], glow: number, colour?: Cv): Cv {
   const w = diff.cols;
   const h = diff.rows;
   const mask = new cv.Mat();
@@ -42,6 +47,8 @@ export function occluders(cv: Cv, diff: Cv, boxes: readonly PixelBox[], glow: nu
   try {
     cv.threshold(diff, mask, OCCLUDER_DIFF, 255, cv.THRESH_BINARY);
     mask.convertTo(mask, cv.CV_8U);
+    // and where the colour differs (see colourDifference in opencv-inspect.ts)
+    if (colour) cv.bitwise_or(mask, colour, mask);
     // a smooth thing over the board differs at its edges and where the board has parts under it, not
     // in between: closing by a part's size joins those into the area it covers
     const sides = boxes.map((b) => Math.min(b.width, b.height)).sort((a, b) => a - b);
@@ -75,10 +82,18 @@ export function occluders(cv: Cv, diff: Cv, boxes: readonly PixelBox[], glow: nu
     const outside = new Float64Array(n);
     const lab = labels.data32S as Int32Array;
     for (let i = 0; i < lab.length; i++) if (lab[i]! > 0 && own[i] === 0) outside[lab[i]!]!++;
+    // or of another colour over several parts' worth of the board (a hand over a board packed with
+    // chips leaves little of it outside every region)
+    const coloured = new Float64Array(n);
+    const minColoured = OCCLUDER_COLOURED * (areas[Math.floor(areas.length / 2)] ?? 0);
+    if (colour) {
+      const col = colour.data as Uint8Array;
+      for (let i = 0; i < lab.length; i++) if (lab[i]! > 0 && col[i]) coloured[lab[i]!]!++;
+    }
     const over = new Uint8Array(n);
     const st = stats.data32S as Int32Array;
     for (let c = 1; c < n; c++) {
-      if (outside[c]! < minOutside) continue;
+      if (outside[c]! < minOutside && coloured[c]! < minColoured) continue;
       // a part's own difference (a connector taken off with the shadow it cast) stays near that part
       const [x, y, cw, ch] = [st[5 * c]!, st[5 * c + 1]!, st[5 * c + 2]!, st[5 * c + 3]!];
       const itsOwn = boxes.some((b) => {

@@ -39,6 +39,12 @@ const SEARCH_MARGIN = 0.25;
  * 5 px, 56 at 9 px, with every kind of defect found as often.
  */
 const COMPARE_SMOOTH_PX = 9;
+/** Chromaticity distance from the reference beyond which a place of the board has another colour. */
+const OCCLUDER_CHROMA = 0.12;
+/** Pixels darker than this (r + g + b) have no reliable colour. */
+const OCCLUDER_MIN_SUM = 60;
+/** The colours are smoothed alike (Gaussian, pixels at half the comparison's size) before they are compared. */
+const COLOUR_SMOOTH_PX = 5;
 /** The heatmap's long side (pixels), in the frame's aspect. */
 export const HEATMAP_LONG_SIDE = 640;
 
@@ -222,6 +228,88 @@ function flattened(cv: Cv, gray: Cv): Cv {
 }
 
 /**
+ * Where the aligned slot's colour differs from the reference's (255) by more than OCCLUDER_CHROMA in
+ * chromaticity, after the slot's light is brought to the reference's channel by channel (von Kries,
+ * over the whole board) and both are smoothed: a hand or a tool's handle over the board differs in
+ * colour all over, where the flattened grey pictures see little more than its edges. Opened by a third
+ * of the median region's side so that the thin seams a pixel's misalignment leaves along each part's
+ * edges do not count. Brightness alone (a shadow) changes nothing here.
+ */
+function colourDifference(
+  cv: Cv,
+  slot: RawImage,
+  toRef: Cv,
+  ref: RawImage,
+  size: { w: number; h: number },
+  boxes: readonly PixelBox[],
+): Cv {
+  let { w, h } = size;
+  const mats: Cv[] = [];
+  const keep = <T>(m: T): T => {
+    mats.push(m);
+    return m;
+  };
+  try {
+    // at half the comparison's size: colour changes slowly, and this runs on every slot
+    const [fw, fh] = [w, h];
+    w = Math.max(8, Math.round(fw / 2));
+    h = Math.max(8, Math.round(fh / 2));
+    const half = mul3([w / fw, 0, 0, 0, h / fh, 0, 0, 0, 1], toRef.data64F);
+    const toHalf = keep(cv.matFromArray(3, 3, cv.CV_64F, half));
+    const slotRgb = keep(new cv.Mat(slot.height, slot.width, cv.CV_8UC3));
+    slotRgb.data.set(slot.data);
+    const live = keep(new cv.Mat());
+    cv.warpPerspective(slotRgb, live, toHalf, new cv.Size(w, h), cv.INTER_AREA, cv.BORDER_REPLICATE);
+    const refRgb = keep(new cv.Mat(ref.height, ref.width, cv.CV_8UC3));
+    refRgb.data.set(ref.data);
+    const gold = keep(resized(cv, refRgb, w, h));
+    const smooth = new cv.Size(COLOUR_SMOOTH_PX, COLOUR_SMOOTH_PX);
+    cv.GaussianBlur(live, live, smooth, 0);
+    cv.GaussianBlur(gold, gold, smooth, 0);
+    const a = live.data as Uint8Array;
+    const b = gold.data as Uint8Array;
+    const n = w * h;
+    const lit = (d: Uint8Array, i: number) => d[3 * i]! + d[3 * i + 1]! + d[3 * i + 2]! >= OCCLUDER_MIN_SUM;
+    const sa = [0, 0, 0];
+    const sb = [0, 0, 0];
+    for (let i = 0; i < n; i++) {
+      if (!lit(a, i) || !lit(b, i)) continue;
+      for (let k = 0; k < 3; k++) {
+        sa[k]! += a[3 * i + k]!;
+        sb[k]! += b[3 * i + k]!;
+      }
+    }
+    const gain = sa.map((v, k) => (v > 0 && sb[k]! > 0 ? v / sb[k]! : 1));
+    const out = new cv.Mat(h, w, cv.CV_8U, new cv.Scalar(0));
+    const o = out.data as Uint8Array;
+    for (let i = 0; i < n; i++) {
+      if (!lit(a, i) || !lit(b, i)) continue;
+      const r = a[3 * i]! / gain[0]!;
+      const g = a[3 * i + 1]! / gain[1]!;
+      const bl = a[3 * i + 2]! / gain[2]!;
+      const s1 = r + g + bl;
+      const s2 = b[3 * i]! + b[3 * i + 1]! + b[3 * i + 2]!;
+      const d = Math.hypot(
+        r / s1 - b[3 * i]! / s2,
+        g / s1 - b[3 * i + 1]! / s2,
+        bl / s1 - b[3 * i + 2]! / s2,
+      );
+      if (d > OCCLUDER_CHROMA) o[i] = 255;
+    }
+    const sides = boxes.map((x) => Math.min(x.width, x.height)).sort((x, y) => x - y);
+    const k = Math.max(3, Math.round((sides[Math.floor(sides.length / 2)] ?? 9) / 6));
+    const kernel = keep(cv.getStructuringElement(cv.MORPH_RECT, new cv.Size(k, k)));
+    cv.morphologyEx(out, out, cv.MORPH_OPEN, kernel);
+    const full = new cv.Mat();
+    cv.resize(out, full, new cv.Size(fw, fh), 0, 0, cv.INTER_NEAREST);
+    out.delete();
+    return full;
+  } finally {
+    for (const m of mats) m.delete();
+  }
+}
+
+/**
  * Warps the slot into the reference's frame (the outline is the reference's corners in the slot),
  * at the smaller of the two resolutions, and scores each region; the per-pixel difference of the
  * two (each normalised to zero mean, unit spread) comes back warped into the slot's frame.
@@ -283,6 +371,16 @@ export function compareAligned(
     const diff = keep(new cv.Mat());
     cv.absdiff(blurA, blurB, diff);
     // what lies over the board
+    const colour = keep(
+      colourDifference(
+        cv,
+        slot,
+        toRef,
+        ref,
+        { w, h },
+        boxes.map((b) => b.box),
+      ),
+    );
     const cover = keep(
       occluders(
         cv,
@@ -290,6 +388,7 @@ export function compareAligned(
         boxes.map((b) => b.box),
         // a part taken off changes the light taken out around it as far as flattened's window
         Math.round(Math.max(w, h) / 24),
+        colour,
       ),
     );
     // the heatmap shows where the board differs, not the hand over it
