@@ -7,6 +7,7 @@ import type { Quad } from '../verify/geometry.ts';
 import type { RawImage } from '../vision/image.ts';
 import { occluders } from './occluders.ts';
 import type { FoundBox } from './regions.ts';
+import { regionScore as combinedScore, PRESENT_MIN } from './verdict.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: opencv.js ships without usable types for its embind classes
 type Cv = any;
@@ -43,6 +44,8 @@ const COMPARE_SMOOTH_PX = 9;
 const OCCLUDER_CHROMA = 0.12;
 /** Pixels darker than this (r + g + b) have no reliable colour. */
 const OCCLUDER_MIN_SUM = 60;
+/** Regions under PRESENT_MIN before the colour is compared at all (something over the board covers several). */
+const COLOUR_WHEN_DOUBTFUL = 2;
 /** The colours are smoothed alike (Gaussian, pixels at half the comparison's size) before they are compared. */
 const COLOUR_SMOOTH_PX = 5;
 /** The heatmap's long side (pixels), in the frame's aspect. */
@@ -371,16 +374,22 @@ export function compareAligned(
     const diff = keep(new cv.Mat());
     cv.absdiff(blurA, blurB, diff);
     // what lies over the board
-    const colour = keep(
-      colourDifference(
-        cv,
-        slot,
-        toRef,
-        ref,
-        { w, h },
-        boxes.map((b) => b.box),
-      ),
-    );
+    // the colour is compared only where something is to be explained: a board whose parts all match
+    // (most slots) has nothing over it to find
+    const doubtful = scored.filter((r) => combinedScore(r) < PRESENT_MIN).length;
+    const colour =
+      doubtful >= COLOUR_WHEN_DOUBTFUL
+        ? keep(
+            colourDifference(
+              cv,
+              slot,
+              toRef,
+              ref,
+              { w, h },
+              boxes.map((b) => b.box),
+            ),
+          )
+        : undefined;
     const cover = keep(
       occluders(
         cv,
