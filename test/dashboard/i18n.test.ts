@@ -180,7 +180,8 @@ describe('the dashboard in French (Canada) and English, in chromium on the demo 
       await page.locator('[data-testid=slot-card]').first().waitFor({ timeout: 40_000 });
       const data = await apiData(url);
       await daemon.stop();
-      await page.getByTestId('disconnected').waitFor();
+      // a loaded CI machine's chromium can take more than the default 15 s to notice the closed socket
+      await page.getByTestId('disconnected').waitFor({ timeout: 40_000 });
       expect(await page.locator('[data-testid=disconnected] strong').textContent()).toBe(
         CATALOGS['fr-CA']['connection.lost'],
       );
