@@ -27,7 +27,7 @@ const OCCLUDER_CLOSE = 1;
  */
 const OCCLUDER_OWN = 0.35;
 /**
- * An area of another colour than the reference's (colourDifference in opencv-inspect.ts) this many
+ * An area of another colour than the reference's (colourDifference in colour.ts) this many
  * times the median region's area is something over the board even where it lies over parts only.
  */
 const OCCLUDER_COLOURED = 2;
@@ -47,7 +47,7 @@ export function occluders(cv: Cv, diff: Cv, boxes: readonly PixelBox[], glow: nu
   try {
     cv.threshold(diff, mask, OCCLUDER_DIFF, 255, cv.THRESH_BINARY);
     mask.convertTo(mask, cv.CV_8U);
-    // and where the colour differs (see colourDifference in opencv-inspect.ts)
+    // and where the colour differs (see colourDifference in colour.ts)
     if (colour) cv.bitwise_or(mask, colour, mask);
     // a smooth thing over the board differs at its edges and where the board has parts under it, not
     // in between: closing by a part's size joins those into the area it covers

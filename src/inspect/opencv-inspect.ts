@@ -5,12 +5,11 @@
  */
 import type { Quad } from '../verify/geometry.ts';
 import type { RawImage } from '../vision/image.ts';
+import { colourDifference } from './colour.ts';
+import { type Cv, grayOf, mul3, resized } from './cv-helpers.ts';
 import { occluders } from './occluders.ts';
 import type { FoundBox } from './regions.ts';
 import { regionScore as combinedScore, PRESENT_MIN } from './verdict.ts';
-
-// biome-ignore lint/suspicious/noExplicitAny: opencv.js ships without usable types for its embind classes
-type Cv = any;
 
 /** Pixel box on the reference picture. */
 export interface PixelBox {
@@ -40,34 +39,10 @@ const SEARCH_MARGIN = 0.25;
  * 5 px, 56 at 9 px, with every kind of defect found as often.
  */
 const COMPARE_SMOOTH_PX = 9;
-/** Chromaticity distance from the reference beyond which a place of the board has another colour. */
-const OCCLUDER_CHROMA = 0.12;
-/** Pixels darker than this (r + g + b) have no reliable colour. */
-const OCCLUDER_MIN_SUM = 60;
 /** Regions under PRESENT_MIN before the colour is compared at all (something over the board covers several). */
 const COLOUR_WHEN_DOUBTFUL = 2;
-/** The colours are smoothed alike (Gaussian, pixels at half the comparison's size) before they are compared. */
-const COLOUR_SMOOTH_PX = 5;
 /** The heatmap's long side (pixels), in the frame's aspect. */
 export const HEATMAP_LONG_SIDE = 640;
-
-function grayOf(cv: Cv, image: RawImage): Cv {
-  const rgb = new cv.Mat(image.height, image.width, cv.CV_8UC3);
-  const gray = new cv.Mat();
-  try {
-    rgb.data.set(image.data);
-    cv.cvtColor(rgb, gray, cv.COLOR_RGB2GRAY);
-    return gray;
-  } finally {
-    rgb.delete();
-  }
-}
-
-function resized(cv: Cv, src: Cv, width: number, height: number): Cv {
-  const dst = new cv.Mat();
-  cv.resize(src, dst, new cv.Size(width, height), 0, 0, cv.INTER_AREA);
-  return dst;
-}
 
 /**
  * Every place on the reference that looks like the marked box, best first suppressed around:
@@ -138,15 +113,6 @@ export interface AlignedComparison {
 
 function side(q: Quad, a: number, b: number): number {
   return Math.hypot(q[b]![0] - q[a]![0], q[b]![1] - q[a]![1]);
-}
-
-/** A 3x3 row-major product. */
-function mul3(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
-  const out: number[] = [];
-  for (let r = 0; r < 3; r++)
-    for (let c = 0; c < 3; c++)
-      out.push(a[r * 3]! * b[c]! + a[r * 3 + 1]! * b[3 + c]! + a[r * 3 + 2]! * b[6 + c]!);
-  return out;
 }
 
 /** Mean and standard deviation of a single-channel Mat. */
@@ -227,88 +193,6 @@ function flattened(cv: Cv, gray: Cv): Cv {
     return f;
   } finally {
     bg.delete();
-  }
-}
-
-/**
- * Where the aligned slot's colour differs from the reference's (255) by more than OCCLUDER_CHROMA in
- * chromaticity, after the slot's light is brought to the reference's channel by channel (von Kries,
- * over the whole board) and both are smoothed: a hand or a tool's handle over the board differs in
- * colour all over, where the flattened grey pictures see little more than its edges. Opened by a third
- * of the median region's side so that the thin seams a pixel's misalignment leaves along each part's
- * edges do not count. Brightness alone (a shadow) changes nothing here.
- */
-function colourDifference(
-  cv: Cv,
-  slot: RawImage,
-  toRef: Cv,
-  ref: RawImage,
-  size: { w: number; h: number },
-  boxes: readonly PixelBox[],
-): Cv {
-  let { w, h } = size;
-  const mats: Cv[] = [];
-  const keep = <T>(m: T): T => {
-    mats.push(m);
-    return m;
-  };
-  try {
-    // at half the comparison's size: colour changes slowly, and this runs on every slot
-    const [fw, fh] = [w, h];
-    w = Math.max(8, Math.round(fw / 2));
-    h = Math.max(8, Math.round(fh / 2));
-    const half = mul3([w / fw, 0, 0, 0, h / fh, 0, 0, 0, 1], toRef.data64F);
-    const toHalf = keep(cv.matFromArray(3, 3, cv.CV_64F, half));
-    const slotRgb = keep(new cv.Mat(slot.height, slot.width, cv.CV_8UC3));
-    slotRgb.data.set(slot.data);
-    const live = keep(new cv.Mat());
-    cv.warpPerspective(slotRgb, live, toHalf, new cv.Size(w, h), cv.INTER_AREA, cv.BORDER_REPLICATE);
-    const refRgb = keep(new cv.Mat(ref.height, ref.width, cv.CV_8UC3));
-    refRgb.data.set(ref.data);
-    const gold = keep(resized(cv, refRgb, w, h));
-    const smooth = new cv.Size(COLOUR_SMOOTH_PX, COLOUR_SMOOTH_PX);
-    cv.GaussianBlur(live, live, smooth, 0);
-    cv.GaussianBlur(gold, gold, smooth, 0);
-    const a = live.data as Uint8Array;
-    const b = gold.data as Uint8Array;
-    const n = w * h;
-    const lit = (d: Uint8Array, i: number) => d[3 * i]! + d[3 * i + 1]! + d[3 * i + 2]! >= OCCLUDER_MIN_SUM;
-    const sa = [0, 0, 0];
-    const sb = [0, 0, 0];
-    for (let i = 0; i < n; i++) {
-      if (!lit(a, i) || !lit(b, i)) continue;
-      for (let k = 0; k < 3; k++) {
-        sa[k]! += a[3 * i + k]!;
-        sb[k]! += b[3 * i + k]!;
-      }
-    }
-    const gain = sa.map((v, k) => (v > 0 && sb[k]! > 0 ? v / sb[k]! : 1));
-    const out = new cv.Mat(h, w, cv.CV_8U, new cv.Scalar(0));
-    const o = out.data as Uint8Array;
-    for (let i = 0; i < n; i++) {
-      if (!lit(a, i) || !lit(b, i)) continue;
-      const r = a[3 * i]! / gain[0]!;
-      const g = a[3 * i + 1]! / gain[1]!;
-      const bl = a[3 * i + 2]! / gain[2]!;
-      const s1 = r + g + bl;
-      const s2 = b[3 * i]! + b[3 * i + 1]! + b[3 * i + 2]!;
-      const d = Math.hypot(
-        r / s1 - b[3 * i]! / s2,
-        g / s1 - b[3 * i + 1]! / s2,
-        bl / s1 - b[3 * i + 2]! / s2,
-      );
-      if (d > OCCLUDER_CHROMA) o[i] = 255;
-    }
-    const sides = boxes.map((x) => Math.min(x.width, x.height)).sort((x, y) => x - y);
-    const k = Math.max(3, Math.round((sides[Math.floor(sides.length / 2)] ?? 9) / 6));
-    const kernel = keep(cv.getStructuringElement(cv.MORPH_RECT, new cv.Size(k, k)));
-    cv.morphologyEx(out, out, cv.MORPH_OPEN, kernel);
-    const full = new cv.Mat();
-    cv.resize(out, full, new cv.Size(fw, fh), 0, 0, cv.INTER_NEAREST);
-    out.delete();
-    return full;
-  } finally {
-    for (const m of mats) m.delete();
   }
 }
 
