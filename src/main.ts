@@ -22,7 +22,6 @@ import { InspectStep } from './pipeline/inspect-step.ts';
 import { ModelSwitcher } from './pipeline/model-switch.ts';
 import { OcrStep } from './pipeline/ocr-step.ts';
 import { UnitTracker } from './pipeline/units.ts';
-import { BoardVerification } from './pipeline/verification.ts';
 import { openModelAndCatalog } from './runtime.ts';
 import type { RouteAccess } from './server/access.ts';
 import { BenchServer } from './server/app.ts';
@@ -134,13 +133,6 @@ export class Daemon {
         ? new Inspector({
             catalog,
             verifier,
-            verification: new BoardVerification({
-              catalog,
-              verifier,
-              policy: { ...config.match.verify },
-              maxImagePixels: config.data.maxImagePixels,
-              logger,
-            }),
             maxImagePixels: config.data.maxImagePixels,
           })
         : null;

@@ -140,24 +140,6 @@ export class BoardVerification {
     };
   }
 
-  /**
-   * Matches `region` of the image against one reference of a board (the one an inspection map is
-   * drawn on). The outline is the reference's corners in the verified picture (feature-size pixels).
-   */
-  async verifyReference(
-    image: RawImage,
-    region: Rect,
-    boardId: number,
-    referenceId: number,
-  ): Promise<{ run: VerifyRun; inliers: number; outline: Quad | null; enough: boolean }> {
-    const features = await this.#features(referenceId);
-    const references = features ? [{ referenceId, boardId, features }] : [];
-    const run = await this.#o.verifier.verify(image, region, references);
-    const pair = run.pairs[0];
-    const inliers = pair?.inliers ?? 0;
-    return { run, inliers, outline: pair?.outline ?? null, enough: inliers >= this.#o.policy.minInliers };
-  }
-
   async #features(referenceId: number): Promise<LocalFeatures | null> {
     const cached = this.#cache.get(referenceId);
     if (cached) return cached;

@@ -5,7 +5,6 @@ import { Catalog } from '../../src/catalog/index.ts';
 import { configSchema } from '../../src/config/schema.ts';
 import { Inspector } from '../../src/inspect/inspector.ts';
 import { createRecognizer, createVerification } from '../../src/pipeline/active-model.ts';
-import { BoardVerification } from '../../src/pipeline/verification.ts';
 import { Verifier } from '../../src/verify/verifier.ts';
 import { createEncoder, type Encoder } from '../../src/vision/encoder.ts';
 import { loadManifest } from '../../src/vision/manifest.ts';
@@ -42,16 +41,9 @@ export async function openInspectionBench(name: string): Promise<InspectionBench
     encoder,
     createVerification(config, catalog, verifier),
   );
-  const verification = new BoardVerification({
-    catalog,
-    verifier,
-    policy: { ...config.match.verify },
-    maxImagePixels: config.data.maxImagePixels,
-  });
   const inspector = new Inspector({
     catalog,
     verifier,
-    verification,
     maxImagePixels: config.data.maxImagePixels,
   });
   return {

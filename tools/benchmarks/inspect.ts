@@ -2,11 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Catalog } from '../../src/catalog/index.ts';
-import { VERIFY_DEFAULTS, WHOLE_FRAME } from '../../src/config/schema.ts';
+import { WHOLE_FRAME } from '../../src/config/schema.ts';
 import { Inspector } from '../../src/inspect/inspector.ts';
 import { compareAligned } from '../../src/inspect/opencv-inspect.ts';
 import { toPixels } from '../../src/inspect/regions.ts';
-import { BoardVerification } from '../../src/pipeline/verification.ts';
 import { INSPECTION_FEATURES, INSPECTION_REFERENCE_FEATURES } from '../../src/verify/features.ts';
 import { detectFeatures, loadOpenCv, matchPair, queryMatrix } from '../../src/verify/opencv.ts';
 import { Verifier } from '../../src/verify/verifier.ts';
@@ -85,9 +84,7 @@ export async function inspectSection(ctx: Context, queries = 15): Promise<Benchm
       height: crop.height,
       source: 'upload',
     });
-    const policy = { enabled: true, ...VERIFY_DEFAULTS };
-    const verification = new BoardVerification({ catalog, verifier, policy, maxImagePixels: MAX_PIXELS });
-    const inspector = new Inspector({ catalog, verifier, verification, maxImagePixels: MAX_PIXELS });
+    const inspector = new Inspector({ catalog, verifier, maxImagePixels: MAX_PIXELS });
     const c = t.chips!;
     const first = { x: c.x + (c.pitchX - c.chipSize) / 2, y: c.y + (c.pitchY - c.chipSize) / 2 };
     const proposal = await inspector.detect(boardId, ref.id, {

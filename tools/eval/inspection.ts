@@ -320,7 +320,6 @@ export async function evaluateInspection(o: InspectionEvalOptions): Promise<Insp
       const inspector = new Inspector({
         catalog,
         verifier,
-        verification,
         maxImagePixels: config.data.maxImagePixels,
       });
       const r = await inspectBoards({ catalog, inspector, recognizer }, boards);
