@@ -17,7 +17,7 @@ import { mqttSchema, webhookSchema } from './integrations.ts';
 export const DEFAULT_MODEL = 'benchsight-vit';
 
 /** match.verify defaults, chosen on the development split of `npm run eval` (see README). */
-export const VERIFY_DEFAULTS = { candidates: 8, minInliers: 12, minRatio: 2 } as const;
+export const VERIFY_DEFAULTS = { candidates: 8, minInliers: 12, minRatio: 2, strongInliers: 100 } as const;
 
 export const ocrSchema = z
   .object({
@@ -120,6 +120,14 @@ export const configSchema = z
             minInliers: z.number().int().min(4).max(10_000).default(VERIFY_DEFAULTS.minInliers),
             /** How many times the runner-up board's inliers the best board must have. */
             minRatio: z.number().min(1).max(100).default(VERIFY_DEFAULTS.minRatio),
+            /**
+             * Inliers that decide alone; under them the encoder must agree too (the board's cosine
+             * at least minCosine). Without a minCosine (here or in the model's manifest) minInliers
+             * decides alone.
+             */
+            strongInliers: z.number().int().min(4).max(100_000).default(VERIFY_DEFAULTS.strongInliers),
+            /** The cosine a board with fewer than strongInliers inliers needs; omitted: the model manifest's operatingPoint.verifyCosine. */
+            minCosine: z.number().min(-1).max(1).optional(),
           })
           .strict()
           .prefault({}),

@@ -12,6 +12,30 @@ export interface VerifyPolicy {
   minRatio: number;
 }
 
+/** When the encoder must agree with the local features. */
+export interface EncoderConfirmation {
+  /** Inliers that decide alone. */
+  strongInliers: number;
+  /** The cosine a board verified with fewer inliers needs; null: minInliers decides alone. */
+  minCosine: number | null;
+}
+
+/**
+ * A board verified with fewer than strongInliers inliers is kept only when the encoder ranks it
+ * close too (its cosine at least minCosine): boards never enrolled that share parts with an enrolled
+ * one reach a few dozen inliers, but the encoder sees them as other boards. Refused: too-few-inliers.
+ */
+export function confirmedByEncoder(
+  decision: VerifiedDecision,
+  cosine: number | null,
+  c: EncoderConfirmation,
+): VerifiedDecision {
+  if (decision.boardId === null || c.minCosine === null || decision.inliers >= c.strongInliers)
+    return decision;
+  if (cosine !== null && cosine >= c.minCosine) return decision;
+  return { ...decision, boardId: null, reason: 'too-few-inliers' };
+}
+
 /** Fewer keypoints than this in the slot's picture: nothing to verify (blank, uniform, tiny). */
 export const MIN_QUERY_KEYPOINTS = 12;
 

@@ -48,6 +48,10 @@ export function createRecognizer(
     manifest: loaded.manifest,
     catalog,
     policy: matchPolicy(config, loaded.manifest),
+    confirm: {
+      strongInliers: config.match.verify.strongInliers,
+      minCosine: config.match.verify.minCosine ?? loaded.manifest.operatingPoint?.verifyCosine ?? null,
+    },
     topK: config.match.topK,
     maxImagePixels: config.data.maxImagePixels,
   });

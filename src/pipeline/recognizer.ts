@@ -4,6 +4,7 @@ import { type Rect, WHOLE_FRAME } from '../config/schema.ts';
 import { decide, type MatchDecision, type MatchPolicy } from '../match/decide.ts';
 import { EmbeddingIndex } from '../match/embedding-index.ts';
 import type { SlotOutcome } from '../match/smoothing.ts';
+import type { EncoderConfirmation } from '../match/verify-decide.ts';
 import type { BoardInfo, Candidate, VerificationFields } from '../protocol.ts';
 import type { LocalFeatures } from '../verify/features.ts';
 import { FEATURE_CONFIG_KEY } from '../verify/features.ts';
@@ -41,6 +42,8 @@ export interface RecognizerOptions {
   maxImagePixels: number;
   /** The second stage (local features); null: the embedding decides alone (match.verify.enabled: false). */
   verification?: BoardVerification | null;
+  /** When the encoder must agree with the local features (see confirmedByEncoder); omitted: never. */
+  confirm?: EncoderConfirmation;
 }
 
 const REFERENCE_MAX_SIDE = 1280;
@@ -192,8 +195,15 @@ export class Recognizer {
     if (plain) return plain;
     const first = this.match(vector);
     const v = this.verification!;
-    const shortlist = this.shortlist(vector);
-    const checked = await v.verify(image, region, shortlist);
+    const scored = this.#shortlistScores(vector);
+    const checked = await v.verify(
+      image,
+      region,
+      scored.map((s) => s.boardId),
+      this.#opts.confirm
+        ? { cosines: new Map(scored.map((s) => [s.boardId, s.score])), confirm: this.#opts.confirm }
+        : undefined,
+    );
     const board =
       checked.decision.boardId === null ? null : (this.#boards.get(checked.decision.boardId) ?? null);
     return {
@@ -211,11 +221,14 @@ export class Recognizer {
 
   /** The boards verification looks at for this embedding: the closest ones, empty benches left out. */
   shortlist(vector: Float32Array): number[] {
+    return this.#shortlistScores(vector).map((s) => s.boardId);
+  }
+
+  #shortlistScores(vector: Float32Array): { boardId: number; score: number }[] {
     const n = this.verification?.policy.candidates ?? 0;
     return this.index
       .searchBoards(vector, n + 1)
-      .map((s) => s.boardId)
-      .filter((id) => this.#boards.get(id)?.kind !== 'empty-bench')
+      .filter((s) => this.#boards.get(s.boardId)?.kind !== 'empty-bench')
       .slice(0, n);
   }
 

@@ -2,7 +2,13 @@ import type { Catalog } from '../catalog/index.ts';
 import { type Rect, WHOLE_FRAME } from '../config/schema.ts';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { decideVerified, type VerifiedDecision, type VerifyPolicy } from '../match/verify-decide.ts';
+import {
+  confirmedByEncoder,
+  decideVerified,
+  type EncoderConfirmation,
+  type VerifiedDecision,
+  type VerifyPolicy,
+} from '../match/verify-decide.ts';
 import type { Outline, ReferenceFeatureCount, VerificationFields } from '../protocol.ts';
 import {
   decodeFeatures,
@@ -114,8 +120,17 @@ export class BoardVerification {
     return missing.length;
   }
 
-  /** Matches `region` of the image against the references of the shortlisted boards, and decides. */
-  async verify(image: RawImage, region: Rect, boardIds: readonly number[]): Promise<VerifiedMatch> {
+  /**
+   * Matches `region` of the image against the references of the shortlisted boards, and decides;
+   * with `encoder`, a board under strongInliers inliers also needs the encoder's cosine
+   * (confirmedByEncoder).
+   */
+  async verify(
+    image: RawImage,
+    region: Rect,
+    boardIds: readonly number[],
+    encoder?: { cosines: ReadonlyMap<number, number>; confirm: EncoderConfirmation },
+  ): Promise<VerifiedMatch> {
     const references: ReferenceFeatures[] = [];
     for (const boardId of boardIds) {
       for (const ref of this.#o.catalog.listReferences(boardId).slice(0, REFERENCES_PER_BOARD)) {
@@ -125,7 +140,10 @@ export class BoardVerification {
     }
     const { estimateAll, policy } = this.#o;
     const run = await this.#o.verifier.verify(image, region, references, estimateAll ? null : policy);
-    const decision = decideVerified(run, this.#o.policy);
+    const geometric = decideVerified(run, this.#o.policy);
+    const decision = encoder
+      ? confirmedByEncoder(geometric, encoder.cosines.get(geometric.boardId ?? -1) ?? null, encoder.confirm)
+      : geometric;
     return {
       decision,
       run,

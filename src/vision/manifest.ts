@@ -94,7 +94,15 @@ export const manifestSchema = z
      * sets match.threshold / match.minMargin.
      */
     operatingPoint: z
-      .object({ threshold: z.number().min(-1).max(1), minMargin: z.number().min(0).max(2) })
+      .object({
+        threshold: z.number().min(-1).max(1),
+        minMargin: z.number().min(0).max(2),
+        /**
+         * With geometric verification: the cosine a board verified with fewer than
+         * match.verify.strongInliers inliers needs (see README, "Verification study").
+         */
+        verifyCosine: z.number().min(-1).max(1).optional(),
+      })
       .strict()
       .optional(),
     /** Random weights: recognition quality is meaningless; the daemon says so at start. */

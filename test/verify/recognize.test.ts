@@ -206,6 +206,43 @@ describe('geometric verification: local features (real opencv.js) decide among t
     expect(catalog.getFeatures(ref!.id, FEATURE_CONFIG_KEY)!.descriptors.byteLength).toBeGreaterThan(1000);
   });
 
+  it('under match.verify.strongInliers a board also needs the encoder: refused when its cosine is under minCosine, kept when not', async () => {
+    const withRule = (verify: Record<string, number>) => {
+      const config = configSchema.parse({ match: { verify } });
+      const r = createRecognizer(
+        config,
+        catalog,
+        loadManifest(TINY_MODEL, '.'),
+        encoder,
+        createVerification(config, catalog, verifier),
+      );
+      r.reload();
+      return r;
+    };
+    const { jpeg } = await view(boards[0]!, 61, { angleDeg: 4 });
+    const raw = await decodeImage(jpeg);
+    const [vector] = await recognizer.embed(raw, [WHOLE_FRAME]);
+    // the tiny ViT's cosine for the right board, and the view's inliers, as the default decides
+    const plain = await recognizer.recognize(raw, WHOLE_FRAME, vector!);
+    expect(plain.board?.id).toBe(ids[0]);
+    const inliers = plain.verification.inliers!;
+    const cosine = recognizer.index.searchBoards(vector!, 2).find((s) => s.boardId === ids[0])!.score;
+    // more inliers needed than the view has, and a cosine above the board's: refused
+    const strict = withRule({ strongInliers: inliers + 1, minCosine: Math.min(1, cosine + 0.01) });
+    const refused = await strict.recognize(raw, WHOLE_FRAME, vector!);
+    expect(refused.board).toBeNull();
+    expect(refused.decision.reason).toBe('too-few-inliers');
+    expect(refused.verification).toMatchObject({ verified: false, outline: null });
+    // the same cosine rule with the view's inliers enough to decide alone: kept
+    const strong = withRule({ strongInliers: inliers, minCosine: Math.min(1, cosine + 0.01) });
+    expect((await strong.recognize(raw, WHOLE_FRAME, vector!)).board?.id).toBe(ids[0]);
+    // the board's cosine reaching minCosine: kept
+    const agreeing = withRule({ strongInliers: inliers + 1, minCosine: cosine - 0.01 });
+    const kept = await agreeing.recognize(raw, WHOLE_FRAME, vector!);
+    expect(kept.board?.id).toBe(ids[0]);
+    expect(kept.verification.verified).toBe(true);
+  });
+
   it('match.verify.enabled: false keeps the embedding decision alone', async () => {
     const config = configSchema.parse({ match: { verify: { enabled: false } } });
     const off = createRecognizer(

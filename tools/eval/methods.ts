@@ -4,6 +4,7 @@ import { WHOLE_FRAME } from '../../src/config/schema.ts';
 import { decide, type MatchPolicy } from '../../src/match/decide.ts';
 import { EmbeddingIndex } from '../../src/match/embedding-index.ts';
 import type { VerifiedDecision, VerifyPolicy } from '../../src/match/verify-decide.ts';
+import { confirmedByEncoder, type EncoderConfirmation } from '../../src/match/verify-decide.ts';
 import { Recognizer } from '../../src/pipeline/recognizer.ts';
 import { BoardVerification } from '../../src/pipeline/verification.ts';
 import type { Verifier } from '../../src/verify/verifier.ts';
@@ -23,7 +24,15 @@ export interface Recognition {
   /** The board recognized at the policy's threshold and margin; null: unknown. */
   decided: number | null;
   /** What local features found (verification methods): the best board's index and inliers, the runner-up's. */
-  verify?: { best: number | null; inliers: number; runnerUp: number; keypoints: number; pairs?: StudyPair[] };
+  verify?: {
+    best: number | null;
+    inliers: number;
+    runnerUp: number;
+    keypoints: number;
+    /** The embedding's cosine for the best board (embedding + verification only). */
+    cosine?: number | null;
+    pairs?: StudyPair[];
+  };
   /** Time to recognize the view (decoded): embedding and/or verification; omitted: not measured. */
   ms?: number;
   /** Embedding methods, a view of an enrolled board: its place in the embedding's ranking of every board (1: first) and its cosine. */
@@ -72,6 +81,7 @@ export class PipelineMethod implements Method {
 
   readonly #mode: PipelineMode;
   readonly #verification: BoardVerification | null;
+  readonly #confirm: EncoderConfirmation | null;
 
   constructor(
     name: string,
@@ -79,7 +89,13 @@ export class PipelineMethod implements Method {
     manifest: ModelManifest,
     policy: MatchPolicy,
     dbPath: string,
-    verify: { mode: PipelineMode; verifier: Verifier | null; policy: VerifyPolicy } = {
+    verify: {
+      mode: PipelineMode;
+      verifier: Verifier | null;
+      policy: VerifyPolicy;
+      /** Embedding + verification: under strongInliers the encoder must agree (confirmedByEncoder). */
+      confirm?: EncoderConfirmation | null;
+    } = {
       mode: 'embedding',
       verifier: null,
       policy: { enabled: false, candidates: 0, minInliers: 0, minRatio: 1 },
@@ -89,6 +105,7 @@ export class PipelineMethod implements Method {
     this.#dbPath = dbPath;
     this.#catalog = Catalog.open(dbPath);
     this.#mode = verify.mode;
+    this.#confirm = verify.confirm ?? null;
     this.#verification =
       verify.mode !== 'embedding' && verify.verifier
         ? new BoardVerification({
@@ -139,10 +156,14 @@ export class PipelineMethod implements Method {
     if (this.#mode === 'verified' && v) {
       const checked = await v.verify(raw, WHOLE_FRAME, this.#recognizer.shortlist(vector!));
       const fallback = r.decision.candidates[0]?.boardId ?? null;
-      const d = { ...checked.decision, bestBoardId: checked.decision.bestBoardId ?? fallback };
       const cos = new Map(r.decision.candidates.map((c) => [c.boardId, c.score]));
       for (const s of this.#recognizer.index.searchBoards(vector!, this.#ids.length))
         cos.set(s.boardId, s.score);
+      const bestCosine = cos.get(checked.decision.bestBoardId ?? -1) ?? null;
+      const decided = this.#confirm
+        ? confirmedByEncoder(checked.decision, bestCosine, this.#confirm)
+        : checked.decision;
+      const d = { ...decided, bestBoardId: decided.bestBoardId ?? fallback };
       const pairs: StudyPair[] = checked.run.pairs.map((p) => ({
         board: this.#index.get(p.boardId) ?? null,
         inliers: p.inliers,
@@ -159,7 +180,7 @@ export class PipelineMethod implements Method {
         checked.run.queryKeypoints,
         t0,
       );
-      return { ...out, ...ranked, verify: { ...out.verify!, pairs } };
+      return { ...out, ...ranked, verify: { ...out.verify!, cosine: bestCosine, pairs } };
     }
     const best = r.decision.candidates[0];
     return {

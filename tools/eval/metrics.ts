@@ -1,4 +1,5 @@
 import type { MatchPolicy } from '../../src/match/decide.ts';
+import type { EncoderConfirmation } from '../../src/match/verify-decide.ts';
 import { MIN_QUERY_KEYPOINTS } from '../../src/match/verify-decide.ts';
 import type { Recognition } from './methods.ts';
 
@@ -80,13 +81,19 @@ function best(
 export interface VerifyPoint {
   minInliers: number;
   minRatio: number;
+  /** Under strongInliers the encoder must agree (the product's confirmedByEncoder); omitted: never. */
+  confirm?: EncoderConfirmation;
 }
 
 /** The decision decideVerified makes for a recognition at another operating point. */
 export function decideVerifiedAt(r: Recognition, p: VerifyPoint): number | null {
   const v = r.verify;
   if (!v || v.keypoints < MIN_QUERY_KEYPOINTS || v.best === null) return null;
-  return v.inliers >= p.minInliers && v.inliers >= p.minRatio * v.runnerUp ? v.best : null;
+  if (v.inliers < p.minInliers || v.inliers < p.minRatio * v.runnerUp) return null;
+  const c = p.confirm;
+  if (c && c.minCosine !== null && v.inliers < c.strongInliers && !((v.cosine ?? -2) >= c.minCosine))
+    return null;
+  return v.best;
 }
 
 const INLIER_GRID = [6, 8, 10, 12, 15, 18, 20, 25, 30, 40, 50, 60, 80, 100, 120, 150, 200, 250, 300];
@@ -101,13 +108,14 @@ export function calibrateVerify(
   known: readonly Recognition[],
   unknown: readonly Recognition[],
   minRejection = MIN_REJECTION,
+  confirm?: EncoderConfirmation,
 ): VerifyPoint {
   for (const floor of [minRejection, 0]) {
     let top = Number.NEGATIVE_INFINITY;
     let chosen: VerifyPoint | null = null;
     for (const minInliers of INLIER_GRID) {
       for (const minRatio of RATIO_GRID) {
-        const p = { minInliers, minRatio };
+        const p: VerifyPoint = { minInliers, minRatio, ...(confirm ? { confirm } : {}) };
         const rejected = fraction(unknown, (r) => decideVerifiedAt(r, p) === null);
         if (rejected < floor - 1e-12) continue;
         const value = fraction(known, (r) => decideVerifiedAt(r, p) === r.truth) + rejected;
@@ -119,7 +127,7 @@ export function calibrateVerify(
     }
     if (chosen) return chosen;
   }
-  return { minInliers: INLIER_GRID[0]!, minRatio: RATIO_GRID[0]! };
+  return { minInliers: INLIER_GRID[0]!, minRatio: RATIO_GRID[0]!, ...(confirm ? { confirm } : {}) };
 }
 
 /** Median time per recognized view, ms. */

@@ -1,7 +1,7 @@
 import { cpus, platform, release, totalmem } from 'node:os';
 import { VERIFY_DEFAULTS } from '../../src/config/schema.ts';
 import { NUISANCE_ROWS } from './bench-set.ts';
-import { MIN_REJECTION, type ShortlistStats } from './metrics.ts';
+import { MIN_REJECTION, type ShortlistStats, type VerifyPoint } from './metrics.ts';
 import type { EvalOptions, EvalResult, MethodResult, PhotoEvalResult } from './run.ts';
 
 const pct = (v: number) => (Number.isNaN(v) ? '-' : `${(v * 100).toFixed(1)}%`);
@@ -17,9 +17,13 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+/** The encoder's agreement asked under strongInliers inliers, as the point shows it. */
+const confirmed = (c: VerifyPoint['confirm']) =>
+  c && c.minCosine !== null ? ` (under ${c.strongInliers}: cos>=${c.minCosine})` : '';
+
 const point = (m: MethodResult) =>
   m.verifyPoint
-    ? `inliers>=${m.verifyPoint.minInliers} ratio>=${m.verifyPoint.minRatio}`
+    ? `inliers>=${m.verifyPoint.minInliers} ratio>=${m.verifyPoint.minRatio}${confirmed(m.verifyPoint.confirm)}`
     : `cos>=${m.policy.threshold.toFixed(3)} margin>=${m.policy.minMargin.toFixed(3)}`;
 
 /** What the validation views say about match.verify.candidates, the cosine pre-filter and the verification point. */
@@ -38,7 +42,7 @@ function formatDefaults(name: string, s: ShortlistStats | null, methods: readonl
   }
   for (const m of methods) {
     if (!m.validation || !m.verifyPoint) continue;
-    const d = `inliers>=${VERIFY_DEFAULTS.minInliers} ratio>=${VERIFY_DEFAULTS.minRatio}`;
+    const d = `inliers>=${VERIFY_DEFAULTS.minInliers} ratio>=${VERIFY_DEFAULTS.minRatio}${confirmed(m.verifyPoint.confirm)}`;
     out.push(
       `${name}, ${m.name}, validation views: chosen ${point(m)}: recognized ${pct(m.validation.chosen.accuracy)}, ` +
         `unknown rejected ${pct(m.validation.chosen.rejection)}; defaults ${d}: recognized ${pct(m.validation.defaults.accuracy)}, ` +

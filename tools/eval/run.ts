@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VERIFY_DEFAULTS } from '../../src/config/schema.ts';
 import type { MatchPolicy } from '../../src/match/decide.ts';
+import type { EncoderConfirmation } from '../../src/match/verify-decide.ts';
 import { Verifier } from '../../src/verify/verifier.ts';
 import { createEncoder, type Encoder } from '../../src/vision/encoder.ts';
 import type { LoadedManifest } from '../../src/vision/manifest.ts';
@@ -141,6 +142,7 @@ async function evaluateMethod(
   test: BenchSet,
   o: EvalOptions,
   verified = false,
+  confirm?: EncoderConfirmation,
 ): Promise<Omit<MethodResult, 'manifestPolicy' | 'encode'> & { validationKnown: Recognition[] }> {
   const cal = make(
     { threshold: 0, minMargin: 0 },
@@ -157,12 +159,15 @@ async function evaluateMethod(
     const unknown = await recognizeAll(cal, validation.unknown);
     validationKnown = known;
     if (verified) {
-      verifyPoint = calibrateVerify(known, unknown);
+      verifyPoint = calibrateVerify(known, unknown, undefined, confirm);
       const at = (p: VerifyPoint): Score => ({
         accuracy: fraction(known, (r) => decideVerifiedAt(r, p) === r.truth),
         rejection: fraction(unknown, (r) => decideVerifiedAt(r, p) === null),
       });
-      onValidation = { chosen: at(verifyPoint), defaults: at(VERIFY_DEFAULTS) };
+      onValidation = {
+        chosen: at(verifyPoint),
+        defaults: at({ ...VERIFY_DEFAULTS, ...(confirm ? { confirm } : {}) }),
+      };
     } else policy = calibrate(known, unknown);
   } finally {
     cal.close();
@@ -230,10 +235,11 @@ async function evaluateSets(
             verifier,
             policy: {
               ...VERIFY_DEFAULTS,
-              ...(point ?? {}),
+              ...(point ? { minInliers: point.minInliers, minRatio: point.minRatio } : {}),
               enabled: mode !== 'embedding',
               candidates: VERIFY_DEFAULTS.candidates,
             },
+            confirm: point?.confirm ?? null,
           });
       const { validationKnown: known, ...r } = await evaluateMethod(
         `${loaded.manifest.id} (embedding only)`,
@@ -255,6 +261,13 @@ async function evaluateSets(
           [`${loaded.manifest.id} + verification`, 'verified'],
           ['verification alone (every board)', 'features'],
         ] as const) {
+          // embedding + verification decides as the daemon does: under strongInliers the encoder
+          // must agree (the model's operatingPoint.verifyCosine), which verification alone cannot ask
+          const minCosine = loaded.manifest.operatingPoint?.verifyCosine ?? null;
+          const confirm =
+            mode === 'verified' && minCosine !== null
+              ? { strongInliers: VERIFY_DEFAULTS.strongInliers, minCosine }
+              : undefined;
           const { validationKnown: _, ...v } = await evaluateMethod(
             name,
             factory(mode),
@@ -262,6 +275,7 @@ async function evaluateSets(
             test,
             o,
             true,
+            confirm,
           );
           methods.push({ ...v, manifestPolicy: null, encode: null });
         }
@@ -391,6 +405,8 @@ export async function evaluate(o: EvalOptions): Promise<EvalResult> {
 /** Writes the operating point into a model manifest (the daemon's match defaults). */
 export function writeOperatingPoint(manifestPath: string, policy: MatchPolicy): void {
   const json = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
-  json.operatingPoint = { threshold: policy.threshold, minMargin: policy.minMargin };
+  // the rest of the operating point (verifyCosine) is chosen otherwise (the verification study): kept
+  const before = (json.operatingPoint ?? {}) as Record<string, unknown>;
+  json.operatingPoint = { ...before, threshold: policy.threshold, minMargin: policy.minMargin };
   writeFileSync(manifestPath, `${JSON.stringify(json, null, 2)}\n`);
 }

@@ -1,6 +1,17 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Recognition } from '../../../tools/eval/methods.ts';
-import { accuracy, calibrate, decideAt, rejection, top1 } from '../../../tools/eval/metrics.ts';
+import {
+  accuracy,
+  calibrate,
+  decideAt,
+  decideVerifiedAt,
+  rejection,
+  top1,
+} from '../../../tools/eval/metrics.ts';
+import { writeOperatingPoint } from '../../../tools/eval/run.ts';
 import { assertDisjoint, typeSeed } from '../../../tools/eval/views.ts';
 
 const known = (score: number, margin: number, right = true): Recognition => ({
@@ -65,5 +76,51 @@ describe('eval metrics', () => {
   it('keeps training and evaluation board types apart', () => {
     expect(() => assertDisjoint(1, { train: 4000, validation: 600, test: 50, unknown: 50 })).not.toThrow();
     expect(typeSeed(1, 'train', 0)).not.toBe(typeSeed(1, 'test', 0));
+  });
+});
+
+describe('decideVerifiedAt (the eval re-deciding recorded verifications at another point)', () => {
+  const seen = (inliers: number, cosine: number | null, runnerUp = 0): Recognition => ({
+    truth: 3,
+    top: 3,
+    score: 0.9,
+    margin: 0.1,
+    decided: 3,
+    verify: { best: 3, inliers, runnerUp, keypoints: 900, cosine },
+  });
+  it('asks for the inliers and the lead over the runner-up', () => {
+    expect(decideVerifiedAt(seen(30, 0.9), { minInliers: 12, minRatio: 2 })).toBe(3);
+    expect(decideVerifiedAt(seen(11, 0.9), { minInliers: 12, minRatio: 2 })).toBeNull();
+    expect(decideVerifiedAt(seen(30, 0.9, 16), { minInliers: 12, minRatio: 2 })).toBeNull();
+  });
+  it('under strongInliers, as the daemon does, also asks the encoder (the best board cosine)', () => {
+    const p = { minInliers: 12, minRatio: 2, confirm: { strongInliers: 100, minCosine: 0.87 } };
+    expect(decideVerifiedAt(seen(30, 0.9), p)).toBe(3);
+    expect(decideVerifiedAt(seen(30, 0.8), p)).toBeNull();
+    expect(decideVerifiedAt(seen(30, null), p)).toBeNull();
+    expect(decideVerifiedAt(seen(150, 0.2), p)).toBe(3);
+    expect(decideVerifiedAt(seen(30, 0.8), { ...p, confirm: { strongInliers: 100, minCosine: null } })).toBe(
+      3,
+    );
+  });
+});
+
+describe('writeOperatingPoint (npm run eval -- --write-operating-point)', () => {
+  it('writes the threshold and margin and keeps the rest of the operating point (verifyCosine)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'benchsight-op-'));
+    try {
+      const path = join(dir, 'm.json');
+      writeFileSync(
+        path,
+        JSON.stringify({ id: 'm@1', operatingPoint: { threshold: 0.9, minMargin: 0, verifyCosine: 0.87 } }),
+      );
+      writeOperatingPoint(path, { threshold: 0.95, minMargin: 0.01 });
+      expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({
+        id: 'm@1',
+        operatingPoint: { threshold: 0.95, minMargin: 0.01, verifyCosine: 0.87 },
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
