@@ -54,8 +54,9 @@ async function benchFolder(picture: Buffer, seed: number): Promise<string> {
 
 /**
  * A stand-in for ffmpeg (no physical camera here): absent until the test creates `plugged`, then the
- * real ffmpeg's test pattern for two seconds before it is killed; every later start hangs without a
- * frame.
+ * real ffmpeg's test pattern for six seconds before it is killed; every later start hangs without a
+ * frame. Six, not two: a loaded machine must have time to start ffmpeg and deliver a first frame
+ * (with two, a CI run under load once never saw the camera online).
  */
 function killedCamera(): { script: string; plug(): void } {
   const dir = tempDir('bs-killed-');
@@ -65,7 +66,7 @@ function killedCamera(): { script: string; plug(): void } {
     script,
     `#!/bin/sh
 if [ ! -e ${plugged} ]; then echo "/dev/video3: No such file or directory" >&2; exit 1; fi
-if [ ! -e ${plugged}.used ]; then touch ${plugged}.used; exec timeout -s KILL 2 ffmpeg "$@"; fi
+if [ ! -e ${plugged}.used ]; then touch ${plugged}.used; exec timeout -s KILL 6 ffmpeg "$@"; fi
 exec sleep 60
 `,
   );
