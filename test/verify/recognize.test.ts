@@ -83,6 +83,20 @@ describe('geometric verification: local features (real opencv.js) decide among t
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** A fresh recognizer (a restart: nothing cached) on the same catalog, with this config. */
+  function recognizerWith(input: unknown, logger?: { warn: (o: unknown, msg: string) => void }) {
+    const config = configSchema.parse(input);
+    const r = createRecognizer(
+      config,
+      catalog,
+      loadManifest(TINY_MODEL, '.'),
+      encoder,
+      createVerification(config, catalog, verifier, logger),
+    );
+    r.reload();
+    return r;
+  }
+
   async function recognize(jpeg: Buffer) {
     const raw = await decodeImage(jpeg);
     const [vector] = await recognizer.embed(raw, [WHOLE_FRAME]);
@@ -185,18 +199,7 @@ describe('geometric verification: local features (real opencv.js) decide among t
       keypoints: Buffer.from([1, 2, 3]),
       descriptors: Buffer.alloc(5),
     });
-    // a fresh recognizer (a restart): nothing cached
-    const config = configSchema.parse({});
-    const fresh = createRecognizer(
-      config,
-      catalog,
-      loadManifest(TINY_MODEL, '.'),
-      encoder,
-      createVerification(config, catalog, verifier, {
-        warn: (_o: unknown, msg: string) => void warnings.push(msg),
-      }),
-    );
-    fresh.reload();
+    const fresh = recognizerWith({}, { warn: (_o: unknown, msg: string) => void warnings.push(msg) });
     const { jpeg } = await view(boards[1]!, 42, { angleDeg: 6 });
     const raw = await decodeImage(jpeg);
     const [vector] = await fresh.embed(raw, [WHOLE_FRAME]);
@@ -207,18 +210,7 @@ describe('geometric verification: local features (real opencv.js) decide among t
   });
 
   it('under match.verify.strongInliers a board also needs the encoder: refused when its cosine is under minCosine, kept when not', async () => {
-    const withRule = (verify: Record<string, number>) => {
-      const config = configSchema.parse({ match: { verify } });
-      const r = createRecognizer(
-        config,
-        catalog,
-        loadManifest(TINY_MODEL, '.'),
-        encoder,
-        createVerification(config, catalog, verifier),
-      );
-      r.reload();
-      return r;
-    };
+    const withRule = (verify: Record<string, number>) => recognizerWith({ match: { verify } });
     const { jpeg } = await view(boards[0]!, 61, { angleDeg: 4 });
     const raw = await decodeImage(jpeg);
     const [vector] = await recognizer.embed(raw, [WHOLE_FRAME]);
@@ -244,15 +236,7 @@ describe('geometric verification: local features (real opencv.js) decide among t
   });
 
   it('match.verify.enabled: false keeps the embedding decision alone', async () => {
-    const config = configSchema.parse({ match: { verify: { enabled: false } } });
-    const off = createRecognizer(
-      config,
-      catalog,
-      loadManifest(TINY_MODEL, '.'),
-      encoder,
-      createVerification(config, catalog, verifier),
-    );
-    off.reload();
+    const off = recognizerWith({ match: { verify: { enabled: false } } });
     expect(off.verification).toBeNull();
     const { jpeg } = await view(boards[0]!, 5);
     const raw = await decodeImage(jpeg);
