@@ -8,8 +8,8 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { runBenchmarks, SECTIONS, type Section } from '../tools/benchmarks/run.ts';
+import { scriptArgs, usageError } from '../tools/script-args.ts';
 
 const HELP = `Usage: npm run bench -- [options]
 
@@ -29,29 +29,12 @@ Options:
   -h, --help          this help
 `;
 
-function fail(message: string): never {
-  process.stderr.write(`${message}\n\n${HELP}`);
-  process.exit(2);
-}
-
-let values: { short?: boolean; only?: string; cameras?: boolean; 'cache-dir'?: string; help?: boolean };
-try {
-  ({ values } = parseArgs({
-    options: {
-      short: { type: 'boolean', default: false },
-      only: { type: 'string' },
-      cameras: { type: 'boolean', default: false },
-      'cache-dir': { type: 'string', default: join(tmpdir(), 'benchsight-benchmark-cache') },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  }));
-} catch (err) {
-  fail(err instanceof Error ? err.message : String(err));
-}
-if (values.help) {
-  process.stdout.write(HELP);
-  process.exit(0);
-}
+const values = scriptArgs(HELP, {
+  short: { type: 'boolean', default: false },
+  only: { type: 'string' },
+  cameras: { type: 'boolean', default: false },
+  'cache-dir': { type: 'string', default: join(tmpdir(), 'benchsight-benchmark-cache') },
+});
 let only: Section[] | undefined = values.cameras ? ['cameras'] : undefined;
 if (values.only !== undefined) {
   const names = values.only
@@ -60,16 +43,17 @@ if (values.only !== undefined) {
     .filter(Boolean);
   const unknown = names.filter((n) => !(SECTIONS as readonly string[]).includes(n));
   if (names.length === 0 || unknown.length > 0) {
-    fail(
+    usageError(
       `--only: unknown section ${unknown.map((n) => `"${n}"`).join(', ') || '(none given)'}; sections: ${SECTIONS.join(', ')}`,
+      HELP,
     );
   }
   only = names as Section[];
 }
 const t0 = Date.now();
 const table = await runBenchmarks({
-  short: values.short ?? false,
-  cacheDir: values['cache-dir'] ?? join(tmpdir(), 'benchsight-benchmark-cache'),
+  short: values.short,
+  cacheDir: values['cache-dir'],
   ...(only ? { only } : {}),
   log: (line) => process.stderr.write(`[benchmark ${((Date.now() - t0) / 1000).toFixed(0)} s] ${line}\n`),
 });

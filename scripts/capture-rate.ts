@@ -6,18 +6,27 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createFrameSource } from '../src/capture/index.ts';
 import { measureBareStills, measureCaptureRate } from '../src/capture/rate.ts';
 import { type CameraConfig, supervisionSchema, webcamSchema } from '../src/config/schema.ts';
+import { scriptArgs } from '../tools/script-args.ts';
 
-const { values } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '5' },
-    width: { type: 'string', default: '1280' },
-    height: { type: 'string', default: '720' },
-    fps: { type: 'string', default: '30' },
-  },
+const HELP = `Usage: npx tsx scripts/capture-rate.ts [options]
+
+Frames per second each capture source achieves on this machine, with generated inputs (ffmpeg's
+testsrc stands in for a camera).
+
+Options:
+  --seconds <n>     how long each source is measured (default 5)
+  --width <px>      (default 1280)     --height <px>   (default 720)
+  --fps <n>         the stand-in camera's rate (default 30)
+  -h, --help        this help
+`;
+const values = scriptArgs(HELP, {
+  seconds: { type: 'string', default: '5' },
+  width: { type: 'string', default: '1280' },
+  height: { type: 'string', default: '720' },
+  fps: { type: 'string', default: '30' },
 });
 const seconds = Number(values.seconds);
 const [width, height, fps] = [Number(values.width), Number(values.height), Number(values.fps)];

@@ -18,7 +18,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadManifest } from '../src/vision/manifest.ts';
 import { evaluateInspection } from '../tools/eval/inspection.ts';
 import { formatInspectionReport } from '../tools/eval/inspection-report.ts';
@@ -27,34 +26,71 @@ import { loadPhotoManifest } from '../tools/eval/photos/manifest.ts';
 import { formatReport } from '../tools/eval/report.ts';
 import { type EvalOptions, evaluate, writeOperatingPoint } from '../tools/eval/run.ts';
 import { verifyStudy } from '../tools/eval/verify-study.ts';
+import { scriptArgs } from '../tools/script-args.ts';
 
-const { values } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    model: { type: 'string', default: 'benchsight-vit' },
-    baseline: { type: 'string', multiple: true, default: ['benchsight-vit-random'] },
-    'no-histogram': { type: 'boolean', default: false },
-    'no-verify': { type: 'boolean', default: false },
-    'write-operating-point': { type: 'boolean', default: false },
-    threads: { type: 'string', default: '0' },
-    seed: { type: 'string', default: '1' },
-    'train-types': { type: 'string', default: '6250' },
-    width: { type: 'string', default: '320' },
-    height: { type: 'string', default: '240' },
-    /** Fewer boards (enrolled, never enrolled and validation alike) and single-nuisance views: a shorter run. */
-    boards: { type: 'string' },
-    'nuisance-views': { type: 'string' },
-    photos: { type: 'boolean', default: false },
-    'photos-from': { type: 'string' },
-    'photos-dir': { type: 'string', default: join(process.cwd(), '.cache', 'eval-photos') },
-    'only-photos': { type: 'boolean', default: false },
-    'photo-views': { type: 'string' },
-    /** Writes every shortlisted reference's inliers, matches and cosine per view (JSON) instead of the report. */
-    'verify-study': { type: 'string' },
-    'only-inspection': { type: 'boolean', default: false },
-    'no-inspection': { type: 'boolean', default: false },
-    'inspection-boards': { type: 'string' },
-  },
+const HELP = `Usage: npm run eval -- [options]
+
+Recognition quality of the bundled encoder on board types never seen in training, beside trivial
+baselines, through the real catalog and pipeline code: top-1, recognized and unknown rejected at
+the operating point chosen on validation boards, ms per slot; then the inspection rows.
+
+Recognition:
+  --quick                      fewer boards and views: a look in a few minutes
+  --model <name>               the model to evaluate (default benchsight-vit)
+  --baseline <name>            a model baseline beside it, repeatable (default benchsight-vit-random;
+                               none: no model baseline)
+  --no-histogram               no colour-histogram baseline
+  --no-verify                  no geometric verification rows
+  --write-operating-point      write the operating point chosen on validation into the model's manifest
+  --boards <n>                 boards enrolled, never enrolled and validation alike (default 50)
+  --nuisance-views <n>         views per single nuisance (default 2)
+  --seed <n>                   (default 1)      --train-types <n>   board types the model saw (default 6250)
+  --threads <n>                onnxruntime intra-op threads (default 0: one per core)
+  --width <px> --height <px>   the camera frame the views are rendered at (default 320x240)
+  --verify-study <file>        write every shortlisted reference's inliers, matches and cosine per
+                               view (JSON) instead of the report
+
+Real photographs (tools/eval/photos/manifest.json; skipped with a message when absent):
+  --photos                     download the missing pictures at their pinned commits
+  --photos-from <dir|url>      copy them from a folder, a folder of bare git mirrors (owner+name) or a
+                               server laid out as raw.githubusercontent.com (every sha256 checked)
+  --photos-dir <dir>           where they are kept (default .cache/eval-photos)
+  --only-photos                the real-photo rows alone
+  --photo-views <n>            bench views derived from each picture (default 8)
+
+Inspection:
+  --only-inspection            the inspection rows alone
+  --no-inspection              no inspection rows
+  --inspection-boards <n>      test boards (validation gets half; default 40)
+
+  -h, --help                   this help
+`;
+
+const values = scriptArgs(HELP, {
+  quick: { type: 'boolean', default: false },
+  model: { type: 'string', default: 'benchsight-vit' },
+  baseline: { type: 'string', multiple: true, default: ['benchsight-vit-random'] },
+  'no-histogram': { type: 'boolean', default: false },
+  'no-verify': { type: 'boolean', default: false },
+  'write-operating-point': { type: 'boolean', default: false },
+  threads: { type: 'string', default: '0' },
+  seed: { type: 'string', default: '1' },
+  'train-types': { type: 'string', default: '6250' },
+  width: { type: 'string', default: '320' },
+  height: { type: 'string', default: '240' },
+  /** Fewer boards (enrolled, never enrolled and validation alike) and single-nuisance views: a shorter run. */
+  boards: { type: 'string' },
+  'nuisance-views': { type: 'string' },
+  photos: { type: 'boolean', default: false },
+  'photos-from': { type: 'string' },
+  'photos-dir': { type: 'string', default: join(process.cwd(), '.cache', 'eval-photos') },
+  'only-photos': { type: 'boolean', default: false },
+  'photo-views': { type: 'string' },
+  /** Writes every shortlisted reference's inliers, matches and cosine per view (JSON) instead of the report. */
+  'verify-study': { type: 'string' },
+  'only-inspection': { type: 'boolean', default: false },
+  'no-inspection': { type: 'boolean', default: false },
+  'inspection-boards': { type: 'string' },
 });
 
 const quick = values.quick;

@@ -2,17 +2,30 @@
  * Writes the demo bench (replay frames + catalogue) that `npm start` uses.
  *   npx tsx scripts/make-demo.ts [--out data/demo] [--seed 1] [--boards 4] [--width 640] [--height 480]
  */
-import { parseArgs } from 'node:util';
+
+import { scriptArgs } from '../tools/script-args.ts';
 import { makeDemo } from '../tools/synth/demo.ts';
 
-const { values } = parseArgs({
-  options: {
-    out: { type: 'string', default: 'data/demo' },
-    seed: { type: 'string', default: '1' },
-    boards: { type: 'string', default: '4' },
-    width: { type: 'string', default: '640' },
-    height: { type: 'string', default: '480' },
-  },
+const HELP = `Usage: npx tsx scripts/make-demo.ts [options]
+
+Writes the demo bench that \`npm start\` runs on: replayed frames (an empty bench, then each board
+put down, left still and taken away) and catalog/boards.yaml with the boards' reference pictures.
+Nothing is rewritten when the folder already holds the same version and options.
+
+Options:
+  --out <dir>       where to write it (default data/demo)
+  --seed <n>        (default 1)
+  --boards <n>      boards in the catalogue (default 4)
+  --width <px>      frame width (default 640)
+  --height <px>     frame height (default 480)
+  -h, --help        this help
+`;
+const values = scriptArgs(HELP, {
+  out: { type: 'string', default: 'data/demo' },
+  seed: { type: 'string', default: '1' },
+  boards: { type: 'string', default: '4' },
+  width: { type: 'string', default: '640' },
+  height: { type: 'string', default: '480' },
 });
 
 const summary = await makeDemo(values.out, {
