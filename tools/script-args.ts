@@ -6,23 +6,36 @@ const HELP_OPTION = { help: { type: 'boolean', short: 'h', default: false } } as
 
 /**
  * The options of one of the repository's scripts (npm run eval, npm run bench, scripts/*.ts):
- * `-h`/`--help` prints `usage` and exits 0; an unknown option or a missing value prints what was
- * wrong above `usage` on stderr and exits 2, instead of a stack trace.
+ * `-h`/`--help` prints `usage` and exits 0; an unknown option, a missing value or (unless
+ * `positionals` says how many are allowed) an argument that is not an option prints what was wrong
+ * above `usage` on stderr and exits 2, instead of a stack trace.
  */
-export function scriptArgs<const O extends Options>(usage: string, options: O) {
+export function scriptArgs<const O extends Options>(
+  usage: string,
+  options: O,
+  opts: { positionals?: number } = {},
+) {
+  const maxPositionals = opts.positionals ?? 0;
   const parse = () =>
-    parseArgs({ options: { ...options, ...HELP_OPTION }, strict: true, allowPositionals: false });
-  let values: ReturnType<typeof parse>['values'];
+    parseArgs({
+      options: { ...options, ...HELP_OPTION },
+      strict: true,
+      allowPositionals: maxPositionals > 0,
+    });
+  let parsed: ReturnType<typeof parse>;
   try {
-    ({ values } = parse());
+    parsed = parse();
   } catch (err) {
     usageError(err instanceof Error ? err.message : String(err), usage);
   }
-  if ((values as { help?: boolean }).help) {
+  if ((parsed.values as { help?: boolean }).help) {
     process.stdout.write(usage.endsWith('\n') ? usage : `${usage}\n`);
     process.exit(0);
   }
-  return values;
+  if (parsed.positionals.length > maxPositionals) {
+    usageError(`Unexpected argument '${parsed.positionals[maxPositionals]}'`, usage);
+  }
+  return { ...parsed.values, positionals: parsed.positionals };
 }
 
 /** Prints `message` above the usage on stderr and exits 2. */

@@ -5,17 +5,30 @@
  *
  *   npx tsx scripts/model/benchmark-encoder.ts [manifest.json] [--runs 50] [--threads 0]
  */
-import { parseArgs } from 'node:util';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import sharp from 'sharp';
 import { createEncoder } from '../../src/vision/encoder.ts';
 import { inputSize, loadManifest } from '../../src/vision/manifest.ts';
 import { decodeImage, preprocess } from '../../src/vision/preprocess.ts';
+import { scriptArgs } from '../../tools/script-args.ts';
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: { runs: { type: 'string', default: '50' }, threads: { type: 'string', default: '0' } },
-});
+const HELP = `Usage: npx tsx scripts/model/benchmark-encoder.ts [manifest] [options]
+
+Median per-image times of benchsight's Encoder beside a bare onnxruntime session.run on the same
+input (same thread count), the preprocessing time of a 1280x720 frame, and the cosines the model
+gives a few different synthetic pictures.
+
+  manifest          a model manifest, by path or name (default models/benchsight-tiny.json)
+  --runs <n>        timed runs (default 50)
+  --threads <n>     onnxruntime intra-op threads (default 0: one per core)
+  -h, --help        this help
+`;
+
+const { positionals, ...values } = scriptArgs(
+  HELP,
+  { runs: { type: 'string', default: '50' }, threads: { type: 'string', default: '0' } },
+  { positionals: 1 },
+);
 const runs = Number(values.runs);
 const threads = Number(values.threads);
 const loaded = loadManifest(positionals[0] ?? 'models/benchsight-tiny.json', 'models');

@@ -3,23 +3,35 @@
  *   npx tsx scripts/model/make-dataset.ts --manifest scripts/model/benchsight-vit.base.json \
  *     --out .tmp/dataset --name shard0 --from 0 --to 1000 [--views 4] [--seed 1] [--split train|validation]
  */
-import { parseArgs } from 'node:util';
 import { loadManifest } from '../../src/vision/manifest.ts';
 import { buildDataset, writeDataset } from '../../tools/eval/dataset.ts';
+import { scriptArgs } from '../../tools/script-args.ts';
 
-const { values } = parseArgs({
-  options: {
-    manifest: { type: 'string', default: 'scripts/model/benchsight-vit.base.json' },
-    out: { type: 'string', default: '.tmp/dataset' },
-    name: { type: 'string', default: 'train' },
-    split: { type: 'string', default: 'train' },
-    from: { type: 'string', default: '0' },
-    to: { type: 'string', default: '100' },
-    views: { type: 'string', default: '5' },
-    seed: { type: 'string', default: '1' },
-    width: { type: 'string', default: '320' },
-    height: { type: 'string', default: '240' },
-  },
+const HELP = `Usage: npx tsx scripts/model/make-dataset.ts [options]
+
+Renders training views of synthetic board types as NumPy arrays (.npy) for train_vit.py.
+
+Options:
+  --manifest <file>   the preprocessing the views go through (default scripts/model/benchsight-vit.base.json)
+  --out <dir>         (default .tmp/dataset)          --name <name>   file prefix (default train)
+  --split <split>     train or validation board types (default train)
+  --from <n> --to <n> the board types [from, to) (default 0 to 100)
+  --views <n>         views of each type (default 5)  --seed <n>      (default 1)
+  --width <px> --height <px>  the rendered bench view (default 320x240)
+  -h, --help          this help
+`;
+
+const values = scriptArgs(HELP, {
+  manifest: { type: 'string', default: 'scripts/model/benchsight-vit.base.json' },
+  out: { type: 'string', default: '.tmp/dataset' },
+  name: { type: 'string', default: 'train' },
+  split: { type: 'string', default: 'train' },
+  from: { type: 'string', default: '0' },
+  to: { type: 'string', default: '100' },
+  views: { type: 'string', default: '5' },
+  seed: { type: 'string', default: '1' },
+  width: { type: 'string', default: '320' },
+  height: { type: 'string', default: '240' },
 });
 
 const { manifest } = loadManifest(values.manifest, 'models');

@@ -15,6 +15,8 @@ const SCRIPTS: Record<string, string[]> = {
   'scripts/render-samples.ts': ['--types', '--views', '--kind', '--only'],
   'scripts/capture-rate.ts': ['--seconds', '--fps'],
   'scripts/benchmark-ocr.ts': ['--labels', '--threads'],
+  'scripts/model/make-dataset.ts': ['--manifest', '--split', '--views'],
+  'scripts/model/benchmark-encoder.ts': ['manifest', '--runs', '--threads'],
 };
 
 function run(
@@ -52,10 +54,21 @@ describe('the scripts answer --help and refuse an unknown option (real scripts, 
     for (const [i, script] of Object.keys(SCRIPTS).entries()) {
       const r = results[i]!;
       expect(r.status, script).toBe(2);
-      expect(r.stderr.split('\n')[0], script).toBe("Unknown option '--no-such-option'");
+      expect(r.stderr.split('\n')[0], script).toMatch(/^Unknown option '--no-such-option'/);
       expect(r.stderr, script).toContain('Usage: ');
       expect(r.stderr, script).not.toMatch(/^\s+at /m);
       expect(r.stdout, script).toBe('');
     }
+  }, 120_000);
+
+  it('an argument that is not an option is refused where the script takes none, or past the ones it takes', async () => {
+    const [extra, second] = await Promise.all([
+      run('scripts/eval.ts', 'photos'),
+      run('scripts/model/benchmark-encoder.ts', 'models/benchsight-tiny.json', 'models/benchsight-vit.json'),
+    ]);
+    expect(extra.status).toBe(2);
+    expect(extra.stderr).toContain("'photos'");
+    expect(second.status).toBe(2);
+    expect(second.stderr.split('\n')[0]).toBe("Unexpected argument 'models/benchsight-vit.json'");
   }, 120_000);
 });
