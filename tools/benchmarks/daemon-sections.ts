@@ -171,7 +171,7 @@ export async function pipelineSection(
       decodeMs === undefined ? '' : '<= 2x (p50)',
       decodeMs === undefined ? undefined : p50 <= 2 * ref.ms,
     ),
-    stagesRow(model.label, a.stages),
+    stagesRow(model.label, a.stages, a),
   );
   return { rows, cpuPercent: a.cpuPercent };
 }

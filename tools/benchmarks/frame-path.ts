@@ -90,6 +90,6 @@ export async function acceleratorSection(ctx: Context, decodeMs: number): Promis
       ratio(p50 / ref.ms),
       '',
     ),
-    stagesRow('simulated accelerator', w.stages),
+    stagesRow('simulated accelerator', w.stages, w),
   ];
 }

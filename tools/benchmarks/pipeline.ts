@@ -72,8 +72,15 @@ const STAGES: readonly [keyof FrameStages, string][] = [
   ['done', 'match + publish'],
 ];
 
-/** Where capture to recognition goes: the median of each stage, in ms, and their sum. */
-export function stagesRow(label: string, stages: readonly FrameStages[]): BenchmarkRow {
+/**
+ * Where capture to recognition goes: the median of each stage, in ms, and their sum; with `cpu`, the
+ * daemon's CPU time (all its threads) per encoded frame over the same window.
+ */
+export function stagesRow(
+  label: string,
+  stages: readonly FrameStages[],
+  cpu?: Pick<Window, 'cpuPercent' | 'encodedFps'>,
+): BenchmarkRow {
   const spans = STAGES.map(([key, what], i) => {
     const before = i === 0 ? undefined : STAGES[i - 1]![0];
     return [what, median(stages.map((s) => s[key] - (before ? s[before] : 0)))] as const;
@@ -84,7 +91,7 @@ export function stagesRow(label: string, stages: readonly FrameStages[]): Benchm
     'Pipeline',
     `${label}: capture to recognition by stage, medians (${stages.length} frames)`,
     text,
-    `sum ${ms(sum)}`,
+    `sum ${ms(sum)}${cpu ? `; daemon CPU ${cpu.cpuPercent.toFixed(0)} % of a core = ${ms((cpu.cpuPercent * 10) / cpu.encodedFps)} a frame` : ''}`,
     '',
     '',
   );

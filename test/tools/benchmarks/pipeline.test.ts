@@ -44,4 +44,12 @@ describe('stagesRow', () => {
     );
     expect(r.reference).toBe('sum 15.0 ms');
   });
+
+  it("adds the daemon's CPU time per encoded frame when given the window's CPU share", () => {
+    const r = stagesRow('m', [{ taken: 1, decoded: 2, preprocessing: 2, posted: 3, encoded: 4, done: 5 }], {
+      cpuPercent: 150,
+      encodedFps: 50,
+    });
+    expect(r.reference).toBe('sum 5.00 ms; daemon CPU 150 % of a core = 30.0 ms a frame');
+  });
 });
