@@ -1,19 +1,7 @@
 /**
  * Recognition quality of the bundled encoder on board types never seen in training, beside trivial
- * baselines, through the real catalog and pipeline code (see tools/eval/run.ts).
- *   npm run eval [-- --quick] [--model benchsight-vit] [--baseline benchsight-vit-random]
- *     [--no-histogram] [--no-verify] [--write-operating-point] [--boards 10] [--nuisance-views 0] [--threads 0] [--width 320 --height 240]
- *     [--photos | --photos-from DIR|URL] [--photos-dir DIR] [--only-photos] [--photo-views 8]
- * --baseline none: no model baseline (a quick look at a candidate model).
- * Real-photo rows (tools/eval/photos/manifest.json) run when the pictures are in --photos-dir (default
- * .cache/eval-photos); --photos downloads the missing ones from raw.githubusercontent.com at their
- * pinned commits, --photos-from copies them from a folder, a folder of bare git mirrors
- * (owner+name/repo) or a server laid out as raw.githubusercontent.com; every file's sha256 is checked.
- * --only-photos: the real-photo rows alone.
- * Inspection rows (tools/eval/inspection.ts) follow the recognition rows: held-out synthetic hashboards,
- * maps built from one marked chip, good and defective views inspected; --only-inspection: those alone,
- * --no-inspection: none; --inspection-boards 40 (test; validation gets half).
- * --width/--height: the camera frame the views are rendered at (e.g. 426x240 for a 16:9 camera).
+ * baselines, through the real catalog and pipeline code (tools/eval/run.ts), then the inspection rows
+ * (tools/eval/inspection.ts). Options: HELP below (`npm run eval -- --help`).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
