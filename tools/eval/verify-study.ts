@@ -17,6 +17,8 @@ export interface StudyRow {
   set: 'synthetic' | 'photos';
   part: 'validation' | 'test';
   truth: number | null;
+  /** Which views: 'query' (the default nuisance mix), 'unknown' (a board never enrolled), or the single nuisance of a nuisance row. */
+  kind: string;
   keypoints: number;
   pairs: NonNullable<NonNullable<Recognition['verify']>['pairs']>;
 }
@@ -54,12 +56,18 @@ export async function verifyStudy(
     );
     try {
       await method.enroll(bench);
-      for (const v of [...bench.queries, ...bench.unknown, ...Object.values(bench.nuisance).flat()]) {
+      const views = [
+        ...bench.queries.map((v) => ['query', v] as const),
+        ...bench.unknown.map((v) => ['unknown', v] as const),
+        ...Object.entries(bench.nuisance).flatMap(([kind, vs]) => (vs ?? []).map((v) => [kind, v] as const)),
+      ];
+      for (const [kind, v] of views) {
         const r = await method.recognize(v.jpeg, v.board);
         rows.push({
           set,
           part,
           truth: v.board,
+          kind,
           keypoints: r.verify!.keypoints,
           pairs: r.verify!.pairs ?? [],
         });
