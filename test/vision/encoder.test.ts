@@ -116,6 +116,27 @@ describe('encoder on the tiny fixture model', () => {
     expect(Array.from(await first)).toEqual(Array.from(expected));
   });
 
+  it('keeps several batches in flight apart, and again once their buffers come back for reuse', async () => {
+    const batch = await tinyBatch();
+    const per = 3 * 32 * 32;
+    const image = (i: number) => batch.subarray(i * per, (i + 1) * per);
+    const expected = await Promise.all(
+      [0, 1, 2].map(async (i) => Array.from(await encoder.encode(image(i), 1))),
+    );
+    // three in flight at once, then three more on the buffers the first three brought back, in
+    // another order: each result is its own image's
+    for (const order of [
+      [0, 1, 2],
+      [2, 0, 1],
+      [1, 2, 0],
+    ]) {
+      const got = await Promise.all(order.map((i) => encoder.encode(image(i), 1)));
+      order.forEach((i, k) => {
+        expect(Array.from(got[k]!)).toEqual(expected[i]);
+      });
+    }
+  });
+
   it('encodes images with regions in one call', async () => {
     const img = await sharp({ create: { width: 64, height: 32, channels: 3, background: '#102030' } })
       .composite([
