@@ -8,7 +8,14 @@ import { decodeImage, type RawImage, regionToPixels } from '../vision/image.ts';
 import { type BareEvidence, bareEvidence, inImage } from './bare.ts';
 import { HeatmapStore, heatmapPng } from './heatmap.ts';
 import { chipRegions, keepChipCount, toPixels } from './regions.ts';
-import { chipCounts, judgeRegions, noChips, withBareEvidence } from './verdict.ts';
+import {
+  chipCounts,
+  judgeRegions,
+  noChips,
+  partInOtherLight,
+  regionScore,
+  withBareEvidence,
+} from './verdict.ts';
 
 export interface InspectorOptions {
   catalog: Catalog;
@@ -137,17 +144,34 @@ export class Inspector {
       (x * crop.width) / run.width,
       (y * crop.height) / run.height,
     ]) as Quad;
-    const boxes = map.regions.map((r) => ({ id: r.id, box: toPixels(r.box, ref.width, ref.height) }));
+    const boxes = map.regions.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      box: toPixels(r.box, ref.width, ref.height),
+    }));
     const cmp = await this.#o.verifier.inspect(image, region, inCrop, ref, boxes);
-    const judged = judgeRegions(map.regions, new Map(cmp.scores.map((s) => [s.id, s])));
-    // a chip that differs: is its footprint the bare board (taken off) or something still there?
+    const scores = new Map(cmp.scores.map((s) => [s.id, s]));
+    const judged = judgeRegions(map.regions, scores);
+    // a chip that differs: is its footprint the bare board (taken off) or something still there? A
+    // connector or a component: taken off, or only lit otherwise?
     const doubtful = new Set(
       judged
-        .filter((r) => r.kind === 'chip' && (r.verdict === 'missing' || r.verdict === 'differs'))
+        .filter((r) => r.kind !== 'label' && r.kind !== 'heatsink')
+        .filter((r) => r.verdict === 'missing' || r.verdict === 'differs')
         .map((r) => r.id),
     );
     const bare = bareEvidence({ image, corners: inImage(crop, inCrop) }, ref, map.regions, doubtful);
-    const regions = bare ? judged.map((r) => withBareEvidence(r, bare.get(r.id))) : judged;
+    const ownScore = (id: number) => {
+      const s = scores.get(id);
+      return s?.diffOwn === undefined ? undefined : regionScore({ ncc: s.ncc, diff: s.diffOwn });
+    };
+    const regions = bare
+      ? judged.map((r) =>
+          r.kind === 'chip'
+            ? withBareEvidence(r, bare.get(r.id))
+            : partInOtherLight(r, bare.get(r.id), ownScore(r.id)),
+        )
+      : judged;
     const hidden = new Set(regions.filter((r) => r.verdict === 'hidden').map((r) => r.id));
     const heatmapId = this.heatmaps.put(await heatmapPng(cmp.heat));
     return {

@@ -3,6 +3,7 @@
  * on a reference (template matching + non-maximum suppression), and comparing a verified slot with
  * its reference region by region once the slot is warped into the reference's frame.
  */
+import type { RegionKind } from '../protocol.ts';
 import type { Quad } from '../verify/geometry.ts';
 import type { RawImage } from '../vision/image.ts';
 import { colourDifference } from './colour.ts';
@@ -99,6 +100,11 @@ export interface RegionScore {
   ncc: number;
   /** Mean absolute difference there, both pictures normalised to zero mean and unit spread. */
   diff: number;
+  /**
+   * The same with each picture's own mean over the region taken out (connectors and components only:
+   * a part whose brightness the light moved against the board's; see partInOtherLight in verdict.ts).
+   */
+  diffOwn?: number;
   /** Mean of the heatmap's difference over the region (how hot the heatmap is there), in spreads. */
   heat: number;
   /** Share of the region's box under something lying over the board (a hand, a tool, a cable), 0-1. */
@@ -138,6 +144,7 @@ function regionScore(
   ref: Cv,
   norm: { a: Cv; b: Cv },
   box: PixelBox,
+  kind?: RegionKind,
 ): Omit<RegionScore, 'id' | 'heat' | 'covered'> {
   const mx = Math.max(1, Math.round(box.width * SEARCH_MARGIN));
   const my = Math.max(1, Math.round(box.height * SEARCH_MARGIN));
@@ -169,7 +176,16 @@ function regionScore(
     cv.absdiff(live, gold, d);
     const diff = cv.mean(d)[0] as number;
     // a flat region (a plain part, bare board): correlation means nothing, the difference decides
-    return { ncc: t.std < FLAT_STD ? 1 : ncc, diff };
+    const out: Omit<RegionScore, 'id' | 'heat' | 'covered'> = { ncc: t.std < FLAT_STD ? 1 : ncc, diff };
+    if (kind === 'connector' || kind === 'component') {
+      const shift = (cv.mean(gold)[0] as number) - (cv.mean(live)[0] as number);
+      const moved = new cv.Mat();
+      mats.push(moved);
+      live.convertTo(moved, -1, 1, shift);
+      cv.absdiff(moved, gold, d);
+      out.diffOwn = cv.mean(d)[0] as number;
+    }
+    return out;
   } finally {
     for (const m of mats) m.delete();
   }
@@ -206,7 +222,7 @@ export function compareAligned(
   slot: RawImage,
   outline: Quad,
   ref: RawImage,
-  regions: readonly { id: number; box: PixelBox }[],
+  regions: readonly { id: number; kind?: RegionKind; box: PixelBox }[],
 ): AlignedComparison {
   const onSlot = Math.max(
     (side(outline, 0, 1) + side(outline, 3, 2)) / 2 / ref.width,
@@ -240,6 +256,7 @@ export function compareAligned(
       const y = Math.min(h - 1, Math.round(r.box.y * scale));
       return {
         id: r.id,
+        kind: r.kind,
         box: {
           x,
           y,
@@ -248,7 +265,10 @@ export function compareAligned(
         },
       };
     });
-    const scored = boxes.map((r) => ({ id: r.id, ...regionScore(cv, warped, refGray, { a, b }, r.box) }));
+    const scored = boxes.map((r) => ({
+      id: r.id,
+      ...regionScore(cv, warped, refGray, { a, b }, r.box, r.kind),
+    }));
     // the heatmap: |a - b| of the two normalised pictures, smoothed, 3 spreads -> 255
     const blurA = keep(new cv.Mat());
     const blurB = keep(new cv.Mat());

@@ -3,6 +3,7 @@ import type { Rect } from '../config/schema.ts';
 import { BenchsightError } from '../errors.ts';
 import type { AlignedComparison, PixelBox } from '../inspect/opencv-inspect.ts';
 import type { FoundBox } from '../inspect/regions.ts';
+import type { RegionKind } from '../protocol.ts';
 import { startWorker } from '../threads/start.ts';
 import type { RawImage } from '../vision/image.ts';
 import { cropPixels, type LocalFeatures } from './features.ts';
@@ -121,7 +122,7 @@ export class Verifier {
     region: Rect,
     outline: Quad,
     reference: RawImage,
-    regions: { id: number; box: PixelBox }[],
+    regions: { id: number; kind?: RegionKind; box: PixelBox }[],
   ): Promise<AlignedComparison> {
     const crop = cropPixels(image, region);
     const msg = await this.#call((id) => ({

@@ -11,6 +11,7 @@ import {
   type PixelBox,
 } from '../inspect/opencv-inspect.ts';
 import type { FoundBox } from '../inspect/regions.ts';
+import type { RegionKind } from '../protocol.ts';
 import { type StartupMessage, startupFailure } from '../threads/start.ts';
 import { INSPECTION_FEATURES, INSPECTION_REFERENCE_FEATURES, type LocalFeatures } from './features.ts';
 import type { Quad } from './geometry.ts';
@@ -53,7 +54,7 @@ export type ToVerifyWorker =
       height: number;
       outline: Quad;
       reference: { pixels: Uint8Array; width: number; height: number };
-      regions: { id: number; box: PixelBox }[];
+      regions: { id: number; kind?: RegionKind; box: PixelBox }[];
     }
   | {
       type: 'align';

@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WHOLE_FRAME } from '../../src/config/schema.ts';
+import {
+  BARE_GAIN,
+  BARE_MIN,
+  PRESENT_MIN,
+  PRESENT_MIN_COMPONENT,
+  partInOtherLight,
+} from '../../src/inspect/verdict.ts';
+import type { InspectedRegion, InspectionRegion } from '../../src/protocol.ts';
+import { decodeImage } from '../../src/vision/preprocess.ts';
+import {
+  goldenReference,
+  INSPECTION_NUISANCE,
+  inspectionType,
+  markedChip,
+  markedParts,
+  toBoardFractions,
+} from '../../tools/eval/inspection-set.ts';
+import { viewSeed } from '../../tools/eval/views.ts';
+import { withDefect } from '../../tools/synth/defects.ts';
+import { renderBenchView } from '../../tools/synth/scene.ts';
+import { type InspectionBench, openInspectionBench } from './setup.ts';
+
+describe('partInOtherLight: a connector or component lit otherwise is present, one taken off is not', () => {
+  const part = (kind: InspectedRegion['kind'], verdict: InspectedRegion['verdict']): InspectedRegion => ({
+    id: 1,
+    kind,
+    label: `${kind} 1`,
+    box: { x: 0.1, y: 0.1, width: 0.1, height: 0.3 },
+    verdict,
+    score: -0.2,
+  });
+  const notBare = { live: 0.05, ref: 0.03 };
+  const bare = { live: BARE_MIN + 0.1, ref: 0.02 };
+
+  it('calls a missing or differing connector present when its footprint is not bare and it matches with its mean taken out', () => {
+    expect(partInOtherLight(part('connector', 'missing'), notBare, PRESENT_MIN).verdict).toBe('present');
+    expect(partInOtherLight(part('connector', 'differs'), notBare, 0.9).verdict).toBe('present');
+    expect(partInOtherLight(part('component', 'missing'), notBare, PRESENT_MIN_COMPONENT).verdict).toBe(
+      'present',
+    );
+  });
+
+  it('keeps the verdict of a part whose footprint shows the bare board, or that still differs, or without evidence', () => {
+    expect(partInOtherLight(part('connector', 'missing'), bare, 0.95).verdict).toBe('missing');
+    // as much mask as the golden board shows there is not a part taken off
+    expect(
+      partInOtherLight(part('connector', 'missing'), { live: 0.5, ref: 0.5 - BARE_GAIN / 2 }, 0.9).verdict,
+    ).toBe('present');
+    expect(partInOtherLight(part('connector', 'differs'), notBare, PRESENT_MIN - 0.01).verdict).toBe(
+      'differs',
+    );
+    expect(
+      partInOtherLight(part('component', 'missing'), notBare, PRESENT_MIN_COMPONENT - 0.01).verdict,
+    ).toBe('missing');
+    expect(partInOtherLight(part('connector', 'missing'), undefined, 0.95).verdict).toBe('missing');
+    expect(partInOtherLight(part('connector', 'missing'), notBare, undefined).verdict).toBe('missing');
+  });
+
+  it('leaves chips (judged by withBareEvidence), present and hidden regions alone', () => {
+    expect(partInOtherLight(part('chip', 'missing'), notBare, 0.95).verdict).toBe('missing');
+    expect(partInOtherLight(part('connector', 'hidden'), notBare, 0.95).verdict).toBe('hidden');
+    expect(partInOtherLight(part('connector', 'present'), bare, -1).verdict).toBe('present');
+  });
+});
+
+// Board 14 of the eval's inspection validation split (seed 1): a green hashboard with two busbars and
+// two cans at its right end. Its first good view (a cable over its chips, light from another side)
+// made the white busbar greyer and the orange one brighter against the board: before connectors and
+// components were asked whether their footprint is bare, both busbars and both cans there were called
+// missing on this good board.
+describe('inspection of parts at a board end lit otherwise (real opencv.js, the eval synthetic views)', () => {
+  const t = inspectionType(1, 'validation', 14);
+  let bench: InspectionBench;
+  let boardId: number;
+  let regions: InspectionRegion[];
+
+  beforeAll(async () => {
+    const reference = await goldenReference(t);
+    bench = await openInspectionBench('parts-light');
+    const chips = t.chips!.rows * t.chips!.cols;
+    boardId = bench.catalog.createBoard({
+      vendor: 'Synth',
+      model: 'busbars',
+      kind: 'hashboard',
+      chipCount: chips,
+    }).id;
+    const referenceId = await bench.enroll(boardId, reference.jpeg, reference.region);
+    const proposal = await bench.inspector.detect(boardId, referenceId, markedChip(t, Math.floor(chips / 2)));
+    expect(proposal.found).toBe(chips);
+    const parts = markedParts(t).map((p, i) => ({ id: proposal.regions.length + i + 1, ...p }));
+    regions = bench.catalog.putInspectionMap(boardId, {
+      referenceId,
+      regions: [...proposal.regions, ...parts],
+    }).regions;
+  }, 180_000);
+
+  afterAll(() => bench?.close());
+
+  const verdicts = async (jpeg: Buffer) => {
+    const r = await bench.inspector.inspect(await decodeImage(jpeg), WHOLE_FRAME, boardId);
+    expect(r.verified, r.reason ?? '').toBe(true);
+    return new Map(r.regions.map((g) => [g.label, g.verdict]));
+  };
+
+  it('calls the busbars and the cans of the good board present', async () => {
+    const { jpeg } = await renderBenchView(t, viewSeed(t.seed, 'inspection-good', 0), {
+      width: 1280,
+      height: 720,
+      nuisance: INSPECTION_NUISANCE,
+    });
+    const v = await verdicts(jpeg);
+    for (const label of ['busbar 1', 'busbar 2', 'capacitor 1', 'capacitor 2'])
+      expect(v.get(label), label).toBe('present');
+  }, 60_000);
+
+  it('still finds a busbar taken off, in the same light', async () => {
+    const labels = regions.filter((r) => r.kind === 'connector').map((r) => r.label);
+    expect(labels).toContain('busbar 1');
+    // the connector withDefect removes for each `which`, until it is a busbar
+    let found = false;
+    for (let which = 0; which < 6 && !found; which++) {
+      const { type, truth } = withDefect(t, 'connector-missing', which);
+      const box = toBoardFractions(t, truth.box);
+      const centre = (b: typeof box) => [b.x + b.width / 2, b.y + b.height / 2] as const;
+      const [cx, cy] = centre(box);
+      const gone = regions.find((r) => {
+        const [rx, ry] = centre(r.box);
+        return r.kind === 'connector' && Math.abs(rx - cx) < 0.02 && Math.abs(ry - cy) < 0.02;
+      });
+      if (!gone?.label.startsWith('busbar')) continue;
+      found = true;
+      const { jpeg } = await renderBenchView(type, viewSeed(t.seed, 'inspection-good', 0), {
+        width: 1280,
+        height: 720,
+        nuisance: INSPECTION_NUISANCE,
+      });
+      const v = await verdicts(jpeg);
+      expect(['missing', 'differs'], gone.label).toContain(v.get(gone.label));
+    }
+    expect(found).toBe(true);
+  }, 60_000);
+});
