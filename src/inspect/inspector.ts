@@ -152,8 +152,8 @@ export class Inspector {
     const cmp = await this.#o.verifier.inspect(image, region, inCrop, ref, boxes);
     const scores = new Map(cmp.scores.map((s) => [s.id, s]));
     const judged = judgeRegions(map.regions, scores);
-    // a chip that differs: is its footprint the bare board (taken off) or something still there? A
-    // connector or a component: taken off, or only lit otherwise?
+    // a chip, a connector or a component that differs: is its footprint the bare board (taken off), or
+    // is it still there, only lit otherwise?
     const doubtful = new Set(
       judged
         .filter((r) => r.kind !== 'label' && r.kind !== 'heatsink')
@@ -166,11 +166,10 @@ export class Inspector {
       return s?.diffOwn === undefined ? undefined : regionScore({ ncc: s.ncc, diff: s.diffOwn });
     };
     const regions = bare
-      ? judged.map((r) =>
-          r.kind === 'chip'
-            ? withBareEvidence(r, bare.get(r.id))
-            : partInOtherLight(r, bare.get(r.id), ownScore(r.id)),
-        )
+      ? judged.map((r) => {
+          const e = bare.get(r.id);
+          return partInOtherLight(r.kind === 'chip' ? withBareEvidence(r, e) : r, e, ownScore(r.id));
+        })
       : judged;
     const hidden = new Set(regions.filter((r) => r.verdict === 'hidden').map((r) => r.id));
     const heatmapId = this.heatmaps.put(await heatmapPng(cmp.heat));

@@ -101,7 +101,7 @@ export interface RegionScore {
   /** Mean absolute difference there, both pictures normalised to zero mean and unit spread. */
   diff: number;
   /**
-   * The same with each picture's own mean over the region taken out (connectors and components only:
+   * The same with each picture's own mean over the region taken out (chips, connectors and components:
    * a part whose brightness the light moved against the board's; see partInOtherLight in verdict.ts).
    */
   diffOwn?: number;
@@ -177,7 +177,7 @@ function regionScore(
     const diff = cv.mean(d)[0] as number;
     // a flat region (a plain part, bare board): correlation means nothing, the difference decides
     const out: Omit<RegionScore, 'id' | 'heat' | 'covered'> = { ncc: t.std < FLAT_STD ? 1 : ncc, diff };
-    if (kind === 'connector' || kind === 'component') {
+    if (kind === 'chip' || kind === 'connector' || kind === 'component') {
       const shift = (cv.mean(gold)[0] as number) - (cv.mean(live)[0] as number);
       const moved = new cv.Mat();
       mats.push(moved);

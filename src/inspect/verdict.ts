@@ -116,22 +116,25 @@ export function withBareEvidence(r: InspectedRegion, e: BareEvidence | undefined
 }
 
 /**
- * A connector or a component that does not look like its reference may only be lit otherwise: the
- * light moves a large plain part's brightness against the board's (a white busbar greyer, an orange
- * one brighter, a can's top), and the photometric difference then says it differs while it is there.
- * It is present when its footprint is not the bare board (bare.ts: a part taken off shows the mask)
- * and it matches its reference once each picture's own mean over it is taken out (`own`, the region's
+ * A chip, a connector or a component that does not look like its reference may only be lit
+ * otherwise: the light moves a part's brightness against the board's (a white busbar greyer, an
+ * orange one brighter, a can's top, chips in a hand's shade), and the photometric difference then says
+ * it differs while it is there. It is present when its footprint is not the bare board (bare.ts: a
+ * part taken off shows the mask; for a chip, withBareEvidence has already called it missing then) and
+ * it matches its reference once each picture's own mean over it is taken out (`own`, the region's
  * score with that difference). Without evidence (a board whose mask has no colour) the verdict stands:
  * taking the mean out alone loses parts taken off (their footprint's brightness is what tells them).
- * Found in the validation split of npm run eval's inspection rows (11 of the 13 false alarms of the dev
- * harness's 40 boards); see README, Inspection.
+ * Found in the validation split of npm run eval's inspection rows (the dev harness's 40 boards: 11 of
+ * 13 false alarms were connectors and cans at two boards' ends; 2 of the 4 left, chips beside a hand);
+ * see README, Inspection.
  */
 export function partInOtherLight(
   r: InspectedRegion,
   e: BareEvidence | undefined,
   own: number | undefined,
 ): InspectedRegion {
-  if (r.kind === 'chip' || !e || own === undefined) return r;
+  if ((r.kind !== 'chip' && r.kind !== 'connector' && r.kind !== 'component') || !e || own === undefined)
+    return r;
   if (r.verdict !== 'missing' && r.verdict !== 'differs') return r;
   const bare = e.live >= BARE_MIN && e.live - e.ref >= BARE_GAIN;
   return !bare && own >= verdictThreshold(r.kind) ? { ...r, verdict: 'present' } : r;

@@ -22,7 +22,7 @@ import { withDefect } from '../../tools/synth/defects.ts';
 import { renderBenchView } from '../../tools/synth/scene.ts';
 import { type InspectionBench, openInspectionBench } from './setup.ts';
 
-describe('partInOtherLight: a connector or component lit otherwise is present, one taken off is not', () => {
+describe('partInOtherLight: a part lit otherwise is present, one taken off is not', () => {
   const part = (kind: InspectedRegion['kind'], verdict: InspectedRegion['verdict']): InspectedRegion => ({
     id: 1,
     kind,
@@ -58,8 +58,15 @@ describe('partInOtherLight: a connector or component lit otherwise is present, o
     expect(partInOtherLight(part('connector', 'missing'), notBare, undefined).verdict).toBe('missing');
   });
 
-  it('leaves chips (judged by withBareEvidence), present and hidden regions alone', () => {
-    expect(partInOtherLight(part('chip', 'missing'), notBare, 0.95).verdict).toBe('missing');
+  it('judges a differing chip alike (one taken off was called missing by withBareEvidence first)', () => {
+    expect(partInOtherLight(part('chip', 'differs'), notBare, PRESENT_MIN).verdict).toBe('present');
+    expect(partInOtherLight(part('chip', 'differs'), notBare, PRESENT_MIN - 0.01).verdict).toBe('differs');
+    expect(partInOtherLight(part('chip', 'missing'), bare, 0.95).verdict).toBe('missing');
+  });
+
+  it('leaves labels, heatsinks, present and hidden regions alone', () => {
+    expect(partInOtherLight(part('label', 'differs'), notBare, 0.95).verdict).toBe('differs');
+    expect(partInOtherLight(part('heatsink', 'missing'), notBare, 0.95).verdict).toBe('missing');
     expect(partInOtherLight(part('connector', 'hidden'), notBare, 0.95).verdict).toBe('hidden');
     expect(partInOtherLight(part('connector', 'present'), bare, -1).verdict).toBe('present');
   });
@@ -141,4 +148,74 @@ describe('inspection of parts at a board end lit otherwise (real opencv.js, the 
     }
     expect(found).toBe(true);
   }, 60_000);
+});
+
+// Board 17 of the same split: a hand over its first good view, and two chips beside it in its shade
+// (chips 51 and 85 scored 0.45 and 0.46 there, "differs", before a differing chip was asked the same).
+describe('inspection of chips in the shade beside a hand (real opencv.js, the eval synthetic views)', () => {
+  const t = inspectionType(1, 'validation', 17);
+  const chips = t.chips!.rows * t.chips!.cols;
+  let bench: InspectionBench;
+  let boardId: number;
+  let regions: InspectionRegion[];
+
+  beforeAll(async () => {
+    const reference = await goldenReference(t);
+    bench = await openInspectionBench('chips-shade');
+    boardId = bench.catalog.createBoard({
+      vendor: 'Synth',
+      model: 'shade',
+      kind: 'hashboard',
+      chipCount: chips,
+    }).id;
+    const referenceId = await bench.enroll(boardId, reference.jpeg, reference.region);
+    const proposal = await bench.inspector.detect(boardId, referenceId, markedChip(t, Math.floor(chips / 2)));
+    expect(proposal.found).toBe(chips);
+    regions = bench.catalog.putInspectionMap(boardId, { referenceId, regions: proposal.regions }).regions;
+  }, 180_000);
+
+  afterAll(() => bench?.close());
+
+  const inspect = async (type: typeof t) => {
+    const { jpeg, meta } = await renderBenchView(type, viewSeed(t.seed, 'inspection-good', 0), {
+      width: 1280,
+      height: 720,
+      nuisance: INSPECTION_NUISANCE,
+    });
+    expect(meta.occluders).toHaveLength(1);
+    const r = await bench.inspector.inspect(await decodeImage(jpeg), WHOLE_FRAME, boardId);
+    expect(r.verified, r.reason ?? '').toBe(true);
+    return r;
+  };
+
+  it('calls no chip of the good board missing or differing', async () => {
+    const r = await inspect(t);
+    expect(
+      r.regions.filter((g) => g.verdict === 'missing' || g.verdict === 'differs').map((g) => g.label),
+    ).toEqual([]);
+    expect(r.counts.chips.found + r.counts.chips.hidden).toBe(chips);
+  }, 60_000);
+
+  it('still finds a chip burnt or lifted elsewhere on that board, in the same light', async () => {
+    const centre = (b: { x: number; y: number; width: number; height: number }) => [
+      b.x + b.width / 2,
+      b.y + b.height / 2,
+    ];
+    for (const label of ['chip 1', 'chip 30']) {
+      const chip = regions.find((g) => g.label === label)!;
+      const [rx, ry] = centre(chip.box);
+      // the generator's index of that chip (its own order)
+      const index = Array.from({ length: chips }, (_, k) => k).find((k) => {
+        const [cx, cy] = centre(toBoardFractions(t, withDefect(t, 'chip-burnt', k).truth.box));
+        return Math.abs(cx! - rx!) < 0.01 && Math.abs(cy! - ry!) < 0.02;
+      });
+      expect(index, label).toBeDefined();
+      for (const kind of ['chip-burnt', 'chip-lifted'] as const) {
+        const r = await inspect(withDefect(t, kind, index!).type);
+        expect(['missing', 'differs'], `${label} ${kind}`).toContain(
+          r.regions.find((g) => g.id === chip.id)!.verdict,
+        );
+      }
+    }
+  }, 120_000);
 });
