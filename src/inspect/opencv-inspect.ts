@@ -101,8 +101,8 @@ export interface RegionScore {
   /** Mean absolute difference there, both pictures normalised to zero mean and unit spread. */
   diff: number;
   /**
-   * The same with each picture's own mean over the region taken out (chips, connectors and components:
-   * a part whose brightness the light moved against the board's; see partInOtherLight in verdict.ts).
+   * The same with the light taken out (see partInOtherLight in verdict.ts): a connector's or a
+   * component's own mean over the region, a chip's shifted by as much as the board around it moved.
    */
   diffOwn?: number;
   /** Mean of the heatmap's difference over the region (how hot the heatmap is there), in spreads. */
@@ -131,6 +131,33 @@ function stats(cv: Cv, m: Cv): { mean: number; std: number } {
   } finally {
     mean.delete();
     std.delete();
+  }
+}
+
+/** Around a chip, the board this share of its size wide on each side is its surroundings. */
+const RING = 0.5;
+
+/** The mean of `m` around `box` (RING of its size each side, clipped to the picture), the box left out. */
+function ringMean(cv: Cv, m: Cv, box: PixelBox): number {
+  const mx = Math.round(box.width * RING);
+  const my = Math.round(box.height * RING);
+  const x0 = Math.max(0, box.x - mx);
+  const y0 = Math.max(0, box.y - my);
+  const x1 = Math.min(m.cols, box.x + box.width + mx);
+  const y1 = Math.min(m.rows, box.y + box.height + my);
+  const outer = m.roi(new cv.Rect(x0, y0, x1 - x0, y1 - y0));
+  const inner = m.roi(new cv.Rect(box.x, box.y, box.width, box.height));
+  try {
+    const outerArea = (x1 - x0) * (y1 - y0);
+    const innerArea = box.width * box.height;
+    if (outerArea <= innerArea) return cv.mean(inner)[0] as number;
+    return (
+      ((cv.mean(outer)[0] as number) * outerArea - (cv.mean(inner)[0] as number) * innerArea) /
+      (outerArea - innerArea)
+    );
+  } finally {
+    outer.delete();
+    inner.delete();
   }
 }
 
@@ -178,7 +205,13 @@ function regionScore(
     // a flat region (a plain part, bare board): correlation means nothing, the difference decides
     const out: Omit<RegionScore, 'id' | 'heat' | 'covered'> = { ncc: t.std < FLAT_STD ? 1 : ncc, diff };
     if (kind === 'chip' || kind === 'connector' || kind === 'component') {
-      const shift = (cv.mean(gold)[0] as number) - (cv.mean(live)[0] as number);
+      // a chip: by as much as the board around it moved (a hand's shade darkens both; a burn, only
+      // the chip); a connector or a component: by its own mean (the light moves a large plain part
+      // against the board)
+      const shift =
+        kind === 'chip'
+          ? ringMean(cv, norm.b, box) - ringMean(cv, norm.a, { ...box, ...at })
+          : (cv.mean(gold)[0] as number) - (cv.mean(live)[0] as number);
       const moved = new cv.Mat();
       mats.push(moved);
       live.convertTo(moved, -1, 1, shift);

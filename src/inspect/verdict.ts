@@ -117,16 +117,17 @@ export function withBareEvidence(r: InspectedRegion, e: BareEvidence | undefined
 
 /**
  * A chip, a connector or a component that does not look like its reference may only be lit
- * otherwise: the light moves a part's brightness against the board's (a white busbar greyer, an
- * orange one brighter, a can's top, chips in a hand's shade), and the photometric difference then says
- * it differs while it is there. It is present when its footprint is not the bare board (bare.ts: a
- * part taken off shows the mask; for a chip, withBareEvidence has already called it missing then) and
- * it matches its reference once each picture's own mean over it is taken out (`own`, the region's
- * score with that difference). Without evidence (a board whose mask has no colour) the verdict stands:
- * taking the mean out alone loses parts taken off (their footprint's brightness is what tells them).
- * Found in the validation split of npm run eval's inspection rows (the dev harness's 40 boards: 11 of
- * 13 false alarms were connectors and cans at two boards' ends; 2 of the 4 left, chips beside a hand);
- * see README, Inspection.
+ * otherwise: the light moves a large plain part's brightness against the board's (a white busbar
+ * greyer, an orange one brighter, a can's top), a hand's shade darkens chips beside it, and the
+ * photometric difference then says they differ while they are there. Such a part is present when its
+ * footprint is not the bare board (bare.ts: a part taken off shows the mask; for a chip,
+ * withBareEvidence has already called it missing then) and it matches its reference once the light is
+ * taken out (`own`, the region's score with diffOwn: a connector's or component's own mean, a chip's
+ * surroundings' change, so that a burn, which darkens the chip alone, still differs). Without evidence
+ * (a board whose mask has no colour) the verdict stands: taking the light out alone loses parts taken
+ * off (their footprint's brightness is what tells them). Found in the validation split of npm run
+ * eval's inspection rows (the dev harness's 40 boards: 11 of 13 false alarms were connectors and cans
+ * at two boards' ends), then chips beside a hand in the test split's; see README, Inspection.
  */
 export function partInOtherLight(
   r: InspectedRegion,
