@@ -39,10 +39,16 @@ export interface ChipProposal {
   /** found differs from expected (shown before the map is saved). */
   mismatch: boolean;
   /**
-   * Boxes that also matched the marked chip but scored clearly below the board's chipCount best
-   * ones (a gap in score right after them), left out of `regions`; 0 when none were.
+   * Boxes that also matched the marked chip but were left out of `regions` (see leftOutBy); 0 when
+   * none were.
    */
   leftOut: number;
+  /**
+   * Why they were left out: 'score', they scored clearly below the board's chipCount best ones (a
+   * gap in score right after them); 'lattice', they lie off the rows and columns the chips sit on
+   * (leaving exactly chipCount); null when none were.
+   */
+  leftOutBy: 'score' | 'lattice' | null;
 }
 
 /** hidden: under a hand, a tool or a cable lying over the board (not judged, not a defect). */

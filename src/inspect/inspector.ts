@@ -7,7 +7,7 @@ import type { Verifier } from '../verify/verifier.ts';
 import { decodeImage, type RawImage, regionToPixels } from '../vision/image.ts';
 import { type BareEvidence, bareEvidence, inImage } from './bare.ts';
 import { HeatmapStore, heatmapPng } from './heatmap.ts';
-import { chipRegions, keepChipCount, toPixels } from './regions.ts';
+import { chipRegions, keepChipCount, keepOnLattice, toPixels } from './regions.ts';
 import {
   chipCounts,
   judgeRegions,
@@ -84,7 +84,12 @@ export class Inspector {
       );
     }
     const expected = board.chipCount;
-    const { kept, leftOut } = keepChipCount(found, expected);
+    // the chip count as a prior: first a clear gap in score, else the lattice the chips sit on
+    const byScore = keepChipCount(found, expected);
+    const byLattice =
+      byScore.kept.length > (expected ?? Number.POSITIVE_INFINITY) ? keepOnLattice(found, expected) : null;
+    const { kept, leftOut } = byLattice?.leftOut ? byLattice : byScore;
+    const leftOutBy = leftOut === 0 ? null : byLattice?.leftOut ? 'lattice' : 'score';
     const regions = chipRegions(kept, ref.width, ref.height);
     return {
       referenceId,
@@ -93,6 +98,7 @@ export class Inspector {
       expected,
       mismatch: expected !== null && expected !== regions.length,
       leftOut,
+      leftOutBy,
     };
   }
 

@@ -35,6 +35,40 @@ export function keepChipCount<T extends { score: number }>(
 }
 
 /**
+ * The chips of a hashboard sit on a lattice: rows and columns of equal pitch on a reference
+ * photographed straight. When a detection found more boxes than the board's chip count and the score
+ * gave no clear gap (keepChipCount), the boxes off that lattice (a dark part between two chips, a
+ * look-alike at the board's edge) are left out, provided exactly `expected` boxes remain; otherwise
+ * every box is kept and the mismatch is shown as before. A line (row or column) is a set of box
+ * centres within a quarter box of the line's first; lines holding at least half as many boxes as the
+ * fullest line of their direction are the lattice's.
+ */
+export function keepOnLattice<T extends FoundBox>(
+  found: readonly T[],
+  expected: number | null,
+): { kept: T[]; leftOut: number } {
+  const all = { kept: [...found], leftOut: 0 };
+  if (expected === null || expected < 4 || found.length <= expected) return all;
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const side = Math.min(median(found.map((b) => b.width)), median(found.map((b) => b.height)));
+  const onLines = (centre: (b: T) => number): Set<T> => {
+    const sorted = [...found].sort((a, b) => centre(a) - centre(b));
+    const lines: T[][] = [];
+    for (const b of sorted) {
+      const line = lines[lines.length - 1];
+      if (line && centre(b) - centre(line[0]!) < side / 4) line.push(b);
+      else lines.push([b]);
+    }
+    const fullest = Math.max(...lines.map((l) => l.length));
+    return new Set(lines.filter((l) => l.length >= Math.max(2, fullest / 2)).flat());
+  };
+  const inRow = onLines((b) => b.y + b.height / 2);
+  const inColumn = onLines((b) => b.x + b.width / 2);
+  const kept = found.filter((b) => inRow.has(b) && inColumn.has(b));
+  return kept.length === expected ? { kept, leftOut: found.length - kept.length } : all;
+}
+
+/**
  * Numbers boxes in reading order along the board's long side: lines run along the long side (rows
  * of a landscape board, columns of a portrait one), taken from the top (left) one, each read along
  * its length. Two boxes are on one line when their centres are closer than half a box across it.

@@ -33,13 +33,25 @@ describe("chip detection with the board's chip count as a prior (real opencv.js,
   it('without a chip count, proposes every place above the match threshold: the chips and two look-alikes', async () => {
     bench.catalog.updateBoard(boardId, { chipCount: null });
     const p = await bench.inspector.detect(boardId, referenceId, marked());
-    expect(p).toMatchObject({ found: CHIPS + 2, expected: null, mismatch: false, leftOut: 0 });
+    expect(p).toMatchObject({
+      found: CHIPS + 2,
+      expected: null,
+      mismatch: false,
+      leftOut: 0,
+      leftOutBy: null,
+    });
     bench.catalog.updateBoard(boardId, { chipCount: CHIPS });
   }, 60_000);
 
   it('with the chip count, leaves out the two weaker look-alikes and keeps exactly the chips', async () => {
     const p = await bench.inspector.detect(boardId, referenceId, marked());
-    expect(p).toMatchObject({ found: CHIPS, expected: CHIPS, mismatch: false, leftOut: 2 });
+    expect(p).toMatchObject({
+      found: CHIPS,
+      expected: CHIPS,
+      mismatch: false,
+      leftOut: 2,
+      leftOutBy: 'score',
+    });
     // every proposed region lies on a real chip (its centre within a third of a chip of one)
     const truth = chipRects(TYPE.chips!).map((c) => {
       const o = TYPE.chips!.heatsink?.overhang ?? 0;
@@ -60,7 +72,13 @@ describe("chip detection with the board's chip count as a prior (real opencv.js,
   it('keeps every box, and says the count differs, when the count asks for more than the clear gap allows', async () => {
     bench.catalog.updateBoard(boardId, { chipCount: CHIPS + 1 });
     const p = await bench.inspector.detect(boardId, referenceId, marked());
-    expect(p).toMatchObject({ found: CHIPS + 2, expected: CHIPS + 1, mismatch: true, leftOut: 0 });
+    expect(p).toMatchObject({
+      found: CHIPS + 2,
+      expected: CHIPS + 1,
+      mismatch: true,
+      leftOut: 0,
+      leftOutBy: null,
+    });
     bench.catalog.updateBoard(boardId, { chipCount: CHIPS });
   }, 60_000);
 });

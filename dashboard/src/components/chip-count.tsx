@@ -4,7 +4,7 @@ import { useT } from '../i18n/context.tsx';
 /** What the daemon found from the marked chip, against the board type's chip count. */
 export function ProposalLine({ proposal }: { proposal: ChipProposal }) {
   const t = useT();
-  const { found, expected, mismatch, leftOut } = proposal;
+  const { found, expected, mismatch, leftOut, leftOutBy } = proposal;
   const text =
     expected === null
       ? t.t('inspectionMap.foundNoCount', { found })
@@ -15,7 +15,11 @@ export function ProposalLine({ proposal }: { proposal: ChipProposal }) {
       {leftOut > 0 ? (
         <>
           {'. '}
-          <span data-testid="chip-left-out">{t.t('inspectionMap.leftOut', { n: leftOut })}</span>
+          <span data-testid="chip-left-out">
+            {t.t(leftOutBy === 'lattice' ? 'inspectionMap.leftOutLattice' : 'inspectionMap.leftOut', {
+              n: leftOut,
+            })}
+          </span>
         </>
       ) : null}
     </p>

@@ -269,6 +269,8 @@ export const en = {
     'Found {found, plural, one {# chip} other {# chips}}, as many as this board type has',
   'inspectionMap.leftOut':
     '{n, plural, one {# more place} other {# more places}} looked like the marked chip but scored clearly lower than the board type’s chips: left out. Add any that is a chip by hand.',
+  'inspectionMap.leftOutLattice':
+    '{n, plural, one {# more place} other {# more places}} looked like the marked chip but {n, plural, one {lies} other {lie}} off the rows and columns of the other chips: left out. Add any that is a chip by hand.',
   'inspectionMap.foundNoCount':
     'Found {found, plural, one {# chip} other {# chips}}; the chip count of this board type is not set',
   'inspectionMap.countDiffers':

@@ -264,6 +264,8 @@ export const frCA: Record<MessageId, string> = {
     '{found, plural, one {# puce trouvée} other {# puces trouvées}}, autant que ce type de carte en a',
   'inspectionMap.leftOut':
     '{n, plural, one {# autre endroit ressemblait} other {# autres endroits ressemblaient}} à la puce marquée, avec un score nettement plus bas que celui des puces de ce type de carte : {n, plural, one {écarté} other {écartés}}. Ajoutez à la main celui qui serait une puce.',
+  'inspectionMap.leftOutLattice':
+    '{n, plural, one {# autre endroit ressemblait} other {# autres endroits ressemblaient}} à la puce marquée, mais hors des rangées et des colonnes des autres puces : {n, plural, one {écarté} other {écartés}}. Ajoutez à la main celui qui serait une puce.',
   'inspectionMap.foundNoCount':
     '{found, plural, one {# puce trouvée} other {# puces trouvées}}; le nombre de puces de ce type de carte n’est pas indiqué',
   'inspectionMap.countDiffers':
