@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { goldenReference, inspectionType, markedChip } from '../../tools/eval/inspection-set.ts';
+import { inspectionType, markedChip } from '../../tools/eval/inspection-set.ts';
 import { chipRects } from '../../tools/synth/render-chips.ts';
-import { type InspectionBench, openInspectionBench } from './setup.ts';
+import { enrollGolden, type InspectionBench, openInspectionBench } from './setup.ts';
 
 // A held-out hashboard type of the eval's inspection rows (seed 1, test split, board 7): 4 x 17 chips,
 // and two other places on it that match the marked chip at 0.79 and more (above the 0.7 a chip needs),
@@ -16,14 +16,7 @@ describe("chip detection with the board's chip count as a prior (real opencv.js,
 
   beforeAll(async () => {
     bench = await openInspectionBench('chip-prior');
-    const golden = await goldenReference(TYPE);
-    boardId = bench.catalog.createBoard({
-      vendor: 'Synth',
-      model: 'prior',
-      kind: 'hashboard',
-      chipCount: CHIPS,
-    }).id;
-    referenceId = await bench.enroll(boardId, golden.jpeg, golden.region);
+    ({ boardId, referenceId } = await enrollGolden(bench, TYPE, 'prior'));
   }, 120_000);
 
   afterAll(() => bench?.close());

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keepOnLattice } from '../../src/inspect/regions.ts';
-import { goldenReference, inspectionType, markedChip } from '../../tools/eval/inspection-set.ts';
+import { inspectionType, markedChip } from '../../tools/eval/inspection-set.ts';
 import { chipRects } from '../../tools/synth/render-chips.ts';
-import { type InspectionBench, openInspectionBench } from './setup.ts';
+import { enrollGolden, type InspectionBench, openInspectionBench } from './setup.ts';
 
 /** A rows x cols lattice of 30 px boxes at a 60 px pitch, scored 0.9, then `extras` at 0.9 too. */
 function lattice(rows: number, cols: number, extras: [number, number][]) {
@@ -51,14 +51,7 @@ describe("chip detection with the board's lattice as a prior (real opencv.js, sy
 
   beforeAll(async () => {
     bench = await openInspectionBench('chip-lattice');
-    const golden = await goldenReference(TYPE);
-    boardId = bench.catalog.createBoard({
-      vendor: 'Synth',
-      model: 'lattice',
-      kind: 'hashboard',
-      chipCount: CHIPS,
-    }).id;
-    referenceId = await bench.enroll(boardId, golden.jpeg, golden.region);
+    ({ boardId, referenceId } = await enrollGolden(bench, TYPE, 'lattice'));
   }, 120_000);
 
   afterAll(() => bench?.close());

@@ -2,16 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WHOLE_FRAME } from '../../src/config/schema.ts';
 import type { InspectionRegion } from '../../src/protocol.ts';
 import { decodeImage } from '../../src/vision/preprocess.ts';
-import {
-  goldenReference,
-  INSPECTION_NUISANCE,
-  type InspectionBoard,
-  inspectionType,
-  markedChip,
-} from '../../tools/eval/inspection-set.ts';
+import { INSPECTION_NUISANCE, inspectionType } from '../../tools/eval/inspection-set.ts';
 import { viewSeed } from '../../tools/eval/views.ts';
 import { renderBenchView } from '../../tools/synth/scene.ts';
-import { type InspectionBench, openInspectionBench } from './setup.ts';
+import { enrollGolden, type InspectionBench, openInspectionBench, saveMap } from './setup.ts';
 
 // Board 25 of the eval's inspection validation split (seed 1): a hashboard packed with 85 chips, its
 // second good view with a hand over its lower right. The hand lies over chips almost only, so little
@@ -25,7 +19,6 @@ describe('inspection hides what lies over a board packed with chips, found by it
 
   beforeAll(async () => {
     const t = inspectionType(1, 'validation', 25);
-    const reference: InspectionBoard['reference'] = await goldenReference(t);
     const { jpeg, meta } = await renderBenchView(t, viewSeed(t.seed, 'inspection-good', 1), {
       width: 1280,
       height: 720,
@@ -34,17 +27,9 @@ describe('inspection hides what lies over a board packed with chips, found by it
     expect(meta.occluders).toHaveLength(1);
     view = { jpeg, hand: meta.occluders[0]!.bbox };
     bench = await openInspectionBench('colour-occluder');
-    const chips = t.chips!.rows * t.chips!.cols;
-    boardId = bench.catalog.createBoard({
-      vendor: 'Synth',
-      model: 'packed',
-      kind: 'hashboard',
-      chipCount: chips,
-    }).id;
-    const referenceId = await bench.enroll(boardId, reference.jpeg, reference.region);
-    const proposal = await bench.inspector.detect(boardId, referenceId, markedChip(t, Math.floor(chips / 2)));
-    expect(proposal.found).toBe(chips);
-    regions = bench.catalog.putInspectionMap(boardId, { referenceId, regions: proposal.regions }).regions;
+    const board = await enrollGolden(bench, t, 'packed');
+    boardId = board.boardId;
+    regions = await saveMap(bench, t, board);
   }, 180_000);
 
   afterAll(() => bench?.close());

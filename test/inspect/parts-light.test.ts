@@ -9,18 +9,11 @@ import {
 } from '../../src/inspect/verdict.ts';
 import type { InspectedRegion, InspectionRegion } from '../../src/protocol.ts';
 import { decodeImage } from '../../src/vision/preprocess.ts';
-import {
-  goldenReference,
-  INSPECTION_NUISANCE,
-  inspectionType,
-  markedChip,
-  markedParts,
-  toBoardFractions,
-} from '../../tools/eval/inspection-set.ts';
+import { INSPECTION_NUISANCE, inspectionType, toBoardFractions } from '../../tools/eval/inspection-set.ts';
 import { viewSeed } from '../../tools/eval/views.ts';
 import { withDefect } from '../../tools/synth/defects.ts';
 import { renderBenchView } from '../../tools/synth/scene.ts';
-import { type InspectionBench, openInspectionBench } from './setup.ts';
+import { enrollGolden, type InspectionBench, openInspectionBench, saveMap } from './setup.ts';
 
 describe('partInOtherLight: a part lit otherwise is present, one taken off is not', () => {
   const part = (kind: InspectedRegion['kind'], verdict: InspectedRegion['verdict']): InspectedRegion => ({
@@ -84,23 +77,10 @@ describe('inspection of parts at a board end lit otherwise (real opencv.js, the 
   let regions: InspectionRegion[];
 
   beforeAll(async () => {
-    const reference = await goldenReference(t);
     bench = await openInspectionBench('parts-light');
-    const chips = t.chips!.rows * t.chips!.cols;
-    boardId = bench.catalog.createBoard({
-      vendor: 'Synth',
-      model: 'busbars',
-      kind: 'hashboard',
-      chipCount: chips,
-    }).id;
-    const referenceId = await bench.enroll(boardId, reference.jpeg, reference.region);
-    const proposal = await bench.inspector.detect(boardId, referenceId, markedChip(t, Math.floor(chips / 2)));
-    expect(proposal.found).toBe(chips);
-    const parts = markedParts(t).map((p, i) => ({ id: proposal.regions.length + i + 1, ...p }));
-    regions = bench.catalog.putInspectionMap(boardId, {
-      referenceId,
-      regions: [...proposal.regions, ...parts],
-    }).regions;
+    const board = await enrollGolden(bench, t, 'busbars');
+    boardId = board.boardId;
+    regions = await saveMap(bench, t, board, true);
   }, 180_000);
 
   afterAll(() => bench?.close());
@@ -161,18 +141,10 @@ describe('inspection of chips in the shade beside a hand (real opencv.js, the ev
   let regions: InspectionRegion[];
 
   beforeAll(async () => {
-    const reference = await goldenReference(t);
     bench = await openInspectionBench('chips-shade');
-    boardId = bench.catalog.createBoard({
-      vendor: 'Synth',
-      model: 'shade',
-      kind: 'hashboard',
-      chipCount: chips,
-    }).id;
-    const referenceId = await bench.enroll(boardId, reference.jpeg, reference.region);
-    const proposal = await bench.inspector.detect(boardId, referenceId, markedChip(t, Math.floor(chips / 2)));
-    expect(proposal.found).toBe(chips);
-    regions = bench.catalog.putInspectionMap(boardId, { referenceId, regions: proposal.regions }).regions;
+    const board = await enrollGolden(bench, t, 'shade');
+    boardId = board.boardId;
+    regions = await saveMap(bench, t, board);
   }, 180_000);
 
   afterAll(() => bench?.close());

@@ -5,9 +5,12 @@ import { Catalog } from '../../src/catalog/index.ts';
 import { configSchema } from '../../src/config/schema.ts';
 import { Inspector } from '../../src/inspect/inspector.ts';
 import { createRecognizer, createVerification } from '../../src/pipeline/active-model.ts';
+import type { InspectionRegion } from '../../src/protocol.ts';
 import { Verifier } from '../../src/verify/verifier.ts';
 import { createEncoder, type Encoder } from '../../src/vision/encoder.ts';
 import { loadManifest } from '../../src/vision/manifest.ts';
+import { goldenReference, markedChip, markedParts } from '../../tools/eval/inspection-set.ts';
+import type { BoardType } from '../../tools/synth/types.ts';
 import { TINY_MODEL } from '../helpers/daemon.ts';
 
 /** What the inspection tests work with: a SQLite catalog, the tiny ViT, OpenCV's feature worker, an Inspector. */
@@ -63,4 +66,40 @@ export async function openInspectionBench(name: string): Promise<InspectionBench
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A synthetic hashboard type of the eval's inspection rows enrolled from its golden reference. */
+export async function enrollGolden(
+  bench: InspectionBench,
+  t: BoardType,
+  model: string,
+  chipCount: number | null = t.chips!.rows * t.chips!.cols,
+): Promise<{ boardId: number; referenceId: number }> {
+  const golden = await goldenReference(t);
+  const boardId = bench.catalog.createBoard({ vendor: 'Synth', model, kind: 'hashboard', chipCount }).id;
+  return { boardId, referenceId: await bench.enroll(boardId, golden.jpeg, golden.region) };
+}
+
+/**
+ * Its inspection map as the eval builds it: the middle chip marked, the rest found by
+ * Inspector.detect (every chip expected), with the type's connectors and capacitors when `parts`.
+ */
+export async function saveMap(
+  bench: InspectionBench,
+  t: BoardType,
+  board: { boardId: number; referenceId: number },
+  parts = false,
+): Promise<InspectionRegion[]> {
+  const chips = t.chips!.rows * t.chips!.cols;
+  const proposal = await bench.inspector.detect(
+    board.boardId,
+    board.referenceId,
+    markedChip(t, Math.floor(chips / 2)),
+  );
+  if (proposal.found !== chips) throw new Error(`detection found ${proposal.found} chips of ${chips}`);
+  const marked = parts ? markedParts(t).map((p, i) => ({ id: proposal.regions.length + i + 1, ...p })) : [];
+  return bench.catalog.putInspectionMap(board.boardId, {
+    referenceId: board.referenceId,
+    regions: [...proposal.regions, ...marked],
+  }).regions;
 }
