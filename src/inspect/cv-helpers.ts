@@ -17,6 +17,13 @@ export function grayOf(cv: Cv, image: RawImage): Cv {
   }
 }
 
+/** The image as an 8-bit RGB Mat (the caller deletes it). */
+export function rgbOf(cv: Cv, image: RawImage): Cv {
+  const rgb = new cv.Mat(image.height, image.width, cv.CV_8UC3);
+  rgb.data.set(image.data);
+  return rgb;
+}
+
 /** `src` scaled to width x height by area averaging (the caller deletes it). */
 export function resized(cv: Cv, src: Cv, width: number, height: number): Cv {
   const dst = new cv.Mat();

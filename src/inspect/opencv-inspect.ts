@@ -7,7 +7,7 @@ import type { RegionKind } from '../protocol.ts';
 import type { Quad } from '../verify/geometry.ts';
 import type { RawImage } from '../vision/image.ts';
 import { colourDifference } from './colour.ts';
-import { type Cv, grayOf, mul3, resized } from './cv-helpers.ts';
+import { type Cv, grayOf, mul3, resized, rgbOf } from './cv-helpers.ts';
 import { occluders } from './occluders.ts';
 import type { FoundBox } from './regions.ts';
 import { regionScore as combinedScore, PRESENT_MIN } from './verdict.ts';
@@ -49,6 +49,12 @@ export const HEATMAP_LONG_SIDE = 640;
  * Every place on the reference that looks like the marked box, best first suppressed around:
  * OpenCV's normalised cross-correlation map, then its highest peak taken again and again with the
  * area one chip around it blanked out. Boxes in the reference's pixels.
+ *
+ * The correlation is taken over the three colour channels, not the grey level: a yellow pad strip
+ * or a gold-plated area beside grey chips can share their grey pattern but not their colour. On
+ * the Ember One render (test/inspect/real-photos.test.ts) grey matching proposed 14 places for its
+ * 12 chips, 5 of them off a chip; colour finds the 12. The synthetic held-out boards' maps stay
+ * exact (40 + 40 of 40 with the count and lattice priors, as in grey).
  */
 export function detectChips(cv: Cv, ref: RawImage, marked: PixelBox, maxBoxes: number): FoundBox[] {
   const scale = Math.min(1, DETECT_LONG_SIDE / Math.max(ref.width, ref.height));
@@ -57,16 +63,16 @@ export function detectChips(cv: Cv, ref: RawImage, marked: PixelBox, maxBoxes: n
   const tw = Math.round(marked.width * scale);
   const th = Math.round(marked.height * scale);
   if (tw < MIN_TEMPLATE_PX || th < MIN_TEMPLATE_PX || tw >= w || th >= h) return [];
-  const full = grayOf(cv, ref);
-  const gray = scale < 1 ? resized(cv, full, w, h) : full;
+  const full = rgbOf(cv, ref);
+  const image = scale < 1 ? resized(cv, full, w, h) : full;
   const tx = Math.min(w - tw, Math.max(0, Math.round(marked.x * scale)));
   const ty = Math.min(h - th, Math.max(0, Math.round(marked.y * scale)));
-  const templ = gray.roi(new cv.Rect(tx, ty, tw, th));
+  const templ = image.roi(new cv.Rect(tx, ty, tw, th));
   const result = new cv.Mat();
   const none = new cv.Mat();
   const found: FoundBox[] = [];
   try {
-    cv.matchTemplate(gray, templ, result, cv.TM_CCOEFF_NORMED, none);
+    cv.matchTemplate(image, templ, result, cv.TM_CCOEFF_NORMED, none);
     const rx = Math.max(1, Math.round(tw * NMS_OVERLAP));
     const ry = Math.max(1, Math.round(th * NMS_OVERLAP));
     while (found.length < maxBoxes) {
@@ -89,8 +95,8 @@ export function detectChips(cv: Cv, ref: RawImage, marked: PixelBox, maxBoxes: n
     }
     return found;
   } finally {
-    for (const m of [templ, result, none, gray]) m.delete();
-    if (gray !== full) full.delete();
+    for (const m of [templ, result, none, image]) m.delete();
+    if (image !== full) full.delete();
   }
 }
 

@@ -14,24 +14,24 @@ const PASSWORD = 'bench-secret-42';
 const TOKEN = 'chip-left-out-test-token-0123456789';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
 /**
- * Two of the eval's held-out hashboards (seed 1, test split): board 7, 68 chips and two other places
+ * Two of the eval's held-out hashboards (seed 1, test split): board 17, 32 chips and two other places
  * that match the marked chip above the threshold, clearly below the chips (left out by score,
  * test/inspect/chip-count-prior.test.ts); board 23, 160 chips and, its reference uploaded as here,
- * 7 places that score as well as they do (no clear gap), off their rows and columns (left out by
+ * 2 places that score as well as they do (no clear gap), off their rows and columns (left out by
  * the lattice, test/inspect/chip-lattice.test.ts).
  */
 const CASES = [
   {
-    model: 'LeftOut-7',
-    type: inspectionType(1, 'test', 7),
+    model: 'LeftOut-17',
+    type: inspectionType(1, 'test', 17),
     en: '2 more places looked like the marked chip but scored clearly lower than the board type’s chips: left out. Add any that is a chip by hand.',
     fr: '2 autres endroits ressemblaient à la puce marquée, avec un score nettement plus bas que celui des puces de ce type de carte : écartés. Ajoutez à la main celui qui serait une puce.',
   },
   {
     model: 'LeftOut-23',
     type: inspectionType(1, 'test', 23),
-    en: '7 more places looked like the marked chip but lie off the rows and columns of the other chips: left out. Add any that is a chip by hand.',
-    fr: '7 autres endroits ressemblaient à la puce marquée, mais hors des rangées et des colonnes des autres puces : écartés. Ajoutez à la main celui qui serait une puce.',
+    en: '2 more places looked like the marked chip but lie off the rows and columns of the other chips: left out. Add any that is a chip by hand.',
+    fr: '2 autres endroits ressemblaient à la puce marquée, mais hors des rangées et des colonnes des autres puces : écartés. Ajoutez à la main celui qui serait une puce.',
   },
 ];
 const chipsOf = (c: (typeof CASES)[number]) => c.type.chips!.rows * c.type.chips!.cols;
