@@ -191,3 +191,53 @@ describe('inspection of chips in the shade beside a hand (real opencv.js, the ev
     }
   }, 120_000);
 });
+
+// Board 4 of the eval's inspection test split (seed 1): a black hashboard with two capacitors at its
+// left corners. In its first good view the light moved the bottom-left can's brightness so much that
+// its score was -0.38 ("missing") while its shape correlated 1.0 with its reference; the board's
+// mask gives no colour to ask its footprint (partInOtherLight) with. A component whose shape
+// correlates (COMPONENT_SHAPE_MIN) is present; a capacitor taken off still is not.
+describe('inspection of a capacitor at a board corner lit otherwise (real opencv.js, the eval synthetic views)', () => {
+  const t = inspectionType(1, 'test', 4);
+  let bench: InspectionBench;
+  let boardId: number;
+  let regions: InspectionRegion[];
+
+  beforeAll(async () => {
+    bench = await openInspectionBench('corner-can');
+    const board = await enrollGolden(bench, t, 'corner-can');
+    boardId = board.boardId;
+    regions = await saveMap(bench, t, board, true);
+  }, 180_000);
+
+  afterAll(() => bench?.close());
+
+  const inspect = async (type: typeof t) => {
+    const { jpeg } = await renderBenchView(type, viewSeed(t.seed, 'inspection-good', 0), {
+      width: 1280,
+      height: 720,
+      nuisance: INSPECTION_NUISANCE,
+    });
+    const r = await bench.inspector.inspect(await decodeImage(jpeg), WHOLE_FRAME, boardId);
+    expect(r.verified, r.reason ?? '').toBe(true);
+    return r;
+  };
+
+  it('calls both capacitors of the good board present, the one lit otherwise included', async () => {
+    const r = await inspect(t);
+    const caps = r.regions.filter((g) => g.kind === 'component');
+    expect(caps.map((g) => g.label)).toEqual(['capacitor 1', 'capacitor 2']);
+    for (const c of caps) expect(c.verdict, c.label).toBe('present');
+    // the photometric comparison alone would have called it missing
+    expect(caps[0]!.score).toBeLessThan(0);
+  }, 60_000);
+
+  it('still finds each capacitor taken off, in the same light', async () => {
+    for (const which of [0, 1]) {
+      const label = `capacitor ${which + 1}`;
+      const region = regions.find((g) => g.label === label)!;
+      const r = await inspect(withDefect(t, 'capacitor-missing', which).type);
+      expect(['missing', 'differs'], label).toContain(r.regions.find((g) => g.id === region.id)!.verdict);
+    }
+  }, 120_000);
+});

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { chipRegions, keepChipCount, readingOrder } from '../../src/inspect/regions.ts';
 import {
   boardLevel,
+  COMPONENT_SHAPE_MIN,
   chipCounts,
   defectList,
   HIDDEN_MIN,
@@ -117,6 +118,32 @@ describe('chip numbering and verdicts', () => {
       verdictOf(0.45, 'chip', 0.7),
       verdictOf(0.15, 'chip', 0.4),
     ]).toEqual(['differs', 'present', 'missing']);
+  });
+
+  it('calls a component present when its shape correlates, whatever its brightness did; not a connector or a chip', () => {
+    const regions = (['component', 'component', 'component', 'connector', 'chip'] as const).map(
+      (kind, i) => ({
+        id: i + 1,
+        kind,
+        label: `r${i + 1}`,
+        box: { x: 0, y: 0, width: 0.1, height: 0.1 },
+      }),
+    );
+    const judged = judgeRegions(
+      regions,
+      new Map([
+        // a can whose shiny top the light moved: its shape is there
+        [1, { ncc: 0.99, diff: 1.4 }],
+        [2, { ncc: COMPONENT_SHAPE_MIN, diff: 2.5 }],
+        // a capacitor taken off: its footprint is another shape
+        [3, { ncc: COMPONENT_SHAPE_MIN - 0.01, diff: 1.2 }],
+        [4, { ncc: 0.99, diff: 1.4 }],
+        [5, { ncc: 0.99, diff: 1.4 }],
+      ]),
+    );
+    expect(judged.map((r) => r.verdict)).toEqual(['present', 'present', 'missing', 'missing', 'missing']);
+    // the score stays what the comparison measured
+    expect(judged[0]!.score).toBeCloseTo(-0.4, 3);
   });
 
   it('calls a region under something over the board hidden when it does not match, never a present one; hidden chips are neither found nor missing', () => {
