@@ -102,7 +102,7 @@ describe('inspection of parts at a board end lit otherwise (real opencv.js, the 
       expect(v.get(label), label).toBe('present');
   }, 60_000);
 
-  it('still finds a busbar taken off, in the same light', async () => {
+  it('never calls a busbar taken off present, in that light or the next view', async () => {
     const labels = regions.filter((r) => r.kind === 'connector').map((r) => r.label);
     expect(labels).toContain('busbar 1');
     // the connector withDefect removes for each `which`, until it is a busbar
@@ -239,5 +239,71 @@ describe('inspection of a capacitor at a board corner lit otherwise (real opencv
       const r = await inspect(withDefect(t, 'capacitor-missing', which).type);
       expect(['missing', 'differs'], label).toContain(r.regions.find((g) => g.id === region.id)!.verdict);
     }
+  }, 120_000);
+});
+
+// Board 14 of the eval's inspection test split with seed 2: a blue hashboard with two busbars at its
+// right end. In its first good view (a hand over its middle) the light made both busbars' copper
+// brighter against the board: scores -0.92 and -1 ("missing") while their shape correlated 0.99 with
+// the reference, and their mean taken out (partInOtherLight) still left them under 0.57. A connector
+// correlating CONNECTOR_SHAPE_MIN or more is present; a busbar taken off is not.
+describe('inspection of busbars lit otherwise, by their shape (real opencv.js, the eval synthetic views)', () => {
+  const t = inspectionType(2, 'test', 14);
+  let bench: InspectionBench;
+  let boardId: number;
+  let regions: InspectionRegion[];
+
+  beforeAll(async () => {
+    bench = await openInspectionBench('busbar-shape');
+    const board = await enrollGolden(bench, t, 'busbar-shape');
+    boardId = board.boardId;
+    regions = await saveMap(bench, t, board, true);
+  }, 180_000);
+
+  afterAll(() => bench?.close());
+
+  const inspect = async (type: typeof t, view = 0) => {
+    const { jpeg } = await renderBenchView(type, viewSeed(t.seed, 'inspection-good', view), {
+      width: 1280,
+      height: 720,
+      nuisance: INSPECTION_NUISANCE,
+    });
+    const r = await bench.inspector.inspect(await decodeImage(jpeg), WHOLE_FRAME, boardId);
+    expect(r.verified, r.reason ?? '').toBe(true);
+    return r;
+  };
+
+  it('calls both busbars of the good board present', async () => {
+    const r = await inspect(t);
+    for (const label of ['busbar 1', 'busbar 2']) {
+      const g = r.regions.find((x) => x.label === label);
+      expect(g?.verdict, label).toBe('present');
+      // the photometric comparison alone would have called it missing
+      expect(g!.score, label).toBeLessThan(0);
+    }
+  }, 60_000);
+
+  it('never calls a busbar taken off present, in that light or the next view', async () => {
+    let found = 0;
+    for (let which = 0; which < 6; which++) {
+      const { type, truth } = withDefect(t, 'connector-missing', which);
+      const box = toBoardFractions(t, truth.box);
+      const gone = regions.find(
+        (g) =>
+          g.kind === 'connector' &&
+          Math.abs(g.box.x + g.box.width / 2 - (box.x + box.width / 2)) < 0.02 &&
+          Math.abs(g.box.y + g.box.height / 2 - (box.y + box.height / 2)) < 0.02,
+      );
+      if (!gone?.label.startsWith('busbar')) continue;
+      for (const view of [0, 1]) {
+        const r = await inspect(type, view);
+        const verdict = r.regions.find((g) => g.id === gone.id)!.verdict;
+        // never passed as present by its shape; where the search for what lies over the board takes
+        // the long empty strip for something over it, it is hidden (seen and left: see README)
+        expect(verdict, `${gone.label}, view ${view}`).not.toBe('present');
+        if (verdict === 'missing' || verdict === 'differs') found++;
+      }
+    }
+    expect(found).toBeGreaterThan(0);
   }, 120_000);
 });

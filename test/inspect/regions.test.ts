@@ -3,11 +3,13 @@ import { chipRegions, keepChipCount, readingOrder } from '../../src/inspect/regi
 import {
   boardLevel,
   COMPONENT_SHAPE_MIN,
+  CONNECTOR_SHAPE_MIN,
   chipCounts,
   defectList,
   HIDDEN_MIN,
   judgeRegions,
   LEVEL_MIN_CHIPS,
+  presentByShape,
   verdictOf,
 } from '../../src/inspect/verdict.ts';
 
@@ -120,15 +122,14 @@ describe('chip numbering and verdicts', () => {
     ]).toEqual(['differs', 'present', 'missing']);
   });
 
-  it('calls a component present when its shape correlates, whatever its brightness did; not a connector or a chip', () => {
-    const regions = (['component', 'component', 'component', 'connector', 'chip'] as const).map(
-      (kind, i) => ({
-        id: i + 1,
-        kind,
-        label: `r${i + 1}`,
-        box: { x: 0, y: 0, width: 0.1, height: 0.1 },
-      }),
-    );
+  it('calls a component or a connector present when its shape correlates, whatever its brightness did; never a chip', () => {
+    const kinds = ['component', 'component', 'component', 'connector', 'connector', 'chip'] as const;
+    const regions = kinds.map((kind, i) => ({
+      id: i + 1,
+      kind,
+      label: `r${i + 1}`,
+      box: { x: 0, y: 0, width: 0.1, height: 0.1 },
+    }));
     const judged = judgeRegions(
       regions,
       new Map([
@@ -137,13 +138,24 @@ describe('chip numbering and verdicts', () => {
         [2, { ncc: COMPONENT_SHAPE_MIN, diff: 2.5 }],
         // a capacitor taken off: its footprint is another shape
         [3, { ncc: COMPONENT_SHAPE_MIN - 0.01, diff: 1.2 }],
-        [4, { ncc: 0.99, diff: 1.4 }],
-        [5, { ncc: 0.99, diff: 1.4 }],
+        // a busbar lit otherwise; a screw terminal taken off, whose pads still correlate well
+        [4, { ncc: CONNECTOR_SHAPE_MIN, diff: 1.9 }],
+        [5, { ncc: CONNECTOR_SHAPE_MIN - 0.01, diff: 1.3 }],
+        // a chip is judged by its whole score (a burn keeps the chip's shape)
+        [6, { ncc: 0.99, diff: 1.4 }],
       ]),
     );
-    expect(judged.map((r) => r.verdict)).toEqual(['present', 'present', 'missing', 'missing', 'missing']);
+    expect(judged.map((r) => r.verdict)).toEqual([
+      'present',
+      'present',
+      'missing',
+      'present',
+      'missing',
+      'missing',
+    ]);
     // the score stays what the comparison measured
     expect(judged[0]!.score).toBeCloseTo(-0.4, 3);
+    expect(kinds.map((k) => presentByShape(k, 1))).toEqual([true, true, true, true, true, false]);
   });
 
   it('calls a region under something over the board hidden when it does not match, never a present one; hidden chips are neither found nor missing', () => {
