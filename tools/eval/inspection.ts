@@ -70,6 +70,8 @@ export interface InspectionScore {
   /** Defective views whose defect region was judged hidden (a miss, counted in recall and by kind), and of those how many truly lie under an occluder (centre). */
   defectsHidden: { views: number; underOccluder: number };
   missingRecall: { found: number; of: number };
+  /** The same over the chips taken off whose centre lies under no hand, tool or cable (a chip under one can only be hidden). */
+  missingRecallUncovered: { found: number; of: number };
   /** Regions of good boards called missing or differing (hidden is not an alarm), per 10 good views; and those under an occluder. */
   falseAlarmsPer10: number;
   falseAlarmsOccludedPer10: number;
@@ -206,15 +208,18 @@ export function score(views: InspectedView[], detectExact: InspectionScore['dete
   }
   const byKind: InspectionScore['byKind'] = {};
   const missing = { found: 0, of: 0 };
+  const uncovered = { found: 0, of: 0 };
   const heat = { hit: 0, of: 0 };
   for (const v of bad) {
     const kind = v.view.defect!.kind;
     const k = byKind[kind] ?? { found: 0, of: 0 };
     byKind[kind] = k;
     k.of++;
-    if (kind === 'chip-missing') missing.of++;
-    heat.of++;
     const id = v.defectRegion?.id;
+    const covered = id !== undefined && v.occluded.has(id);
+    if (kind === 'chip-missing') missing.of++;
+    if (kind === 'chip-missing' && !covered) uncovered.of++;
+    heat.of++;
     if (id === undefined || !v.result.verified) continue;
     const s = v.result.regions.find((r) => r.id === id)!.score;
     (kind === 'chip-missing' ? scores.missing : scores.differs).push(s);
@@ -224,6 +229,7 @@ export function score(views: InspectedView[], detectExact: InspectionScore['dete
       if (v.occluded.has(id)) defectsHidden.underOccluder++;
     } else if (verdict !== 'present') k.found++;
     if (kind === 'chip-missing' && verdict === 'missing') missing.found++;
+    if (kind === 'chip-missing' && verdict === 'missing' && !covered) uncovered.found++;
     const heats = [...(v.result.regionHeat ?? new Map<number, number>()).entries()].sort(
       (a, b) => b[1] - a[1],
     );
@@ -244,6 +250,7 @@ export function score(views: InspectedView[], detectExact: InspectionScore['dete
     hiddenGood,
     defectsHidden,
     missingRecall: missing,
+    missingRecallUncovered: uncovered,
     falseAlarmsPer10: per10(falseAlarms),
     falseAlarmsOccludedPer10: per10(falseOccluded),
     heatTop3: heat,

@@ -72,6 +72,7 @@ describe('inspection eval scoring', () => {
     // exact: the good view, the occluded one (a chip differing is still counted), the found missing chip
     expect(s.countExact).toBeCloseTo(3 / 5);
     expect(s.missingRecall).toEqual({ found: 1, of: 2 });
+    expect(s.missingRecallUncovered).toEqual({ found: 1, of: 2 });
     expect(s.falseAlarmsPer10).toBe(5);
     expect(s.falseAlarmsOccludedPer10).toBe(5);
     // chip 1 is the hottest of its view; chip 2 ties with 1 and 3 behind chip 4 and is in the top 3; the unverified view misses
@@ -102,7 +103,25 @@ describe('inspection eval scoring', () => {
     expect(s.countExactSeen).toBeCloseTo(1 / 2);
     expect(s.defectsHidden).toEqual({ views: 1, underOccluder: 0 });
     expect(s.missingRecall).toEqual({ found: 0, of: 1 });
+    expect(s.missingRecallUncovered).toEqual({ found: 0, of: 1 });
     expect(s.byKind['chip-missing']).toEqual({ found: 0, of: 1 });
+  });
+
+  it('counts the recall of chips taken off with their centre under no occluder apart', () => {
+    const s = score(
+      [
+        // taken off under a hand: hidden, missed by the strict recall, left out of the other
+        view([region(1, 'hidden', -0.5), ...good.slice(1)], { defect: 'chip-missing', at: 1, occluded: [1] }),
+        view([region(1, 'missing', -0.5), ...good.slice(1)], { defect: 'chip-missing', at: 1 }),
+        view([...good.slice(0, 1), region(2, 'differs', 0.3), ...good.slice(2)], {
+          defect: 'chip-missing',
+          at: 2,
+        }),
+      ],
+      { exact: 1, of: 1 },
+    );
+    expect(s.missingRecall).toEqual({ found: 1, of: 3 });
+    expect(s.missingRecallUncovered).toEqual({ found: 1, of: 2 });
   });
 
   it('suggests thresholds between the good regions and the defects, never from views it was not given', () => {
