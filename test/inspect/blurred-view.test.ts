@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WHOLE_FRAME } from '../../src/config/schema.ts';
-import { decodeImage } from '../../src/vision/preprocess.ts';
-import { INSPECTION_NUISANCE, inspectionType } from '../../tools/eval/inspection-set.ts';
-import { viewSeed } from '../../tools/eval/views.ts';
-import { renderBenchView } from '../../tools/synth/scene.ts';
-import { enrollGolden, type InspectionBench, openInspectionBench, saveMap } from './setup.ts';
+import { inspectionType } from '../../tools/eval/inspection-set.ts';
+import {
+  enrollGolden,
+  type InspectionBench,
+  inspectEvalView,
+  openInspectionBench,
+  saveMap,
+} from './setup.ts';
 
 // Board 3 of the eval's inspection test split with seed 4: 32 chips, and a second good view blurred
 // enough that every chip scores about 0.45 against its sharp reference (a screwdriver lies over a
@@ -25,14 +27,8 @@ describe('inspection of a blurred view of a good board (real opencv.js, the eval
   afterAll(() => bench?.close());
 
   it('calls the chips of the good board present, save a few under the screwdriver', async () => {
-    const { jpeg, meta } = await renderBenchView(t, viewSeed(t.seed, 'inspection-good', 1), {
-      width: 1280,
-      height: 720,
-      nuisance: INSPECTION_NUISANCE,
-    });
-    expect(meta.occluders).toHaveLength(1);
-    const r = await bench.inspector.inspect(await decodeImage(jpeg), WHOLE_FRAME, boardId);
-    expect(r.verified, r.reason ?? '').toBe(true);
+    const { inspection: r, occluders } = await inspectEvalView(bench, boardId, t, 1);
+    expect(occluders).toHaveLength(1);
     const chips = r.regions.filter((g) => g.kind === 'chip');
     expect(chips).toHaveLength(32);
     const flagged = chips.filter((g) => g.verdict === 'differs' || g.verdict === 'missing');

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WHOLE_FRAME } from '../../src/config/schema.ts';
 import {
   BARE_GAIN,
   BARE_MIN,
@@ -8,12 +7,15 @@ import {
   partInOtherLight,
 } from '../../src/inspect/verdict.ts';
 import type { InspectedRegion, InspectionRegion } from '../../src/protocol.ts';
-import { decodeImage } from '../../src/vision/preprocess.ts';
-import { INSPECTION_NUISANCE, inspectionType, toBoardFractions } from '../../tools/eval/inspection-set.ts';
-import { viewSeed } from '../../tools/eval/views.ts';
+import { inspectionType, toBoardFractions } from '../../tools/eval/inspection-set.ts';
 import { withDefect } from '../../tools/synth/defects.ts';
-import { renderBenchView } from '../../tools/synth/scene.ts';
-import { enrollGolden, type InspectionBench, openInspectionBench, saveMap } from './setup.ts';
+import {
+  enrollGolden,
+  type InspectionBench,
+  inspectEvalView,
+  openInspectionBench,
+  saveMap,
+} from './setup.ts';
 
 describe('partInOtherLight: a part lit otherwise is present, one taken off is not', () => {
   const part = (kind: InspectedRegion['kind'], verdict: InspectedRegion['verdict']): InspectedRegion => ({
@@ -85,19 +87,13 @@ describe('inspection of parts at a board end lit otherwise (real opencv.js, the 
 
   afterAll(() => bench?.close());
 
-  const verdicts = async (jpeg: Buffer) => {
-    const r = await bench.inspector.inspect(await decodeImage(jpeg), WHOLE_FRAME, boardId);
-    expect(r.verified, r.reason ?? '').toBe(true);
-    return new Map(r.regions.map((g) => [g.label, g.verdict]));
+  const verdicts = async (type: typeof t) => {
+    const { inspection } = await inspectEvalView(bench, boardId, type);
+    return new Map(inspection.regions.map((g) => [g.label, g.verdict]));
   };
 
   it('calls the busbars and the cans of the good board present', async () => {
-    const { jpeg } = await renderBenchView(t, viewSeed(t.seed, 'inspection-good', 0), {
-      width: 1280,
-      height: 720,
-      nuisance: INSPECTION_NUISANCE,
-    });
-    const v = await verdicts(jpeg);
+    const v = await verdicts(t);
     for (const label of ['busbar 1', 'busbar 2', 'capacitor 1', 'capacitor 2'])
       expect(v.get(label), label).toBe('present');
   }, 60_000);
@@ -118,12 +114,7 @@ describe('inspection of parts at a board end lit otherwise (real opencv.js, the 
       });
       if (!gone?.label.startsWith('busbar')) continue;
       found = true;
-      const { jpeg } = await renderBenchView(type, viewSeed(t.seed, 'inspection-good', 0), {
-        width: 1280,
-        height: 720,
-        nuisance: INSPECTION_NUISANCE,
-      });
-      const v = await verdicts(jpeg);
+      const v = await verdicts(type);
       expect(['missing', 'differs'], gone.label).toContain(v.get(gone.label));
     }
     expect(found).toBe(true);
@@ -150,15 +141,9 @@ describe('inspection of chips in the shade beside a hand (real opencv.js, the ev
   afterAll(() => bench?.close());
 
   const inspect = async (type: typeof t) => {
-    const { jpeg, meta } = await renderBenchView(type, viewSeed(t.seed, 'inspection-good', 0), {
-      width: 1280,
-      height: 720,
-      nuisance: INSPECTION_NUISANCE,
-    });
-    expect(meta.occluders).toHaveLength(1);
-    const r = await bench.inspector.inspect(await decodeImage(jpeg), WHOLE_FRAME, boardId);
-    expect(r.verified, r.reason ?? '').toBe(true);
-    return r;
+    const { inspection, occluders } = await inspectEvalView(bench, boardId, type);
+    expect(occluders).toHaveLength(1);
+    return inspection;
   };
 
   it('calls the chip in the shade beside the hand present, and counts every chip found or hidden', async () => {
@@ -212,16 +197,7 @@ describe('inspection of a capacitor at a board corner lit otherwise (real opencv
 
   afterAll(() => bench?.close());
 
-  const inspect = async (type: typeof t) => {
-    const { jpeg } = await renderBenchView(type, viewSeed(t.seed, 'inspection-good', 0), {
-      width: 1280,
-      height: 720,
-      nuisance: INSPECTION_NUISANCE,
-    });
-    const r = await bench.inspector.inspect(await decodeImage(jpeg), WHOLE_FRAME, boardId);
-    expect(r.verified, r.reason ?? '').toBe(true);
-    return r;
-  };
+  const inspect = async (type: typeof t) => (await inspectEvalView(bench, boardId, type)).inspection;
 
   it('calls both capacitors of the good board present, the one lit otherwise included', async () => {
     const r = await inspect(t);
@@ -262,16 +238,8 @@ describe('inspection of busbars lit otherwise, by their shape (real opencv.js, t
 
   afterAll(() => bench?.close());
 
-  const inspect = async (type: typeof t, view = 0) => {
-    const { jpeg } = await renderBenchView(type, viewSeed(t.seed, 'inspection-good', view), {
-      width: 1280,
-      height: 720,
-      nuisance: INSPECTION_NUISANCE,
-    });
-    const r = await bench.inspector.inspect(await decodeImage(jpeg), WHOLE_FRAME, boardId);
-    expect(r.verified, r.reason ?? '').toBe(true);
-    return r;
-  };
+  const inspect = async (type: typeof t, view = 0) =>
+    (await inspectEvalView(bench, boardId, type, view)).inspection;
 
   it('calls both busbars of the good board present', async () => {
     const r = await inspect(t);

@@ -2,14 +2,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Catalog } from '../../src/catalog/index.ts';
-import { configSchema } from '../../src/config/schema.ts';
+import { configSchema, WHOLE_FRAME } from '../../src/config/schema.ts';
 import { Inspector } from '../../src/inspect/inspector.ts';
 import { createRecognizer, createVerification } from '../../src/pipeline/active-model.ts';
 import type { InspectionRegion } from '../../src/protocol.ts';
 import { Verifier } from '../../src/verify/verifier.ts';
 import { createEncoder, type Encoder } from '../../src/vision/encoder.ts';
 import { loadManifest } from '../../src/vision/manifest.ts';
-import { goldenReference, markedChip, markedParts } from '../../tools/eval/inspection-set.ts';
+import { decodeImage } from '../../src/vision/preprocess.ts';
+import {
+  goldenReference,
+  INSPECTION_NUISANCE,
+  markedChip,
+  markedParts,
+} from '../../tools/eval/inspection-set.ts';
+import { viewSeed } from '../../tools/eval/views.ts';
+import { renderBenchView } from '../../tools/synth/scene.ts';
 import type { BoardType } from '../../tools/synth/types.ts';
 import { TINY_MODEL } from '../helpers/daemon.ts';
 
@@ -102,4 +110,21 @@ export async function saveMap(
     referenceId: board.referenceId,
     regions: [...proposal.regions, ...marked],
   }).regions;
+}
+
+/**
+ * The eval's `view`-th good view of a board type (its seed's light, pose and nuisances; `type` may be
+ * the same type with a defect, drawn alike), inspected whole as `boardId`; fails unless it verifies.
+ * Returns the inspection and the renderer's truth of what lies over the board.
+ */
+export async function inspectEvalView(bench: InspectionBench, boardId: number, type: BoardType, view = 0) {
+  const { jpeg, meta } = await renderBenchView(type, viewSeed(type.seed, 'inspection-good', view), {
+    width: 1280,
+    height: 720,
+    nuisance: INSPECTION_NUISANCE,
+  });
+  const inspection = await bench.inspector.inspect(await decodeImage(jpeg), WHOLE_FRAME, boardId);
+  if (!inspection.verified)
+    throw new Error(`view ${view} of board type ${type.seed} not verified: ${inspection.reason}`);
+  return { inspection, occluders: meta.occluders };
 }
