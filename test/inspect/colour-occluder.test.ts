@@ -5,7 +5,13 @@ import { decodeImage } from '../../src/vision/preprocess.ts';
 import { INSPECTION_NUISANCE, inspectionType } from '../../tools/eval/inspection-set.ts';
 import { viewSeed } from '../../tools/eval/views.ts';
 import { renderBenchView } from '../../tools/synth/scene.ts';
-import { enrollGolden, type InspectionBench, openInspectionBench, saveMap } from './setup.ts';
+import {
+  enrollGolden,
+  type InspectionBench,
+  inspectEvalView,
+  openInspectionBench,
+  saveMap,
+} from './setup.ts';
 
 // Board 25 of the eval's inspection validation split (seed 1): a hashboard packed with 85 chips, its
 // second good view with a hand over its lower right. The hand lies over chips almost only, so little
@@ -41,5 +47,33 @@ describe('inspection hides what lies over a board packed with chips, found by it
     expect(judged.map((g) => `${g.label} ${g.verdict}`)).toEqual([]);
     expect(r.counts.chips.hidden).toBeGreaterThanOrEqual(10);
     expect(r.counts.chips.found + r.counts.chips.hidden).toBe(regions.length);
+  }, 60_000);
+});
+
+// Board 15 of the eval's inspection test split with seed 4: a green hashboard with a row of grey
+// heatsinks under the fingers of a black-gloved hand in its first good view. Black over grey has no
+// colour to differ by, and between the dense heatsinks little of the glove lies outside every region:
+// before a place far darker than the reference counted too (OCCLUDER_DARK in colour.ts), 5 chips
+// under the fingers were called differing on this good board and none was hidden.
+describe('inspection hides a black glove over grey heatsinks, found by how much darker it is (real opencv.js, the eval synthetic view)', () => {
+  const t = inspectionType(4, 'test', 15);
+  let bench: InspectionBench;
+  let boardId: number;
+
+  beforeAll(async () => {
+    bench = await openInspectionBench('dark-occluder');
+    const board = await enrollGolden(bench, t, 'gloved');
+    boardId = board.boardId;
+    await saveMap(bench, t, board, true);
+  }, 180_000);
+
+  afterAll(() => bench?.close());
+
+  it('calls the chips under the glove hidden, and none of the good board missing or differing', async () => {
+    const { inspection: r, occluders } = await inspectEvalView(bench, boardId, t, 0);
+    expect(occluders).toHaveLength(1);
+    const judged = r.regions.filter((g) => g.verdict === 'missing' || g.verdict === 'differs');
+    expect(judged.map((g) => `${g.label} ${g.verdict} ${g.score}`)).toEqual([]);
+    expect(r.counts.chips.hidden).toBeGreaterThan(0);
   }, 60_000);
 });
