@@ -1,12 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspectionType } from '../../tools/eval/inspection-set.ts';
-import {
-  enrollGolden,
-  type InspectionBench,
-  inspectEvalView,
-  openInspectionBench,
-  saveMap,
-} from './setup.ts';
+import { type InspectionBench, inspectEvalView, openMappedBoard } from './setup.ts';
 
 // Board 3 of the eval's inspection test split with seed 4: 32 chips, and a second good view blurred
 // enough that every chip scores about 0.45 against its sharp reference (a screwdriver lies over a
@@ -18,10 +12,7 @@ describe('inspection of a blurred view of a good board (real opencv.js, the eval
   let boardId: number;
 
   beforeAll(async () => {
-    bench = await openInspectionBench('blurred');
-    const board = await enrollGolden(bench, t, 'blurred');
-    boardId = board.boardId;
-    await saveMap(bench, t, board, true);
+    ({ bench, boardId } = await openMappedBoard('blurred', t, true));
   }, 180_000);
 
   afterAll(() => bench?.close());

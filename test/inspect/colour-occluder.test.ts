@@ -5,13 +5,7 @@ import { decodeImage } from '../../src/vision/preprocess.ts';
 import { INSPECTION_NUISANCE, inspectionType } from '../../tools/eval/inspection-set.ts';
 import { viewSeed } from '../../tools/eval/views.ts';
 import { renderBenchView } from '../../tools/synth/scene.ts';
-import {
-  enrollGolden,
-  type InspectionBench,
-  inspectEvalView,
-  openInspectionBench,
-  saveMap,
-} from './setup.ts';
+import { type InspectionBench, inspectEvalView, openMappedBoard } from './setup.ts';
 
 // Board 25 of the eval's inspection validation split (seed 1): a hashboard packed with 85 chips, its
 // second good view with a hand over its lower right. The hand lies over chips almost only, so little
@@ -32,10 +26,7 @@ describe('inspection hides what lies over a board packed with chips, found by it
     });
     expect(meta.occluders).toHaveLength(1);
     view = { jpeg, hand: meta.occluders[0]!.bbox };
-    bench = await openInspectionBench('colour-occluder');
-    const board = await enrollGolden(bench, t, 'packed');
-    boardId = board.boardId;
-    regions = await saveMap(bench, t, board);
+    ({ bench, boardId, regions } = await openMappedBoard('colour-occluder', t));
   }, 180_000);
 
   afterAll(() => bench?.close());
@@ -61,10 +52,7 @@ describe('inspection hides a black glove over grey heatsinks, found by how much 
   let boardId: number;
 
   beforeAll(async () => {
-    bench = await openInspectionBench('dark-occluder');
-    const board = await enrollGolden(bench, t, 'gloved');
-    boardId = board.boardId;
-    await saveMap(bench, t, board, true);
+    ({ bench, boardId } = await openMappedBoard('dark-occluder', t, true));
   }, 180_000);
 
   afterAll(() => bench?.close());

@@ -9,13 +9,7 @@ import {
 import type { InspectedRegion, InspectionRegion } from '../../src/protocol.ts';
 import { inspectionType, toBoardFractions } from '../../tools/eval/inspection-set.ts';
 import { withDefect } from '../../tools/synth/defects.ts';
-import {
-  enrollGolden,
-  type InspectionBench,
-  inspectEvalView,
-  openInspectionBench,
-  saveMap,
-} from './setup.ts';
+import { type InspectionBench, inspectEvalView, openMappedBoard } from './setup.ts';
 
 describe('partInOtherLight: a part lit otherwise is present, one taken off is not', () => {
   const part = (kind: InspectedRegion['kind'], verdict: InspectedRegion['verdict']): InspectedRegion => ({
@@ -79,10 +73,7 @@ describe('inspection of parts at a board end lit otherwise (real opencv.js, the 
   let regions: InspectionRegion[];
 
   beforeAll(async () => {
-    bench = await openInspectionBench('parts-light');
-    const board = await enrollGolden(bench, t, 'busbars');
-    boardId = board.boardId;
-    regions = await saveMap(bench, t, board, true);
+    ({ bench, boardId, regions } = await openMappedBoard('parts-light', t, true));
   }, 180_000);
 
   afterAll(() => bench?.close());
@@ -132,10 +123,7 @@ describe('inspection of chips in the shade beside a hand (real opencv.js, the ev
   let regions: InspectionRegion[];
 
   beforeAll(async () => {
-    bench = await openInspectionBench('chips-shade');
-    const board = await enrollGolden(bench, t, 'shade');
-    boardId = board.boardId;
-    regions = await saveMap(bench, t, board);
+    ({ bench, boardId, regions } = await openMappedBoard('chips-shade', t));
   }, 180_000);
 
   afterAll(() => bench?.close());
@@ -189,10 +177,7 @@ describe('inspection of a capacitor at a board corner lit otherwise (real opencv
   let regions: InspectionRegion[];
 
   beforeAll(async () => {
-    bench = await openInspectionBench('corner-can');
-    const board = await enrollGolden(bench, t, 'corner-can');
-    boardId = board.boardId;
-    regions = await saveMap(bench, t, board, true);
+    ({ bench, boardId, regions } = await openMappedBoard('corner-can', t, true));
   }, 180_000);
 
   afterAll(() => bench?.close());
@@ -230,10 +215,7 @@ describe('inspection of busbars lit otherwise, by their shape (real opencv.js, t
   let regions: InspectionRegion[];
 
   beforeAll(async () => {
-    bench = await openInspectionBench('busbar-shape');
-    const board = await enrollGolden(bench, t, 'busbar-shape');
-    boardId = board.boardId;
-    regions = await saveMap(bench, t, board, true);
+    ({ bench, boardId, regions } = await openMappedBoard('busbar-shape', t, true));
   }, 180_000);
 
   afterAll(() => bench?.close());

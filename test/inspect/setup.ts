@@ -113,6 +113,17 @@ export async function saveMap(
 }
 
 /**
+ * A fresh bench with the board type enrolled from its golden reference and its map saved as the eval
+ * builds it (connectors and capacitors too when `parts`): what a describe's beforeAll opens.
+ */
+export async function openMappedBoard(name: string, t: BoardType, parts = false) {
+  const bench = await openInspectionBench(name);
+  const board = await enrollGolden(bench, t, name);
+  const regions = await saveMap(bench, t, board, parts);
+  return { bench, boardId: board.boardId, regions };
+}
+
+/**
  * The eval's `view`-th good view of a board type (its seed's light, pose and nuisances; `type` may be
  * the same type with a defect, drawn alike), inspected whole as `boardId`; fails unless it verifies.
  * Returns the inspection and the renderer's truth of what lies over the board.
