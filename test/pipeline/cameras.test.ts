@@ -1,4 +1,4 @@
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -53,25 +53,41 @@ async function benchFolder(picture: Buffer, seed: number): Promise<string> {
 }
 
 /**
- * A stand-in for ffmpeg (no physical camera here): absent until the test creates `plugged`, then the
- * real ffmpeg's test pattern for six seconds before it is killed; every later start hangs without a
- * frame. Six, not two: a loaded machine must have time to start ffmpeg and deliver a first frame
- * (with two, a CI run under load once never saw the camera online).
+ * A stand-in for ffmpeg (no physical camera here): absent until the test plugs it in, then the real
+ * ffmpeg's test pattern (restarted as often as the daemon likes) until the test kills it; every start
+ * after the kill hangs without a frame. The test decides when the camera dies, after it saw it
+ * online: a loaded machine that is slow to start ffmpeg only delays the first frame (a fixed
+ * lifetime, or a camera marked used at its first start, once left a CI run under load that never
+ * saw the camera online).
  */
-function killedCamera(): { script: string; plug(): void } {
+function killedCamera(): { script: string; plug(): void; kill(): void } {
   const dir = tempDir('bs-killed-');
   const plugged = join(dir, 'plugged');
+  const dead = join(dir, 'dead');
+  const pidFile = join(dir, 'pid');
   const script = join(dir, 'fake-ffmpeg.sh');
   writeFileSync(
     script,
     `#!/bin/sh
 if [ ! -e ${plugged} ]; then echo "/dev/video3: No such file or directory" >&2; exit 1; fi
-if [ ! -e ${plugged}.used ]; then touch ${plugged}.used; exec timeout -s KILL 6 ffmpeg "$@"; fi
-exec sleep 60
+if [ -e ${dead} ]; then exec sleep 60; fi
+echo $$ > ${pidFile}
+exec ffmpeg "$@"
 `,
   );
   chmodSync(script, 0o755);
-  return { script, plug: () => writeFileSync(plugged, '') };
+  return {
+    script,
+    plug: () => writeFileSync(plugged, ''),
+    kill: () => {
+      writeFileSync(dead, '');
+      try {
+        process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGKILL');
+      } catch {
+        // already gone (the daemon restarted it at that moment): the next start hangs all the same
+      }
+    },
+  };
 }
 
 describe('several cameras in one daemon (folder cameras; a stand-in ffmpeg script is the camera that dies)', () => {
@@ -208,14 +224,24 @@ describe('several cameras in one daemon (folder cameras; a stand-in ffmpeg scrip
       'camera',
       (p) => p.camera === 'bench-4' && p.state === 'online',
     );
+    killed.plug();
+    await online;
     const offline = waitFor<CameraEventPayload>(
       socket,
       'camera',
       (p) => p.camera === 'bench-4' && p.state === 'offline',
     );
-    killed.plug();
-    await online;
+    killed.kill();
     expect((await offline).reason).toMatch(/killed by SIGKILL|no frame for/);
+    // its restarts hang without a frame (the socket announces only online/offline changes: the API says why)
+    const deadline = Date.now() + 60_000;
+    let reason: string | null | undefined;
+    while (Date.now() < deadline && !/no frame for/.test(reason ?? '')) {
+      await new Promise((r) => setTimeout(r, 200));
+      const now = (await (await fetch(`${url}/api/status`)).json()) as StatusPayload;
+      reason = now.cameras[3]?.camera.reason;
+    }
+    expect(reason).toMatch(/no frame for/);
     // from now on bench-4 is dead or hung: each other bench recognizes its board again, on its own camera
     const seen = await Promise.all(
       ids.map((id, i) =>
