@@ -143,18 +143,27 @@ function surfacePoints(regions: readonly InspectionRegion[]): [number, number][]
 
 /** How much of the mask's colour a footprint's centre has (the mean over its samples); NaN when none is in the picture. */
 function maskShare(read: ReturnType<typeof reader>, mask: Mask, r: InspectionRegion): number {
+  const amounts = footprintCentre(r).flatMap(([u, v]) => {
+    const c = read(u, v);
+    return c ? [maskAmount(c, mask)] : [];
+  });
+  return amounts.length === 0 ? Number.NaN : amounts.reduce((a, b) => a + b, 0) / amounts.length;
+}
+
+/** The sample points across a footprint's centre (reference fractions). */
+function footprintCentre(r: InspectionRegion): [number, number][] {
   const { x, y, width, height } = r.box;
   const margin = (1 - FOOTPRINT_CENTRE) / 2;
-  const amounts: number[] = [];
+  const out: [number, number][] = [];
   for (let j = 0; j < FOOTPRINT_GRID; j++) {
     for (let i = 0; i < FOOTPRINT_GRID; i++) {
-      const u = x + width * (margin + (FOOTPRINT_CENTRE * (i + 0.5)) / FOOTPRINT_GRID);
-      const v = y + height * (margin + (FOOTPRINT_CENTRE * (j + 0.5)) / FOOTPRINT_GRID);
-      const c = read(u, v);
-      if (c) amounts.push(maskAmount(c, mask));
+      out.push([
+        x + width * (margin + (FOOTPRINT_CENTRE * (i + 0.5)) / FOOTPRINT_GRID),
+        y + height * (margin + (FOOTPRINT_CENTRE * (j + 0.5)) / FOOTPRINT_GRID),
+      ]);
     }
   }
-  return amounts.length === 0 ? Number.NaN : amounts.reduce((a, b) => a + b, 0) / amounts.length;
+  return out;
 }
 
 /**
@@ -209,6 +218,41 @@ export function bareEvidence(
     if (!ids.has(r.id)) continue;
     const e = { live: maskShare(readBalanced, liveMask, r), ref: maskShare(readRef, refMask, r) };
     if (Number.isFinite(e.live) && Number.isFinite(e.ref)) out.set(r.id, e);
+  }
+  return out;
+}
+
+/**
+ * Where the mask has no colour to tell the bare board by (a black board), its brightness still says
+ * something: a footprint whose chip was taken off shows tinned pads on the dark mask, a mix whose
+ * middle lies a few times above the mask's brightness; a chip still there shows its package or a
+ * burn (about as dark as the mask) or the bright metal of its lid or die, uniform across the centre.
+ * For each of `ids`: the median brightness of its footprint's centre over the median brightness of
+ * the board's surface between the regions, both in the live picture (so its light cancels out); null
+ * when too little of the board lies clear of the regions.
+ */
+export function centreBrightness(
+  live: Placed,
+  regions: readonly InspectionRegion[],
+  ids: ReadonlySet<number>,
+): Map<number, number> | null {
+  if (ids.size === 0) return new Map();
+  const read = reader(live);
+  const brightness = (c: Rgb) => sum(c) / 3;
+  const surface = surfacePoints(regions)
+    .map(([u, v]) => read(u, v))
+    .filter((c): c is Rgb => c !== null)
+    .map(brightness);
+  if (surface.length < MIN_SURFACE_SAMPLES) return null;
+  const board = Math.max(1, median(surface));
+  const out = new Map<number, number>();
+  for (const r of regions) {
+    if (!ids.has(r.id)) continue;
+    const centre = footprintCentre(r).flatMap(([u, v]) => {
+      const c = read(u, v);
+      return c ? [brightness(c)] : [];
+    });
+    if (centre.length > 0) out.set(r.id, median(centre) / board);
   }
   return out;
 }

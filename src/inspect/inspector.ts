@@ -5,7 +5,7 @@ import type { ChipProposal, InspectedRegion, InspectionMapJson, RegionBox } from
 import type { Quad } from '../verify/geometry.ts';
 import type { Verifier } from '../verify/verifier.ts';
 import { decodeImage, type RawImage, regionToPixels } from '../vision/image.ts';
-import { type BareEvidence, bareEvidence, inImage } from './bare.ts';
+import { type BareEvidence, bareEvidence, centreBrightness, inImage } from './bare.ts';
 import { HeatmapStore, heatmapPng } from './heatmap.ts';
 import { chipRegions, keepChipCount, keepOnLattice, toPixels } from './regions.ts';
 import {
@@ -15,6 +15,7 @@ import {
   partInOtherLight,
   regionScore,
   withBareEvidence,
+  withCentreBrightness,
 } from './verdict.ts';
 
 export interface InspectorOptions {
@@ -166,17 +167,20 @@ export class Inspector {
         .filter((r) => r.verdict === 'missing' || r.verdict === 'differs')
         .map((r) => r.id),
     );
-    const bare = bareEvidence({ image, corners: inImage(crop, inCrop) }, ref, map.regions, doubtful);
+    const live = { image, corners: inImage(crop, inCrop) };
+    const bare = bareEvidence(live, ref, map.regions, doubtful);
     const ownScore = (id: number) => {
       const s = scores.get(id);
       return s?.diffOwn === undefined ? undefined : regionScore({ ncc: s.ncc, diff: s.diffOwn });
     };
+    // no colour to tell the bare board by: its brightness tells a chip taken off from one still there
+    const brightness = bare ? null : centreBrightness(live, map.regions, doubtful);
     const regions = bare
       ? judged.map((r) => {
           const e = bare.get(r.id);
           return partInOtherLight(r.kind === 'chip' ? withBareEvidence(r, e) : r, e, ownScore(r.id));
         })
-      : judged;
+      : judged.map((r) => withCentreBrightness(r, brightness?.get(r.id)));
     const hidden = new Set(regions.filter((r) => r.verdict === 'hidden').map((r) => r.id));
     const heatmapId = this.heatmaps.put(await heatmapPng(cmp.heat));
     return {

