@@ -13,7 +13,7 @@ function rows(s: InspectionScore): string[] {
     `  chip count exact             ${pct(exact, s.views).padEnd(22)} target >= 95%                  ${mark(s.countExact >= 0.95)}`,
     `    (found + hidden; found alone ${pct(seen, s.views)}: a chip under a hand or tool is neither found nor missing)`,
     `  missing-chip recall          ${pct(s.missingRecall.found, s.missingRecall.of).padEnd(22)} target >= 95%                  ${mark(recall >= 0.95)}`,
-    `    (a chip taken off under a hand or tool is hidden, counted missed here; of those with their centre under none: ${pct(s.missingRecallUncovered.found, s.missingRecallUncovered.of)})`,
+    `    (a chip taken off under a hand or tool is hidden, counted missed here; of those not half covered by one: ${pct(s.missingRecallUncovered.found, s.missingRecallUncovered.of)})`,
     `  false alarms per 10 boards   ${s.falseAlarmsPer10.toFixed(2).padEnd(22)} target <= 1 (good boards)      ${mark(s.falseAlarmsPer10 <= 1)}`,
     `    of which under a hand/tool ${s.falseAlarmsOccludedPer10.toFixed(2)}; regions judged hidden on good views ${s.hiddenGood.regions} (${s.hiddenGood.underOccluder} with their centre truly under one); defects judged hidden ${s.defectsHidden.views} (${s.defectsHidden.underOccluder} truly under one)`,
     `  heatmap hit (top 3 regions)  ${pct(s.heatTop3.hit, s.heatTop3.of).padEnd(22)} target >= 90% (defective views) ${mark(heat >= 0.9)}`,

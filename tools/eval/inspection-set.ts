@@ -2,6 +2,7 @@
  * The synthetic inspection set: hashboard types of a held-out split (never trained on), each with a
  * straight golden reference, good bench views and views carrying one defect with its truth.
  */
+import sharp from 'sharp';
 import { boardTypeFromSeed } from '../synth/board.ts';
 import {
   applicableDefects,
@@ -96,6 +97,8 @@ export interface InspectionView {
   chipsPresent: number;
   /** Frame boxes of the hands, tools and cables over the view. */
   occluders: { x: number; y: number; width: number; height: number }[];
+  /** Where they lie, pixel by pixel (1: covered) at OCCLUDER_MASK_SCALE of the frame; null: nothing over it. */
+  occluderMask: { width: number; height: number; data: Uint8Array } | null;
   /** Board corners in the frame (top-left, top-right, bottom-right, bottom-left). */
   corners: Array<[number, number]>;
 }
@@ -145,6 +148,24 @@ export async function goldenReference(t: BoardType): Promise<InspectionBoard['re
   };
 }
 
+/** The occluder masks' size, a fraction of the frame's. */
+export const OCCLUDER_MASK_SCALE = 0.25;
+
+/** The occluders' own layer (scene.ts) as a mask: covered where it is at least half opaque (not their shadows). */
+async function maskOf(layer: string, width: number, height: number): Promise<InspectionView['occluderMask']> {
+  const w = Math.round(width * OCCLUDER_MASK_SCALE);
+  const h = Math.round(height * OCCLUDER_MASK_SCALE);
+  const alpha = await sharp(Buffer.from(layer))
+    .resize(w, h, { fit: 'fill' })
+    .ensureAlpha()
+    .extractChannel(3)
+    .raw()
+    .toBuffer();
+  const data = new Uint8Array(w * h);
+  for (let i = 0; i < data.length; i++) data[i] = alpha[i]! >= 128 ? 1 : 0;
+  return { width: w, height: h, data };
+}
+
 /** Renders the boards of one split: references, good views, and views with one defect each. */
 export async function renderInspectionSet(o: InspectionSetOptions): Promise<InspectionBoard[]> {
   const out: InspectionBoard[] = [];
@@ -155,7 +176,7 @@ export async function renderInspectionSet(o: InspectionSetOptions): Promise<Insp
     const others = applicableDefects(t).filter((k) => k !== 'chip-missing');
     const views: InspectionView[] = [];
     const shoot = async (type: BoardType, purpose: string, v: number, defect: DefectTruth | null) => {
-      const { jpeg, meta } = await renderBenchView(type, viewSeed(t.seed, purpose, v), {
+      const { jpeg, meta, occluderLayer } = await renderBenchView(type, viewSeed(t.seed, purpose, v), {
         width: o.width,
         height: o.height,
         nuisance: INSPECTION_NUISANCE,
@@ -165,6 +186,7 @@ export async function renderInspectionSet(o: InspectionSetOptions): Promise<Insp
         defect,
         chipsPresent: chips - (defect?.kind === 'chip-missing' ? 1 : 0),
         occluders: meta.occluders.map((p) => p.bbox),
+        occluderMask: occluderLayer ? await maskOf(occluderLayer, o.width, o.height) : null,
         corners: meta.board!.corners,
       });
     };

@@ -24,6 +24,7 @@ import {
   type InspectionView,
   markedChip,
   markedParts,
+  OCCLUDER_MASK_SCALE,
   renderInspectionSet,
   toBoardFractions,
 } from './inspection-set.ts';
@@ -115,12 +116,30 @@ function onFrame(c: InspectionView['corners'], u: number, v: number): [number, n
   ];
 }
 
-function occludedRegions(view: InspectionView, regions: readonly InspectionRegion[]): Set<number> {
+/**
+ * A region counts as under a hand, tool or cable when the occluders' own pixels (not their bounding
+ * boxes: a screwdriver's box spans half the board) cover at least COVERED_MIN of its footprint.
+ */
+export const COVERED_MIN = 0.5;
+const FOOTPRINT_SAMPLES = 7;
+
+export function occludedRegions(view: InspectionView, regions: readonly InspectionRegion[]): Set<number> {
   const out = new Set<number>();
+  const m = view.occluderMask;
+  if (!m) return out;
   for (const r of regions) {
-    const [x, y] = onFrame(view.corners, r.box.x + r.box.width / 2, r.box.y + r.box.height / 2);
-    if (view.occluders.some((o) => x >= o.x && x <= o.x + o.width && y >= o.y && y <= o.y + o.height))
-      out.add(r.id);
+    let covered = 0;
+    for (let j = 0; j < FOOTPRINT_SAMPLES; j++) {
+      for (let i = 0; i < FOOTPRINT_SAMPLES; i++) {
+        const u = r.box.x + ((i + 0.5) / FOOTPRINT_SAMPLES) * r.box.width;
+        const v = r.box.y + ((j + 0.5) / FOOTPRINT_SAMPLES) * r.box.height;
+        const [x, y] = onFrame(view.corners, u, v);
+        const mx = Math.floor(x * OCCLUDER_MASK_SCALE);
+        const my = Math.floor(y * OCCLUDER_MASK_SCALE);
+        if (mx >= 0 && my >= 0 && mx < m.width && my < m.height && m.data[my * m.width + mx]) covered++;
+      }
+    }
+    if (covered / FOOTPRINT_SAMPLES ** 2 >= COVERED_MIN) out.add(r.id);
   }
   return out;
 }

@@ -148,7 +148,7 @@ export async function renderBenchView(
   board: BoardType | null,
   viewSeed: number,
   opts: BenchViewOptions,
-): Promise<{ jpeg: Buffer; meta: ViewMeta }> {
+): Promise<{ jpeg: Buffer; meta: ViewMeta; occluderLayer: string | null }> {
   const rng = new Rng(viewSeed);
   const nu = resolveNuisance(opts.nuisance ?? {}, DEFAULT_NUISANCE);
   const f: SceneFrame = {
@@ -206,6 +206,7 @@ export async function renderBenchView(
   }
 
   const occluders: Array<PlacedProp<OccluderKind>> = [];
+  let occluderBody = '';
   const occRng = rng.child('occlusion');
   const occCount = Math.floor(nu.occlusion * (occRng.float(0, 3) + 1));
   for (let i = 0; i < occCount; i++) {
@@ -217,6 +218,7 @@ export async function renderBenchView(
       : [r.float(0.2, 0.8) * f.width, r.float(0.2, 0.8) * f.height];
     const o = occluderSvg(r, kind, target, f);
     body += o.svg;
+    occluderBody += o.svg;
     occluders.push(o.placed);
   }
   if (occCount > 0)
@@ -231,7 +233,13 @@ export async function renderBenchView(
   const camera = cameraEffects(rng, nu, opts.quality ?? 85, light.meta.exposure, opts.mozjpeg ?? false);
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${f.width}" height="${f.height}"><defs>${defs}</defs>${body}</svg>`;
   const jpeg = await shoot(svg, f.width, f.height, camera);
+  // what lies over the board alone, for a truth of which parts it covers (their soft shadows stay faint)
+  const occluderLayer =
+    occCount > 0
+      ? `<svg xmlns="http://www.w3.org/2000/svg" width="${f.width}" height="${f.height}"><defs><filter id="soft" x="-0.1" y="-0.1" width="1.2" height="1.2"><feGaussianBlur stdDeviation="3"/></filter></defs>${occluderBody}</svg>`
+      : null;
   return {
+    occluderLayer,
     jpeg,
     meta: {
       viewSeed: viewSeed >>> 0,
