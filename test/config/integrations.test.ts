@@ -1,12 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
 import { BenchsightError } from '../../src/errors.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 function tempYaml(text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'bs-config-'));
+  const dir = tempDir('bs-config-');
   const path = join(dir, 'benchsight.yaml');
   writeFileSync(path, text);
   return path;

@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import sharp from 'sharp';
 import { configSchema } from '../../src/config/schema.ts';
 import { Daemon } from '../../src/main.ts';
+import { tempDir } from './temp.ts';
 
 export const TINY_MODEL = join(import.meta.dirname, '..', 'fixtures', 'tiny-vit.json');
 
@@ -35,9 +35,7 @@ export function writeFrames(dir: string, pictures: Buffer[], repeat: number): vo
   }
 }
 
-export function tempDir(prefix = 'bs-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
+export { tempDir };
 
 /** A daemon on port 0 with the tiny test model, replaying `framesDir`. */
 export async function startTestDaemon(framesDir: string, overrides: Record<string, unknown> = {}) {

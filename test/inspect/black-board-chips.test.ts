@@ -61,8 +61,8 @@ describe('chips of a black board whose heatsink is gone, burnt or lifted are the
     { board: 27, kinds: ['chip-burnt', 'chip-lifted'], labels: ['chip 3', 'chip 12'] },
   ];
   const benches: InspectionBench[] = [];
-  afterAll(() => {
-    for (const b of benches) b.close();
+  afterAll(async () => {
+    await Promise.all(benches.map((b) => b.close()));
   });
 
   for (const c of cases) {
