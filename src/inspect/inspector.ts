@@ -10,10 +10,12 @@ import { HeatmapStore, heatmapPng } from './heatmap.ts';
 import { chipRegions, keepChipCount, keepOnLattice, toPixels } from './regions.ts';
 import {
   chipCounts,
+  HIDDEN_MIN,
   judgeRegions,
   noChips,
   partInOtherLight,
   regionScore,
+  takenOffBeside,
   withBareEvidence,
   withCentreBrightness,
 } from './verdict.ts';
@@ -159,14 +161,22 @@ export class Inspector {
     const cmp = await this.#o.verifier.inspect(image, region, inCrop, ref, boxes);
     const scores = new Map(cmp.scores.map((s) => [s.id, s]));
     const judged = judgeRegions(map.regions, scores);
+    // a chip hidden only through its own difference (taken off beside a tool? see takenOffBeside)
+    const apart = new Set(
+      judged
+        .filter((r) => r.kind === 'chip' && r.verdict === 'hidden')
+        .filter((r) => (scores.get(r.id)?.coveredApart ?? 1) < HIDDEN_MIN)
+        .map((r) => r.id),
+    );
     // a chip, a connector or a component that differs: is its footprint the bare board (taken off), or
     // is it still there, only lit otherwise?
-    const doubtful = new Set(
-      judged
+    const doubtful = new Set([
+      ...judged
         .filter((r) => r.kind !== 'label' && r.kind !== 'heatsink')
         .filter((r) => r.verdict === 'missing' || r.verdict === 'differs')
         .map((r) => r.id),
-    );
+      ...apart,
+    ]);
     const live = { image, corners: inImage(crop, inCrop) };
     const bare = bareEvidence(live, ref, map.regions, doubtful);
     const ownScore = (id: number) => {
@@ -176,7 +186,7 @@ export class Inspector {
     // no colour to tell the bare board by: its brightness tells a chip taken off from one still there
     const brightness = bare ? null : centreBrightness(live, map.regions, doubtful);
     const regions = bare
-      ? judged.map((r) => {
+      ? takenOffBeside(judged, apart, bare).map((r) => {
           const e = bare.get(r.id);
           return partInOtherLight(r.kind === 'chip' ? withBareEvidence(r, e) : r, e, ownScore(r.id));
         })

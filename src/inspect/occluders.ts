@@ -78,12 +78,53 @@ function thinAcrossParts(lab: Int32Array, w: number, n: number, boxes: readonly 
   return out;
 }
 
+/** Whether a box (x, y, w, h) lies within a region and the OCCLUDER_OWN share of its size (and the glow) around it. */
+function withinOne(boxes: readonly PixelBox[], glow: number, x: number, y: number, cw: number, ch: number) {
+  return boxes.some((b) => {
+    const mx = b.width * OCCLUDER_OWN + glow;
+    const my = b.height * OCCLUDER_OWN + glow;
+    return x >= b.x - mx && y >= b.y - my && x + cw <= b.x + b.width + mx && y + ch <= b.y + b.height + my;
+  });
+}
+
+/**
+ * Takes out of the difference the blobs lying within one region (withinOne), before they are closed
+ * into what lies over the board: a part taken off beside a tool then stays apart from the tool. A part
+ * under the smooth middle of a glove differs within its own region too, and is taken out as well: what
+ * this finds is only asked where the part's footprint shows the bare board (see inspector.ts).
+ */
+function dropOwnBlobs(cv: Cv, mask: Cv, boxes: readonly PixelBox[], glow: number): void {
+  const labels = new cv.Mat();
+  const stats = new cv.Mat();
+  const centroids = new cv.Mat();
+  try {
+    const n = cv.connectedComponentsWithStats(mask, labels, stats, centroids, 8, cv.CV_32S);
+    const st = stats.data32S as Int32Array;
+    const drop = new Uint8Array(n);
+    for (let c = 1; c < n; c++) {
+      drop[c] = withinOne(boxes, glow, st[5 * c]!, st[5 * c + 1]!, st[5 * c + 2]!, st[5 * c + 3]!) ? 1 : 0;
+    }
+    const lab = labels.data32S as Int32Array;
+    const m = mask.data as Uint8Array;
+    for (let i = 0; i < lab.length; i++) if (drop[lab[i]!]) m[i] = 0;
+  } finally {
+    for (const x of [labels, stats, centroids]) x.delete();
+  }
+}
+
 /**
  * What lies over the board (a hand, a tool, a cable): areas of difference that reach well outside
  * every region of the map. A missing or burnt part differs inside its own region (and a blur's width
  * around it); something lying over the board also covers the board between the parts. 255 where covered.
  */
-export function occluders(cv: Cv, diff: Cv, boxes: readonly PixelBox[], glow: number, colour?: Cv): Cv {
+export function occluders(
+  cv: Cv,
+  diff: Cv,
+  boxes: readonly PixelBox[],
+  glow: number,
+  colour?: Cv,
+  withoutOwn = false,
+): Cv {
   const w = diff.cols;
   const h = diff.rows;
   const mask = new cv.Mat();
@@ -95,6 +136,7 @@ export function occluders(cv: Cv, diff: Cv, boxes: readonly PixelBox[], glow: nu
     mask.convertTo(mask, cv.CV_8U);
     // and where the colour differs (see colourDifference in colour.ts)
     if (colour) cv.bitwise_or(mask, colour, mask);
+    if (withoutOwn) dropOwnBlobs(cv, mask, boxes, glow);
     // a smooth thing over the board differs at its edges and where the board has parts under it, not
     // in between: closing by a part's size joins those into the area it covers
     const sides = boxes.map((b) => Math.min(b.width, b.height)).sort((a, b) => a - b);
@@ -142,15 +184,7 @@ export function occluders(cv: Cv, diff: Cv, boxes: readonly PixelBox[], glow: nu
     for (let c = 1; c < n; c++) {
       if (outside[c]! < minOutside && coloured[c]! < minColoured && !thin[c]) continue;
       // a part's own difference (a connector taken off with the shadow it cast) stays near that part
-      const [x, y, cw, ch] = [st[5 * c]!, st[5 * c + 1]!, st[5 * c + 2]!, st[5 * c + 3]!];
-      const itsOwn = boxes.some((b) => {
-        const mx = b.width * OCCLUDER_OWN + glow;
-        const my = b.height * OCCLUDER_OWN + glow;
-        return (
-          x >= b.x - mx && y >= b.y - my && x + cw <= b.x + b.width + mx && y + ch <= b.y + b.height + my
-        );
-      });
-      over[c] = itsOwn ? 0 : 1;
+      over[c] = withinOne(boxes, glow, st[5 * c]!, st[5 * c + 1]!, st[5 * c + 2]!, st[5 * c + 3]!) ? 0 : 1;
     }
     const cover = new cv.Mat(h, w, cv.CV_8U);
     const out = cover.data as Uint8Array;

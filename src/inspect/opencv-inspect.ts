@@ -115,6 +115,11 @@ export interface RegionScore {
   heat: number;
   /** Share of the region's box under something lying over the board (a hand, a tool, a cable), 0-1. */
   covered: number;
+  /**
+   * The same share once every region's own difference is left out of what lies over the board
+   * (occluders.ts, withoutOwn): 0 for a part taken off beside a tool; only where `covered` is not 0.
+   */
+  coveredApart?: number;
 }
 
 export interface AlignedComparison {
@@ -333,16 +338,13 @@ export function compareAligned(
             ),
           )
         : undefined;
-    const cover = keep(
-      occluders(
-        cv,
-        diff,
-        boxes.map((b) => b.box),
-        // a part taken off changes the light taken out around it as far as flattened's window
-        Math.round(Math.max(w, h) / 24),
-        colour,
-      ),
-    );
+    // a part taken off changes the light taken out around it as far as flattened's window
+    const glow = Math.round(Math.max(w, h) / 24);
+    const pixelBoxes = boxes.map((b) => b.box);
+    const cover = keep(occluders(cv, diff, pixelBoxes, glow, colour));
+    // what lies over the board without the regions' own differences (a part taken off beside a tool)
+    const apart =
+      cv.countNonZero(cover) > 0 ? keep(occluders(cv, diff, pixelBoxes, glow, colour, true)) : null;
     // the heatmap shows where the board differs, not the hand over it
     diff.setTo(new cv.Scalar(0), cover);
     const scores = scored.map((r, i) => {
@@ -350,15 +352,21 @@ export function compareAligned(
       const rect = new cv.Rect(x, y, width, height);
       const roi = diff.roi(rect);
       const under = cover.roi(rect);
+      const underApart = apart?.roi(rect);
       try {
+        const covered = cv.countNonZero(under) / (width * height);
         return {
           ...r,
           heat: cv.mean(roi)[0] as number,
-          covered: cv.countNonZero(under) / (width * height),
+          covered,
+          ...(covered > 0 && underApart
+            ? { coveredApart: cv.countNonZero(underApart) / (width * height) }
+            : {}),
         };
       } finally {
         roi.delete();
         under.delete();
+        underApart?.delete();
       }
     });
     const diff8 = keep(new cv.Mat());

@@ -125,11 +125,18 @@ export async function openMappedBoard(name: string, t: BoardType, parts = false)
 
 /**
  * The eval's `view`-th good view of a board type (its seed's light, pose and nuisances; `type` may be
- * the same type with a defect, drawn alike), inspected whole as `boardId`; fails unless it verifies.
+ * the same type with a defect, drawn alike), or its `view`-th defective view with `purpose`
+ * 'inspection-defect', inspected whole as `boardId`; fails unless it verifies.
  * Returns the inspection and the renderer's truth of what lies over the board.
  */
-export async function inspectEvalView(bench: InspectionBench, boardId: number, type: BoardType, view = 0) {
-  const { jpeg, meta } = await renderBenchView(type, viewSeed(type.seed, 'inspection-good', view), {
+export async function inspectEvalView(
+  bench: InspectionBench,
+  boardId: number,
+  type: BoardType,
+  view = 0,
+  purpose: 'inspection-good' | 'inspection-defect' = 'inspection-good',
+) {
+  const { jpeg, meta } = await renderBenchView(type, viewSeed(type.seed, purpose, view), {
     width: 1280,
     height: 720,
     nuisance: INSPECTION_NUISANCE,
