@@ -10,7 +10,7 @@ import { colourDifference } from './colour.ts';
 import { type Cv, grayOf, mul3, resized, rgbOf } from './cv-helpers.ts';
 import { occluders } from './occluders.ts';
 import type { FoundBox } from './regions.ts';
-import { regionScore as combinedScore, PRESENT_MIN } from './verdict.ts';
+import { regionScore as combinedScore, HIDDEN_MIN, MISSING_BELOW, PRESENT_MIN } from './verdict.ts';
 
 /** Pixel box on the reference picture. */
 export interface PixelBox {
@@ -345,28 +345,47 @@ export function compareAligned(
     // what lies over the board without the regions' own differences (a part taken off beside a tool)
     const apart =
       cv.countNonZero(cover) > 0 ? keep(occluders(cv, diff, pixelBoxes, glow, colour, true)) : null;
-    // the heatmap shows where the board differs, not the hand over it
-    diff.setTo(new cv.Scalar(0), cover);
-    const scores = scored.map((r, i) => {
-      const { x, y, width, height } = boxes[i]!.box;
+    const shares = boxes.map(({ box: { x, y, width, height } }) => {
       const rect = new cv.Rect(x, y, width, height);
-      const roi = diff.roi(rect);
       const under = cover.roi(rect);
       const underApart = apart?.roi(rect);
       try {
         const covered = cv.countNonZero(under) / (width * height);
+        const coveredApart =
+          covered > 0 && underApart ? cv.countNonZero(underApart) / (width * height) : undefined;
+        return { covered, coveredApart };
+      } finally {
+        under.delete();
+        underApart?.delete();
+      }
+    });
+    // the heatmap shows where the board differs, not the hand over it; but a region scoring missing
+    // that lies under it only through its own difference (a part taken off beside a tool: see
+    // takenOffBeside in verdict.ts) keeps its difference there
+    const blank = cover.clone();
+    keep(blank);
+    shares.forEach((c, i) => {
+      if (c.coveredApart === undefined || c.coveredApart >= HIDDEN_MIN) return;
+      if (combinedScore(scored[i]!) >= MISSING_BELOW) return;
+      const { x, y, width, height } = boxes[i]!.box;
+      const roi = blank.roi(new cv.Rect(x, y, width, height));
+      roi.setTo(new cv.Scalar(0));
+      roi.delete();
+    });
+    diff.setTo(new cv.Scalar(0), blank);
+    const scores = scored.map((r, i) => {
+      const { x, y, width, height } = boxes[i]!.box;
+      const roi = diff.roi(new cv.Rect(x, y, width, height));
+      try {
+        const { covered, coveredApart } = shares[i]!;
         return {
           ...r,
           heat: cv.mean(roi)[0] as number,
           covered,
-          ...(covered > 0 && underApart
-            ? { coveredApart: cv.countNonZero(underApart) / (width * height) }
-            : {}),
+          ...(coveredApart === undefined ? {} : { coveredApart }),
         };
       } finally {
         roi.delete();
-        under.delete();
-        underApart?.delete();
       }
     });
     const diff8 = keep(new cv.Mat());

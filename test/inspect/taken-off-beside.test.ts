@@ -68,7 +68,7 @@ describe('a chip taken off beside a screwdriver is missing, not hidden (real ope
 
   afterAll(() => bench?.close());
 
-  it('finds the chip taken off and counts one chip fewer', async () => {
+  it('finds the chip taken off, counts one chip fewer and shows it in the heatmap', async () => {
     const which = viewSeed(t.seed, 'inspection-defect-place', 0) % 1000;
     const { type } = withDefect(t, 'chip-missing', which);
     const { inspection: r, occluders } = await inspectEvalView(bench, boardId, type, 0, 'inspection-defect');
@@ -80,5 +80,8 @@ describe('a chip taken off beside a screwdriver is missing, not hidden (real ope
     expect(r.counts.chips.found + r.counts.chips.hidden).toBe(29);
     // the chips under the handle itself stay hidden
     expect(r.counts.chips.hidden).toBeGreaterThanOrEqual(3);
+    // and the heatmap shows the chip taken off: among its three hottest regions
+    const heat = [...r.regionHeat!.entries()].sort((a, b) => b[1] - a[1]);
+    expect(heat.slice(0, 3).map(([id]) => id)).toContain(missing[0]!.id);
   }, 60_000);
 });
