@@ -99,7 +99,7 @@ export function regionScore(s: { ncc: number; diff: number }): number {
 
 /**
  * A region that does not look like its reference and lies at least this much under something over
- * the board (a hand, a tool, a cable: see occluders in opencv-inspect.ts) is hidden, not judged.
+ * the board (a hand, a tool, a cable: see occluders.ts) is hidden, not judged.
  */
 export const HIDDEN_MIN = 0.02;
 

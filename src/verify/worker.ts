@@ -4,12 +4,8 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { errorMessage } from '../errors.ts';
-import {
-  type AlignedComparison,
-  compareAligned,
-  detectChips,
-  type PixelBox,
-} from '../inspect/opencv-inspect.ts';
+import { detectChips } from '../inspect/opencv-detect.ts';
+import { type AlignedComparison, compareAligned, type PixelBox } from '../inspect/opencv-inspect.ts';
 import type { FoundBox } from '../inspect/regions.ts';
 import type { RegionKind } from '../protocol.ts';
 import { type StartupMessage, startupFailure } from '../threads/start.ts';
