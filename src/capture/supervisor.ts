@@ -191,7 +191,14 @@ export class SupervisedSource implements FrameSource {
     }
     this.fps.tick(now);
     this.seq += 1;
-    this.latest.deliver({ jpeg, width: size.width, height: size.height, seq: this.seq, capturedAt: now });
+    this.latest.deliver({
+      jpeg,
+      width: size.width,
+      height: size.height,
+      seq: this.seq,
+      capturedAt: now,
+      monotonicAt: performance.now(),
+    });
   }
 
   private onGarbage(detail: string, settle: (outcome: Outcome) => void): void {

@@ -10,6 +10,11 @@ export interface Frame {
   seq: number;
   /** Capture time, ms since the epoch. */
   capturedAt: number;
+  /**
+   * The same moment on this process's monotonic clock (performance.now()): a fraction of a ms, for
+   * timing what follows (capture to recognition). Absent on frames made elsewhere.
+   */
+  monotonicAt?: number;
 }
 
 export interface CameraStatus {

@@ -313,7 +313,9 @@ export class BenchPipeline {
   /** Gate, then decode; null when the gate skips the frame. */
   async #onFrame(frame: Frame): Promise<Decoded | null> {
     const taken = performance.now();
-    const capture = taken - (Date.now() - frame.capturedAt);
+    // The capture on the monotonic clock: exact where the source stamped it, else from the wall
+    // clock's whole ms.
+    const capture = frame.monotonicAt ?? taken - (Date.now() - frame.capturedAt);
     this.#latest = frame;
     this.#counts.captured++;
     // A frame that is looked at takes in catalog changes first (a board removed elsewhere makes the

@@ -30,14 +30,17 @@ export interface FrameDone {
   /** When matching and publishing finished, ms since the epoch. */
   doneAt: number;
   slots: number;
-  /** When it went through each stage of the frame loop, ms after capturedAt. */
+  /**
+   * When it went through each stage of the frame loop, ms after capturedAt; `done` is the frame's
+   * capture to recognition.
+   */
   stages: FrameStages;
 }
 
 /**
  * The frame loop's stages, each as ms after the frame's capture: where capture to recognition goes
- * (`npm run bench`). Timed on the monotonic clock from the moment the frame is taken; only `taken`
- * compares with the wall clock's capture time (whole ms).
+ * (`npm run bench`). Timed on the monotonic clock from the capture (Frame.monotonicAt; a frame
+ * without it: from the wall clock's capture time, whole ms, so that `taken` may read up to 1 ms early).
  */
 export interface FrameStages {
   /** Taken from the camera's mailbox: the gate looks at it next. */

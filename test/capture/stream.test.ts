@@ -86,6 +86,14 @@ describe('stream source (ffmpeg test pattern and video file in place of a physic
     expect(status.fps).toBeLessThan(13);
     expect(got.every((f) => f.width === 160 && f.height === 120)).toBe(true);
     expect(got.every((f, i) => i === 0 || f.seq === got[i - 1]!.seq + 1)).toBe(true);
+    // Each frame is stamped on the monotonic clock too (capture to recognition to a fraction of a
+    // ms), the same moment as its wall-clock time, which has whole ms.
+    for (let i = 1; i < got.length; i++) {
+      const mono = got[i]!.monotonicAt! - got[i - 1]!.monotonicAt!;
+      expect(Math.abs(mono - (got[i]!.capturedAt - got[i - 1]!.capturedAt))).toBeLessThanOrEqual(2);
+    }
+    expect(got.every((f) => f.monotonicAt! <= performance.now())).toBe(true);
+    expect(got.some((f) => !Number.isInteger(f.monotonicAt))).toBe(true);
   });
 
   it('replays a video file in a loop at real time', async () => {

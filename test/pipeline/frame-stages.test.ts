@@ -29,8 +29,8 @@ describe('frame stages (where capture to recognition goes, for npm run bench)', 
     });
     for (const d of done) {
       const times = ORDER.map((key) => d.stages[key]);
-      // Monotonic, from the capture on (the capture time has whole ms: `taken` may read up to 1 ms early).
-      expect(times[0]).toBeGreaterThan(-1);
+      // Monotonic, from the capture on: the camera stamps its frames on the monotonic clock too.
+      expect(times[0]).toBeGreaterThanOrEqual(0);
       for (let i = 1; i < times.length; i++) expect(times[i]).toBeGreaterThanOrEqual(times[i - 1]!);
       // The last stage is the frame's capture-to-recognition time (doneAt has whole ms).
       expect(Math.abs(d.stages.done - (d.doneAt - d.capturedAt))).toBeLessThanOrEqual(2);
