@@ -180,7 +180,9 @@ export class SupervisedSource implements FrameSource {
       this.onGarbage(`a ${jpeg.length}-byte image without a readable JPEG header`, settle);
       return;
     }
+    // one moment on both clocks (going online below may run listeners first)
     const now = Date.now();
+    const monotonicAt = performance.now();
     this.garbageInRow = 0;
     this.backoffMs = this.supervision.backoffInitialMs;
     this.lastFrameAt = now;
@@ -197,7 +199,7 @@ export class SupervisedSource implements FrameSource {
       height: size.height,
       seq: this.seq,
       capturedAt: now,
-      monotonicAt: performance.now(),
+      monotonicAt,
     });
   }
 
