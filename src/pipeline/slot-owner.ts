@@ -17,7 +17,7 @@ import type { RollingMedian } from './stats.ts';
 import type { BenchSlot, RecognitionStep, SlotRecognition, SlotReports, TextReading } from './types.ts';
 import type { UnitTracker } from './units.ts';
 import { NOT_VERIFIED } from './verification.ts';
-import { stillVerified, VERIFIED_KEPT, type VerifiedPicture } from './verified-pictures.ts';
+import { SlotVerifications } from './verified-pictures.ts';
 
 const RECOGNITION_THUMB_WIDTH = 240;
 
@@ -65,21 +65,16 @@ export class SlotOwner implements SlotReports {
   readonly #texts = new Map<string, OcrPayload>();
   /** The inspection of each slot's current board, where it has finished. */
   readonly #inspections = new Map<string, InspectedPayload>();
-  /**
-   * Each slot's last verified pictures (newest first, VERIFIED_KEPT of them: a board taken away and
-   * put back is not verified again), each kept while the scene and the shortlist stay the same and
-   * the slot's embedding stays that picture (`vector`, a copy).
-   */
-  readonly #verified = new Map<string, VerifiedPicture[]>();
+  /** Each slot's verified pictures, and the verifications running now. */
+  readonly #verifications: SlotVerifications;
   /** The scene each slot's followed board was last recorded or looked at again in. */
   readonly #looked = new Map<string, number>();
-  /** Slots whose picture is being verified now (one at a time per slot). */
-  readonly #verifying = new Set<string>();
 
   constructor(opts: SlotOwnerOptions, slots: readonly BenchSlot[]) {
     this.#o = opts;
     this.#slots = slots;
     this.#steps = opts.steps ?? [];
+    this.#verifications = new SlotVerifications(opts.logger, opts.lookAgain);
     for (const slot of slots) {
       this.#trackers.set(slot.name, new SlotTracker(opts.config.match.smoothing));
       this.#unknowns.set(slot.name, new UnknownAppearances());
@@ -133,54 +128,13 @@ export class SlotOwner implements SlotReports {
    */
   forgetBoardsNotIn(inCatalog: (boardId: number) => boolean): void {
     // the catalog changed (references added or removed): earlier verifications are not the catalog's
-    this.#verified.clear();
+    this.#verifications.clear();
     for (const [slot, tracker] of this.#trackers) {
       const current = tracker.current;
       if (current.kind === 'board' && !inCatalog(current.boardId)) tracker.reset();
       const named = this.#byText.get(slot);
       if (named !== undefined && !inCatalog(named)) this.#byText.delete(slot);
     }
-  }
-
-  /**
-   * A slot's match: the embedding's, then (verification on) the local features', which run in the
-   * feature worker only when the scene or the shortlist changed since the slot was last verified.
-   */
-  #match(
-    r: Recognizer,
-    slot: BenchSlot,
-    raw: RawImage,
-    vector: Float32Array,
-    scene: number,
-  ): MatchResult | null {
-    const plain = r.decidedWithoutVerification(vector);
-    if (plain) return plain;
-    const asked = { scene, shortlist: r.shortlist(vector).join(','), vector };
-    const kept = this.#verified.get(slot.name) ?? [];
-    const known = kept.find((p) => p.recognizer === r && stillVerified(p, asked));
-    if (known) return known.result;
-    // Verified off the frame loop, one picture per slot at a time: the frame loop goes on (the slot
-    // keeps what it shows, never the embedding's unverified guess), and the result is used by the
-    // frames that still show that picture.
-    if (!this.#verifying.has(slot.name)) {
-      const copy = Float32Array.from(vector);
-      this.#verifying.add(slot.name);
-      r.recognize(raw, slot.rect, copy)
-        .then(
-          (result) => {
-            const pictures = [
-              { ...asked, vector: copy, recognizer: r, result },
-              ...(this.#verified.get(slot.name) ?? []),
-            ];
-            this.#verified.set(slot.name, pictures.slice(0, VERIFIED_KEPT));
-            this.#o.lookAgain?.();
-          },
-          (err: unknown) =>
-            this.#o.logger.warn({ err: errorMessage(err), slot: slot.name }, 'verification of a slot failed'),
-        )
-        .finally(() => this.#verifying.delete(slot.name));
-    }
-    return null;
   }
 
   /**
@@ -209,7 +163,7 @@ export class SlotOwner implements SlotReports {
       const slot = this.#slots[i]!;
       const tm = performance.now();
       const vector = embeddings.subarray(i * dim, (i + 1) * dim);
-      const result = this.#match(r, slot, raw, vector, scene);
+      const result = this.#verifications.match(r, slot, raw, vector, scene);
       // being verified: no observation of this slot in this frame
       if (!result) continue;
       const outcome: SlotOutcome =
