@@ -9,6 +9,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBenchmarks, SECTIONS, type Section } from '../tools/benchmarks/run.ts';
+import { reexecWithShippedEnv } from '../tools/benchmarks/shipped-env.ts';
 import { scriptArgs, usageError } from '../tools/script-args.ts';
 
 const HELP = `Usage: npm run bench -- [options]
@@ -50,6 +51,7 @@ if (values.only !== undefined) {
   }
   only = names as Section[];
 }
+reexecWithShippedEnv();
 const t0 = Date.now();
 const table = await runBenchmarks({
   short: values.short,

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
@@ -101,6 +101,33 @@ async function cameraJpegs(from: string, to: string, width?: number): Promise<st
 /** The scene's frames scaled to `width` (for runs that must push many frames through quickly). */
 export function scaledFrames(scene: BenchScene, cacheDir: string, width: number): Promise<string> {
   return cameraJpegs(scene.frames, join(cacheDir, `camera-${scene.width}x${scene.height}-w${width}`), width);
+}
+
+/** The demo's camera rate (the daemon's default replay): a board put down, held, taken away in 5 s. */
+const SCENE_FPS = 5;
+
+/**
+ * The scene's frames for a camera at `fps`: each frame repeated (hard links, made once into the
+ * cache) so that the bench changes at the demo's pace whatever the camera's rate. Played as they
+ * are at 80 to 260 fps, the 25 frames looped 3 to 10 times a second: a board recognized, recorded
+ * to history (a thumbnail and a synced SQLite commit) and cleared several times a second, which no
+ * bench does, measured as if it were the frame path's cost.
+ */
+export async function pacedFrames(scene: BenchScene, cacheDir: string, fps: number): Promise<string> {
+  const repeat = Math.max(1, Math.round(fps / SCENE_FPS));
+  const names = (await readdir(scene.frames)).filter((n) => n.endsWith('.jpg')).sort();
+  const dir = join(cacheDir, `camera-${scene.width}x${scene.height}-x${repeat}`);
+  if (existsSync(dir) && (await readdir(dir)).length === names.length * repeat) return dir;
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  let n = 0;
+  for (const name of names) {
+    for (let i = 0; i < repeat; i++) {
+      const to = join(dir, `${String(++n).padStart(6, '0')}.jpg`);
+      await link(join(scene.frames, name), to).catch(() => copyFile(join(scene.frames, name), to));
+    }
+  }
+  return dir;
 }
 
 /** A folder holding one image: a camera looking at a static scene. */

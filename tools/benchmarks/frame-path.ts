@@ -5,7 +5,7 @@ import { decodeImage } from '../../src/vision/preprocess.ts';
 import { DaemonProcess } from './daemon-process.ts';
 import { SHIPPED_ENV } from './daemon-sections.ts';
 import { bareInferenceMs } from './encode.ts';
-import { MODELS_DIR } from './fixtures.ts';
+import { MODELS_DIR, pacedFrames } from './fixtures.ts';
 import { measureWindow, sleep, stagesRow, waitForFrames } from './pipeline.ts';
 import { type Context, row } from './sections.ts';
 import { STAND_IN, writeStandIn } from './stand-in-model.ts';
@@ -18,10 +18,11 @@ import { type BenchmarkRow, fps, ms, ratio } from './table.ts';
  * faster of that and `decodeMs` counts (the stricter reference).
  */
 export async function frameReference(bareMs: number, decodeMs: number | undefined, still: string) {
-  if (decodeMs === undefined) return { ms: bareMs, text: 'bare inference', detail: '' };
+  if (decodeMs === undefined) return { decodeMs, ms: bareMs, text: 'bare inference', detail: '' };
   const frame = await readFile(still);
   const decode = Math.min(decodeMs, median(await timeRuns(30, () => decodeImage(frame), 3)));
   return {
+    decodeMs: decode,
     ms: decode + bareMs,
     text: '(decode + bare inference)',
     detail: ` (${ms(decode)} + ${ms(bareMs)})`,
@@ -44,11 +45,14 @@ export async function acceleratorSection(ctx: Context, decodeMs: number): Promis
   const loaded = loadManifest(manifestPath, ctx.work);
   const still = await readFile(scene.still);
   const bareMs = await bareInferenceMs(loaded, still, ACCELERATOR_THREADS, 1500);
-  const rate = Math.ceil(2000 / (decodeMs + bareMs));
+  // the decode timed again now: the first figure of a run can read it slow
+  const before = await frameReference(bareMs, decodeMs, scene.still);
+  const rate = Math.ceil(2000 / before.ms);
   ctx.log(`pipeline: simulated accelerator (stand-in answering in ${ms(bareMs)}), source ${rate} fps`);
+  const frames = await pacedFrames(scene, ctx.cacheDir, rate);
   const daemon = await DaemonProcess.start({
     config: {
-      camera: { source: { kind: 'folder', path: scene.frames, fps: Math.min(rate, 120), loop: true } },
+      camera: { source: { kind: 'folder', path: frames, fps: Math.min(rate, 120), loop: true } },
       model: { name: manifestPath, intraOpThreads: ACCELERATOR_THREADS },
       gate: { enabled: false },
       ocr: { enabled: false },
@@ -69,7 +73,7 @@ export async function acceleratorSection(ctx: Context, decodeMs: number): Promis
     await daemon.stop();
   }
   const bare = Math.min(bareMs, await bareInferenceMs(loaded, still, ACCELERATOR_THREADS, 1500));
-  const ref = await frameReference(bare, decodeMs, scene.still);
+  const ref = await frameReference(bare, before.decodeMs, scene.still);
   const p50 = percentile(w.latencies, 50);
   const what = `simulated accelerator (stand-in model, ${STAND_IN.dim}-d, 1 thread), dinov2-small preprocessing`;
   return [

@@ -81,9 +81,10 @@ export async function runBenchmarks(opts: BenchmarkOptions): Promise<string> {
   const loadAtStart = loadAverage();
   const rows: BenchmarkRow[] = [];
   const notes = [
-    'Daemon rows: the Daemon of src/main.ts in a child process, one slot, 1280x720 replayed bench frames, ' +
-      'ocr.enabled false (OCR reads a label after each stable recognition; this replay recognizes a board ' +
-      'every two seconds, which would make the rows measure OCR).',
+    'Daemon rows: the Daemon of src/main.ts in a child process, one slot, 1280x720 replayed bench frames ' +
+      "(in the Pipeline rows at the demo's pace whatever the camera's rate: a board put down, held and " +
+      'taken away every 5 s), ocr.enabled false (OCR reads a label after each stable recognition; this ' +
+      'replay recognizes a board every 5 s, which would make the rows measure OCR).',
   ];
   try {
     const bundled = bundledModel();

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SHIPPED_ENV } from '../../../tools/benchmarks/daemon-sections.ts';
@@ -35,5 +37,38 @@ describe('the environment the launchers give the daemon (what the benchmark meas
     }
     expect(words.indexOf('node')).toBeGreaterThan(0);
     for (const [name, value] of Object.entries(SHIPPED_ENV)) expect(assigned.get(name)).toBe(value);
+  });
+});
+
+describe('npm run bench runs under SHIPPED_ENV (glibc reads it only at start)', () => {
+  it("a script without it runs again in a child that has it, and exits with that child's status", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'benchsight-reexec-'));
+    try {
+      const script = join(dir, 'probe.ts');
+      writeFileSync(
+        script,
+        [
+          `import { reexecWithShippedEnv } from ${JSON.stringify(join(ROOT, 'tools/benchmarks/shipped-env.ts'))};`,
+          'reexecWithShippedEnv();',
+          `console.log(JSON.stringify({ ${Object.keys(SHIPPED_ENV)
+            .map((name) => `${name}: process.env.${name}`)
+            .join(', ')}, args: process.argv.slice(2) }));`,
+          'process.exit(3);',
+        ].join('\n'),
+      );
+      const env = { ...process.env };
+      for (const name of Object.keys(SHIPPED_ENV)) delete env[name];
+      const r = spawnSync(process.execPath, ['--import', 'tsx', script, '--short'], {
+        encoding: 'utf8',
+        env,
+      });
+      expect(r.status).toBe(3);
+      // printed once: by the child, not by a parent that went on
+      const lines = r.stdout.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(JSON.parse(lines[0]!)).toEqual({ ...SHIPPED_ENV, args: ['--short'] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
