@@ -1,4 +1,4 @@
-import { type FSWatcher, watch } from 'node:fs';
+import { type FSWatcher, type Stats, watch } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import sharp from 'sharp';
@@ -39,6 +39,11 @@ async function listImages(dir: string): Promise<string[]> {
   return names.filter((name) => IMAGE_EXTENSIONS.has(extname(name).toLowerCase())).sort(byName);
 }
 
+/** A file's identity: every link to one file has the same, a file written again another. */
+function fileKey(st: Stats): string {
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
+}
+
 /** The file as a JPEG: kept as it is when it already is one, converted once otherwise. */
 async function loadImage(file: string): Promise<Buffer> {
   const data = await readFile(file);
@@ -50,9 +55,15 @@ async function loadImage(file: string): Promise<Buffer> {
  * The images of a watched folder, in name order: what is shown next, images added while running
  * (a drop folder), images that could not be read (skipped, reported once).
  */
-class FolderImages {
+export class FolderImages {
   #names: string[] = [];
+  /** name -> image; names that are links to one file share its image. */
   readonly #cache = new Map<string, Buffer>();
+  /** file identity (fileKey) -> image, for the links to a file already read. */
+  readonly #byFile = new Map<string, Buffer>();
+  /** image -> its file identity and how many names hold it. */
+  readonly #holders = new Map<Buffer, { key: string; names: number }>();
+  /** bytes of the distinct images held */
   #cached = 0;
   readonly #bad = new Set<string>();
   #last: { name: string; image: Buffer } | null = null;
@@ -74,12 +85,12 @@ class FolderImages {
     }
     const skipped: string[] = [];
     for (const name of this.#names) {
-      const image = await this.#read(name).catch((err: unknown) => {
+      const read = await this.#read(name).catch((err: unknown) => {
         skipped.push(`${name}: ${errorMessage(err)}`);
         this.#bad.add(name);
         return null;
       });
-      if (image) this.#keep(name, image);
+      if (read) this.#keep(name, read);
     }
     if (skipped.length > 0) {
       this.log?.warn(
@@ -95,6 +106,11 @@ class FolderImages {
     }
   }
 
+  /** Bytes of the pictures held in memory (each file once, whatever links name it). */
+  get cachedBytes(): number {
+    return this.#cached;
+  }
+
   /** Something changed in the folder: list it again before the next image. */
   changed(): void {
     this.#stale = true;
@@ -107,13 +123,29 @@ class FolderImages {
   async next(loop: boolean): Promise<{ image: Buffer; wrapped: boolean } | null> {
     if (this.#stale) await this.#relist();
     const last = this.#last?.name;
-    const after = last === undefined ? 0 : this.#names.findIndex((n) => byName(n, last) > 0);
+    const after = last === undefined ? 0 : this.#indexAfter(last);
     const image = after === -1 ? null : await this.#scan(after);
     if (image === 'not yet') return null;
     if (image) return { image, wrapped: false };
     if (!loop) return null;
     const first = await this.#scan(0);
     return first && first !== 'not yet' ? { image: first, wrapped: true } : null;
+  }
+
+  /**
+   * The index of the first name after `last` in name order (-1: none), by binary search over the
+   * sorted names: a replay folder of thousands of frames costs a few comparisons a frame, not one
+   * per name before it.
+   */
+  #indexAfter(last: string): number {
+    let lo = 0;
+    let hi = this.#names.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (byName(this.#names[mid]!, last) > 0) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo < this.#names.length ? lo : -1;
   }
 
   /** The picture shown last, when there is nothing new to show. */
@@ -139,10 +171,10 @@ class FolderImages {
     this.#stale = false;
     const names = await listImages(this.dir).catch(() => this.#names);
     const present = new Set(names);
-    for (const name of this.#cache.keys()) {
+    for (const [name, image] of this.#cache) {
       if (!present.has(name)) {
-        this.#cached -= this.#cache.get(name)!.length;
         this.#cache.delete(name);
+        this.#release(image);
       }
     }
     this.#names = names;
@@ -152,14 +184,14 @@ class FolderImages {
   async #fresh(name: string): Promise<Buffer | null | 'not yet'> {
     const file = join(this.dir, name);
     try {
-      const { mtimeMs } = await stat(file);
-      if (Date.now() - mtimeMs < SETTLE_MS) {
+      const st = await stat(file);
+      if (Date.now() - st.mtimeMs < SETTLE_MS) {
         this.#stale = true;
         return 'not yet';
       }
-      const image = await this.#read(name);
-      this.#keep(name, image);
-      return image;
+      const read = await this.#read(name, st);
+      this.#keep(name, read);
+      return read.image;
     } catch (err) {
       this.#bad.add(name);
       this.log?.warn(
@@ -170,14 +202,37 @@ class FolderImages {
     }
   }
 
-  #read(name: string): Promise<Buffer> {
-    return loadImage(join(this.dir, name));
+  /**
+   * The image of a name: the one already read for the same file (another link to it: a replay that
+   * holds a picture for many frames links one file under many names) or read now.
+   */
+  async #read(name: string, known?: Stats): Promise<{ image: Buffer; key: string }> {
+    const file = join(this.dir, name);
+    const key = fileKey(known ?? (await stat(file)));
+    return { image: this.#byFile.get(key) ?? (await loadImage(file)), key };
   }
 
-  #keep(name: string, image: Buffer): void {
-    if (this.#cached + image.length > CACHE_BYTES) return;
+  /** Keeps a name's image in memory unless that passes CACHE_BYTES; an image held already costs nothing. */
+  #keep(name: string, { image, key }: { image: Buffer; key: string }): void {
+    const held = this.#holders.get(image);
+    if (held) {
+      held.names++;
+    } else {
+      if (this.#cached + image.length > CACHE_BYTES) return;
+      this.#holders.set(image, { key, names: 1 });
+      this.#byFile.set(key, image);
+      this.#cached += image.length;
+    }
     this.#cache.set(name, image);
-    this.#cached += image.length;
+  }
+
+  /** A name that held `image` is gone: the image goes when no name holds it. */
+  #release(image: Buffer): void {
+    const held = this.#holders.get(image);
+    if (!held || --held.names > 0) return;
+    this.#holders.delete(image);
+    this.#byFile.delete(held.key);
+    this.#cached -= image.length;
   }
 }
 

@@ -1,6 +1,16 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FolderImages } from '../../src/capture/folder.ts';
 import { createFrameSource } from '../../src/capture/index.ts';
 import { isPlausibleJpeg } from '../../src/capture/jpeg.ts';
 import type { Frame, FrameSource } from '../../src/capture/types.ts';
@@ -76,6 +86,53 @@ describe('folder source', () => {
     expect(got[5]!.jpeg.equals(got[0]!.jpeg)).toBe(true);
     const skipped = warnings.find((w) => JSON.stringify(w.obj).includes('f10.jpg'));
     expect(skipped?.msg).toMatch(/skipped 1 unreadable/);
+  });
+
+  it('follows numeric name order (shot2 before shot10) through a loop and back to the start', async () => {
+    const shots = join(tmp.dir, 'shots');
+    mkdirSync(shots);
+    writeTestStills(join(shots, 'shot%d.jpg'), 12, '64x48');
+    const order = Array.from({ length: 12 }, (_, i) => readFileSync(join(shots, `shot${i + 1}.jpg`)));
+    const source = createFrameSource(folder(shots, 100), FAST_SUPERVISION, { logger });
+    await source.start();
+    const got = await collectFrames(source, 2000, 20);
+    await source.stop();
+    expect(got.length).toBeGreaterThanOrEqual(20);
+    // whichever frame came first, each next one (by capture number: a frame the reader missed is
+    // skipped, not reordered) is the next shot by number, shot12 followed by shot1
+    const first = order.findIndex((jpeg) => jpeg.equals(got[0]!.jpeg));
+    expect(first).toBeGreaterThanOrEqual(0);
+    for (const frame of got) {
+      const shot = (first + frame.seq - got[0]!.seq) % 12;
+      expect(frame.jpeg.equals(order[shot]!), `frame ${frame.seq}: shot${shot + 1}`).toBe(true);
+    }
+    expect(got.at(-1)!.seq - got[0]!.seq).toBeGreaterThanOrEqual(12);
+  });
+
+  it('holds one picture for the links to one file (a replay that repeats a frame costs it once)', async () => {
+    const linked = join(tmp.dir, 'linked');
+    mkdirSync(linked);
+    writeTestStills(join(linked, 'a%d.jpg'), 1, '64x48');
+    const size = statSync(join(linked, 'a1.jpg')).size;
+    for (const name of ['a2.jpg', 'a3.jpg']) linkSync(join(linked, 'a1.jpg'), join(linked, name));
+    copyFileSync(join(linked, 'a1.jpg'), join(linked, 'a4.jpg'));
+    const images = new FolderImages(linked);
+    await images.load();
+    // a1-a3 are one file, a4 a copy of it: two pictures held, not four
+    expect(images.cachedBytes).toBe(2 * size);
+    const shown: Buffer[] = [];
+    for (let i = 0; i < 4; i++) shown.push((await images.next(true))!.image);
+    expect(shown.every((jpeg) => jpeg.equals(shown[0]!))).toBe(true);
+    // the file's picture goes once no name links to it
+    unlinkSync(join(linked, 'a1.jpg'));
+    unlinkSync(join(linked, 'a2.jpg'));
+    images.changed();
+    expect((await images.next(true))?.image.equals(shown[0]!)).toBe(true);
+    expect(images.cachedBytes).toBe(2 * size);
+    unlinkSync(join(linked, 'a3.jpg'));
+    images.changed();
+    await images.next(true);
+    expect(images.cachedBytes).toBe(size);
   });
 
   it('resolves a relative path against the working directory', async () => {
