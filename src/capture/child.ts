@@ -1,9 +1,12 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 
 /** How long a capture process gets to exit after SIGTERM before SIGKILL. */
 export const KILL_GRACE_MS = 2000;
 const STDERR_TAIL_CHARS = 4096;
+/** How long stopping waits, after SIGKILL, for every process of the group to be gone. */
+const GROUP_GONE_MS = 2000;
 
 export interface ChildExit {
   code: number | null;
@@ -71,11 +74,46 @@ export function spawnCapture(command: string, args: readonly string[]): CaptureP
         // group id cannot have been reused while members remain.
         signalGroup('SIGKILL');
         await exit;
+        // A signalled process takes a moment to die: until the group is empty, a camera device may
+        // still be held by it, and a restart's new process would find it busy.
+        if (pgid !== undefined) await groupGone(pgid, GROUP_GONE_MS);
       }
       child.stdout.destroy();
       child.stderr.destroy();
     },
   };
+}
+
+/**
+ * Waits, for at most `ms`, until no live process is left in group `pgid`. Dead ones waiting to be
+ * reaped (zombies: they hold no device) do not count, so this does not wait on how promptly the
+ * init process reaps the orphans. Reads /proc (Linux); elsewhere it does not wait.
+ */
+async function groupGone(pgid: number, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (liveInGroup(pgid) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+function liveInGroup(pgid: number): boolean {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return false;
+  }
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // after "(comm)": state ppid pgrp ...
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (state !== 'Z' && state !== 'X' && Number(pgrp) === pgid) return true;
+    } catch {
+      // exited while we looked
+    }
+  }
+  return false;
 }
 
 /** Resolves when `promise` does or after `ms`, whichever comes first, leaving no timer behind. */
