@@ -17,7 +17,13 @@ import { mqttSchema, webhookSchema } from './integrations.ts';
 export const DEFAULT_MODEL = 'benchsight-vit';
 
 /** match.verify defaults, chosen on the development split of `npm run eval` (see README). */
-export const VERIFY_DEFAULTS = { candidates: 8, minInliers: 12, minRatio: 2, strongInliers: 100 } as const;
+export const VERIFY_DEFAULTS = {
+  candidates: 8,
+  minInliers: 12,
+  minRatio: 2,
+  strongInliers: 100,
+  minAgreement: 0.9,
+} as const;
 
 export const ocrSchema = z
   .object({
@@ -128,6 +134,17 @@ export const configSchema = z
             strongInliers: z.number().int().min(4).max(100_000).default(VERIFY_DEFAULTS.strongInliers),
             /** The cosine a board with fewer than strongInliers inliers needs; omitted: the model manifest's operatingPoint.verifyCosine. */
             minCosine: z.number().min(-1).max(1).optional(),
+            /**
+             * The dense check after alignment (the slot brought into the reference's frame and
+             * compared cell by cell, -1..1): under strongInliers this much agreement stands in for
+             * a cosine under minCosine. null: never.
+             */
+            minAgreement: z.number().min(-1).max(1).nullable().default(VERIFY_DEFAULTS.minAgreement),
+            /**
+             * From strongInliers on, the agreement a board needs too (benches that see another
+             * revision of an enrolled board); null (default): the inliers decide alone there.
+             */
+            strongAgreement: z.number().min(-1).max(1).nullable().default(null),
           })
           .strict()
           .prefault({}),

@@ -7,14 +7,15 @@ export interface MatchPolicy {
   minMargin: number;
 }
 
-/** Why a board was or was not recognized; the last two come from geometric verification. */
+/** Why a board was or was not recognized; the last three come from geometric verification. */
 export type MatchReason =
   | 'match'
   | 'below-threshold'
   | 'ambiguous'
   | 'empty-catalog'
   | 'no-features'
-  | 'too-few-inliers';
+  | 'too-few-inliers'
+  | 'not-alike';
 
 export interface MatchDecision {
   /** null: unknown (below threshold, or too close to the runner-up). */

@@ -12,34 +12,74 @@ export interface VerifyPolicy {
   minRatio: number;
 }
 
-/** When the encoder must agree with the local features. */
+/** When the encoder, or the dense check after alignment, must agree with the local features. */
 export interface EncoderConfirmation {
-  /** Inliers that decide alone. */
+  /** Inliers that decide alone (unless strongAgreement asks the dense check too). */
   strongInliers: number;
   /** The cosine a board verified with fewer inliers needs; null: minInliers decides alone. */
   minCosine: number | null;
+  /**
+   * Under strongInliers, the dense check's agreement (median cell correlation of the aligned
+   * pictures, see src/verify/agreement.ts) that stands in for a cosine under minCosine; null: never.
+   */
+  minAgreement?: number | null;
+  /** From strongInliers on, the agreement a board needs too; null: inliers decide alone there. */
+  strongAgreement?: number | null;
 }
 
 /**
  * A board verified with fewer than strongInliers inliers is kept only when the encoder ranks it
- * close too (its cosine at least minCosine): boards never enrolled that share parts with an enrolled
- * one reach a few dozen inliers, but the encoder sees them as other boards. Refused: too-few-inliers.
+ * close too (its cosine at least minCosine), or the slot's picture brought into the reference's frame
+ * agrees with it all over (minAgreement): boards never enrolled that share parts with an enrolled one
+ * reach a few dozen inliers, but the encoder sees them as other boards, and they differ where they
+ * are not alike. Refused: too-few-inliers. From strongInliers on, with strongAgreement, the aligned
+ * pictures must agree too (another revision of a board maps onto it with hundreds of inliers, but
+ * differs where the revision changed it). Refused: not-alike. An agreement of null (not made, or
+ * nothing to compare: a flat reference) asks nothing.
  */
 export function confirmedByEncoder(
   decision: VerifiedDecision,
   cosine: number | null,
   c: EncoderConfirmation,
+  agreement: number | null = null,
 ): VerifiedDecision {
-  if (decision.boardId === null || c.minCosine === null || decision.inliers >= c.strongInliers)
-    return decision;
-  if (cosine !== null && cosine >= c.minCosine) return decision;
-  return { ...decision, boardId: null, reason: 'too-few-inliers' };
+  if (decision.boardId === null) return decision;
+  const reason = confirmation(decision.inliers, cosine, agreement, c);
+  return reason === 'match' ? decision : { ...decision, boardId: null, reason };
+}
+
+/** confirmedByEncoder's rule for a board verified with `inliers`: 'match', or why it is refused. */
+export function confirmation(
+  inliers: number,
+  cosine: number | null,
+  agreement: number | null,
+  c: EncoderConfirmation,
+): 'match' | 'too-few-inliers' | 'not-alike' {
+  if (inliers >= c.strongInliers) {
+    const floor = c.strongAgreement ?? null;
+    return floor !== null && agreement !== null && agreement < floor ? 'not-alike' : 'match';
+  }
+  if (c.minCosine === null || (cosine !== null && cosine >= c.minCosine)) return 'match';
+  const floor = c.minAgreement ?? null;
+  return floor !== null && agreement !== null && agreement >= floor ? 'match' : 'too-few-inliers';
+}
+
+/** Whether confirmedByEncoder would look at the dense check's agreement for this decision. */
+export function asksAgreement(
+  decision: VerifiedDecision,
+  cosine: number | null,
+  c: EncoderConfirmation,
+): boolean {
+  if (decision.boardId === null) return false;
+  if (decision.inliers >= c.strongInliers) return (c.strongAgreement ?? null) !== null;
+  const encoderAgrees = c.minCosine === null || (cosine !== null && cosine >= c.minCosine);
+  return !encoderAgrees && (c.minAgreement ?? null) !== null;
 }
 
 /** Fewer keypoints than this in the slot's picture: nothing to verify (blank, uniform, tiny). */
 export const MIN_QUERY_KEYPOINTS = 12;
 
-export type VerifyReason = 'match' | 'no-features' | 'too-few-inliers' | 'ambiguous';
+export type VerifyReason = 'match' | 'no-features' | 'too-few-inliers' | 'ambiguous' | 'not-alike';
 
 export interface VerifiedDecision {
   boardId: number | null;

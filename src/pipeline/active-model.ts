@@ -51,6 +51,8 @@ export function createRecognizer(
     confirm: {
       strongInliers: config.match.verify.strongInliers,
       minCosine: config.match.verify.minCosine ?? loaded.manifest.operatingPoint?.verifyCosine ?? null,
+      minAgreement: config.match.verify.minAgreement,
+      strongAgreement: config.match.verify.strongAgreement,
     },
     topK: config.match.topK,
     maxImagePixels: config.data.maxImagePixels,

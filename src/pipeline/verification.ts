@@ -3,6 +3,7 @@ import { type Rect, WHOLE_FRAME } from '../config/schema.ts';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import {
+  asksAgreement,
   confirmedByEncoder,
   decideVerified,
   type EncoderConfirmation,
@@ -10,6 +11,7 @@ import {
   type VerifyPolicy,
 } from '../match/verify-decide.ts';
 import type { Outline, ReferenceFeatureCount, VerificationFields } from '../protocol.ts';
+import { type GreyPicture, greyPicture } from '../verify/agreement-grey.ts';
 import {
   decodeFeatures,
   encodeFeatures,
@@ -25,6 +27,8 @@ import { decodeImage, type RawImage } from '../vision/preprocess.ts';
 
 /** References per board matched against a slot (the first ones enrolled): bounds the cost per board. */
 export const REFERENCES_PER_BOARD = 3;
+/** References whose grey picture (the dense check's) is kept: about 300 KB each at 640x480. */
+const GREYS_KEPT = 24;
 /** A reference with fewer keypoints than this is hard to verify: enrollment warns. */
 export const FEW_KEYPOINTS = 60;
 
@@ -49,6 +53,8 @@ export interface BoardVerificationOptions {
 export interface VerifiedMatch {
   decision: VerifiedDecision;
   run: VerifyRun;
+  /** The dense check's agreement with the best board's reference; null: not asked or nothing to compare. */
+  agreement: number | null;
   fields: VerificationFields;
 }
 
@@ -79,6 +85,7 @@ export function outlineInFrame(q: Quad, run: Pick<VerifyRun, 'width' | 'height'>
 export class BoardVerification {
   readonly #o: BoardVerificationOptions;
   readonly #cache = new Map<number, LocalFeatures>();
+  readonly #greys = new Map<number, GreyPicture>();
 
   constructor(opts: BoardVerificationOptions) {
     this.#o = opts;
@@ -141,12 +148,18 @@ export class BoardVerification {
     const { estimateAll, policy } = this.#o;
     const run = await this.#o.verifier.verify(image, region, references, estimateAll ? null : policy);
     const geometric = decideVerified(run, this.#o.policy);
-    const decision = encoder
-      ? confirmedByEncoder(geometric, encoder.cosines.get(geometric.boardId ?? -1) ?? null, encoder.confirm)
-      : geometric;
+    let decision = geometric;
+    let agreement: number | null = null;
+    if (encoder) {
+      const cosine = encoder.cosines.get(geometric.boardId ?? -1) ?? null;
+      if (asksAgreement(geometric, cosine, encoder.confirm))
+        agreement = await this.agreement(image, region, run, geometric);
+      decision = confirmedByEncoder(geometric, cosine, encoder.confirm, agreement);
+    }
     return {
       decision,
       run,
+      agreement,
       fields: {
         verified: decision.boardId !== null,
         inliers: decision.inliers,
@@ -156,6 +169,49 @@ export class BoardVerification {
             : null,
       },
     };
+  }
+
+  /** The dense check of the decision's board: its best reference against the slot, aligned. */
+  async agreement(
+    image: RawImage,
+    region: Rect,
+    run: VerifyRun,
+    d: VerifiedDecision,
+  ): Promise<number | null> {
+    const pair = run.pairs.find((p) => p.boardId === d.boardId && p.inliers === d.inliers && p.outline);
+    if (!pair?.outline) return null;
+    const features = await this.#features(pair.referenceId);
+    if (!features) return null;
+    const grey = await this.#grey(pair.referenceId, features.width, features.height);
+    if (!grey) return null;
+    try {
+      return (await this.#o.verifier.agree(image, region, grey, pair.outline)).score;
+    } catch (err) {
+      this.#o.logger?.warn({ reference: pair.referenceId, err: errorMessage(err) }, 'dense check not made');
+      return null;
+    }
+  }
+
+  /** A reference's picture as grey at its feature size (kept for the last few references asked). */
+  async #grey(referenceId: number, width: number, height: number): Promise<GreyPicture | null> {
+    const kept = this.#greys.get(referenceId);
+    if (kept && kept.width === width && kept.height === height) return kept;
+    const image = this.#o.catalog.getReferenceImage(referenceId);
+    if (!image) return null;
+    try {
+      const raw = await decodeImage(image, { maxPixels: this.#o.maxImagePixels });
+      const grey = await greyPicture(raw, width, height);
+      this.#greys.delete(referenceId);
+      this.#greys.set(referenceId, grey);
+      for (const old of this.#greys.keys()) {
+        if (this.#greys.size <= GREYS_KEPT) break;
+        this.#greys.delete(old);
+      }
+      return grey;
+    } catch (err) {
+      this.#o.logger?.warn({ reference: referenceId, err: errorMessage(err) }, 'reference picture not read');
+      return null;
+    }
   }
 
   async #features(referenceId: number): Promise<LocalFeatures | null> {

@@ -6,6 +6,8 @@ import type { FoundBox } from '../inspect/regions.ts';
 import type { RegionKind } from '../protocol.ts';
 import { startWorker } from '../threads/start.ts';
 import type { RawImage } from '../vision/image.ts';
+import type { Agreement } from './agreement.ts';
+import type { GreyPicture } from './agreement-grey.ts';
 import { cropPixels, type LocalFeatures } from './features.ts';
 import type { Quad } from './geometry.ts';
 import type { SettleRule } from './shortlist.ts';
@@ -114,6 +116,26 @@ export class Verifier {
     if (msg.type !== 'aligned')
       throw new BenchsightError('E_MODEL_RUN', 'feature worker answered out of turn');
     return { inliers: msg.pair.inliers, outline: msg.pair.outline, width: msg.width, height: msg.height };
+  }
+
+  /**
+   * How well `region` of an image agrees with a verified reference (grey, at its feature size) where
+   * `outline` (feature-size pixels of the region, as verify() gave it) says the reference lies.
+   */
+  async agree(image: RawImage, region: Rect, reference: GreyPicture, outline: Quad): Promise<Agreement> {
+    const crop = cropPixels(image, region);
+    const msg = await this.#call((id) => ({
+      type: 'agree',
+      id,
+      pixels: crop.data,
+      width: crop.width,
+      height: crop.height,
+      reference,
+      outline,
+    }));
+    if (msg.type !== 'agreed')
+      throw new BenchsightError('E_MODEL_RUN', 'feature worker answered out of turn');
+    return msg.agreement;
   }
 
   /** Compares `region` of an image, whose board's reference has this outline in it, with the reference. */

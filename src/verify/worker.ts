@@ -9,6 +9,8 @@ import { type AlignedComparison, compareAligned, type PixelBox } from '../inspec
 import type { FoundBox } from '../inspect/regions.ts';
 import type { RegionKind } from '../protocol.ts';
 import { type StartupMessage, startupFailure } from '../threads/start.ts';
+import { type Agreement, agreement, greyAtFeatureSize } from './agreement.ts';
+import type { GreyPicture } from './agreement-grey.ts';
 import { INSPECTION_FEATURES, INSPECTION_REFERENCE_FEATURES, type LocalFeatures } from './features.ts';
 import type { Quad } from './geometry.ts';
 import { HammingKnn } from './hamming-kernel.ts';
@@ -61,6 +63,16 @@ export type ToVerifyWorker =
       /** The map's reference: its features at INSPECTION_REFERENCE_FEATURES are kept here by `key` (its sha256). */
       reference: { key: string; pixels: Uint8Array; width: number; height: number };
     }
+  | {
+      type: 'agree';
+      id: number;
+      pixels: Uint8Array;
+      width: number;
+      height: number;
+      /** The verified reference as grey at the feature size, and its corners in the slot's picture. */
+      reference: GreyPicture;
+      outline: Quad;
+    }
   | { type: 'stop' };
 
 export type FromVerifyWorker =
@@ -71,6 +83,7 @@ export type FromVerifyWorker =
   | { type: 'chips'; id: number; boxes: FoundBox[] }
   | { type: 'inspected'; id: number; comparison: AlignedComparison }
   | { type: 'aligned'; id: number; width: number; height: number; pair: PairMatch }
+  | { type: 'agreed'; id: number; agreement: Agreement }
   | { type: 'error'; id: number; message: string }
   | { type: 'stopped' };
 
@@ -125,6 +138,11 @@ port.on('message', (msg: ToVerifyWorker) => {
       port.postMessage({ type: 'inspected', id: msg.id, comparison } satisfies FromVerifyWorker, [
         comparison.heat.data.buffer as ArrayBuffer,
       ]);
+      return;
+    }
+    if (msg.type === 'agree') {
+      const slot = greyAtFeatureSize(cv, image);
+      post({ type: 'agreed', id: msg.id, agreement: agreement(cv, slot, msg.reference, msg.outline) });
       return;
     }
     if (msg.type === 'align') {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { confirmedByEncoder, type VerifiedDecision } from '../../src/match/verify-decide.ts';
+import { asksAgreement, confirmedByEncoder, type VerifiedDecision } from '../../src/match/verify-decide.ts';
 
 const matched = (inliers: number): VerifiedDecision => ({
   boardId: 7,
@@ -38,5 +38,42 @@ describe('confirmedByEncoder (a board under strongInliers inliers needs the enco
     expect(confirmedByEncoder(matched(13), 0.1, { strongInliers: 100, minCosine: null }).boardId).toBe(7);
     const unknown: VerifiedDecision = { ...matched(5), boardId: null, reason: 'too-few-inliers' };
     expect(confirmedByEncoder(unknown, 0.99, rule)).toEqual(unknown);
+  });
+});
+
+describe('confirmedByEncoder with the dense check (match.verify.minAgreement, strongAgreement)', () => {
+  const dense = { ...rule, minAgreement: 0.9 };
+  const strict = { ...dense, strongAgreement: 0.7 };
+
+  it('under strongInliers lets the agreement stand in for a cosine under minCosine', () => {
+    expect(confirmedByEncoder(matched(30), 0.5, dense, 0.9).boardId).toBe(7);
+    const refused = confirmedByEncoder(matched(30), 0.5, dense, 0.89);
+    expect(refused.reason).toBe('too-few-inliers');
+    expect(refused.bestBoardId).toBe(7);
+    // a cosine that reaches minCosine keeps the board whatever the agreement
+    expect(confirmedByEncoder(matched(30), 0.9, dense, 0.1).boardId).toBe(7);
+  });
+  it('from strongInliers on asks the agreement only with strongAgreement: then refuses as not alike', () => {
+    expect(confirmedByEncoder(matched(300), 0.2, dense, 0.1).boardId).toBe(7);
+    const refused = confirmedByEncoder(matched(300), 0.95, strict, 0.69);
+    expect(refused.boardId).toBeNull();
+    expect(refused.reason).toBe('not-alike');
+    expect(confirmedByEncoder(matched(300), 0.2, strict, 0.7).boardId).toBe(7);
+  });
+  it('an agreement of null (nothing to compare) or a minAgreement of null asks nothing', () => {
+    expect(confirmedByEncoder(matched(300), 0.2, strict, null).boardId).toBe(7);
+    expect(confirmedByEncoder(matched(30), 0.5, dense, null).reason).toBe('too-few-inliers');
+    expect(confirmedByEncoder(matched(30), 0.5, { ...rule, minAgreement: null }, 0.99).boardId).toBeNull();
+  });
+  it('asks for the dense check only where it can change the decision', () => {
+    expect(asksAgreement(matched(30), 0.5, dense)).toBe(true);
+    expect(asksAgreement(matched(30), 0.9, dense)).toBe(false);
+    expect(asksAgreement(matched(300), 0.2, dense)).toBe(false);
+    expect(asksAgreement(matched(300), 0.99, strict)).toBe(true);
+    expect(asksAgreement(matched(30), 0.5, rule)).toBe(false);
+    expect(asksAgreement({ ...matched(30), boardId: null }, 0.5, dense)).toBe(false);
+    expect(asksAgreement(matched(30), 0.5, { strongInliers: 100, minCosine: null, minAgreement: 0.9 })).toBe(
+      false,
+    );
   });
 });

@@ -210,7 +210,9 @@ describe('geometric verification: local features (real opencv.js) decide among t
   });
 
   it('under match.verify.strongInliers a board also needs the encoder: refused when its cosine is under minCosine, kept when not', async () => {
-    const withRule = (verify: Record<string, number>) => recognizerWith({ match: { verify } });
+    // the encoder's rule alone (the dense check, which could stand in for the cosine, off: see agreement.test.ts)
+    const withRule = (verify: Record<string, number>) =>
+      recognizerWith({ match: { verify: { ...verify, minAgreement: null } } });
     const { jpeg } = await view(boards[0]!, 61, { angleDeg: 4 });
     const raw = await decodeImage(jpeg);
     const [vector] = await recognizer.embed(raw, [WHOLE_FRAME]);

@@ -31,6 +31,8 @@ export interface Recognition {
     keypoints: number;
     /** The embedding's cosine for the best board (embedding + verification only). */
     cosine?: number | null;
+    /** The dense check's agreement of the best board (embedding + verification only); null: none. */
+    agreement?: number | null;
     pairs?: StudyPair[];
   };
   /** Time to recognize the view (decoded): embedding and/or verification; omitted: not measured. */
@@ -160,8 +162,14 @@ export class PipelineMethod implements Method {
       for (const s of this.#recognizer.index.searchBoards(vector!, this.#ids.length))
         cos.set(s.boardId, s.score);
       const bestCosine = cos.get(checked.decision.bestBoardId ?? -1) ?? null;
+      // the dense check of the best board whatever the operating point (the eval calibrates on it)
+      const best = checked.decision.bestBoardId;
+      const agreement =
+        best === null
+          ? null
+          : await v.agreement(raw, WHOLE_FRAME, checked.run, { ...checked.decision, boardId: best });
       const decided = this.#confirm
-        ? confirmedByEncoder(checked.decision, bestCosine, this.#confirm)
+        ? confirmedByEncoder(checked.decision, bestCosine, this.#confirm, agreement)
         : checked.decision;
       const d = { ...decided, bestBoardId: decided.bestBoardId ?? fallback };
       const pairs: StudyPair[] = checked.run.pairs.map((p) => ({
@@ -180,7 +188,7 @@ export class PipelineMethod implements Method {
         checked.run.queryKeypoints,
         t0,
       );
-      return { ...out, ...ranked, verify: { ...out.verify!, cosine: bestCosine, pairs } };
+      return { ...out, ...ranked, verify: { ...out.verify!, cosine: bestCosine, agreement, pairs } };
     }
     const best = r.decision.candidates[0];
     return {

@@ -1,6 +1,6 @@
 import type { MatchPolicy } from '../../src/match/decide.ts';
 import type { EncoderConfirmation } from '../../src/match/verify-decide.ts';
-import { MIN_QUERY_KEYPOINTS } from '../../src/match/verify-decide.ts';
+import { confirmation, MIN_QUERY_KEYPOINTS } from '../../src/match/verify-decide.ts';
 import type { Recognition } from './methods.ts';
 
 /** The decision the daemon's decide() makes for a recognition at another policy. */
@@ -91,8 +91,7 @@ export function decideVerifiedAt(r: Recognition, p: VerifyPoint): number | null 
   if (!v || v.keypoints < MIN_QUERY_KEYPOINTS || v.best === null) return null;
   if (v.inliers < p.minInliers || v.inliers < p.minRatio * v.runnerUp) return null;
   const c = p.confirm;
-  if (c && c.minCosine !== null && v.inliers < c.strongInliers && !((v.cosine ?? -2) >= c.minCosine))
-    return null;
+  if (c && confirmation(v.inliers, v.cosine ?? null, v.agreement ?? null, c) !== 'match') return null;
   return v.best;
 }
 

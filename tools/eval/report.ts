@@ -17,9 +17,14 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-/** The encoder's agreement asked under strongInliers inliers, as the point shows it. */
-const confirmed = (c: VerifyPoint['confirm']) =>
-  c && c.minCosine !== null ? ` (under ${c.strongInliers}: cos>=${c.minCosine})` : '';
+/** The encoder's agreement asked under strongInliers inliers, and the dense check's, as the point shows them. */
+const confirmed = (c: VerifyPoint['confirm']) => {
+  if (!c || c.minCosine === null) return '';
+  const a = c.minAgreement ?? null;
+  const s = c.strongAgreement ?? null;
+  const under = `under ${c.strongInliers}: cos>=${c.minCosine}${a === null ? '' : ` or agreement>=${a}`}`;
+  return ` (${under}${s === null ? '' : `; from ${c.strongInliers}: agreement>=${s}`})`;
+};
 
 const point = (m: MethodResult) =>
   m.verifyPoint

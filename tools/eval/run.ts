@@ -266,7 +266,11 @@ async function evaluateSets(
           const minCosine = loaded.manifest.operatingPoint?.verifyCosine ?? null;
           const confirm =
             mode === 'verified' && minCosine !== null
-              ? { strongInliers: VERIFY_DEFAULTS.strongInliers, minCosine }
+              ? {
+                  strongInliers: VERIFY_DEFAULTS.strongInliers,
+                  minCosine,
+                  minAgreement: VERIFY_DEFAULTS.minAgreement,
+                }
               : undefined;
           const { validationKnown: _, ...v } = await evaluateMethod(
             name,

@@ -20,6 +20,8 @@ export interface StudyRow {
   /** Which views: 'query' (the default nuisance mix), 'unknown' (a board never enrolled), or the single nuisance of a nuisance row. */
   kind: string;
   keypoints: number;
+  /** The dense check's agreement of the board with the most inliers (null: none, or nothing to compare). */
+  agreement: number | null;
   pairs: NonNullable<NonNullable<Recognition['verify']>['pairs']>;
 }
 
@@ -69,6 +71,7 @@ export async function verifyStudy(
           truth: v.board,
           kind,
           keypoints: r.verify!.keypoints,
+          agreement: r.verify!.agreement ?? null,
           pairs: r.verify!.pairs ?? [],
         });
       }
