@@ -1,6 +1,6 @@
 import type { RawImage } from '../vision/image.ts';
 import type { GreyPicture } from './agreement-grey.ts';
-import { FEATURE_CONFIG } from './features.ts';
+import { FEATURE_CONFIG, featureSize } from './features.ts';
 import type { Quad } from './geometry.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: opencv.js ships without usable types for its embind classes
@@ -35,9 +35,7 @@ export interface Agreement {
 
 /** An RGB picture as grey at the feature size (the size its keypoints and an outline are in). */
 export function greyAtFeatureSize(cv: Cv, image: RawImage): GreyPicture {
-  const scale = FEATURE_CONFIG.longSide / Math.max(image.width, image.height);
-  const width = Math.max(1, Math.round(image.width * scale));
-  const height = Math.max(1, Math.round(image.height * scale));
+  const { width, height } = featureSize(image.width, image.height, FEATURE_CONFIG.longSide);
   const rgb = new cv.Mat(image.height, image.width, cv.CV_8UC3);
   const grey = new cv.Mat();
   const small = new cv.Mat();

@@ -59,6 +59,16 @@ export const INSPECTION_FEATURES: DetectionSize = { maxKeypoints: 3000, longSide
  */
 export const INSPECTION_REFERENCE_FEATURES: DetectionSize = { ...INSPECTION_FEATURES, pad: 40 };
 
+/** The size a picture is detected at: scaled so its longer side is `longSide` (an outline is in these pixels). */
+export function featureSize(
+  width: number,
+  height: number,
+  longSide: number,
+): { width: number; height: number } {
+  const scale = longSide / Math.max(width, height);
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+}
+
 /** ORB's descriptor: 256 bits. */
 export const DESCRIPTOR_BYTES = 32;
 

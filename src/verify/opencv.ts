@@ -4,6 +4,7 @@ import {
   DESCRIPTOR_BYTES,
   type DetectionSize,
   FEATURE_CONFIG,
+  featureSize,
   keypointCount,
   type LocalFeatures,
 } from './features.ts';
@@ -58,9 +59,7 @@ export async function loadOpenCv(): Promise<{ cv: Cv }> {
 
 /** ORB keypoints and descriptors of an RGB picture, scaled to `size.longSide` (FEATURE_CONFIG's). */
 export function detectFeatures(cv: Cv, image: RawImage, size: DetectionSize = FEATURE_CONFIG): LocalFeatures {
-  const scale = size.longSide / Math.max(image.width, image.height);
-  const width = Math.max(1, Math.round(image.width * scale));
-  const height = Math.max(1, Math.round(image.height * scale));
+  const { width, height } = featureSize(image.width, image.height, size.longSide);
   const rgb = new cv.Mat(image.height, image.width, cv.CV_8UC3);
   const gray = new cv.Mat();
   const small = new cv.Mat();
