@@ -76,6 +76,23 @@ export function asksAgreement(
   return !encoderAgrees && (c.minAgreement ?? null) !== null;
 }
 
+/**
+ * Whether the dense check settles a board refused `ambiguous`: its best reference agrees with the
+ * slot all over (minAgreement) and the runner-up board's does not (or could not be compared). Boards
+ * that repeat one another's parts (rows of one chip, one connector) match each other's references
+ * with dozens of inliers, so the lead in inliers can be small where the board is plain to see; two
+ * enrolled revisions that both agree stay ambiguous, and so does every board when minAgreement is
+ * null.
+ */
+export function settlesAmbiguity(
+  best: number | null,
+  runnerUp: number | null,
+  c: EncoderConfirmation,
+): boolean {
+  const floor = c.minAgreement ?? null;
+  return floor !== null && best !== null && best >= floor && (runnerUp === null || runnerUp < floor);
+}
+
 /** Fewer keypoints than this in the slot's picture: nothing to verify (blank, uniform, tiny). */
 export const MIN_QUERY_KEYPOINTS = 12;
 
@@ -85,6 +102,8 @@ export interface VerifiedDecision {
   boardId: number | null;
   /** The board with the most inliers, accepted or not; null: no reference matched at all. */
   bestBoardId: number | null;
+  /** The board with the most inliers after it; null: none matched. */
+  runnerUpBoardId: number | null;
   reason: VerifyReason;
   /** The best board's best reference. */
   inliers: number;
@@ -116,6 +135,7 @@ export function decideVerified(run: VerifyRun, policy: VerifyPolicy): VerifiedDe
     runnerUpInliers,
     outline: best?.outline ?? null,
     bestBoardId: best && inliers > 0 ? best.boardId : null,
+    runnerUpBoardId: runnerUp && runnerUpInliers > 0 ? runnerUp.boardId : null,
   };
   if (run.queryKeypoints < MIN_QUERY_KEYPOINTS) {
     return { ...base, boardId: null, reason: 'no-features', outline: null };

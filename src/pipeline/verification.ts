@@ -7,6 +7,7 @@ import {
   confirmedByEncoder,
   decideVerified,
   type EncoderConfirmation,
+  settlesAmbiguity,
   type VerifiedDecision,
   type VerifyPolicy,
 } from '../match/verify-decide.ts';
@@ -147,13 +148,22 @@ export class BoardVerification {
     }
     const { estimateAll, policy } = this.#o;
     const run = await this.#o.verifier.verify(image, region, references, estimateAll ? null : policy);
-    const geometric = decideVerified(run, this.#o.policy);
-    let decision = geometric;
+    let geometric = decideVerified(run, this.#o.policy);
     let agreement: number | null = null;
+    let decision = geometric;
     if (encoder) {
+      if (geometric.reason === 'ambiguous' && (encoder.confirm.minAgreement ?? null) !== null) {
+        const best = await this.agreement(image, region, run, geometric.bestBoardId);
+        agreement = best;
+        const runnerUp = settlesAmbiguity(best, null, encoder.confirm)
+          ? await this.agreement(image, region, run, geometric.runnerUpBoardId)
+          : null;
+        if (settlesAmbiguity(best, runnerUp, encoder.confirm))
+          geometric = { ...geometric, boardId: geometric.bestBoardId, reason: 'match' };
+      }
       const cosine = encoder.cosines.get(geometric.boardId ?? -1) ?? null;
-      if (asksAgreement(geometric, cosine, encoder.confirm))
-        agreement = await this.agreement(image, region, run, geometric);
+      if (agreement === null && asksAgreement(geometric, cosine, encoder.confirm))
+        agreement = await this.agreement(image, region, run, geometric.boardId);
       decision = confirmedByEncoder(geometric, cosine, encoder.confirm, agreement);
     }
     return {
@@ -171,14 +181,16 @@ export class BoardVerification {
     };
   }
 
-  /** The dense check of the decision's board: its best reference against the slot, aligned. */
+  /** The dense check of a board: its best reference (most inliers, with an outline) against the slot, aligned. */
   async agreement(
     image: RawImage,
     region: Rect,
     run: VerifyRun,
-    d: VerifiedDecision,
+    boardId: number | null,
   ): Promise<number | null> {
-    const pair = run.pairs.find((p) => p.boardId === d.boardId && p.inliers === d.inliers && p.outline);
+    let pair: VerifyRun['pairs'][number] | null = null;
+    for (const p of run.pairs)
+      if (p.boardId === boardId && p.outline && (!pair || p.inliers > pair.inliers)) pair = p;
     if (!pair?.outline) return null;
     const features = await this.#features(pair.referenceId);
     if (!features) return null;

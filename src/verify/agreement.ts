@@ -16,8 +16,12 @@ type Cv = any;
 export const AGREEMENT = {
   /** Cells per side of the reference. */
   grid: 8,
-  /** Gaussian blur of both pictures (pixels at the feature size): a pixel or two of misalignment does not count. */
-  sigma: 2,
+  /**
+   * Gaussian blur of both pictures, in pixels of the halved pictures the cells are compared on (both
+   * are brought down one pyramid step first: a quarter of the pixels to warp and blur). 1 there is
+   * about 2 at the feature size: a pixel or two of misalignment does not count.
+   */
+  sigma: 1,
   /** A cell whose grey levels vary less than this (variance) is flat in the reference: it says nothing. */
   minVariance: 25,
   /** A cell must lie this much inside the slot's picture to be compared. */
@@ -60,22 +64,37 @@ function matOf(cv: Cv, p: GreyPicture): Cv {
  * reference's corners in the slot's picture) says the reference lies.
  */
 export function agreement(cv: Cv, slot: GreyPicture, reference: GreyPicture, outline: Quad): Agreement {
-  const { width: rw, height: rh } = reference;
-  const ref = matOf(cv, reference);
-  const query = matOf(cv, slot);
-  const src = cv.matFromArray(4, 1, cv.CV_32FC2, outline.flat());
-  const dst = cv.matFromArray(4, 1, cv.CV_32FC2, [0, 0, rw, 0, rw, rh, 0, rh]);
+  const fullRef = matOf(cv, reference);
+  const fullQuery = matOf(cv, slot);
+  const ref = new cv.Mat();
+  const query = new cv.Mat();
   const warped = new cv.Mat();
   const inside = new cv.Mat();
-  const ones = new cv.Mat(slot.height, slot.width, cv.CV_8UC1, new cv.Scalar(255));
   const a = new cv.Mat();
   const b = new cv.Mat();
-  let toRef: Cv = null;
+  const mats = [fullRef, fullQuery, ref, query, warped, inside, a, b];
   try {
-    toRef = cv.getPerspectiveTransform(src, dst);
+    cv.pyrDown(fullRef, ref);
+    cv.pyrDown(fullQuery, query);
+    const rw = ref.cols as number;
+    const rh = ref.rows as number;
+    // the outline in the halved slot, onto the halved reference's corners
+    mats.push(
+      cv.matFromArray(
+        4,
+        1,
+        cv.CV_32FC2,
+        outline.flat().map((v) => v / 2),
+      ),
+    );
+    mats.push(cv.matFromArray(4, 1, cv.CV_32FC2, [0, 0, rw, 0, rw, rh, 0, rh]));
+    const toRef = cv.getPerspectiveTransform(mats.at(-2), mats.at(-1));
+    mats.push(toRef);
+    const ones = new cv.Mat(query.rows, query.cols, cv.CV_8UC1, new cv.Scalar(255));
+    mats.push(ones);
     const size = new cv.Size(rw, rh);
     const black = new cv.Scalar(0);
-    cv.warpPerspective(query, warped, toRef, size, cv.INTER_AREA, cv.BORDER_CONSTANT, black);
+    cv.warpPerspective(query, warped, toRef, size, cv.INTER_LINEAR, cv.BORDER_CONSTANT, black);
     cv.warpPerspective(ones, inside, toRef, size, cv.INTER_NEAREST, cv.BORDER_CONSTANT, black);
     const k = new cv.Size(0, 0);
     cv.GaussianBlur(ref, a, k, AGREEMENT.sigma);
@@ -85,8 +104,7 @@ export function agreement(cv: Cv, slot: GreyPicture, reference: GreyPicture, out
     scores.sort((x, y) => x - y);
     return { score: scores[Math.floor(scores.length / 2)]!, cells: scores.length };
   } finally {
-    for (const m of [ref, query, src, dst, warped, inside, ones, a, b]) m.delete();
-    toRef?.delete();
+    for (const m of mats) m.delete();
   }
 }
 

@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { asksAgreement, confirmedByEncoder, type VerifiedDecision } from '../../src/match/verify-decide.ts';
+import {
+  asksAgreement,
+  confirmedByEncoder,
+  decideVerified,
+  settlesAmbiguity,
+  type VerifiedDecision,
+} from '../../src/match/verify-decide.ts';
 
 const matched = (inliers: number): VerifiedDecision => ({
   boardId: 7,
   bestBoardId: 7,
+  runnerUpBoardId: null,
   reason: 'match',
   inliers,
   runnerUpInliers: 0,
@@ -75,5 +82,46 @@ describe('confirmedByEncoder with the dense check (match.verify.minAgreement, st
     expect(asksAgreement(matched(30), 0.5, { strongInliers: 100, minCosine: null, minAgreement: 0.9 })).toBe(
       false,
     );
+  });
+});
+
+describe('settlesAmbiguity (the dense check deciding between boards close in inliers)', () => {
+  const dense = { ...rule, minAgreement: 0.9 };
+  it('takes the best board when its reference agrees and the runner-up does not, or could not be compared', () => {
+    expect(settlesAmbiguity(0.95, 0.4, dense)).toBe(true);
+    expect(settlesAmbiguity(0.9, null, dense)).toBe(true);
+  });
+  it('leaves it ambiguous when both agree, when the best does not, or without minAgreement', () => {
+    expect(settlesAmbiguity(0.95, 0.93, dense)).toBe(false);
+    expect(settlesAmbiguity(0.89, 0.1, dense)).toBe(false);
+    expect(settlesAmbiguity(null, null, dense)).toBe(false);
+    expect(settlesAmbiguity(0.99, 0.1, rule)).toBe(false);
+    expect(settlesAmbiguity(0.99, 0.1, { ...rule, minAgreement: null })).toBe(false);
+  });
+  it('decideVerified names the runner-up board it compares against', () => {
+    const pair = (boardId: number, inliers: number) => ({
+      referenceId: boardId * 10,
+      boardId,
+      referenceKeypoints: 500,
+      matches: inliers * 2,
+      inliers,
+      estimated: true,
+      outline: matched(0).outline,
+    });
+    const run = {
+      queryKeypoints: 800,
+      width: 640,
+      height: 480,
+      ms: 1,
+      pairs: [pair(4, 40), pair(9, 30), pair(4, 12)],
+    };
+    const d = decideVerified(run, { enabled: true, candidates: 8, minInliers: 12, minRatio: 2 });
+    expect(d).toMatchObject({
+      boardId: null,
+      reason: 'ambiguous',
+      bestBoardId: 4,
+      runnerUpBoardId: 9,
+      runnerUpInliers: 30,
+    });
   });
 });

@@ -163,4 +163,46 @@ describe('the dense check after alignment (real opencv.js, tiny ViT, SQLite)', (
     expect(other.board).toBeNull();
     expect(other.decision.reason).toBe('too-few-inliers');
   });
+  it('settles a board refused as ambiguous when its reference agrees and the runner-up does not; two that agree stay ambiguous', async () => {
+    // the revision enrolled as another board: each matches the other's shared part with dozens of
+    // inliers, and minRatio 10 makes every view ambiguous on inliers alone
+    const adopt = async (picture: Buffer) => {
+      const r = recognizerWith({});
+      const id = catalog.createBoard({
+        vendor: 'Test',
+        model: `board ${picture.length}`,
+        kind: 'hashboard',
+      }).id;
+      r.reload();
+      r.store(id, await r.prepareReference(picture), 'upload', null);
+      return id;
+    };
+    const revisionId = await adopt(await revised());
+    try {
+      const ambiguous = { minRatio: 10 };
+      const boardView = await onBench(await board(), 5, 640, 480);
+      const revisionView = await onBench(await revised(), -6, 640, 480);
+      const inliersOnly = recognizerWith({ match: { verify: { ...ambiguous, minAgreement: null } } });
+      for (const jpeg of [boardView, revisionView]) {
+        const r = await recognize(inliersOnly, jpeg);
+        expect(r.board).toBeNull();
+        expect(r.decision.reason).toBe('ambiguous');
+      }
+      const dense = recognizerWith({ match: { verify: ambiguous } });
+      const one = await recognize(dense, boardView);
+      expect(one.board?.id).toBe(boardId);
+      expect(one.verification.verified).toBe(true);
+      const other = await recognize(dense, revisionView);
+      expect(other.board?.id).toBe(revisionId);
+      expect(other.verification.verified).toBe(true);
+      // the same picture enrolled twice: both references agree, nothing settles it
+      const twinId = await adopt(await board());
+      const twins = await recognize(recognizerWith({ match: { verify: { minRatio: 1.01 } } }), boardView);
+      catalog.deleteBoard(twinId);
+      expect(twins.board).toBeNull();
+      expect(twins.decision.reason).toBe('ambiguous');
+    } finally {
+      catalog.deleteBoard(revisionId);
+    }
+  });
 });

@@ -4,7 +4,11 @@ import { WHOLE_FRAME } from '../../src/config/schema.ts';
 import { decide, type MatchPolicy } from '../../src/match/decide.ts';
 import { EmbeddingIndex } from '../../src/match/embedding-index.ts';
 import type { VerifiedDecision, VerifyPolicy } from '../../src/match/verify-decide.ts';
-import { confirmedByEncoder, type EncoderConfirmation } from '../../src/match/verify-decide.ts';
+import {
+  confirmedByEncoder,
+  type EncoderConfirmation,
+  settlesAmbiguity,
+} from '../../src/match/verify-decide.ts';
 import { Recognizer } from '../../src/pipeline/recognizer.ts';
 import { BoardVerification } from '../../src/pipeline/verification.ts';
 import type { Verifier } from '../../src/verify/verifier.ts';
@@ -33,6 +37,8 @@ export interface Recognition {
     cosine?: number | null;
     /** The dense check's agreement of the best board (embedding + verification only); null: none. */
     agreement?: number | null;
+    /** The dense check of the runner-up board (embedding + verification only); null: none. */
+    runnerUpAgreement?: number | null;
     pairs?: StudyPair[];
   };
   /** Time to recognize the view (decoded): embedding and/or verification; omitted: not measured. */
@@ -162,15 +168,21 @@ export class PipelineMethod implements Method {
       for (const s of this.#recognizer.index.searchBoards(vector!, this.#ids.length))
         cos.set(s.boardId, s.score);
       const bestCosine = cos.get(checked.decision.bestBoardId ?? -1) ?? null;
-      // the dense check of the best board whatever the operating point (the eval calibrates on it)
-      const best = checked.decision.bestBoardId;
-      const agreement =
-        best === null
-          ? null
-          : await v.agreement(raw, WHOLE_FRAME, checked.run, { ...checked.decision, boardId: best });
+      // the dense check of the best board, and of the runner-up, whatever the operating point (the
+      // eval calibrates on them)
+      const { bestBoardId, runnerUpBoardId } = checked.decision;
+      const agreement = await v.agreement(raw, WHOLE_FRAME, checked.run, bestBoardId);
+      const runnerUpAgreement = await v.agreement(raw, WHOLE_FRAME, checked.run, runnerUpBoardId);
+      let geometric = checked.decision;
+      if (
+        this.#confirm &&
+        geometric.reason === 'ambiguous' &&
+        settlesAmbiguity(agreement, runnerUpAgreement, this.#confirm)
+      )
+        geometric = { ...geometric, boardId: bestBoardId, reason: 'match' };
       const decided = this.#confirm
-        ? confirmedByEncoder(checked.decision, bestCosine, this.#confirm, agreement)
-        : checked.decision;
+        ? confirmedByEncoder(geometric, bestCosine, this.#confirm, agreement)
+        : geometric;
       const d = { ...decided, bestBoardId: decided.bestBoardId ?? fallback };
       const pairs: StudyPair[] = checked.run.pairs.map((p) => ({
         board: this.#index.get(p.boardId) ?? null,
@@ -188,7 +200,11 @@ export class PipelineMethod implements Method {
         checked.run.queryKeypoints,
         t0,
       );
-      return { ...out, ...ranked, verify: { ...out.verify!, cosine: bestCosine, agreement, pairs } };
+      return {
+        ...out,
+        ...ranked,
+        verify: { ...out.verify!, cosine: bestCosine, agreement, runnerUpAgreement, pairs },
+      };
     }
     const best = r.decision.candidates[0];
     return {

@@ -1,6 +1,6 @@
 import type { MatchPolicy } from '../../src/match/decide.ts';
 import type { EncoderConfirmation } from '../../src/match/verify-decide.ts';
-import { confirmation, MIN_QUERY_KEYPOINTS } from '../../src/match/verify-decide.ts';
+import { confirmation, MIN_QUERY_KEYPOINTS, settlesAmbiguity } from '../../src/match/verify-decide.ts';
 import type { Recognition } from './methods.ts';
 
 /** The decision the daemon's decide() makes for a recognition at another policy. */
@@ -89,8 +89,10 @@ export interface VerifyPoint {
 export function decideVerifiedAt(r: Recognition, p: VerifyPoint): number | null {
   const v = r.verify;
   if (!v || v.keypoints < MIN_QUERY_KEYPOINTS || v.best === null) return null;
-  if (v.inliers < p.minInliers || v.inliers < p.minRatio * v.runnerUp) return null;
+  if (v.inliers < p.minInliers) return null;
   const c = p.confirm;
+  const settled = c !== undefined && settlesAmbiguity(v.agreement ?? null, v.runnerUpAgreement ?? null, c);
+  if (v.inliers < p.minRatio * v.runnerUp && !settled) return null;
   if (c && confirmation(v.inliers, v.cosine ?? null, v.agreement ?? null, c) !== 'match') return null;
   return v.best;
 }

@@ -23,7 +23,8 @@ const confirmed = (c: VerifyPoint['confirm']) => {
   const a = c.minAgreement ?? null;
   const s = c.strongAgreement ?? null;
   const under = `under ${c.strongInliers}: cos>=${c.minCosine}${a === null ? '' : ` or agreement>=${a}`}`;
-  return ` (${under}${s === null ? '' : `; from ${c.strongInliers}: agreement>=${s}`})`;
+  const settled = a === null ? '' : `; under the ratio: agreement>=${a}, the runner-up's under it`;
+  return ` (${under}${s === null ? '' : `; from ${c.strongInliers}: agreement>=${s}`}${settled})`;
 };
 
 const point = (m: MethodResult) =>

@@ -103,6 +103,25 @@ describe('decideVerifiedAt (the eval re-deciding recorded verifications at anoth
       3,
     );
   });
+  it('takes a board refused as ambiguous when the dense check settles it, as the daemon does', () => {
+    const p = {
+      minInliers: 12,
+      minRatio: 2,
+      confirm: { strongInliers: 100, minCosine: 0.87, minAgreement: 0.9 },
+    };
+    const close = (agreement: number | null, runnerUpAgreement: number | null): Recognition => {
+      const r = seen(40, 0.95, 30);
+      return { ...r, verify: { ...r.verify!, agreement, runnerUpAgreement } };
+    };
+    expect(decideVerifiedAt(close(0.95, 0.3), p)).toBe(3);
+    expect(decideVerifiedAt(close(0.95, null), p)).toBe(3);
+    expect(decideVerifiedAt(close(0.95, 0.92), p)).toBeNull();
+    expect(decideVerifiedAt(close(0.85, 0.1), p)).toBeNull();
+    expect(decideVerifiedAt(close(0.95, 0.3), { minInliers: 12, minRatio: 2 })).toBeNull();
+    // too few inliers is never settled
+    const few = close(0.99, 0);
+    expect(decideVerifiedAt({ ...few, verify: { ...few.verify!, inliers: 11 } }, p)).toBeNull();
+  });
 });
 
 describe('writeOperatingPoint (npm run eval -- --write-operating-point)', () => {
