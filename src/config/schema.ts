@@ -23,6 +23,7 @@ export const VERIFY_DEFAULTS = {
   minRatio: 2,
   strongInliers: 100,
   minAgreement: 0.9,
+  strongAgreement: 0.75,
 } as const;
 
 export const ocrSchema = z
@@ -141,10 +142,11 @@ export const configSchema = z
              */
             minAgreement: z.number().min(-1).max(1).nullable().default(VERIFY_DEFAULTS.minAgreement),
             /**
-             * From strongInliers on, the agreement a board needs too (benches that see another
-             * revision of an enrolled board); null (default): the inliers decide alone there.
+             * From strongInliers on, the agreement a board needs when the encoder doubts it too (its
+             * cosine under minCosine): another revision of an enrolled board maps onto it with
+             * hundreds of inliers. null: the inliers decide alone there.
              */
-            strongAgreement: z.number().min(-1).max(1).nullable().default(null),
+            strongAgreement: z.number().min(-1).max(1).nullable().default(VERIFY_DEFAULTS.strongAgreement),
           })
           .strict()
           .prefault({}),

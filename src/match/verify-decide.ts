@@ -14,7 +14,7 @@ export interface VerifyPolicy {
 
 /** When the encoder, or the dense check after alignment, must agree with the local features. */
 export interface EncoderConfirmation {
-  /** Inliers that decide alone (unless strongAgreement asks the dense check too). */
+  /** Inliers that decide alone (unless the encoder doubts the board and strongAgreement asks the dense check). */
   strongInliers: number;
   /** The cosine a board verified with fewer inliers needs; null: minInliers decides alone. */
   minCosine: number | null;
@@ -23,7 +23,7 @@ export interface EncoderConfirmation {
    * pictures, see src/verify/agreement.ts) that stands in for a cosine under minCosine; null: never.
    */
   minAgreement?: number | null;
-  /** From strongInliers on, the agreement a board needs too; null: inliers decide alone there. */
+  /** From strongInliers on, the agreement a board the encoder doubts needs; null: inliers decide alone there. */
   strongAgreement?: number | null;
 }
 
@@ -32,10 +32,11 @@ export interface EncoderConfirmation {
  * close too (its cosine at least minCosine), or the slot's picture brought into the reference's frame
  * agrees with it all over (minAgreement): boards never enrolled that share parts with an enrolled one
  * reach a few dozen inliers, but the encoder sees them as other boards, and they differ where they
- * are not alike. Refused: too-few-inliers. From strongInliers on, with strongAgreement, the aligned
- * pictures must agree too (another revision of a board maps onto it with hundreds of inliers, but
- * differs where the revision changed it). Refused: not-alike. An agreement of null (not made, or
- * nothing to compare: a flat reference) asks nothing.
+ * are not alike. Refused: too-few-inliers. From strongInliers on, a board the encoder doubts needs
+ * strongAgreement (another revision of a board maps onto it with hundreds of inliers, but the encoder
+ * sees another board and the aligned pictures differ where the revision changed it). Refused:
+ * not-alike. An agreement of null (not made, or nothing to compare: a flat reference) asks nothing;
+ * neither does a minCosine of null (the encoder has no say).
  */
 export function confirmedByEncoder(
   decision: VerifiedDecision,
@@ -48,6 +49,10 @@ export function confirmedByEncoder(
   return reason === 'match' ? decision : { ...decision, boardId: null, reason };
 }
 
+function encoderAgrees(cosine: number | null, c: EncoderConfirmation): boolean {
+  return c.minCosine === null || (cosine !== null && cosine >= c.minCosine);
+}
+
 /** confirmedByEncoder's rule for a board verified with `inliers`: 'match', or why it is refused. */
 export function confirmation(
   inliers: number,
@@ -55,11 +60,11 @@ export function confirmation(
   agreement: number | null,
   c: EncoderConfirmation,
 ): 'match' | 'too-few-inliers' | 'not-alike' {
+  if (encoderAgrees(cosine, c)) return 'match';
   if (inliers >= c.strongInliers) {
     const floor = c.strongAgreement ?? null;
     return floor !== null && agreement !== null && agreement < floor ? 'not-alike' : 'match';
   }
-  if (c.minCosine === null || (cosine !== null && cosine >= c.minCosine)) return 'match';
   const floor = c.minAgreement ?? null;
   return floor !== null && agreement !== null && agreement >= floor ? 'match' : 'too-few-inliers';
 }
@@ -70,10 +75,9 @@ export function asksAgreement(
   cosine: number | null,
   c: EncoderConfirmation,
 ): boolean {
-  if (decision.boardId === null) return false;
-  if (decision.inliers >= c.strongInliers) return (c.strongAgreement ?? null) !== null;
-  const encoderAgrees = c.minCosine === null || (cosine !== null && cosine >= c.minCosine);
-  return !encoderAgrees && (c.minAgreement ?? null) !== null;
+  if (decision.boardId === null || encoderAgrees(cosine, c)) return false;
+  const floor = decision.inliers >= c.strongInliers ? c.strongAgreement : c.minAgreement;
+  return (floor ?? null) !== null;
 }
 
 /**

@@ -60,12 +60,16 @@ describe('confirmedByEncoder with the dense check (match.verify.minAgreement, st
     // a cosine that reaches minCosine keeps the board whatever the agreement
     expect(confirmedByEncoder(matched(30), 0.9, dense, 0.1).boardId).toBe(7);
   });
-  it('from strongInliers on asks the agreement only with strongAgreement: then refuses as not alike', () => {
+  it('from strongInliers on asks the agreement only with strongAgreement, of a board the encoder doubts: then refuses as not alike', () => {
     expect(confirmedByEncoder(matched(300), 0.2, dense, 0.1).boardId).toBe(7);
-    const refused = confirmedByEncoder(matched(300), 0.95, strict, 0.69);
+    const refused = confirmedByEncoder(matched(300), 0.86, strict, 0.69);
     expect(refused.boardId).toBeNull();
     expect(refused.reason).toBe('not-alike');
+    expect(confirmedByEncoder(matched(300), null, strict, 0.69).reason).toBe('not-alike');
     expect(confirmedByEncoder(matched(300), 0.2, strict, 0.7).boardId).toBe(7);
+    // the encoder agreeing keeps it whatever the agreement, and so does an encoder with no say
+    expect(confirmedByEncoder(matched(300), 0.87, strict, 0.1).boardId).toBe(7);
+    expect(confirmedByEncoder(matched(300), 0.2, { ...strict, minCosine: null }, 0.1).boardId).toBe(7);
   });
   it('an agreement of null (nothing to compare) or a minAgreement of null asks nothing', () => {
     expect(confirmedByEncoder(matched(300), 0.2, strict, null).boardId).toBe(7);
@@ -76,7 +80,8 @@ describe('confirmedByEncoder with the dense check (match.verify.minAgreement, st
     expect(asksAgreement(matched(30), 0.5, dense)).toBe(true);
     expect(asksAgreement(matched(30), 0.9, dense)).toBe(false);
     expect(asksAgreement(matched(300), 0.2, dense)).toBe(false);
-    expect(asksAgreement(matched(300), 0.99, strict)).toBe(true);
+    expect(asksAgreement(matched(300), 0.86, strict)).toBe(true);
+    expect(asksAgreement(matched(300), 0.99, strict)).toBe(false);
     expect(asksAgreement(matched(30), 0.5, rule)).toBe(false);
     expect(asksAgreement({ ...matched(30), boardId: null }, 0.5, dense)).toBe(false);
     expect(asksAgreement(matched(30), 0.5, { strongInliers: 100, minCosine: null, minAgreement: 0.9 })).toBe(

@@ -125,17 +125,21 @@ describe('the dense check after alignment (real opencv.js, tiny ViT, SQLite)', (
     expect(await verifier.agree(raw, WHOLE_FRAME, flat, outline)).toEqual({ score: null, cells: 0 });
   });
 
-  it('with strongAgreement refuses the other revision as not alike where inliers alone recognize it, and keeps the board', async () => {
+  it('with strongAgreement refuses the other revision the encoder doubts as not alike where inliers alone recognize it, and keeps the board', async () => {
     const jpeg = await onBench(await revised(), -5, 640, 480);
-    // every decision through the dense check: strongInliers at minInliers, strongAgreement on
-    const strict = { strongInliers: 12, strongAgreement: 0.7 };
+    // every decision through the dense check: strongInliers at minInliers, the encoder doubting
+    // every board, strongAgreement on
+    const strict = { strongInliers: 12, minCosine: 0.9999, strongAgreement: 0.7 };
     const dense = await recognize(recognizerWith({ match: { verify: strict } }), jpeg);
     expect(dense.verification.inliers).toBeGreaterThanOrEqual(12);
     expect(dense.board).toBeNull();
     expect(dense.decision.reason).toBe('not-alike');
     expect(dense.verification.verified).toBe(false);
-    const off = recognizerWith({ match: { verify: { strongInliers: 12 } } });
+    const off = recognizerWith({ match: { verify: { ...strict, strongAgreement: null } } });
     expect((await recognize(off, jpeg)).board?.id).toBe(boardId);
+    // only a board the encoder doubts is asked
+    const trusting = recognizerWith({ match: { verify: { ...strict, minCosine: -1 } } });
+    expect((await recognize(trusting, jpeg)).board?.id).toBe(boardId);
     const same = await recognize(
       recognizerWith({ match: { verify: strict } }),
       await onBench(await board(), 8, 640, 480),

@@ -24,7 +24,7 @@ const confirmed = (c: VerifyPoint['confirm']) => {
   const s = c.strongAgreement ?? null;
   const under = `under ${c.strongInliers}: cos>=${c.minCosine}${a === null ? '' : ` or agreement>=${a}`}`;
   const settled = a === null ? '' : `; under the ratio: agreement>=${a}, the runner-up's under it`;
-  return ` (${under}${s === null ? '' : `; from ${c.strongInliers}: agreement>=${s}`}${settled})`;
+  return ` (${under}${s === null ? '' : `; from ${c.strongInliers}: cos>=${c.minCosine} or agreement>=${s}`}${settled})`;
 };
 
 const point = (m: MethodResult) =>

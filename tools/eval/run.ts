@@ -270,6 +270,7 @@ async function evaluateSets(
                   strongInliers: VERIFY_DEFAULTS.strongInliers,
                   minCosine,
                   minAgreement: VERIFY_DEFAULTS.minAgreement,
+                  strongAgreement: VERIFY_DEFAULTS.strongAgreement,
                 }
               : undefined;
           const { validationKnown: _, ...v } = await evaluateMethod(
