@@ -1,7 +1,4 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import type { Statement } from 'better-sqlite3';
-import type { InspectionMapJson, UnitConflictResolution, UnitStatus } from '../protocol.ts';
+import type { InspectionMapJson } from '../protocol.ts';
 import { BoardRepository } from './boards.ts';
 import { CentralApplier } from './central-apply.ts';
 import { CentralOutbox } from './central-outbox.ts';
@@ -12,8 +9,7 @@ import { type InspectionMapInput, InspectionMapRepository } from './inspection-m
 import { RecognitionTextRepository } from './recognition-text.ts';
 import { RecognitionRepository, type SavedInspection } from './recognitions.ts';
 import { ReferenceRepository } from './references.ts';
-import { SettingsRepository } from './settings.ts';
-import { toBenchsightError } from './sqlite-errors.ts';
+import { CatalogStore } from './store.ts';
 import type {
   Board,
   BoardInput,
@@ -36,6 +32,7 @@ import { type UnitHistory, UnitHistoryReader } from './unit-record.ts';
 import {
   type Sighting,
   type SightingResult,
+  type UnitEdit,
   type UnitFilter,
   UnitRepository,
   type UnitRow,
@@ -51,14 +48,7 @@ export { ImportManifestError, type ImportRow, parseImportManifest } from './impo
 export { type InspectionMapInput, inspectionMapSchema, regionBoxSchema } from './inspection-maps.ts';
 export * from './types.ts';
 export type { UnitHistory } from './unit-record.ts';
-export type { Sighting, SightingResult, UnitFilter, UnitRow } from './units.ts';
-
-/** What one edit of a unit changes (PATCH /api/units/:serial); every part is kept in the unit's log. */
-export interface UnitEdit {
-  status?: UnitStatus;
-  note?: string;
-  resolve?: { conflictId: number; answer: UnitConflictResolution };
-}
+export type { Sighting, SightingResult, UnitEdit, UnitFilter, UnitRow } from './units.ts';
 
 export interface CatalogOptions {
   /** open an existing database without writing (exports, inspection) */
@@ -70,8 +60,7 @@ export interface CatalogOptions {
 }
 
 /** The board catalog and recognition history: the daemon's only door to SQLite. */
-export class Catalog {
-  readonly path: string;
+export class Catalog extends CatalogStore {
   private readonly boards: BoardRepository;
   private readonly references: ReferenceRepository;
   private readonly embeddings: EmbeddingRepository;
@@ -79,11 +68,8 @@ export class Catalog {
   private readonly inspectionMaps: InspectionMapRepository;
   private readonly recognitions: RecognitionRepository;
   private readonly recognitionTexts: RecognitionTextRepository;
-  private readonly settings: SettingsRepository;
   private readonly units: UnitRepository;
   private readonly unitHistory: UnitHistoryReader;
-  private readonly now: () => number;
-  private readonly catalogVersionQuery: Statement<[], number>;
   /** The link to a central PostgreSQL, SQLite side: the outbox it sends and the changes it pulls. */
   readonly centralOutbox: CentralOutbox;
   readonly centralApplier: CentralApplier;
@@ -99,12 +85,9 @@ export class Catalog {
   }
 
   /** Takes ownership of `db` (already migrated by openDatabase); close() closes it. */
-  constructor(
-    private readonly db: Database,
-    opts: Pick<CatalogOptions, 'now'> = {},
-  ) {
+  constructor(db: Database, opts: Pick<CatalogOptions, 'now'> = {}) {
     const now = opts.now ?? Date.now;
-    this.path = db.name;
+    super(db, now);
     this.boards = new BoardRepository(db, now);
     this.references = new ReferenceRepository(db, now);
     this.embeddings = new EmbeddingRepository(db);
@@ -112,11 +95,8 @@ export class Catalog {
     this.inspectionMaps = new InspectionMapRepository(db);
     this.recognitions = new RecognitionRepository(db);
     this.recognitionTexts = new RecognitionTextRepository(db);
-    this.settings = new SettingsRepository(db);
     this.units = new UnitRepository(db);
     this.unitHistory = new UnitHistoryReader(db);
-    this.now = now;
-    this.catalogVersionQuery = db.prepare<[], number>('SELECT version FROM catalog_version').pluck();
     this.centralOutbox = new CentralOutbox(db);
     this.centralApplier = new CentralApplier(db, this.centralOutbox);
   }
@@ -413,80 +393,5 @@ export class Catalog {
         return this.units.get(id)!;
       }),
     );
-  }
-
-  // Settings
-
-  getSetting(key: string): string | undefined {
-    return this.guard(`reading setting ${key}`, () => this.settings.get(key));
-  }
-
-  setSetting(key: string, value: string): void {
-    this.guard(`saving setting ${key}`, () => this.settings.set(key, value));
-  }
-
-  deleteSetting(key: string): boolean {
-    return this.guard(`deleting setting ${key}`, () => this.settings.delete(key));
-  }
-
-  // Maintenance
-
-  /** Online copy of the whole database to `destPath`, safe while the daemon keeps writing. */
-  async backup(destPath: string): Promise<void> {
-    if (resolve(destPath) === resolve(this.path)) throw badRequest('cannot back up a database onto itself');
-    try {
-      mkdirSync(dirname(destPath), { recursive: true });
-      await this.db.backup(destPath);
-    } catch (err) {
-      throw toBenchsightError(err, `backing up to ${destPath}`, destPath);
-    }
-  }
-
-  /**
-   * Changes whenever another connection (the CLI, an import) commits to the database; the daemon
-   * polls it to reload its index. Its own writes do not change it.
-   */
-  externalChanges(): number {
-    return this.guard(
-      'reading data_version',
-      () => this.db.pragma('data_version', { simple: true }) as number,
-    );
-  }
-
-  /**
-   * Changes with every change to the boards, references or embeddings (whoever made it), and not with
-   * history: a process sharing the database reloads its index only when this moved.
-   */
-  catalogVersion(): number {
-    return this.guard('reading the catalog version', () => this.catalogVersionQuery.get()!);
-  }
-
-  /** 'ok', or SQLite's list of problems, one per line. */
-  integrityCheck(): string {
-    return this.guard('checking integrity', () => {
-      const rows = this.db.pragma('integrity_check') as { integrity_check: string }[];
-      return rows.map((r) => r.integrity_check).join('\n');
-    });
-  }
-
-  /** Runs fn in one transaction (a savepoint when nested); a throw rolls everything back. */
-  transaction<T>(fn: () => T): T {
-    return this.guard('running a transaction', () => this.db.transaction(fn)());
-  }
-
-  get isOpen(): boolean {
-    return this.db.open;
-  }
-
-  close(): void {
-    if (this.db.open) this.db.close();
-  }
-
-  private guard<T>(doing: string, fn: () => T): T {
-    try {
-      return fn();
-    } catch (err) {
-      throw toBenchsightError(err, doing, this.path);
-    }
   }
 }

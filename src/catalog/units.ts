@@ -299,3 +299,10 @@ export class UnitRepository {
       this.#setBoard.run({ id: unitId, boardId: c.seen_board_id, at });
   }
 }
+
+/** What one edit of a unit changes (PATCH /api/units/:serial); every part is kept in the unit's log. */
+export interface UnitEdit {
+  status?: UnitStatus;
+  note?: string;
+  resolve?: { conflictId: number; answer: UnitConflictResolution };
+}
