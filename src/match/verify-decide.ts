@@ -97,6 +97,17 @@ export function settlesAmbiguity(
   return floor !== null && best !== null && best >= floor && (runnerUp === null || runnerUp < floor);
 }
 
+/** A decision refused `ambiguous` taken for its best board when the dense check settles it (settlesAmbiguity). */
+export function settled(
+  decision: VerifiedDecision,
+  best: number | null,
+  runnerUp: number | null,
+  c: EncoderConfirmation,
+): VerifiedDecision {
+  if (decision.reason !== 'ambiguous' || !settlesAmbiguity(best, runnerUp, c)) return decision;
+  return { ...decision, boardId: decision.bestBoardId, reason: 'match' };
+}
+
 /** Fewer keypoints than this in the slot's picture: nothing to verify (blank, uniform, tiny). */
 export const MIN_QUERY_KEYPOINTS = 12;
 

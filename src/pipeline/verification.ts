@@ -7,6 +7,7 @@ import {
   confirmedByEncoder,
   decideVerified,
   type EncoderConfirmation,
+  settled,
   settlesAmbiguity,
   type VerifiedDecision,
   type VerifyPolicy,
@@ -155,11 +156,11 @@ export class BoardVerification {
       if (geometric.reason === 'ambiguous' && (encoder.confirm.minAgreement ?? null) !== null) {
         const best = await this.agreement(image, region, run, geometric.bestBoardId);
         agreement = best;
+        // the runner-up is compared only when the best board's agreement could settle it
         const runnerUp = settlesAmbiguity(best, null, encoder.confirm)
           ? await this.agreement(image, region, run, geometric.runnerUpBoardId)
           : null;
-        if (settlesAmbiguity(best, runnerUp, encoder.confirm))
-          geometric = { ...geometric, boardId: geometric.bestBoardId, reason: 'match' };
+        geometric = settled(geometric, best, runnerUp, encoder.confirm);
       }
       const cosine = encoder.cosines.get(geometric.boardId ?? -1) ?? null;
       if (agreement === null && asksAgreement(geometric, cosine, encoder.confirm))

@@ -79,19 +79,17 @@ export function agreement(cv: Cv, slot: GreyPicture, reference: GreyPicture, out
     const rw = ref.cols as number;
     const rh = ref.rows as number;
     // the outline in the halved slot, onto the halved reference's corners
-    mats.push(
-      cv.matFromArray(
-        4,
-        1,
-        cv.CV_32FC2,
-        outline.flat().map((v) => v / 2),
-      ),
+    const src = cv.matFromArray(
+      4,
+      1,
+      cv.CV_32FC2,
+      outline.flat().map((v) => v / 2),
     );
-    mats.push(cv.matFromArray(4, 1, cv.CV_32FC2, [0, 0, rw, 0, rw, rh, 0, rh]));
-    const toRef = cv.getPerspectiveTransform(mats.at(-2), mats.at(-1));
-    mats.push(toRef);
+    const dst = cv.matFromArray(4, 1, cv.CV_32FC2, [0, 0, rw, 0, rw, rh, 0, rh]);
+    mats.push(src, dst);
+    const toRef = cv.getPerspectiveTransform(src, dst);
     const ones = new cv.Mat(query.rows, query.cols, cv.CV_8UC1, new cv.Scalar(255));
-    mats.push(ones);
+    mats.push(toRef, ones);
     const size = new cv.Size(rw, rh);
     const black = new cv.Scalar(0);
     cv.warpPerspective(query, warped, toRef, size, cv.INTER_LINEAR, cv.BORDER_CONSTANT, black);

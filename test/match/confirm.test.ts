@@ -3,6 +3,7 @@ import {
   asksAgreement,
   confirmedByEncoder,
   decideVerified,
+  settled,
   settlesAmbiguity,
   type VerifiedDecision,
 } from '../../src/match/verify-decide.ts';
@@ -102,6 +103,18 @@ describe('settlesAmbiguity (the dense check deciding between boards close in inl
     expect(settlesAmbiguity(null, null, dense)).toBe(false);
     expect(settlesAmbiguity(0.99, 0.1, rule)).toBe(false);
     expect(settlesAmbiguity(0.99, 0.1, { ...rule, minAgreement: null })).toBe(false);
+  });
+  it('settled takes an ambiguous decision for its best board, and leaves any other as it is', () => {
+    const ambiguous: VerifiedDecision = {
+      ...matched(40),
+      boardId: null,
+      reason: 'ambiguous',
+      runnerUpBoardId: 9,
+    };
+    expect(settled(ambiguous, 0.95, 0.2, dense)).toMatchObject({ boardId: 7, reason: 'match', inliers: 40 });
+    expect(settled(ambiguous, 0.95, 0.95, dense)).toEqual(ambiguous);
+    const few: VerifiedDecision = { ...matched(8), boardId: null, reason: 'too-few-inliers' };
+    expect(settled(few, 0.99, null, dense)).toEqual(few);
   });
   it('decideVerified names the runner-up board it compares against', () => {
     const pair = (boardId: number, inliers: number) => ({

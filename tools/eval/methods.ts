@@ -4,11 +4,7 @@ import { WHOLE_FRAME } from '../../src/config/schema.ts';
 import { decide, type MatchPolicy } from '../../src/match/decide.ts';
 import { EmbeddingIndex } from '../../src/match/embedding-index.ts';
 import type { VerifiedDecision, VerifyPolicy } from '../../src/match/verify-decide.ts';
-import {
-  confirmedByEncoder,
-  type EncoderConfirmation,
-  settlesAmbiguity,
-} from '../../src/match/verify-decide.ts';
+import { confirmedByEncoder, type EncoderConfirmation, settled } from '../../src/match/verify-decide.ts';
 import { Recognizer } from '../../src/pipeline/recognizer.ts';
 import { BoardVerification } from '../../src/pipeline/verification.ts';
 import type { Verifier } from '../../src/verify/verifier.ts';
@@ -173,16 +169,15 @@ export class PipelineMethod implements Method {
       const { bestBoardId, runnerUpBoardId } = checked.decision;
       const agreement = await v.agreement(raw, WHOLE_FRAME, checked.run, bestBoardId);
       const runnerUpAgreement = await v.agreement(raw, WHOLE_FRAME, checked.run, runnerUpBoardId);
-      let geometric = checked.decision;
-      if (
-        this.#confirm &&
-        geometric.reason === 'ambiguous' &&
-        settlesAmbiguity(agreement, runnerUpAgreement, this.#confirm)
-      )
-        geometric = { ...geometric, boardId: bestBoardId, reason: 'match' };
-      const decided = this.#confirm
-        ? confirmedByEncoder(geometric, bestCosine, this.#confirm, agreement)
-        : geometric;
+      const c = this.#confirm;
+      const decided = c
+        ? confirmedByEncoder(
+            settled(checked.decision, agreement, runnerUpAgreement, c),
+            bestCosine,
+            c,
+            agreement,
+          )
+        : checked.decision;
       const d = { ...decided, bestBoardId: decided.bestBoardId ?? fallback };
       const pairs: StudyPair[] = checked.run.pairs.map((p) => ({
         board: this.#index.get(p.boardId) ?? null,
