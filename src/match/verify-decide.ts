@@ -108,6 +108,40 @@ export function settled(
   return { ...decision, boardId: decision.bestBoardId, reason: 'match' };
 }
 
+/**
+ * The run as the mutual estimates see it (PairResult.mutual, made for the encoder's nearest board
+ * when the ratio test found it few inliers): each pair whose mutual estimate has an outline and more
+ * inliers takes it. Null when no pair's does: there is no second chance to give.
+ */
+export function withMutual(run: VerifyRun): VerifyRun | null {
+  let changed = false;
+  const pairs = run.pairs.map((p) => {
+    const m = p.mutual;
+    if (!m?.outline || m.inliers <= p.inliers) return p;
+    changed = true;
+    return { ...p, inliers: m.inliers, outline: m.outline };
+  });
+  return changed ? { ...run, pairs } : null;
+}
+
+/**
+ * The second chance of a slot refused on the ratio test's matches: the decision over its mutual
+ * estimates (withMutual), when it names a board, is taken if both other signals agree: the encoder
+ * (the board's cosine at least minCosine) and the dense check (that board's aligned picture agreeing
+ * with the slot all over, minAgreement). Mutual matches pair a hashboard's repeated chips with chips
+ * of any board of the same pitch, and guided matching then lines up whole grids: boards never
+ * enrolled reach a hundred inliers and more, so inliers say nothing here. Null minAgreement: no
+ * second chance.
+ */
+export function secondChanceAgrees(
+  agreement: number | null,
+  cosine: number | null,
+  c: EncoderConfirmation,
+): boolean {
+  const floor = c.minAgreement ?? null;
+  return floor !== null && agreement !== null && agreement >= floor && encoderAgrees(cosine, c);
+}
+
 /** Fewer keypoints than this in the slot's picture: nothing to verify (blank, uniform, tiny). */
 export const MIN_QUERY_KEYPOINTS = 12;
 

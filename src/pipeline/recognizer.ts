@@ -203,6 +203,7 @@ export class Recognizer {
       this.#opts.confirm
         ? { cosines: new Map(scored.map((s) => [s.boardId, s.score])), confirm: this.#opts.confirm }
         : undefined,
+      true,
     );
     const board =
       checked.decision.boardId === null ? null : (this.#boards.get(checked.decision.boardId) ?? null);

@@ -7,10 +7,12 @@ import {
   confirmedByEncoder,
   decideVerified,
   type EncoderConfirmation,
+  secondChanceAgrees,
   settled,
   settlesAmbiguity,
   type VerifiedDecision,
   type VerifyPolicy,
+  withMutual,
 } from '../match/verify-decide.ts';
 import type { Outline, ReferenceFeatureCount, VerificationFields } from '../protocol.ts';
 import { type GreyPicture, greyPicture } from '../verify/agreement-grey.ts';
@@ -22,6 +24,7 @@ import {
   type LocalFeatures,
 } from '../verify/features.ts';
 import type { Quad } from '../verify/geometry.ts';
+import { MUTUAL_BELOW } from '../verify/shortlist.ts';
 import type { VerifyRun } from '../verify/types.ts';
 import type { Verifier } from '../verify/verifier.ts';
 import type { ReferenceFeatures } from '../verify/worker.ts';
@@ -132,13 +135,15 @@ export class BoardVerification {
   /**
    * Matches `region` of the image against the references of the shortlisted boards, and decides;
    * with `encoder`, a board under strongInliers inliers also needs the encoder's cosine
-   * (confirmedByEncoder).
+   * (confirmedByEncoder). With `nearestFirst` (the boards ranked by the encoder, nearest first), the
+   * first board's references get a second estimate from mutual matches (MutualRescue).
    */
   async verify(
     image: RawImage,
     region: Rect,
     boardIds: readonly number[],
     encoder?: { cosines: ReadonlyMap<number, number>; confirm: EncoderConfirmation },
+    nearestFirst = false,
   ): Promise<VerifiedMatch> {
     const references: ReferenceFeatures[] = [];
     for (const boardId of boardIds) {
@@ -148,7 +153,9 @@ export class BoardVerification {
       }
     }
     const { estimateAll, policy } = this.#o;
-    const run = await this.#o.verifier.verify(image, region, references, estimateAll ? null : policy);
+    const rescue =
+      nearestFirst && boardIds.length > 0 ? { boardId: boardIds[0]!, below: MUTUAL_BELOW } : null;
+    let run = await this.#o.verifier.verify(image, region, references, estimateAll ? null : policy, rescue);
     let geometric = decideVerified(run, this.#o.policy);
     let agreement: number | null = null;
     let decision = geometric;
@@ -166,6 +173,18 @@ export class BoardVerification {
       if (agreement === null && asksAgreement(geometric, cosine, encoder.confirm))
         agreement = await this.agreement(image, region, run, geometric.boardId);
       decision = confirmedByEncoder(geometric, cosine, encoder.confirm, agreement);
+      const mutual = decision.boardId === null ? withMutual(run) : null;
+      if (mutual) {
+        const second = decideVerified(mutual, this.#o.policy);
+        const secondAgreement =
+          second.boardId === null ? null : await this.agreement(image, region, mutual, second.boardId);
+        const secondCosine = encoder.cosines.get(second.boardId ?? -1) ?? null;
+        if (second.boardId !== null && secondChanceAgrees(secondAgreement, secondCosine, encoder.confirm)) {
+          decision = second;
+          agreement = secondAgreement;
+          run = mutual;
+        }
+      }
     }
     return {
       decision,

@@ -8,7 +8,7 @@ import {
   keypointCount,
   type LocalFeatures,
 } from './features.ts';
-import { plausibleOutline, type Quad } from './geometry.ts';
+import { onQuad, plausibleOutline, type Quad } from './geometry.ts';
 import type { NearestTwo } from './hamming-kernel.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: opencv.js ships without usable types for its embind classes
@@ -139,6 +139,96 @@ export function goodMatches(
       src.push(ref.keypoints[2 * i]!, ref.keypoints[2 * i + 1]!);
       dst.push(query.keypoints[2 * q]!, query.keypoints[2 * q + 1]!);
     }
+  }
+  return { src, dst };
+}
+
+/**
+ * Mutual nearest neighbours (a cross-check, no ratio test): a reference keypoint and the query
+ * keypoint nearest to it, where that query keypoint's nearest among the reference's keypoints is it.
+ * `nearest` rows `first` to `first + count(ref)` hold each reference keypoint's nearest in the query,
+ * `back` each query keypoint's nearest among the reference's. On a board of repeated chips the ratio
+ * test drops every chip (its neighbours look alike); their mutual matches keep the grid's geometry.
+ */
+export function mutualMatches(
+  nearest: NearestTwo,
+  first: number,
+  back: NearestTwo,
+  ref: LocalFeatures,
+  query: LocalFeatures,
+): GoodMatches {
+  const src: number[] = [];
+  const dst: number[] = [];
+  const n = keypointCount(ref);
+  const m = keypointCount(query);
+  for (let i = 0; i < n; i++) {
+    const r = first + i;
+    const q = nearest.index[r]!;
+    if (nearest.distance[r]! > DESCRIPTOR_BYTES * 8 || q < 0 || q >= m || back.index[q] !== i) continue;
+    src.push(ref.keypoints[2 * i]!, ref.keypoints[2 * i + 1]!);
+    dst.push(query.keypoints[2 * q]!, query.keypoints[2 * q + 1]!);
+  }
+  return { src, dst };
+}
+
+/** Guided matching: how far (feature-size pixels) from where the homography puts it a keypoint may lie. */
+const GUIDED_RADIUS_PX = 6;
+/** Guided matching: the largest descriptor distance (of 256 bits) a pair may have. */
+const GUIDED_MAX_BITS = 64;
+const POPCOUNT = Uint8Array.from({ length: 256 }, (_, v) => {
+  let n = 0;
+  for (let x = v; x; x >>= 1) n += x & 1;
+  return n;
+});
+
+function hamming(a: Uint8Array, i: number, b: Uint8Array, j: number): number {
+  let d = 0;
+  const ai = i * DESCRIPTOR_BYTES;
+  const bj = j * DESCRIPTOR_BYTES;
+  for (let k = 0; k < DESCRIPTOR_BYTES; k++) d += POPCOUNT[a[ai + k]! ^ b[bj + k]!]!;
+  return d;
+}
+
+/**
+ * Guided matching: each reference keypoint paired with the query keypoint of nearest descriptor
+ * among those lying within GUIDED_RADIUS_PX of where `outline` (the reference's corners in the query)
+ * puts it. Where a board repeats one chip, its position tells the chips apart that the descriptor
+ * cannot: a rough outline from a few matches becomes hundreds.
+ */
+export function guidedMatches(outline: Quad, ref: LocalFeatures, query: LocalFeatures): GoodMatches {
+  const src: number[] = [];
+  const dst: number[] = [];
+  const cell = GUIDED_RADIUS_PX;
+  const cols = Math.ceil(query.width / cell) + 1;
+  const buckets = new Map<number, number[]>();
+  for (let j = 0; j < keypointCount(query); j++) {
+    const key =
+      Math.floor(query.keypoints[2 * j + 1]! / cell) * cols + Math.floor(query.keypoints[2 * j]! / cell);
+    const b = buckets.get(key);
+    if (b) b.push(j);
+    else buckets.set(key, [j]);
+  }
+  for (let i = 0; i < keypointCount(ref); i++) {
+    const [x, y] = onQuad(outline, ref.keypoints[2 * i]! / ref.width, ref.keypoints[2 * i + 1]! / ref.height);
+    if (!(x >= -cell && y >= -cell && x <= query.width + cell && y <= query.height + cell)) continue;
+    const cx = Math.floor(x / cell);
+    const cy = Math.floor(y / cell);
+    let best = -1;
+    let bestBits = GUIDED_MAX_BITS + 1;
+    for (let dy = -1; dy <= 1; dy++) {
+      for (let dx = -1; dx <= 1; dx++) {
+        for (const j of buckets.get((cy + dy) * cols + cx + dx) ?? []) {
+          const ex = query.keypoints[2 * j]! - x;
+          const ey = query.keypoints[2 * j + 1]! - y;
+          if (ex * ex + ey * ey > cell * cell) continue;
+          const bits = hamming(ref.descriptors, i, query.descriptors, j);
+          if (bits < bestBits) [best, bestBits] = [j, bits];
+        }
+      }
+    }
+    if (best < 0) continue;
+    src.push(ref.keypoints[2 * i]!, ref.keypoints[2 * i + 1]!);
+    dst.push(query.keypoints[2 * best]!, query.keypoints[2 * best + 1]!);
   }
   return { src, dst };
 }

@@ -1,6 +1,6 @@
 import { DESCRIPTOR_BYTES, keypointCount, type LocalFeatures } from './features.ts';
 import type { HammingKnn } from './hamming-kernel.ts';
-import { enoughMatches, goodMatches, homography } from './opencv.ts';
+import { enoughMatches, goodMatches, guidedMatches, homography, mutualMatches } from './opencv.ts';
 import type { PairResult } from './types.ts';
 import type { ReferenceFeatures } from './worker.ts';
 
@@ -17,6 +17,24 @@ export interface SettleRule {
   minInliers: number;
   minRatio: number;
 }
+
+/**
+ * The encoder's nearest board gets a second chance: each of its references whose ratio-test matches
+ * gave fewer than `below` inliers (or no outline a board can have) is estimated again from its mutual
+ * nearest neighbours (mutualMatches), that rough outline then refined by guided matching
+ * (guidedMatches); the estimate is reported beside the ratio test's (PairResult.mutual), for the
+ * decision's second chance (see src/match/verify-decide.ts). A hashboard is rows of identical chips:
+ * the ratio test drops them all, and the few matches left (silkscreen, a connector, the bench) often
+ * fit no plausible homography. Only one board's references (at most REFERENCES_PER_BOARD): each costs
+ * a nearest-neighbour pass the other way and two RANSACs.
+ */
+export interface MutualRescue {
+  boardId: number;
+  below: number;
+}
+
+/** Under this many inliers, the encoder's nearest board's references are matched again mutually. */
+export const MUTUAL_BELOW = 30;
 
 /** The best board so far, and the runner-up board's inliers. */
 interface Standing {
@@ -63,6 +81,7 @@ export function matchShortlist(
   query: LocalFeatures,
   references: readonly ReferenceFeatures[],
   settle: SettleRule | null,
+  rescue: MutualRescue | null = null,
 ): PairResult[] {
   const rows = references.reduce((n, r) => n + keypointCount(r.features), 0);
   const all = new Uint8Array(rows * DESCRIPTOR_BYTES);
@@ -93,6 +112,20 @@ export function matchShortlist(
     const { inliers, outline } = homography(cv, good[i]!, references[i]!.features);
     Object.assign(pair, { inliers, outline, estimated: true });
     bestPerBoard.set(pair.boardId, Math.max(bestPerBoard.get(pair.boardId) ?? 0, inliers));
+  }
+  if (rescue) {
+    references.forEach((r, i) => {
+      const pair = results[i]!;
+      if (r.boardId !== rescue.boardId || pair.inliers >= rescue.below || keypointCount(query) < 2) return;
+      const back = knn.nearestTwo(query.descriptors, r.features.descriptors);
+      let mutual = homography(cv, mutualMatches(nearest, first[i]!, back, r.features, query), r.features);
+      if (mutual.outline) {
+        // the rough outline guides a second matching, which tells the repeated chips apart
+        const guided = homography(cv, guidedMatches(mutual.outline, r.features, query), r.features);
+        if (guided.outline && guided.inliers >= mutual.inliers) mutual = guided;
+      }
+      pair.mutual = mutual;
+    });
   }
   return results;
 }

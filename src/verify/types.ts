@@ -5,7 +5,7 @@ export interface PairResult {
   referenceId: number;
   boardId: number;
   referenceKeypoints: number;
-  /** Reference keypoints whose nearest query keypoint passed the ratio test: a bound on the inliers. */
+  /** Reference keypoints whose nearest query keypoint passed the ratio test: a bound on that estimate's inliers. */
   matches: number;
   inliers: number;
   /**
@@ -15,6 +15,11 @@ export interface PairResult {
   estimated: boolean;
   /** The reference's corners in the query picture (feature-size pixels); null: no plausible homography. */
   outline: Quad | null;
+  /**
+   * The estimate from mutual nearest neighbours refined by guided matching (MutualRescue), when it
+   * was made; `inliers` and `outline` stay the ratio test's.
+   */
+  mutual?: { inliers: number; outline: Quad | null };
 }
 
 /** A slot's picture matched against the shortlist's references. */

@@ -10,7 +10,7 @@ import type { Agreement } from './agreement.ts';
 import type { GreyPicture } from './agreement-grey.ts';
 import { cropPixels, type LocalFeatures } from './features.ts';
 import type { Quad } from './geometry.ts';
-import type { SettleRule } from './shortlist.ts';
+import type { MutualRescue, SettleRule } from './shortlist.ts';
 import type { VerifyRun } from './types.ts';
 import type { FromVerifyWorker, ReferenceFeatures, ToVerifyWorker } from './worker.ts';
 
@@ -42,13 +42,15 @@ export class Verifier {
 
   /**
    * Matches `region` of an image against each reference's stored features; with `settle`, the
-   * homographies that cannot change that rule's decision are not estimated.
+   * homographies that cannot change that rule's decision are not estimated; with `rescue`, that
+   * board's references get a second estimate from mutual matches (MutualRescue).
    */
   async verify(
     image: RawImage,
     region: Rect,
     references: ReferenceFeatures[],
     settle: SettleRule | null = null,
+    rescue: MutualRescue | null = null,
   ): Promise<VerifyRun> {
     const t0 = performance.now();
     const crop = cropPixels(image, region);
@@ -60,6 +62,7 @@ export class Verifier {
       height: crop.height,
       references,
       settle,
+      rescue,
     }));
     if (msg.type !== 'verified')
       throw new BenchsightError('E_MODEL_RUN', 'feature worker answered out of turn');

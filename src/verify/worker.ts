@@ -15,7 +15,7 @@ import { INSPECTION_FEATURES, INSPECTION_REFERENCE_FEATURES, type LocalFeatures 
 import type { Quad } from './geometry.ts';
 import { HammingKnn } from './hamming-kernel.ts';
 import { detectFeatures, goodMatches, homography, loadOpenCv, type PairMatch } from './opencv.ts';
-import { matchShortlist, type SettleRule } from './shortlist.ts';
+import { type MutualRescue, matchShortlist, type SettleRule } from './shortlist.ts';
 import type { PairResult } from './types.ts';
 
 export interface ReferenceFeatures {
@@ -34,6 +34,7 @@ export type ToVerifyWorker =
       height: number;
       references: ReferenceFeatures[];
       settle: SettleRule | null;
+      rescue: MutualRescue | null;
     }
   | {
       type: 'detect-chips';
@@ -162,7 +163,7 @@ port.on('message', (msg: ToVerifyWorker) => {
       type: 'verified',
       id: msg.id,
       query,
-      pairs: matchShortlist(cv, knn, query, msg.references, msg.settle),
+      pairs: matchShortlist(cv, knn, query, msg.references, msg.settle, msg.rescue),
     });
   } catch (err) {
     post({ type: 'error', id: msg.id, message: errorMessage(err) });

@@ -3,9 +3,11 @@ import {
   asksAgreement,
   confirmedByEncoder,
   decideVerified,
+  secondChanceAgrees,
   settled,
   settlesAmbiguity,
   type VerifiedDecision,
+  withMutual,
 } from '../../src/match/verify-decide.ts';
 
 const matched = (inliers: number): VerifiedDecision => ({
@@ -141,5 +143,64 @@ describe('settlesAmbiguity (the dense check deciding between boards close in inl
       runnerUpBoardId: 9,
       runnerUpInliers: 30,
     });
+  });
+});
+
+describe('the second chance from mutual estimates', () => {
+  const square = matched(0).outline!;
+  const moved = square.map(([x, y]) => [x + 5, y]) as typeof square;
+  const pair = (
+    boardId: number,
+    inliers: number,
+    mutual?: { inliers: number; outline: typeof square | null },
+  ) => ({
+    referenceId: boardId * 10 + inliers,
+    boardId,
+    referenceKeypoints: 500,
+    matches: inliers * 2,
+    inliers,
+    estimated: true,
+    outline: inliers > 0 ? square : null,
+    ...(mutual ? { mutual } : {}),
+  });
+  const run = (pairs: ReturnType<typeof pair>[]) => ({
+    queryKeypoints: 800,
+    width: 640,
+    height: 480,
+    ms: 1,
+    pairs,
+  });
+  const policy = { enabled: true, candidates: 8, minInliers: 12, minRatio: 2 };
+
+  it('withMutual takes a mutual estimate with an outline and more inliers, and nothing else', () => {
+    expect(withMutual(run([pair(4, 0), pair(9, 6)]))).toBeNull();
+    // fewer inliers, or no outline a board can have: no second chance
+    expect(
+      withMutual(
+        run([pair(4, 20, { inliers: 15, outline: moved }), pair(4, 0, { inliers: 0, outline: null })]),
+      ),
+    ).toBeNull();
+    const second = withMutual(run([pair(4, 0, { inliers: 300, outline: moved }), pair(9, 6)]))!;
+    expect(second.pairs[0]).toMatchObject({ boardId: 4, inliers: 300, outline: moved });
+    expect(second.pairs[1]).toMatchObject({ boardId: 9, inliers: 6, outline: square });
+    const d = decideVerified(second, policy);
+    expect(d).toMatchObject({ boardId: 4, reason: 'match', inliers: 300, outline: moved });
+    // the first decision is left as it was
+    expect(
+      decideVerified(run([pair(4, 0, { inliers: 300, outline: moved }), pair(9, 6)]), policy).boardId,
+    ).toBeNull();
+  });
+  it('secondChanceAgrees asks the dense check for minAgreement and the encoder for minCosine, and never without minAgreement', () => {
+    const c = { strongInliers: 100, minCosine: 0.87, minAgreement: 0.9 };
+    expect(secondChanceAgrees(0.9, 0.87, c)).toBe(true);
+    expect(secondChanceAgrees(0.89, 0.99, c)).toBe(false);
+    expect(secondChanceAgrees(null, 0.99, c)).toBe(false);
+    // the encoder must agree too: a board it doubts is not taken however alike the pictures
+    expect(secondChanceAgrees(0.99, 0.86, c)).toBe(false);
+    expect(secondChanceAgrees(0.99, null, c)).toBe(false);
+    // a model without a minCosine leaves the dense check alone to decide
+    expect(secondChanceAgrees(0.95, null, { ...c, minCosine: null })).toBe(true);
+    expect(secondChanceAgrees(0.99, 0.99, { ...c, minAgreement: null })).toBe(false);
+    expect(secondChanceAgrees(0.99, 0.99, { strongInliers: 100, minCosine: 0.87 })).toBe(false);
   });
 });

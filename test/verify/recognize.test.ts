@@ -8,6 +8,7 @@ import { configSchema, WHOLE_FRAME } from '../../src/config/schema.ts';
 import { createRecognizer, createVerification } from '../../src/pipeline/active-model.ts';
 import type { Recognizer } from '../../src/pipeline/recognizer.ts';
 import { FEATURE_CONFIG_KEY } from '../../src/verify/features.ts';
+import { MUTUAL_BELOW } from '../../src/verify/shortlist.ts';
 import { Verifier } from '../../src/verify/verifier.ts';
 import { createEncoder, type Encoder } from '../../src/vision/encoder.ts';
 import { loadManifest } from '../../src/vision/manifest.ts';
@@ -169,6 +170,25 @@ describe('geometric verification: local features (real opencv.js) decide among t
     }
   });
 
+  it("asks the feature worker to match the encoder's nearest board again mutually, and only that board", async () => {
+    const { jpeg } = await view(boards[1]!, 901, { angleDeg: 7 });
+    const raw = await decodeImage(jpeg);
+    const [vector] = await recognizer.embed(raw, [WHOLE_FRAME]);
+    const asked: unknown[] = [];
+    const verify = verifier.verify.bind(verifier);
+    verifier.verify = (...args: Parameters<Verifier['verify']>) => {
+      asked.push(args[4]);
+      return verify(...args);
+    };
+    try {
+      await recognizer.recognize(raw, WHOLE_FRAME, vector!);
+    } finally {
+      verifier.verify = verify;
+    }
+    const nearest = recognizer.shortlist(vector!)[0];
+    expect(nearest).toBeDefined();
+    expect(asked).toEqual([{ boardId: nearest, below: MUTUAL_BELOW }]);
+  });
   it('answers unknown with a reason for blank, uniform, noisy-flat and tiny pictures', async () => {
     const pictures = [
       await sharp({ create: { width: 640, height: 480, channels: 3, background: '#000' } })

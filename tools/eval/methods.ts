@@ -4,7 +4,14 @@ import { WHOLE_FRAME } from '../../src/config/schema.ts';
 import { decide, type MatchPolicy } from '../../src/match/decide.ts';
 import { EmbeddingIndex } from '../../src/match/embedding-index.ts';
 import type { VerifiedDecision, VerifyPolicy } from '../../src/match/verify-decide.ts';
-import { confirmedByEncoder, type EncoderConfirmation, settled } from '../../src/match/verify-decide.ts';
+import {
+  confirmedByEncoder,
+  decideVerified,
+  type EncoderConfirmation,
+  secondChanceAgrees,
+  settled,
+  withMutual,
+} from '../../src/match/verify-decide.ts';
 import { Recognizer } from '../../src/pipeline/recognizer.ts';
 import { BoardVerification } from '../../src/pipeline/verification.ts';
 import type { Verifier } from '../../src/verify/verifier.ts';
@@ -35,6 +42,18 @@ export interface Recognition {
     agreement?: number | null;
     /** The dense check of the runner-up board (embedding + verification only); null: none. */
     runnerUpAgreement?: number | null;
+    /**
+     * The second chance (embedding + verification only): the decision over the mutual estimates of
+     * the encoder's nearest board (withMutual), the dense check of its best board and that board's
+     * cosine; absent: none made.
+     */
+    second?: {
+      best: number | null;
+      inliers: number;
+      runnerUp: number;
+      agreement: number | null;
+      cosine: number | null;
+    };
     pairs?: StudyPair[];
   };
   /** Time to recognize the view (decoded): embedding and/or verification; omitted: not measured. */
@@ -158,7 +177,7 @@ export class PipelineMethod implements Method {
     const r = this.#recognizer.match(vector!);
     const ranked = this.#rank(vector!, truth);
     if (this.#mode === 'verified' && v) {
-      const checked = await v.verify(raw, WHOLE_FRAME, this.#recognizer.shortlist(vector!));
+      const checked = await v.verify(raw, WHOLE_FRAME, this.#recognizer.shortlist(vector!), undefined, true);
       const fallback = r.decision.candidates[0]?.boardId ?? null;
       const cos = new Map(r.decision.candidates.map((c) => [c.boardId, c.score]));
       for (const s of this.#recognizer.index.searchBoards(vector!, this.#ids.length))
@@ -170,7 +189,7 @@ export class PipelineMethod implements Method {
       const agreement = await v.agreement(raw, WHOLE_FRAME, checked.run, bestBoardId);
       const runnerUpAgreement = await v.agreement(raw, WHOLE_FRAME, checked.run, runnerUpBoardId);
       const c = this.#confirm;
-      const decided = c
+      let decided = c
         ? confirmedByEncoder(
             settled(checked.decision, agreement, runnerUpAgreement, c),
             bestCosine,
@@ -178,6 +197,23 @@ export class PipelineMethod implements Method {
             agreement,
           )
         : checked.decision;
+      // the second chance's evidence, whatever the first decision (the eval calibrates on it)
+      const mutual = withMutual(checked.run);
+      let second: NonNullable<Recognition['verify']>['second'];
+      if (mutual) {
+        const g = decideVerified(mutual, v.policy);
+        const a = await v.agreement(raw, WHOLE_FRAME, mutual, g.bestBoardId);
+        const cosine = cos.get(g.bestBoardId ?? -1) ?? null;
+        second = {
+          best: this.#index.get(g.bestBoardId ?? -1) ?? null,
+          inliers: g.inliers,
+          runnerUp: g.runnerUpInliers,
+          agreement: a,
+          cosine,
+        };
+        if (c && decided.boardId === null && g.boardId !== null && secondChanceAgrees(a, cosine, c))
+          decided = g;
+      }
       const d = { ...decided, bestBoardId: decided.bestBoardId ?? fallback };
       const pairs: StudyPair[] = checked.run.pairs.map((p) => ({
         board: this.#index.get(p.boardId) ?? null,
@@ -198,7 +234,14 @@ export class PipelineMethod implements Method {
       return {
         ...out,
         ...ranked,
-        verify: { ...out.verify!, cosine: bestCosine, agreement, runnerUpAgreement, pairs },
+        verify: {
+          ...out.verify!,
+          cosine: bestCosine,
+          agreement,
+          runnerUpAgreement,
+          pairs,
+          ...(second ? { second } : {}),
+        },
       };
     }
     const best = r.decision.candidates[0];

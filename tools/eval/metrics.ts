@@ -1,6 +1,11 @@
 import type { MatchPolicy } from '../../src/match/decide.ts';
 import type { EncoderConfirmation } from '../../src/match/verify-decide.ts';
-import { confirmation, MIN_QUERY_KEYPOINTS, settlesAmbiguity } from '../../src/match/verify-decide.ts';
+import {
+  confirmation,
+  MIN_QUERY_KEYPOINTS,
+  secondChanceAgrees,
+  settlesAmbiguity,
+} from '../../src/match/verify-decide.ts';
 import type { Recognition } from './methods.ts';
 
 /** The decision the daemon's decide() makes for a recognition at another policy. */
@@ -88,13 +93,25 @@ export interface VerifyPoint {
 /** The decision decideVerified makes for a recognition at another operating point. */
 export function decideVerifiedAt(r: Recognition, p: VerifyPoint): number | null {
   const v = r.verify;
-  if (!v || v.keypoints < MIN_QUERY_KEYPOINTS || v.best === null) return null;
-  if (v.inliers < p.minInliers) return null;
+  if (!v || v.keypoints < MIN_QUERY_KEYPOINTS) return null;
+  return firstDecision(v, p) ?? secondChance(v, p);
+}
+
+function firstDecision(v: NonNullable<Recognition['verify']>, p: VerifyPoint): number | null {
+  if (v.best === null || v.inliers < p.minInliers) return null;
   const c = p.confirm;
   const settled = c !== undefined && settlesAmbiguity(v.agreement ?? null, v.runnerUpAgreement ?? null, c);
   if (v.inliers < p.minRatio * v.runnerUp && !settled) return null;
   if (c && confirmation(v.inliers, v.cosine ?? null, v.agreement ?? null, c) !== 'match') return null;
   return v.best;
+}
+
+/** The daemon's second chance (BoardVerification.verify): the mutual estimates' decision, if the encoder and the dense check agree. */
+function secondChance(v: NonNullable<Recognition['verify']>, p: VerifyPoint): number | null {
+  const s = v.second;
+  if (!s || !p.confirm || s.best === null) return null;
+  if (s.inliers < p.minInliers || s.inliers < p.minRatio * s.runnerUp) return null;
+  return secondChanceAgrees(s.agreement, s.cosine, p.confirm) ? s.best : null;
 }
 
 const INLIER_GRID = [6, 8, 10, 12, 15, 18, 20, 25, 30, 40, 50, 60, 80, 100, 120, 150, 200, 250, 300];

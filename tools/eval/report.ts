@@ -23,7 +23,10 @@ const confirmed = (c: VerifyPoint['confirm']) => {
   const a = c.minAgreement ?? null;
   const s = c.strongAgreement ?? null;
   const under = `under ${c.strongInliers}: cos>=${c.minCosine}${a === null ? '' : ` or agreement>=${a}`}`;
-  const settled = a === null ? '' : `; under the ratio: agreement>=${a}, the runner-up's under it`;
+  const settled =
+    a === null
+      ? ''
+      : `; under the ratio: agreement>=${a}, the runner-up's under it; refused: mutual matches if cos>=${c.minCosine} and agreement>=${a}`;
   return ` (${under}${s === null ? '' : `; from ${c.strongInliers}: cos>=${c.minCosine} or agreement>=${s}`}${settled})`;
 };
 

@@ -122,6 +122,36 @@ describe('decideVerifiedAt (the eval re-deciding recorded verifications at anoth
     const few = close(0.99, 0);
     expect(decideVerifiedAt({ ...few, verify: { ...few.verify!, inliers: 11 } }, p)).toBeNull();
   });
+  it('gives a view the first decision refuses the second chance of its mutual estimates, as the daemon does', () => {
+    const p = {
+      minInliers: 12,
+      minRatio: 2,
+      confirm: { strongInliers: 100, minCosine: 0.87, minAgreement: 0.9 },
+    };
+    type Second = NonNullable<Recognition['verify']>['second'];
+    const refused = (second: Second): Recognition => {
+      const r = seen(0, 0.95);
+      return { ...r, verify: { ...r.verify!, best: null, ...(second ? { second } : {}) } };
+    };
+    const alike = { best: 3, inliers: 300, runnerUp: 20, agreement: 0.93, cosine: 0.95 };
+    expect(decideVerifiedAt(refused(undefined), p)).toBeNull();
+    expect(decideVerifiedAt(refused(alike), p)).toBe(3);
+    // the dense check and the encoder decide: many mutual inliers alone are not enough
+    expect(decideVerifiedAt(refused({ ...alike, agreement: 0.85 }), p)).toBeNull();
+    expect(decideVerifiedAt(refused({ ...alike, agreement: null }), p)).toBeNull();
+    expect(decideVerifiedAt(refused({ ...alike, cosine: 0.8 }), p)).toBeNull();
+    // and the point's inliers and lead are asked of the mutual estimates too
+    expect(decideVerifiedAt(refused({ ...alike, inliers: 11, runnerUp: 0 }), p)).toBeNull();
+    expect(decideVerifiedAt(refused({ ...alike, inliers: 30, runnerUp: 16 }), p)).toBeNull();
+    // without minAgreement (or without the encoder's rule) there is no second chance
+    expect(
+      decideVerifiedAt(refused(alike), { ...p, confirm: { ...p.confirm, minAgreement: null } }),
+    ).toBeNull();
+    expect(decideVerifiedAt(refused(alike), { minInliers: 12, minRatio: 2 })).toBeNull();
+    // a view the first decision takes keeps its board
+    const taken = { ...seen(30, 0.9), verify: { ...seen(30, 0.9).verify!, second: { ...alike, best: 5 } } };
+    expect(decideVerifiedAt(taken, p)).toBe(3);
+  });
 });
 
 describe('writeOperatingPoint (npm run eval -- --write-operating-point)', () => {
