@@ -56,6 +56,8 @@ export class SlotVerifications {
   readonly #verified = new Map<string, VerifiedPicture[]>();
   /** Slots whose picture is being verified now (one at a time per slot). */
   readonly #verifying = new Set<string>();
+  /** Counts catalog changes: a verification started before one is not kept (it is not the catalog's). */
+  #generation = 0;
 
   constructor(
     private readonly logger: Pick<Logger, 'warn'>,
@@ -66,6 +68,7 @@ export class SlotVerifications {
   /** The catalog changed (references added or removed): earlier verifications are not the catalog's. */
   clear(): void {
     this.#verified.clear();
+    this.#generation++;
   }
 
   /**
@@ -91,10 +94,16 @@ export class SlotVerifications {
     // frames that still show that picture.
     if (!this.#verifying.has(slot.name)) {
       const copy = Float32Array.from(vector);
+      const generation = this.#generation;
       this.#verifying.add(slot.name);
       r.recognize(raw, slot.rect, copy)
         .then(
           (result) => {
+            // the catalog changed while it ran: the next frame verifies against the new one
+            if (generation !== this.#generation) {
+              this.lookAgain?.();
+              return;
+            }
             const pictures = [
               { ...asked, vector: copy, recognizer: r, result },
               ...(this.#verified.get(slot.name) ?? []),
