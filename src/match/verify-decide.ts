@@ -138,8 +138,17 @@ export function secondChanceAgrees(
   cosine: number | null,
   c: EncoderConfirmation,
 ): boolean {
-  const floor = c.minAgreement ?? null;
-  return floor !== null && agreement !== null && agreement >= floor && encoderAgrees(cosine, c);
+  return secondChanceAsked(cosine, c) && agreement !== null && agreement >= c.minAgreement!;
+}
+
+/**
+ * Whether a second chance could name a board of this cosine at all (secondChanceAgrees, whatever
+ * the dense check says): minAgreement is set and the encoder agrees. Where it could not, the mutual
+ * estimates that would feed it are not worth making (a board never enrolled, most of the time: the
+ * encoder doubts it).
+ */
+export function secondChanceAsked(cosine: number | null, c: EncoderConfirmation): boolean {
+  return (c.minAgreement ?? null) !== null && encoderAgrees(cosine, c);
 }
 
 /** Fewer keypoints than this in the slot's picture: nothing to verify (blank, uniform, tiny). */

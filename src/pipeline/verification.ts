@@ -8,6 +8,7 @@ import {
   decideVerified,
   type EncoderConfirmation,
   secondChanceAgrees,
+  secondChanceAsked,
   settled,
   settlesAmbiguity,
   type VerifiedDecision,
@@ -153,8 +154,15 @@ export class BoardVerification {
       }
     }
     const { estimateAll, policy } = this.#o;
+    // the mutual estimates serve only a second chance: with the encoder's say, made only where its
+    // nearest board could take one (without it, the caller decides later: the eval)
+    const nearest = boardIds[0];
     const rescue =
-      nearestFirst && boardIds.length > 0 ? { boardId: boardIds[0]!, below: MUTUAL_BELOW } : null;
+      nearestFirst &&
+      nearest !== undefined &&
+      (!encoder || secondChanceAsked(encoder.cosines.get(nearest) ?? null, encoder.confirm))
+        ? { boardId: nearest, below: MUTUAL_BELOW }
+        : null;
     let run = await this.#o.verifier.verify(image, region, references, estimateAll ? null : policy, rescue);
     let geometric = decideVerified(run, this.#o.policy);
     let agreement: number | null = null;

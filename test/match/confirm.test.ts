@@ -4,6 +4,7 @@ import {
   confirmedByEncoder,
   decideVerified,
   secondChanceAgrees,
+  secondChanceAsked,
   settled,
   settlesAmbiguity,
   type VerifiedDecision,
@@ -202,5 +203,18 @@ describe('the second chance from mutual estimates', () => {
     expect(secondChanceAgrees(0.95, null, { ...c, minCosine: null })).toBe(true);
     expect(secondChanceAgrees(0.99, 0.99, { ...c, minAgreement: null })).toBe(false);
     expect(secondChanceAgrees(0.99, 0.99, { strongInliers: 100, minCosine: 0.87 })).toBe(false);
+  });
+
+  it('secondChanceAsked: whether any agreement could give a board of this cosine a second chance', () => {
+    const c = { strongInliers: 100, minCosine: 0.87, minAgreement: 0.9 };
+    expect(secondChanceAsked(0.87, c)).toBe(true);
+    expect(secondChanceAsked(0.86, c)).toBe(false);
+    expect(secondChanceAsked(null, c)).toBe(false);
+    expect(secondChanceAsked(0.2, { ...c, minCosine: null })).toBe(true);
+    expect(secondChanceAsked(0.99, { ...c, minAgreement: null })).toBe(false);
+    // never asked where secondChanceAgrees could not hold, whatever the agreement
+    for (const cos of [null, 0.5, 0.86, 0.87, 0.99])
+      for (const cc of [c, { ...c, minCosine: null }, { ...c, minAgreement: null }])
+        if (!secondChanceAsked(cos, cc)) expect(secondChanceAgrees(1, cos, cc)).toBe(false);
   });
 });

@@ -189,6 +189,39 @@ describe('geometric verification: local features (real opencv.js) decide among t
     expect(nearest).toBeDefined();
     expect(asked).toEqual([{ boardId: nearest, below: MUTUAL_BELOW }]);
   });
+
+  it('does not ask for the mutual estimates where no second chance could be taken: the encoder doubts its nearest board, or minAgreement is null', async () => {
+    const { jpeg } = await view(stranger, 902, { angleDeg: 5 });
+    const raw = await decodeImage(jpeg);
+    const [vector] = await recognizer.embed(raw, [WHOLE_FRAME]);
+    const nearest = recognizer.shortlist(vector!)[0];
+    const nearestCosine = recognizer.match(vector!).candidates.find((c) => c.boardId === nearest)!.score;
+    const askedWith = async (input: unknown) => {
+      const r = recognizerWith(input);
+      const asked: unknown[] = [];
+      const verify = verifier.verify.bind(verifier);
+      verifier.verify = (...args: Parameters<Verifier['verify']>) => {
+        asked.push(args[4]);
+        return verify(...args);
+      };
+      try {
+        const result = await r.recognize(raw, WHOLE_FRAME, vector!);
+        return { asked, result };
+      } finally {
+        verifier.verify = verify;
+      }
+    };
+    // the nearest board's cosine just under minCosine: nothing asked, and the board never enrolled is refused all the same
+    const doubted = await askedWith({ match: { verify: { minCosine: Math.min(1, nearestCosine + 1e-3) } } });
+    expect(doubted.asked).toEqual([null]);
+    expect(doubted.result.board).toBeNull();
+    // at it: asked
+    const at = await askedWith({ match: { verify: { minCosine: nearestCosine - 1e-3 } } });
+    expect(at.asked).toEqual([{ boardId: nearest, below: MUTUAL_BELOW }]);
+    // no dense check, no second chance: nothing asked
+    const noAgreement = await askedWith({ match: { verify: { minCosine: -1, minAgreement: null } } });
+    expect(noAgreement.asked).toEqual([null]);
+  });
   it('answers unknown with a reason for blank, uniform, noisy-flat and tiny pictures', async () => {
     const pictures = [
       await sharp({ create: { width: 640, height: 480, channels: 3, background: '#000' } })
