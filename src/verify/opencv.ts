@@ -189,15 +189,13 @@ function hamming(a: Uint8Array, i: number, b: Uint8Array, j: number): number {
   return d;
 }
 
-/**
- * Guided matching: each reference keypoint paired with the query keypoint of nearest descriptor
- * among those lying within GUIDED_RADIUS_PX of where `outline` (the reference's corners in the query)
- * puts it. Where a board repeats one chip, its position tells the chips apart that the descriptor
- * cannot: a rough outline from a few matches becomes hundreds.
- */
-export function guidedMatches(outline: Quad, ref: LocalFeatures, query: LocalFeatures): GoodMatches {
-  const src: number[] = [];
-  const dst: number[] = [];
+/** A picture's keypoints in square cells of GUIDED_RADIUS_PX, for guidedMatches (made once per slot). */
+export interface KeypointGrid {
+  cols: number;
+  buckets: Map<number, number[]>;
+}
+
+export function keypointGrid(query: LocalFeatures): KeypointGrid {
   const cell = GUIDED_RADIUS_PX;
   const cols = Math.ceil(query.width / cell) + 1;
   const buckets = new Map<number, number[]>();
@@ -208,6 +206,25 @@ export function guidedMatches(outline: Quad, ref: LocalFeatures, query: LocalFea
     if (b) b.push(j);
     else buckets.set(key, [j]);
   }
+  return { cols, buckets };
+}
+
+/**
+ * Guided matching: each reference keypoint paired with the query keypoint of nearest descriptor
+ * among those lying within GUIDED_RADIUS_PX of where `outline` (the reference's corners in the query)
+ * puts it. Where a board repeats one chip, its position tells the chips apart that the descriptor
+ * cannot: a rough outline from a few matches becomes hundreds.
+ */
+export function guidedMatches(
+  outline: Quad,
+  ref: LocalFeatures,
+  query: LocalFeatures,
+  grid: KeypointGrid = keypointGrid(query),
+): GoodMatches {
+  const src: number[] = [];
+  const dst: number[] = [];
+  const cell = GUIDED_RADIUS_PX;
+  const { cols, buckets } = grid;
   for (let i = 0; i < keypointCount(ref); i++) {
     const [x, y] = onQuad(outline, ref.keypoints[2 * i]! / ref.width, ref.keypoints[2 * i + 1]! / ref.height);
     if (!(x >= -cell && y >= -cell && x <= query.width + cell && y <= query.height + cell)) continue;

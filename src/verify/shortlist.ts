@@ -1,6 +1,14 @@
 import { DESCRIPTOR_BYTES, keypointCount, type LocalFeatures } from './features.ts';
 import type { HammingKnn } from './hamming-kernel.ts';
-import { enoughMatches, goodMatches, guidedMatches, homography, mutualMatches } from './opencv.ts';
+import {
+  enoughMatches,
+  goodMatches,
+  guidedMatches,
+  homography,
+  type KeypointGrid,
+  keypointGrid,
+  mutualMatches,
+} from './opencv.ts';
 import type { PairResult } from './types.ts';
 import type { ReferenceFeatures } from './worker.ts';
 
@@ -114,6 +122,7 @@ export function matchShortlist(
     bestPerBoard.set(pair.boardId, Math.max(bestPerBoard.get(pair.boardId) ?? 0, inliers));
   }
   if (rescue) {
+    let grid: KeypointGrid | null = null;
     references.forEach((r, i) => {
       const pair = results[i]!;
       if (r.boardId !== rescue.boardId || pair.inliers >= rescue.below || keypointCount(query) < 2) return;
@@ -121,7 +130,8 @@ export function matchShortlist(
       let mutual = homography(cv, mutualMatches(nearest, first[i]!, back, r.features, query), r.features);
       if (mutual.outline) {
         // the rough outline guides a second matching, which tells the repeated chips apart
-        const guided = homography(cv, guidedMatches(mutual.outline, r.features, query), r.features);
+        grid ??= keypointGrid(query);
+        const guided = homography(cv, guidedMatches(mutual.outline, r.features, query, grid), r.features);
         if (guided.outline && guided.inliers >= mutual.inliers) mutual = guided;
       }
       pair.mutual = mutual;

@@ -11,6 +11,7 @@ import { FEATURE_CONFIG_KEY } from '../../src/verify/features.ts';
 import { MUTUAL_BELOW } from '../../src/verify/shortlist.ts';
 import { Verifier } from '../../src/verify/verifier.ts';
 import { createEncoder, type Encoder } from '../../src/vision/encoder.ts';
+import type { RawImage } from '../../src/vision/image.ts';
 import { loadManifest } from '../../src/vision/manifest.ts';
 import { decodeImage } from '../../src/vision/preprocess.ts';
 import { boardTypeFromSeed } from '../../tools/synth/board.ts';
@@ -98,6 +99,21 @@ describe('geometric verification: local features (real opencv.js) decide among t
     return r;
   }
 
+  /** Recognizes with `r`, and the mutual rescue (Verifier.verify's last argument) of each verification asked on the way. */
+  async function rescuesAsked(r: Recognizer, raw: RawImage, vector: Float32Array) {
+    const asked: unknown[] = [];
+    const verify = verifier.verify.bind(verifier);
+    verifier.verify = (...args: Parameters<Verifier['verify']>) => {
+      asked.push(args[4]);
+      return verify(...args);
+    };
+    try {
+      return { asked, result: await r.recognize(raw, WHOLE_FRAME, vector) };
+    } finally {
+      verifier.verify = verify;
+    }
+  }
+
   async function recognize(jpeg: Buffer) {
     const raw = await decodeImage(jpeg);
     const [vector] = await recognizer.embed(raw, [WHOLE_FRAME]);
@@ -174,17 +190,7 @@ describe('geometric verification: local features (real opencv.js) decide among t
     const { jpeg } = await view(boards[1]!, 901, { angleDeg: 7 });
     const raw = await decodeImage(jpeg);
     const [vector] = await recognizer.embed(raw, [WHOLE_FRAME]);
-    const asked: unknown[] = [];
-    const verify = verifier.verify.bind(verifier);
-    verifier.verify = (...args: Parameters<Verifier['verify']>) => {
-      asked.push(args[4]);
-      return verify(...args);
-    };
-    try {
-      await recognizer.recognize(raw, WHOLE_FRAME, vector!);
-    } finally {
-      verifier.verify = verify;
-    }
+    const { asked } = await rescuesAsked(recognizer, raw, vector!);
     const nearest = recognizer.shortlist(vector!)[0];
     expect(nearest).toBeDefined();
     expect(asked).toEqual([{ boardId: nearest, below: MUTUAL_BELOW }]);
@@ -196,21 +202,7 @@ describe('geometric verification: local features (real opencv.js) decide among t
     const [vector] = await recognizer.embed(raw, [WHOLE_FRAME]);
     const nearest = recognizer.shortlist(vector!)[0];
     const nearestCosine = recognizer.match(vector!).candidates.find((c) => c.boardId === nearest)!.score;
-    const askedWith = async (input: unknown) => {
-      const r = recognizerWith(input);
-      const asked: unknown[] = [];
-      const verify = verifier.verify.bind(verifier);
-      verifier.verify = (...args: Parameters<Verifier['verify']>) => {
-        asked.push(args[4]);
-        return verify(...args);
-      };
-      try {
-        const result = await r.recognize(raw, WHOLE_FRAME, vector!);
-        return { asked, result };
-      } finally {
-        verifier.verify = verify;
-      }
-    };
+    const askedWith = (input: unknown) => rescuesAsked(recognizerWith(input), raw, vector!);
     // the nearest board's cosine just under minCosine: nothing asked, and the board never enrolled is refused all the same
     const doubted = await askedWith({ match: { verify: { minCosine: Math.min(1, nearestCosine + 1e-3) } } });
     expect(doubted.asked).toEqual([null]);
