@@ -90,6 +90,21 @@ export interface VerifyPoint {
   confirm?: EncoderConfirmation;
 }
 
+/**
+ * Recorded verifications re-decided at point `p`: the share of enrolled views given their right
+ * board, and of unknown views refused.
+ */
+export function verifiedScoreAt(
+  known: readonly Recognition[],
+  unknown: readonly Recognition[],
+  p: VerifyPoint,
+): { accuracy: number; rejection: number } {
+  return {
+    accuracy: fraction(known, (r) => decideVerifiedAt(r, p) === r.truth),
+    rejection: fraction(unknown, (r) => decideVerifiedAt(r, p) === null),
+  };
+}
+
 /** The decision decideVerified makes for a recognition at another operating point. */
 export function decideVerifiedAt(r: Recognition, p: VerifyPoint): number | null {
   const v = r.verify;

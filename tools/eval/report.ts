@@ -57,6 +57,14 @@ function formatDefaults(name: string, s: ShortlistStats | null, methods: readonl
         `unknown rejected ${pct(m.validation.chosen.rejection)}; defaults ${d}: recognized ${pct(m.validation.defaults.accuracy)}, ` +
         `unknown rejected ${pct(m.validation.defaults.rejection)}`,
     );
+    const t = m.testAtDefaults;
+    if (t) {
+      out.push(
+        `${name}, ${m.name}, test views at the shipped defaults ${d} (what the daemon does; fixed before any ` +
+          `test view): recognized ${pct(t.accuracy)}, unknown rejected ${pct(t.rejection)}; single nuisance: ` +
+          NUISANCE_ROWS.map((n) => `${n} ${pct(t.nuisance[n])}`).join(', '),
+      );
+    }
   }
   return out;
 }

@@ -19,14 +19,13 @@ import {
   accuracy,
   calibrate,
   calibrateVerify,
-  decideVerifiedAt,
-  fraction,
   medianMs,
   rejection,
   type ShortlistStats,
   shortlistStats,
   top1,
   type VerifyPoint,
+  verifiedScoreAt,
 } from './metrics.ts';
 import { HOW_TO_GET, missingPhotos } from './photos/fetch.ts';
 import type { PhotoManifest } from './photos/manifest.ts';
@@ -108,6 +107,11 @@ export interface MethodResult {
   msPerSlot: number;
   /** Verification methods, on the validation views: at the chosen point and at the configured defaults. */
   validation: { chosen: Score; defaults: Score } | null;
+  /**
+   * Verification methods, on the test views at the configured defaults (what the daemon ships, fixed
+   * before any test view is seen): the recognitions re-decided there, single-nuisance views too.
+   */
+  testAtDefaults: (Score & { nuisance: Record<NuisanceRow, number> }) | null;
 }
 
 export interface Score {
@@ -153,6 +157,7 @@ async function evaluateMethod(
   let verifyPoint: VerifyPoint | null = null;
   let validationKnown: Recognition[] = [];
   let onValidation: MethodResult['validation'] = null;
+  const defaultsPoint: VerifyPoint = { ...VERIFY_DEFAULTS, ...(confirm ? { confirm } : {}) };
   try {
     await cal.enroll(validation);
     const known = await recognizeAll(cal, validation.queries);
@@ -160,13 +165,9 @@ async function evaluateMethod(
     validationKnown = known;
     if (verified) {
       verifyPoint = calibrateVerify(known, unknown, undefined, confirm);
-      const at = (p: VerifyPoint): Score => ({
-        accuracy: fraction(known, (r) => decideVerifiedAt(r, p) === r.truth),
-        rejection: fraction(unknown, (r) => decideVerifiedAt(r, p) === null),
-      });
       onValidation = {
-        chosen: at(verifyPoint),
-        defaults: at({ ...VERIFY_DEFAULTS, ...(confirm ? { confirm } : {}) }),
+        chosen: verifiedScoreAt(known, unknown, verifyPoint),
+        defaults: verifiedScoreAt(known, unknown, defaultsPoint),
       };
     } else policy = calibrate(known, unknown);
   } finally {
@@ -178,9 +179,11 @@ async function evaluateMethod(
     const known = await recognizeAll(method, test.queries);
     const unknown = await recognizeAll(method, test.unknown);
     const nuisance = {} as MethodResult['nuisance'];
+    const atDefaults = {} as Record<NuisanceRow, number>;
     for (const row of NUISANCE_ROWS) {
       const rs = await recognizeAll(method, test.nuisance[row] ?? []);
       nuisance[row] = { top1: top1(rs), accuracy: accuracy(rs) };
+      atDefaults[row] = verifiedScoreAt(rs, [], defaultsPoint).accuracy;
     }
     o.log(`${name}: done`);
     return {
@@ -193,6 +196,9 @@ async function evaluateMethod(
       verifyPoint,
       msPerSlot: medianMs([...known, ...unknown]),
       validation: onValidation,
+      testAtDefaults: verified
+        ? { ...verifiedScoreAt(known, unknown, defaultsPoint), nuisance: atDefaults }
+        : null,
       validationKnown,
     };
   } finally {

@@ -10,6 +10,7 @@ import {
   decideVerifiedAt,
   rejection,
   top1,
+  verifiedScoreAt,
 } from '../../../tools/eval/metrics.ts';
 import { writeOperatingPoint } from '../../../tools/eval/run.ts';
 import { assertDisjoint, typeSeed } from '../../../tools/eval/views.ts';
@@ -87,6 +88,27 @@ describe('decideVerifiedAt (the eval re-deciding recorded verifications at anoth
     margin: 0.1,
     decided: 3,
     verify: { best: 3, inliers, runnerUp, keypoints: 900, cosine },
+  });
+  it("verifiedScoreAt re-decides enrolled and unknown views at a point (the eval's validation and test-at-defaults figures)", () => {
+    const stranger = (inliers: number): Recognition => ({ ...seen(inliers, 0.9), truth: null });
+    // the fifth enrolled view is given another board than its own: never right
+    const known = [
+      seen(30, 0.9),
+      seen(13, 0.9),
+      seen(11, 0.9),
+      seen(30, 0.9, 16),
+      { ...seen(30, 0.9), truth: 5 },
+    ];
+    const unknown = [stranger(13), stranger(5), stranger(0), stranger(40)];
+    expect(verifiedScoreAt(known, unknown, { minInliers: 12, minRatio: 2 })).toEqual({
+      accuracy: 0.4,
+      rejection: 0.5,
+    });
+    expect(verifiedScoreAt(known, unknown, { minInliers: 15, minRatio: 1.5 })).toEqual({
+      accuracy: 0.4,
+      rejection: 0.75,
+    });
+    expect(verifiedScoreAt(known, [], { minInliers: 10, minRatio: 1 }).accuracy).toBe(0.8);
   });
   it('asks for the inliers and the lead over the runner-up', () => {
     expect(decideVerifiedAt(seen(30, 0.9), { minInliers: 12, minRatio: 2 })).toBe(3);
