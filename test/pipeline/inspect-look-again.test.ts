@@ -39,13 +39,24 @@ describe('live inspection looks at the board again while hands hid part of it (r
     const events: InspectedPayload[] = [];
     const socket: Socket<ServerToClientEvents> = io(url, { transports: ['websocket'], reconnection: false });
     try {
-      const waitFor = (ok: (p: InspectedPayload) => boolean) =>
-        new Promise<InspectedPayload>((resolve) => {
+      // a wait that fails with what was seen (the test once timed out in a CI run on a loaded machine)
+      const waitFor = (ok: (p: InspectedPayload) => boolean, what: string) =>
+        new Promise<InspectedPayload>((resolve, reject) => {
           const found = events.find(ok);
           if (found) resolve(found);
+          const timer = setTimeout(() => {
+            const seen = events.map(
+              (e) => `#${e.recognitionId} verified=${e.verified} hidden=${hiddenOf(e)}`,
+            );
+            reject(new Error(`${what}: not seen in 50 s; inspected events: ${seen.join(', ') || 'none'}`));
+          }, 50_000);
           socket.on('inspected', (p) => {
-            if (ok(p)) resolve(p);
+            if (ok(p)) {
+              clearTimeout(timer);
+              resolve(p);
+            }
           });
+          if (found) clearTimeout(timer);
         });
       socket.on('inspected', (p) => events.push(p));
       // the tiny test encoder recognizes only near-copies: both pictures of the bench are enrolled
@@ -56,7 +67,7 @@ describe('live inspection looks at the board again while hands hid part of it (r
         });
         expect(res.status).toBe(201);
       }
-      const first = await waitFor((p) => p.verified && hiddenOf(p) > 0);
+      const first = await waitFor((p) => p.verified && hiddenOf(p) > 0, 'an inspection with hidden chips');
       expect(first.counts.chips.hidden).toBeGreaterThan(0);
       // the hands are taken away: the camera now shows the same board, unchanged, without them
       const before = readdirSync(frames);
@@ -64,6 +75,7 @@ describe('live inspection looks at the board again while hands hid part of it (r
       for (const f of before) rmSync(join(frames, f));
       const again = await waitFor(
         (p) => p.recognitionId === first.recognitionId && p.verified && hiddenOf(p) === 0,
+        `recognition #${first.recognitionId} inspected again with nothing hidden`,
       );
       expect(again.counts.chips).toEqual({
         expected: chipCount(bad),
