@@ -72,12 +72,22 @@ export interface CameraStatusInfo {
   suspect: string | null;
 }
 
+/** A camera's frames since start. */
+export interface FrameCounts {
+  captured: number;
+  encoded: number;
+  dropped: number;
+  skippedByGate: number;
+  /** Slot pictures sent to geometric verification (off the frame loop). */
+  verified: number;
+}
+
 /** One camera of the daemon (a bench): its health, frame rates, gate and slots. */
 export interface CameraBench {
   id: string;
   camera: CameraStatusInfo;
   fps: { captured: number; encoded: number };
-  frames: { captured: number; encoded: number; dropped: number; skippedByGate: number };
+  frames: FrameCounts;
   gate: { enabled: boolean; lastDiff: number; state: string };
   slots: SlotView[];
 }
@@ -94,7 +104,7 @@ export interface StatusPayload {
   model: { id: string; name: string; randomWeights: boolean; providers: string[]; references: number };
   /** The match policy in force: a board is named at this score or above, this far ahead of the next. */
   match: { threshold: number; minMargin: number };
-  frames: { captured: number; encoded: number; dropped: number; skippedByGate: number };
+  frames: FrameCounts;
   gate: { enabled: boolean; lastDiff: number; state: string };
   /** History writes and free disk space: 'error' when a write failed (disk full, read-only). */
   storage: { state: 'ok' | 'low' | 'error'; reason: string | null; freeMB: number | null };

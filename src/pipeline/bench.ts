@@ -259,6 +259,7 @@ export class BenchPipeline {
         encoded: this.#counts.encoded,
         dropped: this.#o.source.dropped,
         skippedByGate: this.#counts.skippedByGate,
+        verified: this.#slotOwner.verificationsStarted,
       },
       gate: this.#gate.state,
       storage: this.#o.storage.state(),
@@ -374,7 +375,7 @@ export class BenchPipeline {
       this.#counts.encoded++;
       this.#encodedRate.tick(Date.now());
       this.#o.syncCatalog?.();
-      await this.#slotOwner.publish(frame, raw, r, flat, scene);
+      await this.#slotOwner.publish(frame, raw, r, flat, scene, this.#gate.setup.enabled);
       stages.done = performance.now();
       for (const key of Object.keys(stages) as (keyof FrameStages)[]) stages[key] -= capture;
       const done: FrameDone = {

@@ -70,6 +70,11 @@ export class SlotOwner implements SlotReports {
   /** The scene each slot's followed board was last recorded or looked at again in. */
   readonly #looked = new Map<string, number>();
 
+  /** Slot pictures sent to geometric verification since start. */
+  get verificationsStarted(): number {
+    return this.#verifications.started;
+  }
+
   constructor(opts: SlotOwnerOptions, slots: readonly BenchSlot[]) {
     this.#o = opts;
     this.#slots = slots;
@@ -147,6 +152,8 @@ export class SlotOwner implements SlotReports {
     r: Recognizer,
     embeddings: Float32Array,
     scene = frame.seq,
+    /** The gate is on: the frame shows a settled scene (with it off, a picture must hold STILL_MS). */
+    gated = true,
   ): Promise<void> {
     const dim = r.encoder.dim;
     // A history thumbnail and the steps read the frame at full size: where the recognizer decoded it
@@ -163,7 +170,7 @@ export class SlotOwner implements SlotReports {
       const slot = this.#slots[i]!;
       const tm = performance.now();
       const vector = embeddings.subarray(i * dim, (i + 1) * dim);
-      const result = this.#verifications.match(r, slot, raw, vector, scene);
+      const result = this.#verifications.match(r, slot, raw, vector, scene, frame.capturedAt, gated);
       // being verified: no observation of this slot in this frame
       if (!result) continue;
       const outcome: SlotOutcome =

@@ -22,6 +22,26 @@ export const SAME_PICTURE_COSINE = 0.98;
 export const IDENTICAL_PICTURE_COSINE = 0.999;
 /** Verified pictures kept per slot. */
 export const VERIFIED_KEPT = 4;
+/**
+ * With the gate off, a slot's picture is verified once it has held still this long (capture time):
+ * a board being put down, a hand over it, changes the picture from frame to frame, and each of those
+ * pictures verified would keep the feature worker busy on both cores for answers nobody uses (the
+ * board has moved on). With the gate on, the gate waits for the scene to settle itself.
+ */
+export const STILL_MS = 500;
+
+/** The picture a slot shows (its embedding, a copy), since when, in which of the gate's scenes. */
+interface HeldPicture {
+  vector: Float32Array;
+  since: number;
+  scene: number;
+}
+
+function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  for (let i = 0; i < b.length; i++) dot += a[i]! * b[i]!;
+  return dot;
+}
 
 /** What a slot's verification was asked about: the gate's scene, the shortlist, the embedding. */
 export interface VerifiedAsked {
@@ -42,9 +62,10 @@ export interface VerifiedPicture extends VerifiedAsked {
  */
 export function stillVerified(last: VerifiedAsked, now: VerifiedAsked): boolean {
   if (last.shortlist !== now.shortlist || last.vector.length !== now.vector.length) return false;
-  let dot = 0;
-  for (let i = 0; i < now.vector.length; i++) dot += last.vector[i]! * now.vector[i]!;
-  return dot >= (last.scene === now.scene ? SAME_PICTURE_COSINE : IDENTICAL_PICTURE_COSINE);
+  return (
+    cosine(last.vector, now.vector) >=
+    (last.scene === now.scene ? SAME_PICTURE_COSINE : IDENTICAL_PICTURE_COSINE)
+  );
 }
 
 /**
@@ -56,8 +77,12 @@ export class SlotVerifications {
   readonly #verified = new Map<string, VerifiedPicture[]>();
   /** Slots whose picture is being verified now (one at a time per slot). */
   readonly #verifying = new Set<string>();
+  /** Each slot's current picture and since when it has held (the gate off: STILL_MS). */
+  readonly #held = new Map<string, HeldPicture>();
   /** Counts catalog changes: a verification started before one is not kept (it is not the catalog's). */
   #generation = 0;
+  /** Slot pictures sent to the feature worker since start (the status's `frames.verified`). */
+  #started = 0;
 
   constructor(
     private readonly logger: Pick<Logger, 'warn'>,
@@ -65,16 +90,41 @@ export class SlotVerifications {
     private readonly lookAgain?: () => void,
   ) {}
 
+  /** Slot pictures sent to geometric verification since start (each slot's picture counts once per run). */
+  get started(): number {
+    return this.#started;
+  }
+
   /** The catalog changed (references added or removed): earlier verifications are not the catalog's. */
   clear(): void {
     this.#verified.clear();
+    this.#held.clear();
     this.#generation++;
   }
 
   /**
+   * Whether a slot's picture may be verified now: with the gate on, always (the gate encodes settled
+   * scenes only); with it off, once the slot's embedding has stayed that picture for STILL_MS.
+   */
+  #still(slot: string, vector: Float32Array, scene: number, at: number, gated: boolean): boolean {
+    const held = this.#held.get(slot);
+    if (
+      !held ||
+      held.scene !== scene ||
+      held.vector.length !== vector.length ||
+      cosine(held.vector, vector) < SAME_PICTURE_COSINE
+    ) {
+      this.#held.set(slot, { vector: Float32Array.from(vector), since: at, scene });
+      return gated;
+    }
+    return gated || at - held.since >= STILL_MS;
+  }
+
+  /**
    * A slot's match: the embedding's, then (verification on) the local features', which run in the
-   * feature worker only when the scene or the shortlist changed since the slot was last verified.
-   * Null while the slot's picture is being verified.
+   * feature worker only when the scene or the shortlist changed since the slot was last verified,
+   * and (the gate off: `gated` false) once the picture has held still for STILL_MS at capture time
+   * `at` (ms). Null while the slot's picture is being verified or waits to be.
    */
   match(
     r: Recognizer,
@@ -82,6 +132,8 @@ export class SlotVerifications {
     raw: RawImage,
     vector: Float32Array,
     scene: number,
+    at: number,
+    gated: boolean,
   ): MatchResult | null {
     const plain = r.decidedWithoutVerification(vector);
     if (plain) return plain;
@@ -89,6 +141,7 @@ export class SlotVerifications {
     const kept = this.#verified.get(slot.name) ?? [];
     const known = kept.find((p) => p.recognizer === r && stillVerified(p, asked));
     if (known) return known.result;
+    if (!this.#still(slot.name, vector, scene, at, gated)) return null;
     // Verified off the frame loop, one picture per slot at a time: the frame loop goes on (the slot
     // keeps what it shows, never the embedding's unverified guess), and the result is used by the
     // frames that still show that picture.
@@ -96,6 +149,7 @@ export class SlotVerifications {
       const copy = Float32Array.from(vector);
       const generation = this.#generation;
       this.#verifying.add(slot.name);
+      this.#started++;
       r.recognize(raw, slot.rect, copy)
         .then(
           (result) => {

@@ -56,6 +56,11 @@ export function createMetrics(
     'Frames skipped as unchanged',
     (c) => c.frames.skippedByGate,
   );
+  cameraGauge(
+    'benchsight_slot_verifications',
+    'Slot pictures sent to geometric verification since start',
+    (c) => c.frames.verified,
+  );
   cameraGauge('benchsight_capture_fps', 'Captured frames per second', (c) => c.fps.captured);
   cameraGauge('benchsight_encode_fps', 'Encoded frames per second', (c) => c.fps.encoded);
   gauge('benchsight_encode_ms', 'Median encode time per frame, ms', (s) => s.timings.encodeMs);

@@ -132,6 +132,10 @@ describe('daemon end to end (folder replay, tiny ViT, SQLite, socket.io)', () =>
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(/benchsight_frames_captured\{camera="bench-1"\} \d+/);
     expect(metrics).toContain('benchsight_recognitions_total{result="board",camera="bench-1"}');
+    // the board recognized above went through geometric verification in the feature worker
+    expect(status.frames.verified).toBeGreaterThanOrEqual(1);
+    const verifications = /benchsight_slot_verifications\{camera="bench-1"\} (\d+)/.exec(metrics);
+    expect(Number(verifications?.[1])).toBeGreaterThanOrEqual(1);
   });
 
   it('streams downscaled frames to socket.io clients', async () => {
