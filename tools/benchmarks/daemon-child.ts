@@ -63,6 +63,7 @@ async function main(): Promise<void> {
         encoded: total('encoded'),
         dropped: total('dropped'),
         skippedByGate: total('skippedByGate'),
+        verificationsRun: total('verified'),
         latencies,
         stages,
         verified,

@@ -34,6 +34,8 @@ export interface ChildSample {
   stages: FrameStages[];
   /** Recognitions announced with verified: true (geometric verification accepted them) since start. */
   verified: number;
+  /** Slot pictures sent to geometric verification since start (the status's frames.verified). */
+  verificationsRun: number;
   /** Each camera: frames encoded and boards recognized (a catalog board, not unknown) since start. */
   cameras: { id: string; encoded: number; recognized: number }[];
 }

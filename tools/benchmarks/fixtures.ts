@@ -62,6 +62,8 @@ export interface BenchScene {
   width: number;
   height: number;
   count: number;
+  /** Names its folders in the cache (size and boards). */
+  key: string;
 }
 
 /**
@@ -69,10 +71,16 @@ export interface BenchScene {
  * re-encoded as a camera sends them (baseline JPEG, quality 85, like ffmpeg's MJPEG): the demo's
  * progressive JPEGs cost a quarter more to decode.
  */
-export async function benchScene(cacheDir: string, width: number, height: number): Promise<BenchScene> {
-  const dir = join(cacheDir, `demo-${width}x${height}`);
-  const summary = await makeDemo(dir, { width, height, boards: 1 });
-  const frames = await cameraJpegs(join(dir, 'frames'), join(cacheDir, `camera-${width}x${height}`));
+export async function benchScene(
+  cacheDir: string,
+  width: number,
+  height: number,
+  boards = 1,
+): Promise<BenchScene> {
+  const key = `${width}x${height}${boards === 1 ? '' : `-${boards}-boards`}`;
+  const dir = join(cacheDir, `demo-${key}`);
+  const summary = await makeDemo(dir, { width, height, boards });
+  const frames = await cameraJpegs(join(dir, 'frames'), join(cacheDir, `camera-${key}`));
   const stillFrame = summary.boards[0]!.staticFrames[0];
   return {
     frames,
@@ -81,6 +89,7 @@ export async function benchScene(cacheDir: string, width: number, height: number
     width,
     height,
     count: summary.frames,
+    key,
   };
 }
 
@@ -100,7 +109,7 @@ async function cameraJpegs(from: string, to: string, width?: number): Promise<st
 
 /** The scene's frames scaled to `width` (for runs that must push many frames through quickly). */
 export function scaledFrames(scene: BenchScene, cacheDir: string, width: number): Promise<string> {
-  return cameraJpegs(scene.frames, join(cacheDir, `camera-${scene.width}x${scene.height}-w${width}`), width);
+  return cameraJpegs(scene.frames, join(cacheDir, `camera-${scene.key}-w${width}`), width);
 }
 
 /** The demo's camera rate (the daemon's default replay): a board put down, held, taken away in 5 s. */
@@ -116,7 +125,7 @@ const SCENE_FPS = 5;
 export async function pacedFrames(scene: BenchScene, cacheDir: string, fps: number): Promise<string> {
   const repeat = Math.max(1, Math.round(fps / SCENE_FPS));
   const names = (await readdir(scene.frames)).filter((n) => n.endsWith('.jpg')).sort();
-  const dir = join(cacheDir, `camera-${scene.width}x${scene.height}-x${repeat}`);
+  const dir = join(cacheDir, `camera-${scene.key}-x${repeat}`);
   if (existsSync(dir) && (await readdir(dir)).length === names.length * repeat) return dir;
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });

@@ -21,6 +21,7 @@ function scene(count: number): BenchScene {
     width: 64,
     height: 48,
     count,
+    key: '64x48',
   };
 }
 
