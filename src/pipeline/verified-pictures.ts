@@ -26,7 +26,9 @@ export const VERIFIED_KEPT = 4;
  * With the gate off, a slot's picture is verified once it has held still this long (capture time):
  * a board being put down, a hand over it, changes the picture from frame to frame, and each of those
  * pictures verified would keep the feature worker busy on both cores for answers nobody uses (the
- * board has moved on). With the gate on, the gate waits for the scene to settle itself.
+ * board has moved on). A camera whose frames come this far apart has no motion to wait out: each of
+ * its frames is verified (a folder of photos replayed at 1 fps). With the gate on, the gate waits for
+ * the scene to settle itself.
  */
 export const STILL_MS = 500;
 
@@ -79,6 +81,8 @@ export class SlotVerifications {
   readonly #verifying = new Set<string>();
   /** Each slot's current picture and since when it has held (the gate off: STILL_MS). */
   readonly #held = new Map<string, HeldPicture>();
+  /** Each slot's previous frame's capture time. */
+  readonly #lastAt = new Map<string, number>();
   /** Counts catalog changes: a verification started before one is not kept (it is not the catalog's). */
   #generation = 0;
   /** Slot pictures sent to the feature worker since start (the status's `frames.verified`). */
@@ -104,9 +108,18 @@ export class SlotVerifications {
 
   /**
    * Whether a slot's picture may be verified now: with the gate on, always (the gate encodes settled
-   * scenes only); with it off, once the slot's embedding has stayed that picture for STILL_MS.
+   * scenes only); with it off, once the slot's embedding has stayed that picture for STILL_MS, or
+   * at once where the slot's frame before came STILL_MS or more earlier (a slow camera).
    */
-  #still(slot: string, vector: Float32Array, scene: number, at: number, gated: boolean): boolean {
+  #still(
+    slot: string,
+    vector: Float32Array,
+    scene: number,
+    at: number,
+    gated: boolean,
+    previous?: number,
+  ): boolean {
+    const slow = previous !== undefined && at - previous >= STILL_MS;
     const held = this.#held.get(slot);
     if (
       !held ||
@@ -115,9 +128,9 @@ export class SlotVerifications {
       cosine(held.vector, vector) < SAME_PICTURE_COSINE
     ) {
       this.#held.set(slot, { vector: Float32Array.from(vector), since: at, scene });
-      return gated;
+      return gated || slow;
     }
-    return gated || at - held.since >= STILL_MS;
+    return gated || slow || at - held.since >= STILL_MS;
   }
 
   /**
@@ -135,13 +148,15 @@ export class SlotVerifications {
     at: number,
     gated: boolean,
   ): MatchResult | null {
+    const previous = this.#lastAt.get(slot.name);
+    this.#lastAt.set(slot.name, at);
     const plain = r.decidedWithoutVerification(vector);
     if (plain) return plain;
     const asked = { scene, shortlist: r.shortlist(vector).join(','), vector };
     const kept = this.#verified.get(slot.name) ?? [];
     const known = kept.find((p) => p.recognizer === r && stillVerified(p, asked));
     if (known) return known.result;
-    if (!this.#still(slot.name, vector, scene, at, gated)) return null;
+    if (!this.#still(slot.name, vector, scene, at, gated, previous)) return null;
     // Verified off the frame loop, one picture per slot at a time: the frame loop goes on (the slot
     // keeps what it shows, never the embedding's unverified guess), and the result is used by the
     // frames that still show that picture.

@@ -8,7 +8,7 @@ import { Catalog } from '../../src/catalog/index.ts';
 import { PACKAGE_ROOT } from '../../src/config/load.ts';
 import type { CentralStatus } from '../../src/protocol.ts';
 import { DATABASE_FILE } from '../../src/runtime.ts';
-import { pattern, TINY_MODEL, tempDir, writeFrames } from '../helpers/daemon.ts';
+import { pattern, TINY_MODEL, tempDir, writeAlternating } from '../helpers/daemon.ts';
 import { TestPostgres } from '../helpers/postgres.ts';
 
 const BIN = join(PACKAGE_ROOT, 'scripts', 'benchsight.mjs');
@@ -62,7 +62,8 @@ describe('kill -9 of a box while it sends its outbox (real PostgreSQL, the daemo
     const dir = tempDir('bs-central-crash-');
     const frames = join(dir, 'frames');
     const pictures = [await pattern(61, 320, 240), await pattern(62, 320, 240)];
-    writeFrames(frames, pictures, 1);
+    // each held 0.7 s first (verified once still), then alternating: a recognition on every frame
+    writeAlternating(frames, pictures, 18, 100);
     const port = await freePort();
     const config = join(dir, 'benchsight.yaml');
     writeFileSync(

@@ -35,6 +35,28 @@ export function writeFrames(dir: string, pictures: Buffer[], repeat: number): vo
   }
 }
 
+/**
+ * Each picture held for `holdFrames` frames, then the pictures alternating on every frame
+ * `alternations` times. With the gate off a slot picture is verified once it has held still
+ * (STILL_MS), so each is held long enough once; the alternation is then answered from the slot's
+ * kept verifications, a recognition on every frame.
+ */
+export function writeAlternating(
+  dir: string,
+  pictures: Buffer[],
+  holdFrames: number,
+  alternations: number,
+): void {
+  mkdirSync(dir, { recursive: true });
+  const sequence = [
+    ...pictures.flatMap((p) => Array<Buffer>(holdFrames).fill(p)),
+    ...Array.from({ length: alternations }, () => pictures).flat(),
+  ];
+  sequence.forEach((p, i) => {
+    writeFileSync(join(dir, `${String(i + 1).padStart(5, '0')}.jpg`), p);
+  });
+}
+
 export { tempDir };
 
 /** A daemon on port 0 with the tiny test model, replaying `framesDir`. */

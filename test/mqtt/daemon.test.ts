@@ -61,7 +61,9 @@ async function enroll(url: string, picture: Buffer): Promise<number> {
 async function benchFrames(): Promise<{ dir: string; board: Buffer }> {
   const board = await pattern(1);
   const dir = tempDir('bs-mqtt-frames-');
-  writeFrames(dir, [await pattern(2), board], 6);
+  // each held 1 s at the helper's 10 fps: with the gate off a picture is verified once it has held
+  // still for half a second
+  writeFrames(dir, [await pattern(2), board], 10);
   return { dir, board };
 }
 

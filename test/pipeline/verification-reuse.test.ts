@@ -70,6 +70,18 @@ describe('the gate off: a slot picture is verified once it has held still (a sta
     expect(slots.started).toBe(1);
   });
 
+  it('a slow camera (frames STILL_MS apart or more): each frame is verified, a new picture too', () => {
+    const { pending, stand, slot, raw } = standIn();
+    const slots = new SlotVerifications({ warn: () => {} });
+    const moved = at(Math.acos(SAME_PICTURE_COSINE) + 0.05);
+    // the first frame has no frame before it: it waits like any picture
+    expect(slots.match(stand, slot, raw, at(0), 0, 1000, false)).toBeNull();
+    expect(pending).toHaveLength(0);
+    // a photo replayed at 1 fps: the next frame, another picture, is verified at once
+    expect(slots.match(stand, slot, raw, moved, 0, 1000 + STILL_MS, false)).toBeNull();
+    expect(pending).toHaveLength(1);
+  });
+
   it('the gate on: the first frame of a settled scene is verified at once', () => {
     const { pending, stand, slot, raw } = standIn();
     const slots = new SlotVerifications({ warn: () => {} });

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/catalog/index.ts';
 import { PACKAGE_ROOT } from '../../src/config/load.ts';
 import { DATABASE_FILE } from '../../src/runtime.ts';
-import { pattern, TINY_MODEL, tempDir, writeFrames } from '../helpers/daemon.ts';
+import { pattern, TINY_MODEL, tempDir, writeAlternating } from '../helpers/daemon.ts';
 
 const BIN = join(PACKAGE_ROOT, 'scripts', 'benchsight.mjs');
 const children: ChildProcess[] = [];
@@ -59,7 +59,8 @@ describe('kill -9, then restart: nothing acknowledged is lost, nothing half-writ
     const frames = join(dir, 'frames');
     const a = await pattern(51, 640, 480);
     const b = await pattern(52, 640, 480);
-    writeFrames(frames, [a, b], 1);
+    // each held 0.7 s first (verified once still), then alternating: a recognition on every frame
+    writeAlternating(frames, [a, b], 18, 100);
     const port = await freePort();
     const config = join(dir, 'benchsight.yaml');
     writeFileSync(

@@ -6,7 +6,7 @@ import { configSchema } from '../../src/config/schema.ts';
 import type { Daemon } from '../../src/main.ts';
 import { Housekeeping } from '../../src/pipeline/housekeeping.ts';
 import { DATABASE_FILE } from '../../src/runtime.ts';
-import { pattern, startTestDaemon, tempDir, writeFrames } from '../helpers/daemon.ts';
+import { pattern, startTestDaemon, tempDir, writeAlternating } from '../helpers/daemon.ts';
 
 describe('a full database is reported, not fatal', () => {
   let daemon: Daemon | undefined;
@@ -16,8 +16,9 @@ describe('a full database is reported, not fatal', () => {
 
   it('keeps recognizing and serving when history writes fail, and says why in the status', async () => {
     const frames = tempDir('bs-full-');
-    // two different pictures alternating: every stable frame is a new recognition with a thumbnail
-    writeFrames(frames, [await pattern(41, 640, 480), await pattern(42, 640, 480)], 1);
+    // two different pictures alternating (each held 0.7 s first, to be verified): every frame is a
+    // new recognition with a thumbnail
+    writeAlternating(frames, [await pattern(41, 640, 480), await pattern(42, 640, 480)], 14, 100);
     const started = await startTestDaemon(frames, {
       camera: { source: { kind: 'folder', path: frames, fps: 20 } },
       gate: { enabled: false },
