@@ -259,7 +259,7 @@ export class BenchPipeline {
         encoded: this.#counts.encoded,
         dropped: this.#o.source.dropped,
         skippedByGate: this.#counts.skippedByGate,
-        verified: this.#slotOwner.verificationsStarted,
+        verified: this.#slotOwner.verifications.started,
       },
       gate: this.#gate.state,
       storage: this.#o.storage.state(),

@@ -65,21 +65,16 @@ export class SlotOwner implements SlotReports {
   readonly #texts = new Map<string, OcrPayload>();
   /** The inspection of each slot's current board, where it has finished. */
   readonly #inspections = new Map<string, InspectedPayload>();
-  /** Each slot's verified pictures, and the verifications running now. */
-  readonly #verifications: SlotVerifications;
+  /** Each slot's verified pictures, the verifications running now, and how many ran (the status). */
+  readonly verifications: SlotVerifications;
   /** The scene each slot's followed board was last recorded or looked at again in. */
   readonly #looked = new Map<string, number>();
-
-  /** Slot pictures sent to geometric verification since start. */
-  get verificationsStarted(): number {
-    return this.#verifications.started;
-  }
 
   constructor(opts: SlotOwnerOptions, slots: readonly BenchSlot[]) {
     this.#o = opts;
     this.#slots = slots;
     this.#steps = opts.steps ?? [];
-    this.#verifications = new SlotVerifications(opts.logger, opts.lookAgain);
+    this.verifications = new SlotVerifications(opts.logger, opts.lookAgain);
     for (const slot of slots) {
       this.#trackers.set(slot.name, new SlotTracker(opts.config.match.smoothing));
       this.#unknowns.set(slot.name, new UnknownAppearances());
@@ -133,7 +128,7 @@ export class SlotOwner implements SlotReports {
    */
   forgetBoardsNotIn(inCatalog: (boardId: number) => boolean): void {
     // the catalog changed (references added or removed): earlier verifications are not the catalog's
-    this.#verifications.clear();
+    this.verifications.clear();
     for (const [slot, tracker] of this.#trackers) {
       const current = tracker.current;
       if (current.kind === 'board' && !inCatalog(current.boardId)) tracker.reset();
@@ -144,7 +139,8 @@ export class SlotOwner implements SlotReports {
 
   /**
    * Matches each slot's embedding, updates its smoothing and view, records and announces changes.
-   * `scene` changes whenever the picture did (the gate), so a slot is verified again.
+   * `scene` changes whenever the picture did (the gate), so a slot is verified again. `gated`: the gate
+   * is on (with it off, a slot picture must hold STILL_MS to be verified).
    */
   async publish(
     frame: Frame,
@@ -152,7 +148,6 @@ export class SlotOwner implements SlotReports {
     r: Recognizer,
     embeddings: Float32Array,
     scene = frame.seq,
-    /** The gate is on: the frame shows a settled scene (with it off, a picture must hold STILL_MS). */
     gated = true,
   ): Promise<void> {
     const dim = r.encoder.dim;
@@ -170,9 +165,8 @@ export class SlotOwner implements SlotReports {
       const slot = this.#slots[i]!;
       const tm = performance.now();
       const vector = embeddings.subarray(i * dim, (i + 1) * dim);
-      const result = this.#verifications.match(r, slot, raw, vector, scene, frame.capturedAt, gated);
-      // being verified: no observation of this slot in this frame
-      if (!result) continue;
+      const result = this.verifications.match(r, slot, raw, vector, scene, frame.capturedAt, gated);
+      if (!result) continue; // being verified (or waiting to be): no observation in this frame
       const outcome: SlotOutcome =
         result.outcome.kind === 'unknown'
           ? {
