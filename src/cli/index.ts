@@ -4,6 +4,7 @@ import { loadConfig } from '../config/load.ts';
 import { BenchsightError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { Daemon } from '../main.ts';
+import { missingNodeFlags } from '../node-flags.ts';
 import { hashPassword } from '../server/auth.ts';
 import { catalogCommands } from './catalog.ts';
 import { centralCommands } from './central.ts';
@@ -51,6 +52,15 @@ Examples:
       const tty = process.stdout.isTTY === true;
       const logger = createLogger(config.log.level, tty ? readableLogStream(process.stdout) : undefined);
       const daemon = new Daemon(config, { seedDemo: o.demo !== false, logger });
+      const missing = missingNodeFlags();
+      if (missing.length > 0) {
+        logger.warn(
+          { missing },
+          `node was started without ${missing.join(' ')}: each frame then costs more CPU (V8 runs a full ` +
+            `garbage collection several times a second); start the daemon with npm start, the systemd unit, ` +
+            `or node ${missing.join(' ')} scripts/benchsight.mjs run`,
+        );
+      }
       let stopping = false;
       const shutdown = (signal: string) => {
         if (stopping) return;

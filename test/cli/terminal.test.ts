@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/config/load.ts';
+import { DAEMON_NODE_FLAGS } from '../../src/node-flags.ts';
 import { BIN, cli } from '../helpers/cli.ts';
 import { pattern, TINY_MODEL, tempDir, writeFrames } from '../helpers/daemon.ts';
 
@@ -97,7 +98,23 @@ describe('benchsight run: what a terminal shows, what systemd gets', { timeout: 
       env: { ...process.env, BENCHSIGHT_LOG_LEVEL: 'info' },
     });
     const out = await readUntil(child, (o) => o.includes('"msg":"benchsight is running"'), 120_000);
-    for (const line of out.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+    const lines = out.trim().split('\n');
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
     expect(out).not.toContain('Ctrl-C');
+    // started without the launchers' node flags: it says so, and how to start it
+    const warned = lines.map((l) => JSON.parse(l) as { msg: string; missing?: string[] });
+    const flags = warned.find((l) => l.missing);
+    expect(flags?.missing).toEqual([...DAEMON_NODE_FLAGS]);
+    expect(flags?.msg).toContain(`node ${DAEMON_NODE_FLAGS.join(' ')} scripts/benchsight.mjs run`);
+  });
+
+  it("started with the launchers' node flags (npm start, the systemd unit): no warning about them", async () => {
+    child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, BIN, 'run', '--config', config], {
+      cwd: PACKAGE_ROOT,
+      env: { ...process.env, BENCHSIGHT_LOG_LEVEL: 'info' },
+    });
+    const out = await readUntil(child, (o) => o.includes('"msg":"benchsight is running"'), 120_000);
+    expect(out).not.toContain('"missing"');
+    expect(out).not.toContain(DAEMON_NODE_FLAGS[0]);
   });
 });

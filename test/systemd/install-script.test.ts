@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/config/load.ts';
+import { DAEMON_NODE_FLAGS } from '../../src/node-flags.ts';
 import { tempDir } from '../helpers/daemon.ts';
 
 const run = promisify(execFile);
@@ -80,7 +81,9 @@ describe('scripts/install-systemd.sh', () => {
     expect(existsSync(join(app, '.git'))).toBe(false);
     expect(existsSync(join(app, 'data'))).toBe(false);
     const unit = readFileSync(join(stage, 'etc', 'systemd', 'system', 'benchsight.service'), 'utf8');
-    expect(unit).toContain(`ExecStart=${process.execPath} /opt/benchsight/scripts/benchsight.mjs run`);
+    expect(unit).toContain(
+      `ExecStart=${process.execPath} ${DAEMON_NODE_FLAGS.join(' ')} /opt/benchsight/scripts/benchsight.mjs run`,
+    );
     expect(unit).toContain('WorkingDirectory=/opt/benchsight');
     expect(unit).toContain('ProtectHome=yes');
     expect(readFileSync(join(stage, 'etc', 'benchsight', 'benchsight.yaml'), 'utf8')).toContain(

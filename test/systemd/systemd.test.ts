@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/config/load.ts';
+import { DAEMON_NODE_FLAGS } from '../../src/node-flags.ts';
 import { pattern, TINY_MODEL, tempDir, writeFrames } from '../helpers/daemon.ts';
 
 function renderedUnit(): string {
@@ -34,7 +35,9 @@ describe('systemd unit', () => {
       expect(unit).toContain(line);
     }
     expect(unit).not.toContain('@APP_DIR@');
-    expect(unit).toContain(`ExecStart=${process.execPath} /opt/benchsight/scripts/benchsight.mjs run`);
+    expect(unit).toContain(
+      `ExecStart=${process.execPath} ${DAEMON_NODE_FLAGS.join(' ')} /opt/benchsight/scripts/benchsight.mjs run`,
+    );
   });
 
   it('passes systemd-analyze verify and scores OK in systemd-analyze security --offline', () => {
@@ -90,7 +93,8 @@ while True: print(s.recv(4096).decode().replace("\\n", "|"), flush=True)`,
     );
     daemon = spawn(
       process.execPath,
-      [join(PACKAGE_ROOT, 'scripts', 'benchsight.mjs'), 'run', '--config', config],
+      // as the unit's ExecStart starts it
+      [...DAEMON_NODE_FLAGS, join(PACKAGE_ROOT, 'scripts', 'benchsight.mjs'), 'run', '--config', config],
       {
         env: {
           ...process.env,

@@ -1,5 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { DAEMON_NODE_FLAGS } from '../../src/node-flags.ts';
 import type { ChildSample, ChildSpec, FromChild } from './daemon-protocol.ts';
 
 const CHILD = fileURLToPath(new URL('./daemon-child.ts', import.meta.url));
@@ -27,7 +28,7 @@ export class DaemonProcess {
     const env = { ...process.env, ...spec.env };
     for (const name of spec.unsetEnv ?? []) delete env[name];
     const child = fork(CHILD, [JSON.stringify(spec)], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: ['--import', 'tsx', ...(spec.nodeFlags ?? DAEMON_NODE_FLAGS)],
       env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

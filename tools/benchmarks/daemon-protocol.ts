@@ -16,6 +16,8 @@ export interface ChildSpec {
   env?: Record<string, string>;
   /** Variables removed from the child's environment (after `env`). */
   unsetEnv?: string[];
+  /** The child's node flags (V8's); omitted: the launchers' DAEMON_NODE_FLAGS. */
+  nodeFlags?: readonly string[];
 }
 
 export interface ChildSample {

@@ -10,6 +10,7 @@ import { benchScene, bundledModel, MODELS_DIR, replicaModel, replicaPath } from 
 import { acceleratorSection } from './frame-path.ts';
 import { inspectSection } from './inspect.ts';
 import { loadAverage, machineLine } from './machine.ts';
+import { nodeFlagsSection } from './node-flags.ts';
 import { preprocessSection } from './preprocess.ts';
 import { reducedDecodeSection } from './reduced-decode.ts';
 import { type Context, encodeSection, matchSection, type Plan, skipped, startupSection } from './sections.ts';
@@ -57,6 +58,7 @@ const FULL: Plan = {
   memoryFrames: 50_000,
   memoryMaxS: 120,
   mallocRow: true,
+  nodeFlagsPairs: 2,
   firstStart: true,
 };
 
@@ -71,6 +73,7 @@ const SHORT: Plan = {
   memoryFrames: 0,
   memoryMaxS: 0,
   mallocRow: false,
+  nodeFlagsPairs: 0,
   firstStart: false,
 };
 
@@ -144,6 +147,10 @@ export async function runBenchmarks(opts: BenchmarkOptions): Promise<string> {
       const p = await pipelineSection(ctx, model, encode.bare.get(model)!, model === main, decode);
       rows.push(...p.rows);
       if (model === main) busy = p.cpuPercent;
+    }
+    if (plan.nodeFlagsPairs > 0 && runs('pipeline')) {
+      const rate = Math.ceil(2000 / (pre.decodeMs + encode.bare.get(bundled)!));
+      rows.push(...(await nodeFlagsSection(ctx, bundled, rate, plan.nodeFlagsPairs)));
     }
     if (!replica && runs('pipeline'))
       rows.push(skipped('Pipeline', 'dinov2-small replica', 'replica absent'));

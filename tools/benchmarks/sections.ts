@@ -24,6 +24,8 @@ export interface Plan {
   memoryMaxS: number;
   /** Also measure RSS with glibc's mmap threshold fixed (what keeps RSS at live memory). */
   mallocRow: boolean;
+  /** Pairs of daemons (without, with the launchers' node flags) for their comparison; 0: none. */
+  nodeFlagsPairs: number;
   firstStart: boolean;
 }
 

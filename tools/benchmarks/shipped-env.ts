@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { missingNodeFlags } from '../../src/node-flags.ts';
 import { SHIPPED_ENV } from './daemon-sections.ts';
 
 /**
@@ -8,12 +9,15 @@ import { SHIPPED_ENV } from './daemon-sections.ts';
  * decode, bare inference) are then measured under the allocator the daemon rows run under. Before,
  * with glibc's defaults, each 2.7 MB decoded frame was mapped and zeroed afresh until its dynamic
  * mmap threshold grew: a 1280x720 decode read 8 to 14 ms there against 5.5 to 6 ms in the daemon,
- * a reference that flattered every ratio measured against it.
+ * a reference that flattered every ratio measured against it. The same for the launchers' node flags
+ * (DAEMON_NODE_FLAGS, read by V8 only at start): this process's references run under the heap
+ * settings the daemon rows run under.
  */
 export function reexecWithShippedEnv(): void {
   const missing = Object.entries(SHIPPED_ENV).filter(([name, value]) => process.env[name] !== value);
-  if (missing.length === 0) return;
-  const run = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+  const flags = missingNodeFlags();
+  if (missing.length === 0 && flags.length === 0) return;
+  const run = spawnSync(process.execPath, [...flags, ...process.execArgv, ...process.argv.slice(1)], {
     stdio: 'inherit',
     env: { ...process.env, ...SHIPPED_ENV },
   });
