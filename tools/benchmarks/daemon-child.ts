@@ -6,7 +6,9 @@ import { pino } from 'pino';
 import { configSchema } from '../../src/config/schema.ts';
 import { errorMessage } from '../../src/errors.ts';
 import { Daemon } from '../../src/main.ts';
+import type { Recognizer } from '../../src/pipeline/recognizer.ts';
 import type { FrameStages } from '../../src/pipeline/types.ts';
+import type { BoardVerification } from '../../src/pipeline/verification.ts';
 import type { ChildSample, ChildSpec, FromChild, ToChild } from './daemon-protocol.ts';
 
 const MAX_LATENCIES = 1_000_000;
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
       }
     });
   }
+  const second = new Map<Recognizer, BoardVerification | null>();
   process.on('message', async (msg: ToChild) => {
     if (msg.cmd === 'sample') {
       // every camera's frames together
@@ -76,6 +79,17 @@ async function main(): Promise<void> {
       latencies = [];
       stages = [];
       await send({ type: 'sample', sample });
+    } else if (msg.cmd === 'verify') {
+      // The active recognizer's second stage, hidden (an own property over the class's getter) or
+      // shown again: the frame loop then matches as a daemon started with match.verify.enabled false.
+      const r = benches.recognizer;
+      if (!second.has(r)) second.set(r, r.verification);
+      const stage = second.get(r) ?? null;
+      Object.defineProperty(r, 'verification', {
+        configurable: true,
+        get: () => (msg.enabled ? stage : null),
+      });
+      await send({ type: 'verify', enabled: msg.enabled && stage !== null });
     } else if (msg.cmd === 'stop') {
       await daemon.stop();
       await send({ type: 'stopped' });

@@ -66,6 +66,17 @@ export class DaemonProcess {
     });
   }
 
+  /** Geometric verification on or off in the running daemon; resolves to whether it is on now. */
+  setVerification(enabled: boolean): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      this.#waiting.push((msg) => {
+        if (msg.type === 'verify') resolve(msg.enabled);
+        else reject(new Error(`benchmark daemon answered ${msg.type} to a verify request`));
+      });
+      this.#child.send({ cmd: 'verify', enabled });
+    });
+  }
+
   async stop(): Promise<void> {
     if (this.#child.exitCode !== null) return;
     const exited = new Promise<void>((resolve) => this.#child.once('exit', () => resolve()));

@@ -42,10 +42,16 @@ export interface ChildSample {
   cameras: { id: string; encoded: number; recognized: number }[];
 }
 
-export type ToChild = { cmd: 'sample' } | { cmd: 'stop' };
+/**
+ * `verify`: geometric verification on or off in the running daemon (the active recognizer's second
+ * stage hidden or shown; the daemon must have started with match.verify.enabled), so that one daemon
+ * compares both: see verify-live.ts.
+ */
+export type ToChild = { cmd: 'sample' } | { cmd: 'stop' } | { cmd: 'verify'; enabled: boolean };
 
 export type FromChild =
   | { type: 'ready'; port: number; startMs: number; rssAtStart: number; references: number }
   | { type: 'sample'; sample: ChildSample }
   | { type: 'failed'; message: string }
-  | { type: 'stopped' };
+  | { type: 'stopped' }
+  | { type: 'verify'; enabled: boolean };

@@ -68,7 +68,7 @@ const SHORT: Plan = {
   matchQueries: 10,
   windowS: 4,
   streamRounds: 2,
-  liveRounds: 5,
+  liveRounds: 6,
   idleS: 5,
   memoryFrames: 0,
   memoryMaxS: 0,

@@ -16,7 +16,7 @@ export interface Plan {
   windowS: number;
   /** Rounds of (no dashboards, dashboards) windows for the streaming comparison. */
   streamRounds: number;
-  /** Pairs of daemons (verification off, on) for the live frame-rate comparison. */
+  /** Pairs of windows (verification off, on, in one daemon) for the live frame-rate comparison. */
   liveRounds: number;
   idleS: number;
   /** Frames of the bundled-model memory run; 0: none. */
