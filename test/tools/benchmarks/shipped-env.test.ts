@@ -56,6 +56,17 @@ describe('the environment the launchers give the daemon (what the benchmark meas
   });
 });
 
+describe("npm run benchsight (the README's way to run a command, `run` too)", () => {
+  it('starts node with DAEMON_NODE_FLAGS before the script', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    const words = pkg.scripts.benchsight!.trim().split(/\s+/);
+    expect(words[0]).toBe('node');
+    expect(words.slice(1, words.indexOf('scripts/benchsight.mjs'))).toEqual([...DAEMON_NODE_FLAGS]);
+  });
+});
+
 describe('npm run bench runs under SHIPPED_ENV and DAEMON_NODE_FLAGS (read only at start)', () => {
   it.each([
     ['neither', false],
