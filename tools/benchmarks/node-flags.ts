@@ -3,15 +3,10 @@ import { DAEMON_NODE_FLAGS } from '../../src/node-flags.ts';
 import { DaemonProcess } from './daemon-process.ts';
 import { daemonConfig, SHIPPED_ENV } from './daemon-sections.ts';
 import { type BenchmarkModel, pacedFrames } from './fixtures.ts';
-import { measureWindow, sleep, type Window, waitForFrames } from './pipeline.ts';
+import { cpuMsPerFrame, measureWindow, sleep, type Window, waitForFrames } from './pipeline.ts';
 import { type Context, row } from './sections.ts';
 import { median } from './stats.ts';
 import { type BenchmarkRow, fps, ratio } from './table.ts';
-
-/** CPU ms (all the daemon's threads) per encoded frame over a window. */
-function cpuPerFrame(w: Window): number {
-  return (w.cpuPercent * 10) / w.encodedFps;
-}
 
 async function window(
   ctx: Context,
@@ -61,7 +56,7 @@ export async function nodeFlagsSection(
     const [a, b] = i % 2 === 0 ? [first, second] : [second, first];
     without.push(a);
     withFlags.push(b);
-    cpu.push(cpuPerFrame(a) / cpuPerFrame(b));
+    cpu.push(cpuMsPerFrame(a) / cpuMsPerFrame(b));
     rates.push(b.encodedFps / a.encodedFps);
   }
   const med = (ws: Window[], f: (w: Window) => number) => median(ws.map(f));
@@ -70,8 +65,8 @@ export async function nodeFlagsSection(
     row(
       'Pipeline',
       `${what}: CPU per encoded frame started without ${DAEMON_NODE_FLAGS.join(' ')}`,
-      `${med(without, cpuPerFrame).toFixed(1)} ms`,
-      `with them (npm start, systemd) ${med(withFlags, cpuPerFrame).toFixed(1)} ms`,
+      `${med(without, cpuMsPerFrame).toFixed(1)} ms`,
+      `with them (npm start, systemd) ${med(withFlags, cpuMsPerFrame).toFixed(1)} ms`,
       ratio(median(cpu)),
       '',
       undefined,

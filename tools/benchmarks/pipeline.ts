@@ -26,6 +26,11 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** CPU ms (all the daemon's threads) per encoded frame over a window. */
+export function cpuMsPerFrame(w: Pick<Window, 'cpuPercent' | 'encodedFps'>): number {
+  return (w.cpuPercent * 10) / w.encodedFps;
+}
+
 /** What the daemon did over the next `seconds`. */
 export async function measureWindow(daemon: DaemonProcess, seconds: number): Promise<Window> {
   const a = await daemon.sample();
@@ -91,7 +96,7 @@ export function stagesRow(
     'Pipeline',
     `${label}: capture to recognition by stage, medians (${stages.length} frames)`,
     text,
-    `sum ${ms(sum)}${cpu ? `; daemon CPU ${cpu.cpuPercent.toFixed(0)} % of a core = ${ms((cpu.cpuPercent * 10) / cpu.encodedFps)} a frame` : ''}`,
+    `sum ${ms(sum)}${cpu ? `; daemon CPU ${cpu.cpuPercent.toFixed(0)} % of a core = ${ms(cpuMsPerFrame(cpu))} a frame` : ''}`,
     '',
     '',
   );

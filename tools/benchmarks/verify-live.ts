@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { DaemonProcess } from './daemon-process.ts';
 import { daemonConfig, SHIPPED_ENV, sourceFps } from './daemon-sections.ts';
 import { type BenchmarkModel, type BenchScene, benchScene, pacedFrames } from './fixtures.ts';
-import { combine, measureWindow, sleep, type Window, waitForFrames } from './pipeline.ts';
+import { combine, cpuMsPerFrame, measureWindow, sleep, type Window, waitForFrames } from './pipeline.ts';
 import { type Context, row } from './sections.ts';
 import { median } from './stats.ts';
 import { type BenchmarkRow, fps, ratio } from './table.ts';
@@ -24,9 +24,9 @@ const DAEMONS = 2;
  */
 const LIVE_BOARDS = 16;
 
-/** CPU ms (all the daemon's threads) per encoded frame. */
+/** CPU ms (all the daemon's threads) per encoded frame, as text. */
 function cpuMs(w: Window): string {
-  return `${((w.cpuPercent * 10) / w.encodedFps).toFixed(1)} ms`;
+  return `${cpuMsPerFrame(w).toFixed(1)} ms`;
 }
 
 interface Pair {
