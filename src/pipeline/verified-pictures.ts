@@ -31,6 +31,14 @@ export const VERIFIED_KEPT = 4;
  * the scene to settle itself.
  */
 export const STILL_MS = 500;
+/**
+ * A verification that failed (the feature worker died or answered with an error) is tried again for
+ * that slot after RETRY_FIRST_MS of capture time, then twice as long after each failure in a row, at
+ * most RETRY_MAX_MS: the slot is not left showing nothing until its scene changes, and a worker that
+ * keeps failing is not asked again at the frame rate.
+ */
+export const RETRY_FIRST_MS = 1000;
+export const RETRY_MAX_MS = 30_000;
 
 /** The picture a slot shows (its embedding, a copy), since when, in which of the gate's scenes. */
 interface HeldPicture {
@@ -87,6 +95,8 @@ export class SlotVerifications {
   #generation = 0;
   /** Slot pictures sent to the feature worker since start (the status's `frames.verified`). */
   #started = 0;
+  /** Per slot: failures in a row, and the capture time before which it is not tried again. */
+  readonly #failed = new Map<string, { count: number; until: number }>();
 
   constructor(
     private readonly logger: Pick<Logger, 'warn'>,
@@ -103,6 +113,7 @@ export class SlotVerifications {
   clear(): void {
     this.#verified.clear();
     this.#held.clear();
+    this.#failed.clear();
     this.#generation++;
   }
 
@@ -157,6 +168,8 @@ export class SlotVerifications {
     const known = kept.find((p) => p.recognizer === r && stillVerified(p, asked));
     if (known) return known.result;
     if (!this.#still(slot.name, vector, scene, at, gated, previous)) return null;
+    // the last verification of this slot failed: tried again once its wait is over
+    if (at < (this.#failed.get(slot.name)?.until ?? Number.NEGATIVE_INFINITY)) return null;
     // Verified off the frame loop, one picture per slot at a time: the frame loop goes on (the slot
     // keeps what it shows, never the embedding's unverified guess), and the result is used by the
     // frames that still show that picture.
@@ -178,13 +191,26 @@ export class SlotVerifications {
               ...(this.#verified.get(slot.name) ?? []),
             ];
             this.#verified.set(slot.name, pictures.slice(0, VERIFIED_KEPT));
+            this.#failed.delete(slot.name);
             this.lookAgain?.();
           },
-          (err: unknown) =>
-            this.logger.warn({ err: errorMessage(err), slot: slot.name }, 'verification of a slot failed'),
+          (err: unknown) => this.#failure(slot.name, at, err),
         )
         .finally(() => this.#verifying.delete(slot.name));
     }
     return null;
+  }
+
+  /** A slot's verification failed: it waits RETRY_FIRST_MS (doubling) before it is tried again. */
+  #failure(slot: string, at: number, err: unknown): void {
+    const count = (this.#failed.get(slot)?.count ?? 0) + 1;
+    const retryInMs = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (count - 1));
+    this.#failed.set(slot, { count, until: at + retryInMs });
+    this.logger.warn(
+      { err: errorMessage(err), slot, failures: count, retryInMs },
+      'verification of a slot failed: tried again later',
+    );
+    // the gate (on) encodes nothing more of a settled scene: it is told to look again then
+    setTimeout(() => this.lookAgain?.(), retryInMs).unref();
   }
 }
