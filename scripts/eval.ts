@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadManifest } from '../src/vision/manifest.ts';
 import { evaluateInspection } from '../tools/eval/inspection.ts';
+import { formatSeedsReport, parseSeeds } from '../tools/eval/inspection-pool.ts';
 import { formatInspectionReport } from '../tools/eval/inspection-report.ts';
 import { fetchPhotos, missingPhotos } from '../tools/eval/photos/fetch.ts';
 import { loadPhotoManifest } from '../tools/eval/photos/manifest.ts';
@@ -50,6 +51,8 @@ Inspection:
   --only-inspection            the inspection rows alone
   --no-inspection              no inspection rows
   --inspection-boards <n>      test boards (validation gets half; default 40)
+  --seeds <list>               the inspection rows over several seeds (1-9, 1,3,5), each seed's test
+                               split on a line, then all pooled (other held-out board types per seed)
 
   -h, --help                   this help
 `;
@@ -79,6 +82,7 @@ const values = scriptArgs(HELP, {
   'only-inspection': { type: 'boolean', default: false },
   'no-inspection': { type: 'boolean', default: false },
   'inspection-boards': { type: 'string' },
+  seeds: { type: 'string' },
 });
 
 const quick = values.quick;
@@ -94,6 +98,13 @@ if (values.photos || values['photos-from']) {
 }
 const photoViews = values['photo-views'] ? Number(values['photo-views']) : quick ? 4 : 8;
 const model = loadManifest(values.model, 'models');
+let seeds: number[] | null = null;
+try {
+  seeds = values.seeds === undefined ? null : parseSeeds(values.seeds);
+} catch (err) {
+  process.stderr.write(`${(err as Error).message}\n`);
+  process.exit(2);
+}
 const tmpDir = mkdtempSync(join(tmpdir(), 'benchsight-eval-'));
 const options: EvalOptions = {
   seed: Number(values.seed),
@@ -139,21 +150,31 @@ try {
     }
   }
   if (!values['no-inspection']) {
-    const inspection = await evaluateInspection({
-      seed: options.seed,
-      trainTypes: options.trainTypes,
-      validationBoards: Math.max(1, Math.round(inspectionBoards / 2)),
-      testBoards: inspectionBoards,
-      goodViews: 2,
-      defectViews: 3,
-      width: 1280,
-      height: 720,
-      model,
-      intraOpThreads: options.intraOpThreads,
-      tmpDir,
-      log: options.log,
-    });
-    process.stdout.write(`\n${formatInspectionReport(inspection)}\n`);
+    const inspect = (seed: number) =>
+      evaluateInspection({
+        seed,
+        trainTypes: options.trainTypes,
+        validationBoards: Math.max(1, Math.round(inspectionBoards / 2)),
+        testBoards: inspectionBoards,
+        goodViews: 2,
+        defectViews: 3,
+        width: 1280,
+        height: 720,
+        model,
+        intraOpThreads: options.intraOpThreads,
+        tmpDir: mkdtempSync(join(tmpDir, `inspection-${seed}-`)),
+        log: options.log,
+      });
+    if (seeds) {
+      const runs: { seed: number; result: Awaited<ReturnType<typeof inspect>> }[] = [];
+      for (const [i, seed] of seeds.entries()) {
+        options.log(`inspection: seed ${seed} (${i + 1} of ${seeds.length})`);
+        runs.push({ seed, result: await inspect(seed) });
+      }
+      process.stdout.write(`\n${formatSeedsReport(runs)}\n`);
+    } else {
+      process.stdout.write(`\n${formatInspectionReport(await inspect(options.seed))}\n`);
+    }
   }
 } finally {
   rmSync(tmpDir, { recursive: true, force: true });
