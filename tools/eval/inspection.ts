@@ -83,7 +83,7 @@ export interface InspectionScore {
   medianChips: number;
   /** Boards whose detection from one marked chip found exactly the board's chips. */
   detectExact: { exact: number; of: number };
-  /** Region scores: of good boards' regions, of removed chips, of the other defects (threshold choice). */
+  /** Region scores (threshold choice), none judged hidden: of good boards' regions, of removed chips, of the other defects. */
   scores: { good: number[]; missing: number[]; differs: number[] };
 }
 
@@ -214,7 +214,8 @@ export function score(views: InspectedView[], detectExact: InspectionScore['dete
   const scores: InspectionScore['scores'] = { good: [], missing: [], differs: [] };
   for (const v of good) {
     for (const r of v.result.regions) {
-      scores.good.push(r.score);
+      // a region under a hand scores what the hand looks like: not a good part's score
+      if (r.verdict !== 'hidden') scores.good.push(r.score);
       if (r.verdict === 'present') continue;
       if (r.verdict === 'hidden') {
         hiddenGood.regions++;
@@ -241,8 +242,8 @@ export function score(views: InspectedView[], detectExact: InspectionScore['dete
     heat.of++;
     if (id === undefined || !v.result.verified) continue;
     const s = v.result.regions.find((r) => r.id === id)!.score;
-    (kind === 'chip-missing' ? scores.missing : scores.differs).push(s);
     const verdict = verdictOf(v, id);
+    if (verdict !== 'hidden') (kind === 'chip-missing' ? scores.missing : scores.differs).push(s);
     if (verdict === 'hidden') {
       defectsHidden.views++;
       if (v.occluded.has(id)) defectsHidden.underOccluder++;

@@ -112,6 +112,8 @@ describe('inspection eval scoring', () => {
     expect(s.missingRecall).toEqual({ found: 0, of: 1 });
     expect(s.missingRecallUncovered).toEqual({ found: 0, of: 1 });
     expect(s.byKind['chip-missing']).toEqual({ found: 0, of: 1 });
+    // scores under a hand are the hand's: left out of the threshold suggestion's samples
+    expect(s.scores).toEqual({ good: [0.9, 0.9], missing: [], differs: [] });
   });
 
   it('counts the recall of chips taken off not half covered by an occluder apart', () => {
