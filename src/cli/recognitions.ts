@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { Catalog } from '../catalog/index.ts';
 import { RECOGNITION_CSV_HEADER, recognitionCsvLine } from '../catalog/recognition-csv.ts';
 import { boardIdByName, parseRecognitionFilter } from '../catalog/recognition-filter.ts';
-import type { RecognitionFilter, RecognitionText } from '../catalog/types.ts';
+import type { Recognition, RecognitionFilter, RecognitionText } from '../catalog/types.ts';
 import { textJson } from '../server/routes/ocr.ts';
 import { openExistingCatalog, parseIntOption, parseTime } from './common.ts';
 
@@ -16,6 +16,7 @@ type Filters = {
   serial?: string;
   text?: string;
   part?: string;
+  defects?: boolean;
 };
 
 function addFilters(cmd: Command): Command {
@@ -30,7 +31,9 @@ function addFilters(cmd: Command): Command {
     .option(
       '--part <code>',
       'only boards whose part number (read off the silkscreen) starts with this, e.g. BHB426',
-    );
+    )
+    .option('--defects', 'only inspected boards with a chip or part missing or differing')
+    .option('--no-defects', 'only inspected boards with none');
 }
 
 /** The flags are the API's filter parameters, parsed and mapped the same way; a board may be named. */
@@ -39,7 +42,16 @@ function toQuery(o: Filters, catalog: Catalog): RecognitionFilter {
   let board = o.board;
   if (board !== undefined && board !== 'unknown' && !/^\d+$/.test(board.trim()))
     board = String(boardIdByName(board, catalog.listBoards()));
-  return parseRecognitionFilter({ board, camera, slot, from, to, serial, text, part });
+  const defects = o.defects === undefined ? undefined : String(o.defects);
+  return parseRecognitionFilter({ board, camera, slot, from, to, serial, text, part, defects });
+}
+
+/** What the inspection found, on one line: "  chips 125/126, chip 37 missing" (empty when not inspected). */
+function inspectionWords(r: Recognition): string {
+  if (r.chipsFound === null) return '';
+  const hidden = r.chipsHidden ? ` (${r.chipsHidden} hidden)` : '';
+  const defects = (r.defects ?? []).map((d) => `${d.label} ${d.verdict}`).join(', ');
+  return `  chips ${r.chipsFound}/${r.chipsExpected ?? '?'}${hidden}${defects ? `, ${defects}` : ''}`;
 }
 
 /** The text read off a board, on one line: its serial, then the lines read. */
@@ -72,7 +84,7 @@ export function recognitionCommands(program: Command): void {
         for (const r of rows) {
           const who = r.boardId === null ? 'unknown' : (names.get(r.boardId) ?? `board ${r.boardId}`);
           process.stdout.write(
-            `${new Date(r.at).toISOString()}  ${r.camera}/${r.slot}  ${who}  score ${r.score.toFixed(3)} margin ${r.margin.toFixed(3)}${textWords(texts.get(r.id))}\n`,
+            `${new Date(r.at).toISOString()}  ${r.camera}/${r.slot}  ${who}  score ${r.score.toFixed(3)} margin ${r.margin.toFixed(3)}${inspectionWords(r)}${textWords(texts.get(r.id))}\n`,
           );
         }
         process.stdout.write(`${rows.length} of ${total} shown\n`);

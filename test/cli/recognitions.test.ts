@@ -52,6 +52,19 @@ describe('benchsight recognitions list', { timeout: CLI_STEPS }, () => {
             textBoardId: s21.id,
             ms: 120,
           });
+        // the last two right-slot rows (S19j Pro) were inspected: one with defects, one without
+        if (i === 4998)
+          db.saveInspection(r.id, {
+            chipsExpected: 126,
+            chipsFound: 125,
+            chipsHidden: 0,
+            defects: [
+              { id: 37, label: 'chip 37', verdict: 'missing' },
+              { id: 52, label: 'chip 52', verdict: 'differs' },
+            ],
+          });
+        if (i === 4996)
+          db.saveInspection(r.id, { chipsExpected: 126, chipsFound: 120, chipsHidden: 6, defects: [] });
       }
     });
     db.close();
@@ -89,6 +102,24 @@ describe('benchsight recognitions list', { timeout: CLI_STEPS }, () => {
     );
     const none = await cli(['recognitions', 'list', '--board', 'T21'], { env });
     expect(none.stderr).toMatch(/no board is named "T21"/);
+  });
+
+  it('--defects lists inspected boards with defects and what they are, --no-defects those without; export takes them too', async () => {
+    const bad = await cli(['recognitions', 'list', '--defects'], { env });
+    expect(bad.stderr).not.toMatch(/Error/);
+    expect(bad.code).toBe(0);
+    expect(bad.stdout).toContain(
+      'Bitmain S19j Pro  score 0.900 margin 0.100  chips 125/126, chip 37 missing, chip 52 differs',
+    );
+    expect(bad.stdout).toContain('1 of 1 shown');
+    const good = await cli(['recognitions', 'list', '--no-defects'], { env });
+    expect(good.stdout).toContain('chips 120/126 (6 hidden)\n');
+    expect(good.stdout).not.toContain('chip 37');
+    expect(good.stdout).toContain('1 of 1 shown');
+    const csv = await cli(['recognitions', 'export', '--defects'], { env });
+    const lines = csv.stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain('chip 37 missing; chip 52 differs');
   });
 
   it('piped into head, stops quietly (no EPIPE stack trace)', async () => {
