@@ -39,3 +39,16 @@ export function mul3(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
       out.push(a[r * 3]! * b[c]! + a[r * 3 + 1]! * b[3 + c]! + a[r * 3 + 2]! * b[6 + c]!);
   return out;
 }
+
+/** Mean and standard deviation of a single-channel Mat. */
+export function stats(cv: Cv, m: Cv): { mean: number; std: number } {
+  const mean = new cv.Mat();
+  const std = new cv.Mat();
+  try {
+    cv.meanStdDev(m, mean, std);
+    return { mean: mean.data64F[0], std: std.data64F[0] };
+  } finally {
+    mean.delete();
+    std.delete();
+  }
+}

@@ -7,7 +7,8 @@ import type { RegionKind } from '../protocol.ts';
 import type { Quad } from '../verify/geometry.ts';
 import type { RawImage } from '../vision/image.ts';
 import { colourDifference } from './colour.ts';
-import { type Cv, grayOf, mul3, resized } from './cv-helpers.ts';
+import { type Cv, grayOf, mul3, resized, stats } from './cv-helpers.ts';
+import { flattened } from './flatten.ts';
 import { occluders } from './occluders.ts';
 import { regionScore as combinedScore, HIDDEN_MIN, MISSING_BELOW, PRESENT_MIN } from './verdict.ts';
 
@@ -66,19 +67,6 @@ export interface AlignedComparison {
 
 function side(q: Quad, a: number, b: number): number {
   return Math.hypot(q[b]![0] - q[a]![0], q[b]![1] - q[a]![1]);
-}
-
-/** Mean and standard deviation of a single-channel Mat. */
-function stats(cv: Cv, m: Cv): { mean: number; std: number } {
-  const mean = new cv.Mat();
-  const std = new cv.Mat();
-  try {
-    cv.meanStdDev(m, mean, std);
-    return { mean: mean.data64F[0], std: std.data64F[0] };
-  } finally {
-    mean.delete();
-    std.delete();
-  }
 }
 
 /** Around a chip, the board this share of its size wide on each side is its surroundings. */
@@ -171,24 +159,21 @@ function regionScore(
   }
 }
 
-/**
- * A grey picture with its slow changes of light taken out (minus a blur wider than a chip's
- * surroundings), scaled to unit spread: two pictures of one board under different light compare.
- */
-function flattened(cv: Cv, gray: Cv): Cv {
-  const f = new cv.Mat();
-  const bg = new cv.Mat();
+/** The regions scored again with the light estimated around what lies over the board (`cover`). */
+function scoredBeside(
+  cv: Cv,
+  warped: Cv,
+  refGray: Cv,
+  cover: Cv,
+  boxes: readonly { id: number; kind?: RegionKind; box: PixelBox }[],
+): Omit<RegionScore, 'heat' | 'covered'>[] {
+  const a = flattened(cv, warped, cover);
+  const b = flattened(cv, refGray, cover);
   try {
-    gray.convertTo(f, cv.CV_32F);
-    const k = 2 * Math.round(Math.max(gray.cols, gray.rows) / 24) + 1;
-    // a box filter costs the same whatever its size (a Gaussian this wide is ten times slower)
-    cv.blur(f, bg, new cv.Size(k, k), new cv.Point(-1, -1), cv.BORDER_REPLICATE);
-    cv.subtract(f, bg, f);
-    const { std } = stats(cv, f);
-    f.convertTo(f, cv.CV_32F, 1 / Math.max(1, std), 0);
-    return f;
+    return boxes.map((r) => ({ id: r.id, ...regionScore(cv, warped, refGray, { a, b }, r.box, r.kind) }));
   } finally {
-    bg.delete();
+    a.delete();
+    b.delete();
   }
 }
 
@@ -281,6 +266,11 @@ export function compareAligned(
     // what lies over the board without the regions' own differences (a part taken off beside a tool)
     const apart =
       cv.countNonZero(cover) > 0 ? keep(occluders(cv, diff, pixelBoxes, glow, colour, true)) : null;
+    // with something over the board, the light is taken out of both pictures around it only (see
+    // flattened in flatten.ts; without the regions' own differences: a chip taken off beside a tool
+    // is the board), and the regions are scored again on those
+    const beside =
+      apart && cv.countNonZero(apart) > 0 ? scoredBeside(cv, warped, refGray, apart, boxes) : scored;
     const shares = boxes.map(({ box: { x, y, width, height } }) => {
       const rect = new cv.Rect(x, y, width, height);
       const under = cover.roi(rect);
@@ -302,14 +292,14 @@ export function compareAligned(
     keep(blank);
     shares.forEach((c, i) => {
       if (c.coveredApart === undefined || c.coveredApart >= HIDDEN_MIN) return;
-      if (combinedScore(scored[i]!) >= MISSING_BELOW) return;
+      if (combinedScore(beside[i]!) >= MISSING_BELOW) return;
       const { x, y, width, height } = boxes[i]!.box;
       const roi = blank.roi(new cv.Rect(x, y, width, height));
       roi.setTo(new cv.Scalar(0));
       roi.delete();
     });
     diff.setTo(new cv.Scalar(0), blank);
-    const scores = scored.map((r, i) => {
+    const scores = beside.map((r, i) => {
       const { x, y, width, height } = boxes[i]!.box;
       const roi = diff.roi(new cv.Rect(x, y, width, height));
       try {

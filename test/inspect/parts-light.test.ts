@@ -207,7 +207,8 @@ describe('inspection of a capacitor at a board corner lit otherwise (real opencv
 // right end. In its first good view (a hand over its middle) the light made both busbars' copper
 // brighter against the board: scores -0.92 and -1 ("missing") while their shape correlated 0.99 with
 // the reference, and their mean taken out (partInOtherLight) still left them under 0.57. A connector
-// correlating CONNECTOR_SHAPE_MIN or more is present; a busbar taken off is not.
+// correlating CONNECTOR_SHAPE_MIN or more is present; a busbar taken off is not. Since the light is
+// estimated on the board seen around what lies over it (flatten.ts), their scores are 0.8 and up.
 describe('inspection of busbars lit otherwise, by their shape (real opencv.js, the eval synthetic views)', () => {
   const t = inspectionType(2, 'test', 14);
   let bench: InspectionBench;
@@ -228,8 +229,10 @@ describe('inspection of busbars lit otherwise, by their shape (real opencv.js, t
     for (const label of ['busbar 1', 'busbar 2']) {
       const g = r.regions.find((x) => x.label === label);
       expect(g?.verdict, label).toBe('present');
-      // the photometric comparison alone would have called it missing
-      expect(g!.score, label).toBeLessThan(0);
+      // the photometric comparison called them missing while the hand's light was taken out with the
+      // board's; estimated around the hand (flatten.ts), it no longer does (the shape rule alone is
+      // tested in regions.test.ts)
+      expect(g!.score, label).toBeGreaterThan(0);
     }
   }, 60_000);
 
