@@ -9,7 +9,7 @@ import type { RawImage } from '../vision/image.ts';
 import { colourDifference } from './colour.ts';
 import { type Cv, grayOf, mul3, resized, stats } from './cv-helpers.ts';
 import { flattened } from './flatten.ts';
-import { occluders } from './occluders.ts';
+import { differing, occluders, RING_MAX, ringShare } from './occluders.ts';
 import { regionScore as combinedScore, HIDDEN_MIN, MISSING_BELOW, PRESENT_MIN } from './verdict.ts';
 
 /** Pixel box on the reference picture. */
@@ -53,8 +53,9 @@ export interface RegionScore {
   /** Share of the region's box under something lying over the board (a hand, a tool, a cable), 0-1. */
   covered: number;
   /**
-   * The same share once every region's own difference is left out of what lies over the board
-   * (occluders.ts, withoutOwn): 0 for a part taken off beside a tool; only where `covered` is not 0.
+   * The same share once every region's difference is left out of what lies over the board (occluders.ts,
+   * 'regions'), or `covered` where the region's surroundings differ too (ringShare): 0 for a part taken
+   * off beside a tool; only where `covered` is not 0.
    */
   coveredApart?: number;
 }
@@ -265,7 +266,12 @@ export function compareAligned(
     const cover = keep(occluders(cv, diff, pixelBoxes, glow, colour));
     // what lies over the board without the regions' own differences (a part taken off beside a tool)
     const apart =
-      cv.countNonZero(cover) > 0 ? keep(occluders(cv, diff, pixelBoxes, glow, colour, true)) : null;
+      cv.countNonZero(cover) > 0 ? keep(occluders(cv, diff, pixelBoxes, glow, colour, 'own blobs')) : null;
+    // ... and without any region's own difference: is a region under it only through its own? (a chip
+    // taken off beside a tool, its difference touching the tool's, is one blob with it); not where
+    // its surroundings differ too (ringShare: it lies amid what is over the board)
+    const alone = apart && keep(occluders(cv, diff, pixelBoxes, glow, colour, 'regions'));
+    const differs = alone && keep(differing(cv, diff, colour, new cv.Mat()));
     // with something over the board, the light is taken out of both pictures around it only (see
     // flattened in flatten.ts; without the regions' own differences: a chip taken off beside a tool
     // is the board), and the regions are scored again on those
@@ -274,11 +280,16 @@ export function compareAligned(
     const shares = boxes.map(({ box: { x, y, width, height } }) => {
       const rect = new cv.Rect(x, y, width, height);
       const under = cover.roi(rect);
-      const underApart = apart?.roi(rect);
+      const underApart = alone?.roi(rect);
       try {
         const covered = cv.countNonZero(under) / (width * height);
-        const coveredApart =
-          covered > 0 && underApart ? cv.countNonZero(underApart) / (width * height) : undefined;
+        const share = covered > 0 && underApart ? cv.countNonZero(underApart) / (width * height) : undefined;
+        const amid =
+          share !== undefined &&
+          share < HIDDEN_MIN &&
+          covered >= HIDDEN_MIN &&
+          ringShare(differs, { x, y, width, height }) >= RING_MAX;
+        const coveredApart = amid ? covered : share;
         return { covered, coveredApart };
       } finally {
         under.delete();
