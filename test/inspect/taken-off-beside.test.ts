@@ -50,6 +50,11 @@ describe('takenOffBeside: one chip hidden only through its own difference, bare 
       [3, bare],
     ]);
     expect(takenOffBeside(regions, new Set([1, 3]), all).map((r) => r.verdict)).toEqual(hidden);
+    // a handle of the board's colour over one chip: its footprint all of the mask's colour, no pads
+    const handle: BareEvidence = { live: 1, ref: 0.05 };
+    expect(takenOffBeside(regions, new Set([1]), new Map([[1, handle]])).map((r) => r.verdict)).toEqual(
+      hidden,
+    );
   });
 });
 
