@@ -186,18 +186,21 @@ export type Without = 'nothing' | 'own blobs' | 'regions';
  */
 const APART_MARGIN = 0.15;
 
-function dropRegions(mask: Cv, boxes: readonly PixelBox[]): void {
-  const w = mask.cols as number;
-  const h = mask.rows as number;
-  const m = mask.data as Uint8Array;
+/** Sets `value` over every box and `margin` of its size around it, in a w-wide picture's pixels. */
+function fillAround(px: Uint8Array, w: number, boxes: readonly PixelBox[], margin: number, value: number) {
+  const h = px.length / w;
   for (const b of boxes) {
-    const mx = Math.round(b.width * APART_MARGIN);
-    const my = Math.round(b.height * APART_MARGIN);
+    const mx = Math.round(b.width * margin);
+    const my = Math.round(b.height * margin);
     const x0 = Math.max(0, b.x - mx);
     const x1 = Math.min(w, b.x + b.width + mx);
     const y1 = Math.min(h, b.y + b.height + my);
-    for (let y = Math.max(0, b.y - my); y < y1; y++) m.fill(0, y * w + x0, y * w + x1);
+    for (let y = Math.max(0, b.y - my); y < y1; y++) px.fill(value, y * w + x0, y * w + x1);
   }
+}
+
+function dropRegions(mask: Cv, boxes: readonly PixelBox[]): void {
+  fillAround(mask.data as Uint8Array, mask.cols as number, boxes, APART_MARGIN, 0);
 }
 
 /**
@@ -240,17 +243,8 @@ export function occluders(
     );
     kernel.delete();
     const own = new Uint8Array(w * h);
-    const areas: number[] = [];
-    for (const b of boxes) {
-      areas.push(b.width * b.height);
-      const mx = Math.round(b.width * OCCLUDER_HALO);
-      const my = Math.round(b.height * OCCLUDER_HALO);
-      const x0 = Math.max(0, b.x - mx);
-      const x1 = Math.min(w, b.x + b.width + mx);
-      const y1 = Math.min(h, b.y + b.height + my);
-      for (let y = Math.max(0, b.y - my); y < y1; y++) own.fill(1, y * w + x0, y * w + x1);
-    }
-    areas.sort((a, b) => a - b);
+    fillAround(own, w, boxes, OCCLUDER_HALO, 1);
+    const areas = boxes.map((b) => b.width * b.height).sort((a, b) => a - b);
     const minOutside = Math.max(16, OCCLUDER_OUTSIDE * (areas[Math.floor(areas.length / 2)] ?? 0));
     const n = cv.connectedComponentsWithStats(mask, labels, stats, centroids, 8, cv.CV_32S);
     const outside = new Float64Array(n);

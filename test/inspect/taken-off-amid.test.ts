@@ -46,43 +46,34 @@ describe('a chip taken off beside a tool is missing, not hidden (real opencv.js,
     });
   }
 
-  describe("seed 13's test board 28: a green handle over a green board", () => {
-    const t = inspectionType(13, 'test', 28);
-    let bench: InspectionBench;
-    let boardId: number;
+  for (const [seed, split, board, name, why] of [
+    [13, 'test', 28, 'a green handle over a green board', 'its footprint reads all green, no pads'],
+    [
+      2,
+      'validation',
+      0,
+      'an orange handle over a red board packed with chips',
+      'the chips around it are under it too',
+    ],
+  ] as const) {
+    describe(`seed ${seed}'s ${split} board ${board}: ${name}`, () => {
+      const t = inspectionType(seed, split, board);
+      let bench: InspectionBench;
+      let boardId: number;
 
-    beforeAll(async () => {
-      ({ bench, boardId } = await openMappedBoard('amid-13-28', t, true));
-    }, 180_000);
+      beforeAll(async () => {
+        ({ bench, boardId } = await openMappedBoard(`amid-${seed}-${board}`, t, true));
+      }, 180_000);
 
-    afterAll(() => bench?.close());
+      afterAll(() => bench?.close());
 
-    it('calls no chip under the handle missing: its footprint reads all green, no pads', async () => {
-      const { inspection: r, occluders } = await inspectEvalView(bench, boardId, t, 0);
-      expect(occluders.map((o) => o.kind)).toEqual(['screwdriver']);
-      const chips = r.regions.filter((g) => g.kind === 'chip');
-      expect(chips.filter((g) => g.verdict === 'missing').map((g) => g.label)).toEqual([]);
-      expect(r.counts.chips.hidden).toBeGreaterThan(0);
-    }, 60_000);
-  });
-
-  describe("seed 2's validation board 0: an orange handle over a red board packed with chips", () => {
-    const t = inspectionType(2, 'validation', 0);
-    let bench: InspectionBench;
-    let boardId: number;
-
-    beforeAll(async () => {
-      ({ bench, boardId } = await openMappedBoard('amid-2-0', t, true));
-    }, 180_000);
-
-    afterAll(() => bench?.close());
-
-    it('calls no chip under the handle missing: the chips around it are under it too', async () => {
-      const { inspection: r, occluders } = await inspectEvalView(bench, boardId, t, 0);
-      expect(occluders.map((o) => o.kind)).toEqual(['screwdriver']);
-      const chips = r.regions.filter((g) => g.kind === 'chip');
-      expect(chips.filter((g) => g.verdict === 'missing').map((g) => g.label)).toEqual([]);
-      expect(r.counts.chips.hidden).toBeGreaterThan(0);
-    }, 60_000);
-  });
+      it(`calls no chip under the handle missing: ${why}`, async () => {
+        const { inspection: r, occluders } = await inspectEvalView(bench, boardId, t, 0);
+        expect(occluders.map((o) => o.kind)).toEqual(['screwdriver']);
+        const chips = r.regions.filter((g) => g.kind === 'chip');
+        expect(chips.filter((g) => g.verdict === 'missing').map((g) => g.label)).toEqual([]);
+        expect(r.counts.chips.hidden).toBeGreaterThan(0);
+      }, 60_000);
+    });
+  }
 });
