@@ -3,6 +3,7 @@
  * between the slot warped into its reference's frame and the reference (runs in the feature worker,
  * with opencv.js). Regions under it are hidden, not judged (see verdict.ts).
  */
+import { drawCrossingLines } from './lines.ts';
 import type { PixelBox } from './opencv-inspect.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: opencv.js ships without usable types for its embind classes
@@ -31,6 +32,17 @@ const OCCLUDER_OWN = 0.35;
  * times the median region's area is something over the board even where it lies over parts only.
  */
 const OCCLUDER_COLOURED = 2;
+/**
+ * A difference spread over this many median regions' worth of the regions themselves, all of it one
+ * connected thing, is something over the board even where it leaves no board between the parts and
+ * has no colour of its own: a part taken off, burnt or lifted differs over its own region (and a glow
+ * around it), one region's worth. A light hand over light heatsinks packed on a black board (its skin
+ * barely differs from them in chromaticity) or a black tool's handle over black heatsinks leaves the
+ * narrow board between them under the regions' halos. Found in the validation splits of npm run eval's
+ * inspection rows (the dev harness, seeds 19-27: a black screwdriver's handle over black heatsinks, six
+ * chips called differing on a good board; seeds 1-27: no other verdict changed).
+ */
+const OCCLUDER_SPAN = 3;
 
 /**
  * A cable lying across packed chips differs over a thin band of each: little of it lies between the
@@ -205,8 +217,11 @@ function dropRegions(mask: Cv, boxes: readonly PixelBox[]): void {
 
 /**
  * What lies over the board (a hand, a tool, a cable): areas of difference that reach well outside
- * every region of the map. A missing or burnt part differs inside its own region (and a blur's width
- * around it); something lying over the board also covers the board between the parts. 255 where covered.
+ * every region of the map, or are of another colour over several parts' worth of the board, or thin
+ * across several parts (thinAcrossParts), or spread over several parts' worth of the parts themselves
+ * (OCCLUDER_SPAN); and, with nothing left out, lines of pieces crossing several parts (lines.ts). A
+ * missing or burnt part differs inside its own region (and a blur's width around it); something lying
+ * over the board also covers the board between the parts. 255 where covered.
  */
 export function occluders(
   cv: Cv,
@@ -222,10 +237,13 @@ export function occluders(
   const labels = new cv.Mat();
   const stats = new cv.Mat();
   const centroids = new cv.Mat();
+  let pieces: Cv = null;
   try {
     differing(cv, diff, colour, mask);
     if (without === 'own blobs') dropOwnBlobs(cv, mask, boxes, glow);
     if (without === 'regions') dropRegions(mask, boxes);
+    // the pieces a thin thing leaves, before closing (see lines.ts)
+    pieces = without === 'nothing' ? mask.clone() : null;
     // a smooth thing over the board differs at its edges and where the board has parts under it, not
     // in between: closing by a part's size joins those into the area it covers
     const sides = boxes.map((b) => Math.min(b.width, b.height)).sort((a, b) => a - b);
@@ -258,11 +276,18 @@ export function occluders(
       const col = colour.data as Uint8Array;
       for (let i = 0; i < lab.length; i++) if (lab[i]! > 0 && col[i]) coloured[lab[i]!]!++;
     }
+    // or over several parts' worth of the parts themselves
+    const within = new Float64Array(n);
+    const inRegion = new Uint8Array(w * h);
+    fillAround(inRegion, w, boxes, 0, 1);
+    for (let i = 0; i < lab.length; i++) if (lab[i]! > 0 && inRegion[i]) within[lab[i]!]!++;
+    const minSpan = OCCLUDER_SPAN * (areas[Math.floor(areas.length / 2)] ?? 0);
     const thin = thinAcrossParts(lab, w, n, boxes);
     const over = new Uint8Array(n);
     const st = stats.data32S as Int32Array;
     for (let c = 1; c < n; c++) {
-      if (outside[c]! < minOutside && coloured[c]! < minColoured && !thin[c]) continue;
+      const spans = within[c]! >= minSpan;
+      if (outside[c]! < minOutside && coloured[c]! < minColoured && !thin[c] && !spans) continue;
       // a part's own difference (a connector taken off with the shadow it cast) stays near that part
       over[c] = withinOne(boxes, glow, st[5 * c]!, st[5 * c + 1]!, st[5 * c + 2]!, st[5 * c + 3]!) ? 0 : 1;
     }
@@ -279,8 +304,9 @@ export function occluders(
       contours.delete();
       hierarchy.delete();
     }
+    if (pieces) drawCrossingLines(cv, pieces, boxes, cover);
     return cover;
   } finally {
-    for (const m of [mask, labels, stats, centroids]) m.delete();
+    for (const m of [mask, labels, stats, centroids, pieces]) m?.delete();
   }
 }
