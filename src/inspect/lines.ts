@@ -26,10 +26,14 @@ const LINE_AXIS_DEG = 10;
 /** A line found is this share of a side wide over the board. */
 const LINE_WIDTH = 0.3;
 
-/** Lines of difference crossing several parts, drawn (255) into `cover`. */
-export function drawCrossingLines(cv: Cv, mask: Cv, boxes: readonly PixelBox[], cover: Cv): void {
-  const sides = boxes.map((b) => Math.min(b.width, b.height)).sort((a, b) => a - b);
-  const side = sides[Math.floor(sides.length / 2)] ?? 0;
+/** Lines of difference crossing several parts (`side`: the median part's shorter side), drawn (255) into `cover`. */
+export function drawCrossingLines(
+  cv: Cv,
+  mask: Cv,
+  boxes: readonly PixelBox[],
+  side: number,
+  cover: Cv,
+): void {
   if (side < 4) return;
   const lines = new cv.Mat();
   try {

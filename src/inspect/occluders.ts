@@ -247,7 +247,8 @@ export function occluders(
     // a smooth thing over the board differs at its edges and where the board has parts under it, not
     // in between: closing by a part's size joins those into the area it covers
     const sides = boxes.map((b) => Math.min(b.width, b.height)).sort((a, b) => a - b);
-    const k = Math.max(3, Math.round(OCCLUDER_CLOSE * (sides[Math.floor(sides.length / 2)] ?? 3)));
+    const side = sides[Math.floor(sides.length / 2)];
+    const k = Math.max(3, Math.round(OCCLUDER_CLOSE * (side ?? 3)));
     const kernel = cv.getStructuringElement(cv.MORPH_RECT, new cv.Size(k, k));
     cv.morphologyEx(
       mask,
@@ -260,14 +261,22 @@ export function occluders(
       new cv.Scalar(0),
     );
     kernel.delete();
+    // 0 outside every region and its halo, 1 in a halo, 2 in a region
     const own = new Uint8Array(w * h);
     fillAround(own, w, boxes, OCCLUDER_HALO, 1);
+    fillAround(own, w, boxes, 0, 2);
     const areas = boxes.map((b) => b.width * b.height).sort((a, b) => a - b);
     const minOutside = Math.max(16, OCCLUDER_OUTSIDE * (areas[Math.floor(areas.length / 2)] ?? 0));
     const n = cv.connectedComponentsWithStats(mask, labels, stats, centroids, 8, cv.CV_32S);
     const outside = new Float64Array(n);
+    // ... or over several parts' worth of the parts themselves (OCCLUDER_SPAN)
+    const within = new Float64Array(n);
     const lab = labels.data32S as Int32Array;
-    for (let i = 0; i < lab.length; i++) if (lab[i]! > 0 && own[i] === 0) outside[lab[i]!]!++;
+    for (let i = 0; i < lab.length; i++) {
+      if (lab[i]! === 0) continue;
+      if (own[i] === 0) outside[lab[i]!]!++;
+      else if (own[i] === 2) within[lab[i]!]!++;
+    }
     // or of another colour over several parts' worth of the board (a hand over a board packed with
     // chips leaves little of it outside every region)
     const coloured = new Float64Array(n);
@@ -276,11 +285,6 @@ export function occluders(
       const col = colour.data as Uint8Array;
       for (let i = 0; i < lab.length; i++) if (lab[i]! > 0 && col[i]) coloured[lab[i]!]!++;
     }
-    // or over several parts' worth of the parts themselves
-    const within = new Float64Array(n);
-    const inRegion = new Uint8Array(w * h);
-    fillAround(inRegion, w, boxes, 0, 1);
-    for (let i = 0; i < lab.length; i++) if (lab[i]! > 0 && inRegion[i]) within[lab[i]!]!++;
     const minSpan = OCCLUDER_SPAN * (areas[Math.floor(areas.length / 2)] ?? 0);
     const thin = thinAcrossParts(lab, w, n, boxes);
     const over = new Uint8Array(n);
@@ -304,7 +308,7 @@ export function occluders(
       contours.delete();
       hierarchy.delete();
     }
-    if (pieces) drawCrossingLines(cv, pieces, boxes, cover);
+    if (pieces) drawCrossingLines(cv, pieces, boxes, side ?? 0, cover);
     return cover;
   } finally {
     for (const m of [mask, labels, stats, centroids, pieces]) m?.delete();
