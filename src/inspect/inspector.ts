@@ -78,7 +78,8 @@ export class Inspector {
     if (!board) throw new BenchsightError('E_NOT_FOUND', `board ${boardId} does not exist`, { status: 404 });
     const ref = await this.#reference(boardId, referenceId);
     const marked = toPixels(box, ref.width, ref.height);
-    const found = await this.#o.verifier.detectChips(ref, marked, MAX_CHIPS);
+    const expected = board.chipCount;
+    const found = await this.#o.verifier.detectChips(ref, marked, MAX_CHIPS, expected);
     if (found.length === 0) {
       throw new BenchsightError(
         'E_BAD_REQUEST',
@@ -86,7 +87,6 @@ export class Inspector {
         { status: 400 },
       );
     }
-    const expected = board.chipCount;
     // the chip count as a prior: first a clear gap in score, else the lattice the chips sit on
     const byScore = keepChipCount(found, expected);
     const byLattice =

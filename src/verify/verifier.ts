@@ -76,7 +76,12 @@ export class Verifier {
   }
 
   /** Boxes on a reference picture that look like the marked one (reference pixels), best first. */
-  async detectChips(image: RawImage, box: PixelBox, maxBoxes: number): Promise<FoundBox[]> {
+  async detectChips(
+    image: RawImage,
+    box: PixelBox,
+    maxBoxes: number,
+    expected: number | null = null,
+  ): Promise<FoundBox[]> {
     const msg = await this.#call((id) => ({
       type: 'detect-chips',
       id,
@@ -85,6 +90,7 @@ export class Verifier {
       height: image.height,
       box,
       maxBoxes,
+      expected,
     }));
     if (msg.type !== 'chips') throw new BenchsightError('E_MODEL_RUN', 'feature worker answered out of turn');
     return msg.boxes;

@@ -44,6 +44,8 @@ export type ToVerifyWorker =
       height: number;
       box: PixelBox;
       maxBoxes: number;
+      /** The board's chip count, null when unknown (see REFINE_MIN in opencv-detect.ts). */
+      expected: number | null;
     }
   | {
       type: 'inspect';
@@ -130,7 +132,7 @@ port.on('message', (msg: ToVerifyWorker) => {
   try {
     const image = { data: msg.pixels, width: msg.width, height: msg.height, channels: 3 as const };
     if (msg.type === 'detect-chips') {
-      post({ type: 'chips', id: msg.id, boxes: detectChips(cv, image, msg.box, msg.maxBoxes) });
+      post({ type: 'chips', id: msg.id, boxes: detectChips(cv, image, msg.box, msg.maxBoxes, msg.expected) });
       return;
     }
     if (msg.type === 'inspect') {
