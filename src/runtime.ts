@@ -32,7 +32,7 @@ export function activeModelName(config: Readonly<Config>, catalog: Catalog): str
 export async function openEncoder(
   config: Readonly<Config>,
   name: string,
-  logger: Pick<Logger, 'warn' | 'info'>,
+  logger: Pick<Logger, 'warn' | 'info'> & Partial<Pick<Logger, 'error'>>,
 ) {
   const loaded = loadManifest(name, config.model.dir, modelInstallDir(config));
   const encoder = await createEncoder(loaded, {

@@ -18,7 +18,7 @@ export interface EncoderOptions {
   executionProviders: ExecutionProvider[];
   /** onnxruntime intra-op threads; 0: onnxruntime's default (one per core). */
   intraOpThreads: number;
-  logger?: Pick<Logger, 'warn' | 'info'>;
+  logger?: Pick<Logger, 'warn' | 'info'> & Partial<Pick<Logger, 'error'>>;
 }
 
 const ENABLE_HINT: Record<ExecutionProvider, string> = {
@@ -32,6 +32,16 @@ const ENABLE_HINT: Record<ExecutionProvider, string> = {
 };
 
 const STOP_TIMEOUT_MS = 5000;
+/**
+ * A thread that dies (an uncaught error, out of memory) is started again, the batches in flight
+ * failed with the reason: a daemon that runs all day must not go blind for good over one bad moment.
+ * At most RESTART_MAX restarts within RESTART_WINDOW_MS: a thread that keeps dying (a model that
+ * crashes it on every batch) stays down, every encode saying why.
+ */
+export const RESTART_MAX = 3;
+const RESTART_WINDOW_MS = 10 * 60_000;
+/** For tests: the encoder's current thread (to end it as a crash would). */
+export const ENCODER_THREAD = Symbol.for('benchsight.test.encoderThread');
 /** Transfer buffers kept per batch size: one per batch in flight (the daemon keeps two). */
 const TRANSFER_POOL = 3;
 
@@ -67,7 +77,12 @@ export class Encoder {
   readonly inputSize: [number, number];
   /** Execution providers the session was created with, in priority order. */
   readonly providers: ExecutionProvider[];
-  readonly #worker: Worker;
+  #worker: Worker;
+  readonly #init: WorkerInit;
+  readonly #logger: EncoderOptions['logger'];
+  /** Times the thread was started again, within RESTART_WINDOW_MS. */
+  #restarts: number[] = [];
+  #restarting: Promise<void> | null = null;
   readonly #manifest: ModelManifest;
   readonly #inputLength: number;
   /**
@@ -85,19 +100,81 @@ export class Encoder {
   #failure: Error | null = null;
   #stopped = false;
 
-  private constructor(worker: Worker, loaded: LoadedManifest, providers: ExecutionProvider[]) {
+  private constructor(
+    worker: Worker,
+    loaded: LoadedManifest,
+    providers: ExecutionProvider[],
+    init: WorkerInit,
+    logger: EncoderOptions['logger'],
+  ) {
     this.#worker = worker;
+    this.#init = init;
+    this.#logger = logger;
     this.#manifest = loaded.manifest;
     this.modelId = loaded.manifest.id;
     this.dim = loaded.manifest.embeddingSize;
     this.inputSize = inputSize(loaded.manifest);
     this.#inputLength = 3 * this.inputSize[0] * this.inputSize[1];
     this.providers = providers;
+    this.#attach(worker);
+  }
+
+  /** Listens to a thread: its results, and its death (the first of 'error' and 'exit' counts). */
+  #attach(worker: Worker): void {
     worker.on('message', (msg: FromWorker) => this.#onMessage(msg));
-    worker.on('error', (err) => this.#fail(err));
-    worker.on('exit', (code) => {
-      if (!this.#stopped) this.#fail(new Error(`encoder thread exited (code ${code})`));
-    });
+    const died = (err: Error) => {
+      if (worker !== this.#worker || this.#stopped) return;
+      this.#fail(err);
+      this.#restart(err);
+    };
+    worker.on('error', died);
+    worker.on('exit', (code) => died(new Error(`encoder thread exited (code ${code})`)));
+  }
+
+  /** Starts the thread again after it died (see RESTART_MAX); encodes fail meanwhile, saying so. */
+  #restart(cause: Error): void {
+    const now = Date.now();
+    this.#restarts = this.#restarts.filter((t) => now - t < RESTART_WINDOW_MS);
+    if (this.#restarts.length >= RESTART_MAX) {
+      this.#failure = new BenchsightError(
+        'E_MODEL_RUN',
+        `encoder ${this.modelId} thread died ${RESTART_MAX + 1} times within ${RESTART_WINDOW_MS / 60_000} minutes, not started again (last: ${cause.message}); restart the daemon`,
+        { cause },
+      );
+      this.#logger?.error?.({ err: cause.message }, 'encoder thread keeps dying: not started again');
+      return;
+    }
+    this.#restarts.push(now);
+    this.#logger?.warn({ err: cause.message }, 'encoder thread died: starting it again');
+    this.#restarting = startWorker<EncoderReady>(import.meta.url, './encoder-worker', this.#init, 'encoder')
+      .then(
+        async ({ worker }) => {
+          if (this.#stopped) {
+            await worker.terminate();
+            return;
+          }
+          this.#worker = worker;
+          this.#transfer.clear();
+          this.#attach(worker);
+          this.#failure = null;
+          this.#logger?.info(`encoder ${this.modelId} thread started again`);
+        },
+        (err: unknown) => {
+          this.#failure = new BenchsightError(
+            'E_MODEL_RUN',
+            `encoder ${this.modelId} thread died and could not be started again: ${err instanceof Error ? err.message : String(err)}`,
+            { cause: err },
+          );
+          this.#logger?.error?.({ err: this.#failure.message }, 'encoder thread not started again');
+        },
+      )
+      .finally(() => {
+        this.#restarting = null;
+      });
+  }
+
+  get [ENCODER_THREAD](): Worker {
+    return this.#worker;
   }
 
   /** Loads the model, checks it against the manifest and runs one warm-up batch. */
@@ -137,7 +214,7 @@ export class Encoder {
         `execution provider${lines.length > 1 ? 's' : ''} unavailable, using ${ready.providers.join(', ')} instead: ${lines.join('; ')}`,
       );
     }
-    const encoder = new Encoder(worker, loaded, ready.providers);
+    const encoder = new Encoder(worker, loaded, ready.providers, init, opts.logger);
     opts.logger?.info(
       `encoder ${manifest.id} ready on ${ready.providers.join(', ')}: input ${encoder.inputSize.join('x')}, ` +
         `${encoder.dim}-d ${manifest.pooling} embeddings, warm-up ${ready.warmupMs.toFixed(0)} ms`,
@@ -177,7 +254,9 @@ export class Encoder {
       return Promise.reject(
         new BenchsightError(
           'E_MODEL_RUN',
-          `encoder ${this.modelId} is not running (${this.#failure?.message ?? 'stopped'})`,
+          this.#restarting
+            ? `encoder ${this.modelId} is starting again (${this.#failure?.message ?? 'its thread died'})`
+            : `encoder ${this.modelId} is not running (${this.#failure?.message ?? 'stopped'})`,
         ),
       );
     }
@@ -218,6 +297,7 @@ export class Encoder {
     if (this.#stopped) return;
     this.#stopped = true;
     await this.#queue;
+    await this.#restarting;
     if (!this.#failure) {
       const stopped = new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, STOP_TIMEOUT_MS);
