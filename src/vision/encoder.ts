@@ -122,8 +122,11 @@ export class Encoder {
   /** Listens to a thread: its results, and its death (the first of 'error' and 'exit' counts). */
   #attach(worker: Worker): void {
     worker.on('message', (msg: FromWorker) => this.#onMessage(msg));
+    let dead = false;
     const died = (err: Error) => {
-      if (worker !== this.#worker || this.#stopped) return;
+      // a thread that throws reports 'error', then 'exit': one death, one restart
+      if (dead || worker !== this.#worker || this.#stopped) return;
+      dead = true;
       this.#fail(err);
       this.#restart(err);
     };

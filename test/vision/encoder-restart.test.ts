@@ -65,6 +65,20 @@ describe('the encoder thread dying (real onnxruntime; its thread ended from outs
     expect(lines.some((l) => l.includes('thread started again'))).toBe(true);
   });
 
+  it("a thread that throws ('error', then 'exit', emitted as Node reports an uncaught error) is started again once", async () => {
+    const { lines, logger } = logged();
+    const e = await open(logger);
+    const first = e[ENCODER_THREAD];
+    first.emit('error', new Error('uncaught in the thread'));
+    await first.terminate();
+    await encodesAgain(e);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(e[ENCODER_THREAD]).not.toBe(first);
+    expect(lines.filter((l) => l.includes('starting it again'))).toHaveLength(1);
+    expect(lines.filter((l) => l.includes('thread started again'))).toHaveLength(1);
+    expect(lines.find((l) => l.includes('starting it again'))).toContain('uncaught in the thread');
+  });
+
   it(`stays down, saying why, once the thread died ${RESTART_MAX + 1} times within the window`, async () => {
     const { lines, logger } = logged();
     const e = await open(logger);
