@@ -30,6 +30,29 @@ const CACHED: Counted[] = [
   },
 ];
 
+/**
+ * Every proposed region sits on a chip whose centre was counted by hand (within `tolerance`, fractions
+ * of the picture), and no two on the same chip.
+ */
+function expectEachOnItsOwnChip(
+  regions: readonly { label: string; box: RegionBox }[],
+  chips: readonly { x: number; y: number }[],
+  tolerance: { x: number; y: number },
+): void {
+  const claimed = new Set<number>();
+  for (const region of regions) {
+    const cx = region.box.x + region.box.width / 2;
+    const cy = region.box.y + region.box.height / 2;
+    const on = chips.findIndex((c) => Math.abs(c.x - cx) < tolerance.x && Math.abs(c.y - cy) < tolerance.y);
+    expect(
+      on,
+      `${region.label} at (${cx.toFixed(3)}, ${cy.toFixed(3)}) is on no chip`,
+    ).toBeGreaterThanOrEqual(0);
+    expect(claimed.has(on), `${region.label} is on a chip already found`).toBe(false);
+    claimed.add(on);
+  }
+}
+
 const PHOTOS_DIR = join(process.cwd(), '.cache', 'eval-photos');
 const manifest = loadPhotoManifest();
 
@@ -54,6 +77,15 @@ describe('inspection on real pictures: chips counted by hand found from one mark
     return bench.inspector.detect(boardId, referenceId, c.marked);
   }
 
+  /** A committed picture of test/fixtures/inspect: its chips proposed, as many as counted by hand. */
+  async function detectCommitted(file: string, c: Pick<Counted, 'chips' | 'marked'>) {
+    const picture = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'inspect', file));
+    const p = await detect(file, picture, c);
+    expect(p.found).toBe(c.chips);
+    expect(p.mismatch).toBe(false);
+    return p;
+  }
+
   for (const c of CACHED) {
     const photo = manifest.photos.find((p) => p.board === c.board)!;
     const present = isCached(PHOTOS_DIR, photo);
@@ -74,15 +106,10 @@ describe('inspection on real pictures: chips counted by hand found from one mark
   // proposal must sit on its own chip: the chips' centres below were read off the picture by hand
   // (fractions of it; the bottom row leans left in the perspective).
   it('Ember One hashboard (256foundation/website, MIT, committed downscaled): its 12 chips, each on a chip counted by hand', async () => {
-    const picture = readFileSync(
-      join(import.meta.dirname, '..', 'fixtures', 'inspect', 'ember-one-hashboard.jpg'),
-    );
-    const p = await detect('ember-one', picture, {
+    const p = await detectCommitted('ember-one-hashboard.jpg', {
       chips: 12,
       marked: { x: 0.161, y: 0.672, width: 0.066, height: 0.066 },
     });
-    expect(p.found).toBe(12);
-    expect(p.mismatch).toBe(false);
     const rows = [0.596, 0.7, 0.807];
     const columns = [
       [0.198, 0.361, 0.52, 0.681],
@@ -90,18 +117,7 @@ describe('inspection on real pictures: chips counted by hand found from one mark
       [0.192, 0.358, 0.52, 0.683],
     ];
     const chips = rows.flatMap((y, r) => columns[r]!.map((x) => ({ x, y })));
-    const claimed = new Set<number>();
-    for (const region of p.regions) {
-      const cx = region.box.x + region.box.width / 2;
-      const cy = region.box.y + region.box.height / 2;
-      const on = chips.findIndex((c) => Math.abs(c.x - cx) < 0.025 && Math.abs(c.y - cy) < 0.025);
-      expect(
-        on,
-        `${region.label} at (${cx.toFixed(3)}, ${cy.toFixed(3)}) is on no chip`,
-      ).toBeGreaterThanOrEqual(0);
-      expect(claimed.has(on), `${region.label} is on a chip already found`).toBe(false);
-      claimed.add(on);
-    }
+    expectEachOnItsOwnChip(p.regions, chips, { x: 0.025, y: 0.025 });
   }, 60_000);
 
   // A photograph of an Ember One hashboard on a table (256foundation/website, MIT, committed cropped
@@ -110,15 +126,10 @@ describe('inspection on real pictures: chips counted by hand found from one mark
   // places off a chip at 0.50); the chips found averaged into a template (REFINE_MIN in
   // src/inspect/opencv-detect.ts) find all 12. Their centres were read off the picture by hand (pixels).
   it('Ember One hashboard, a photograph in perspective (256foundation/website, MIT, committed cropped): its 12 chips, each on a chip counted by hand', async () => {
-    const picture = readFileSync(
-      join(import.meta.dirname, '..', 'fixtures', 'inspect', 'ember-one-photo.jpg'),
-    );
-    const p = await detect('ember-one-photo', picture, {
+    const p = await detectCommitted('ember-one-photo.jpg', {
       chips: 12,
       marked: { x: 0.19, y: 0.553, width: 0.052, height: 0.053 },
     });
-    expect(p.found).toBe(12);
-    expect(p.mismatch).toBe(false);
     const chips = [
       [197, 156],
       [241, 170],
@@ -133,18 +144,7 @@ describe('inspection on real pictures: chips counted by hand found from one mark
       [223, 227],
       [270, 243],
     ].map(([x, y]) => ({ x: x! / 620, y: y! / 340 }));
-    const claimed = new Set<number>();
-    for (const region of p.regions) {
-      const cx = region.box.x + region.box.width / 2;
-      const cy = region.box.y + region.box.height / 2;
-      // within a third of a chip of a centre counted by hand
-      const on = chips.findIndex((c) => Math.abs(c.x - cx) < 0.016 && Math.abs(c.y - cy) < 0.018);
-      expect(
-        on,
-        `${region.label} at (${(cx * 620).toFixed(0)}, ${(cy * 340).toFixed(0)}) px is on no chip`,
-      ).toBeGreaterThanOrEqual(0);
-      expect(claimed.has(on), `${region.label} is on a chip already found`).toBe(false);
-      claimed.add(on);
-    }
+    // within a third of a chip of a centre counted by hand
+    expectEachOnItsOwnChip(p.regions, chips, { x: 0.016, y: 0.018 });
   }, 60_000);
 });
