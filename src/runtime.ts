@@ -4,7 +4,7 @@ import { type Config, DEFAULT_MODEL } from './config/schema.ts';
 import type { Logger } from './logger.ts';
 import { createRecognizer, createVerification } from './pipeline/active-model.ts';
 import { Verifier } from './verify/verifier.ts';
-import { createEncoder } from './vision/encoder.ts';
+import { createEncoder, type EncoderOptions } from './vision/encoder.ts';
 import { loadManifest } from './vision/manifest.ts';
 
 /**
@@ -32,7 +32,7 @@ export function activeModelName(config: Readonly<Config>, catalog: Catalog): str
 export async function openEncoder(
   config: Readonly<Config>,
   name: string,
-  logger: Pick<Logger, 'warn' | 'info'> & Partial<Pick<Logger, 'error'>>,
+  logger: NonNullable<EncoderOptions['logger']>,
 ) {
   const loaded = loadManifest(name, config.model.dir, modelInstallDir(config));
   const encoder = await createEncoder(loaded, {
