@@ -65,6 +65,7 @@ function sample(img: RawImage, x: number, y: number): Rgb | null {
 }
 
 const sum = (c: Rgb) => c[0] + c[1] + c[2];
+const brightness = (c: Rgb) => sum(c) / 3;
 const chroma = (c: Rgb): Rgb => {
   const s = Math.max(1, sum(c));
   return [c[0] / s, c[1] / s, c[2] / s];
@@ -179,15 +180,7 @@ export function bareEvidence(
 ): Map<number, BareEvidence> | null {
   if (ids.size === 0) return new Map();
   const readLive = reader(live);
-  const readRef = reader({
-    image: ref,
-    corners: [
-      [0, 0],
-      [ref.width, 0],
-      [ref.width, ref.height],
-      [0, ref.height],
-    ],
-  });
+  const readRef = reader(wholeImage(ref));
   const points = surfacePoints(regions);
   const colours = (read: ReturnType<typeof reader>) =>
     points.map(([u, v]) => read(u, v)).filter((c): c is Rgb => c !== null && sum(c) >= MIN_SUM);
@@ -238,13 +231,8 @@ export function centreBrightness(
 ): Map<number, number> | null {
   if (ids.size === 0) return new Map();
   const read = reader(live);
-  const brightness = (c: Rgb) => sum(c) / 3;
-  const surface = surfacePoints(regions)
-    .map(([u, v]) => read(u, v))
-    .filter((c): c is Rgb => c !== null)
-    .map(brightness);
-  if (surface.length < MIN_SURFACE_SAMPLES) return null;
-  const board = Math.max(1, median(surface));
+  const board = boardBrightness(read, regions);
+  if (board === null) return null;
   const out = new Map<number, number>();
   for (const r of regions) {
     if (!ids.has(r.id)) continue;
@@ -255,6 +243,84 @@ export function centreBrightness(
     if (centre.length > 0) out.set(r.id, median(centre) / board);
   }
   return out;
+}
+
+/** The median brightness of the board's surface between the regions; null when too little of it is clear. */
+function boardBrightness(
+  read: ReturnType<typeof reader>,
+  regions: readonly InspectionRegion[],
+): number | null {
+  const surface = surfacePoints(regions)
+    .map(([u, v]) => read(u, v))
+    .filter((c): c is Rgb => c !== null)
+    .map(brightness);
+  return surface.length < MIN_SURFACE_SAMPLES ? null : Math.max(1, median(surface));
+}
+
+/** Pixels across a footprint's centre for its spread, each way, and the part of the footprint they cover. */
+const SPREAD_GRID = 9;
+const SPREAD_CENTRE = 0.7;
+/** The quantiles whose distance is the spread. */
+const SPREAD_QUANTILES = [0.15, 0.85] as const;
+
+/**
+ * How far the single pixels across a footprint's centre spread in brightness: the distance between
+ * their 15th and 85th percentiles over the board surface's median brightness, in the live picture.
+ * Tinned pads on a dark mask are a pattern of bright lands and dark gaps and spread far; a package, a
+ * burn or a bare lid is even. For each of `ids`; null when too little of the board lies clear of the
+ * regions. Pixels, not 3x3 means: pads a few pixels wide would blend into their gaps.
+ */
+export function centreSpread(
+  live: Placed,
+  regions: readonly InspectionRegion[],
+  ids: ReadonlySet<number>,
+): Map<number, number> | null {
+  if (ids.size === 0) return new Map();
+  const board = boardBrightness(reader(live), regions);
+  if (board === null) return null;
+  const { image } = live;
+  const pixel = (u: number, v: number) => {
+    const [x, y] = onQuad(live.corners, u, v);
+    const cx = Math.round(x);
+    const cy = Math.round(y);
+    if (cx < 0 || cy < 0 || cx >= image.width || cy >= image.height) return null;
+    const i = (cy * image.width + cx) * 3;
+    return (image.data[i]! + image.data[i + 1]! + image.data[i + 2]!) / 3;
+  };
+  const out = new Map<number, number>();
+  const margin = (1 - SPREAD_CENTRE) / 2;
+  for (const r of regions) {
+    if (!ids.has(r.id)) continue;
+    const { x, y, width, height } = r.box;
+    const values: number[] = [];
+    for (let j = 0; j < SPREAD_GRID; j++) {
+      for (let i = 0; i < SPREAD_GRID; i++) {
+        const b = pixel(
+          x + width * (margin + (SPREAD_CENTRE * (i + 0.5)) / SPREAD_GRID),
+          y + height * (margin + (SPREAD_CENTRE * (j + 0.5)) / SPREAD_GRID),
+        );
+        if (b !== null) values.push(b);
+      }
+    }
+    if (values.length < SPREAD_GRID) continue;
+    values.sort((a, b) => a - b);
+    const at = (q: number) => values[Math.floor(q * values.length)]!;
+    out.set(r.id, (at(SPREAD_QUANTILES[1]) - at(SPREAD_QUANTILES[0])) / board);
+  }
+  return out;
+}
+
+/** A picture placed as itself: its own corners (the reference, read in its own frame). */
+export function wholeImage(image: RawImage): Placed {
+  return {
+    image,
+    corners: [
+      [0, 0],
+      [image.width, 0],
+      [image.width, image.height],
+      [0, image.height],
+    ],
+  };
 }
 
 /** The live picture's corners of the reference in the whole image, from the slot crop's. */

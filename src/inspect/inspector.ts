@@ -5,7 +5,15 @@ import type { ChipProposal, InspectedRegion, InspectionMapJson, RegionBox } from
 import type { Quad } from '../verify/geometry.ts';
 import type { Verifier } from '../verify/verifier.ts';
 import { decodeImage, type RawImage, regionToPixels } from '../vision/image.ts';
-import { type BareEvidence, bareEvidence, centreBrightness, inImage } from './bare.ts';
+import {
+  type BareEvidence,
+  bareEvidence,
+  centreBrightness,
+  centreSpread,
+  inImage,
+  type Placed,
+  wholeImage,
+} from './bare.ts';
 import { HeatmapStore, heatmapPng } from './heatmap.ts';
 import { chipRegions, keepChipCount, keepOnLattice, toPixels } from './regions.ts';
 import {
@@ -55,6 +63,11 @@ const REFERENCES_KEPT = 8;
 const ALIGN_MIN_INLIERS = 12;
 /** Outline fractions to 4 decimals: a tenth of a pixel on a 1000-pixel slot. */
 const round4 = (v: number) => Math.round(v * 10_000) / 10_000;
+/** The middle value (NaN for none: then no footprint stands out from the board's chips). */
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? Number.NaN : s[Math.floor(s.length / 2)]!;
+};
 /** The most chips one detection proposes. */
 const MAX_CHIPS = 1000;
 
@@ -178,19 +191,25 @@ export class Inspector {
       ...apart,
     ]);
     const live = { image, corners: inImage(crop, inCrop) };
-    const bare = bareEvidence(live, ref, map.regions, doubtful);
+    // every chip's share of the mask too: a footprint is judged beside the board's other chips
+    const chipIds = map.regions.filter((r) => r.kind === 'chip').map((r) => r.id);
+    const shares = bareEvidence(live, ref, map.regions, new Set([...doubtful, ...chipIds]));
+    const bare = shares && new Map([...shares].filter(([id]) => doubtful.has(id)));
+    const chipsMedian = median(chipIds.flatMap((id) => shares?.get(id)?.live ?? []));
     const ownScore = (id: number) => {
       const s = scores.get(id);
       return s?.diffOwn === undefined ? undefined : regionScore({ ncc: s.ncc, diff: s.diffOwn });
     };
-    // no colour to tell the bare board by: its brightness tells a chip taken off from one still there
-    const brightness = bare ? null : centreBrightness(live, map.regions, doubtful);
+    // how bright each doubtful footprint's centre is: tinned pads, a package, a burn or a bare lid?
+    const brightness = centreBrightness(live, map.regions, doubtful);
     const regions = bare
       ? takenOffBeside(judged, apart, bare).map((r) => {
           const e = bare.get(r.id);
-          return partInOtherLight(r.kind === 'chip' ? withBareEvidence(r, e) : r, e, ownScore(r.id));
+          const context = { chipsMedian, brightness: brightness?.get(r.id) };
+          return partInOtherLight(r.kind === 'chip' ? withBareEvidence(r, e, context) : r, e, ownScore(r.id));
         })
-      : judged.map((r) => withCentreBrightness(r, brightness?.get(r.id)));
+      : // no colour to tell the bare board by: the brightness, against the reference's (PADS_AWAY)
+        this.#byBrightness(judged, brightness, live, ref, map.regions, doubtful);
     const hidden = new Set(regions.filter((r) => r.verdict === 'hidden').map((r) => r.id));
     const heatmapId = this.heatmaps.put(await heatmapPng(cmp.heat));
     return {
@@ -206,6 +225,22 @@ export class Inspector {
       ...(bare ? { regionBare: bare } : {}),
       ms: performance.now() - t0,
     };
+  }
+
+  /** A black board's chips judged by their footprints' brightness (withCentreBrightness). */
+  #byBrightness(
+    judged: InspectedRegion[],
+    brightness: Map<number, number> | null,
+    live: Placed,
+    ref: RawImage,
+    regions: InspectionMapJson['regions'],
+    ids: ReadonlySet<number>,
+  ): InspectedRegion[] {
+    const golden = centreBrightness(wholeImage(ref), regions, ids);
+    const spread = centreSpread(live, regions, ids);
+    return judged.map((r) =>
+      withCentreBrightness(r, brightness?.get(r.id), golden?.get(r.id), spread?.get(r.id)),
+    );
   }
 
   async #reference(boardId: number, referenceId: number): Promise<RawImage> {

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { bareEvidence } from '../../src/inspect/bare.ts';
-import { BARE_GAIN, BARE_MIN, withBareEvidence } from '../../src/inspect/verdict.ts';
+import { bareEvidence, centreSpread } from '../../src/inspect/bare.ts';
+import {
+  BARE_ABOVE_CHIPS,
+  BARE_GAIN,
+  BARE_MIN,
+  BARE_NEAR_MIN,
+  PADS_ON_MASK,
+  PADS_SPREAD_MIN,
+  withBareEvidence,
+} from '../../src/inspect/verdict.ts';
 import type { InspectedRegion, InspectionRegion } from '../../src/protocol.ts';
 import type { Quad } from '../../src/verify/geometry.ts';
 import type { RawImage } from '../../src/vision/image.ts';
@@ -115,6 +123,21 @@ describe('bare footprints: a chip taken off shows the board, one still there doe
   });
 });
 
+describe('centreSpread: tinned pads on a dark mask are a pattern, a package or a burn is even', () => {
+  it('reads the pads far apart, the package and the burn close together', () => {
+    const black: Rgb = [24, 24, 26];
+    const live = board(black, (i, x, y) =>
+      i === 2 ? pads(x, y) : i === 4 && Math.abs(x - 0.5) < 0.4 && Math.abs(y - 0.5) < 0.4 ? BURN : PACKAGE,
+    );
+    const s = centreSpread({ image: live, corners: corners(live) }, REGIONS, new Set([2, 3, 4]))!;
+    expect([...s.keys()].sort()).toEqual([2, 3, 4]);
+    // tin (about 196) beside the mask (about 25), over the board's 25: several times over
+    expect(s.get(2)!).toBeGreaterThanOrEqual(PADS_SPREAD_MIN);
+    expect(s.get(3)!).toBeLessThan(1);
+    expect(s.get(4)!).toBeLessThan(1);
+  });
+});
+
 describe('withBareEvidence', () => {
   const region = (verdict: InspectedRegion['verdict']): InspectedRegion => ({
     ...REGIONS[0]!,
@@ -134,5 +157,31 @@ describe('withBareEvidence', () => {
     expect(withBareEvidence(region('present'), { live: 0.5, ref: 0 }).verdict).toBe('present');
     expect(withBareEvidence(region('hidden'), { live: 0.5, ref: 0 }).verdict).toBe('hidden');
     expect(withBareEvidence(region('missing'), undefined).verdict).toBe('missing');
+  });
+
+  it('calls a footprint a little under BARE_MIN bare when it stands out from the chips and is as bright as pads', () => {
+    const near = BARE_MIN - 0.01;
+    expect(near).toBeGreaterThan(BARE_NEAR_MIN);
+    const pads = (PADS_ON_MASK.min + PADS_ON_MASK.max) / 2;
+    const board = { chipsMedian: near - BARE_ABOVE_CHIPS - 0.05, brightness: pads };
+    expect(withBareEvidence(region('differs'), { live: near, ref: 0.05 }).verdict).toBe('differs');
+    expect(withBareEvidence(region('differs'), { live: near, ref: 0.05 }, board).verdict).toBe('missing');
+    expect(withBareEvidence(region('missing'), { live: near, ref: 0.05 }, board).verdict).toBe('missing');
+    // every chip of the picture reads about as much (a cast, a blur): not standing out
+    const tinted = { ...board, chipsMedian: near - BARE_ABOVE_CHIPS / 2 };
+    expect(withBareEvidence(region('differs'), { live: near, ref: 0.05 }, tinted).verdict).toBe('differs');
+    // darker than pads (a burn, a lifted package) or brighter (a bare lid), or no reading
+    for (const brightness of [PADS_ON_MASK.min - 0.3, PADS_ON_MASK.max + 0.5, undefined]) {
+      expect(
+        withBareEvidence(region('differs'), { live: near, ref: 0.05 }, { ...board, brightness }).verdict,
+      ).toBe('differs');
+    }
+    // under BARE_NEAR_MIN, or the golden board's share as high
+    expect(withBareEvidence(region('differs'), { live: BARE_NEAR_MIN - 0.01, ref: 0 }, board).verdict).toBe(
+      'differs',
+    );
+    expect(
+      withBareEvidence(region('differs'), { live: near, ref: near - BARE_GAIN / 2 }, board).verdict,
+    ).toBe('differs');
   });
 });

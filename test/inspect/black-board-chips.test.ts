@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PADS_BRIGHTNESS_MAX, PADS_BRIGHTNESS_MIN, withCentreBrightness } from '../../src/inspect/verdict.ts';
+import {
+  PADS_AWAY,
+  PADS_BRIGHTNESS_MAX,
+  PADS_BRIGHTNESS_MIN,
+  PADS_SPREAD_MIN,
+  withCentreBrightness,
+} from '../../src/inspect/verdict.ts';
 import type { InspectedRegion, InspectionRegion } from '../../src/protocol.ts';
 import { inspectionType, toBoardFractions } from '../../tools/eval/inspection-set.ts';
 import { type DefectKind, withDefect } from '../../tools/synth/defects.ts';
@@ -26,8 +32,38 @@ describe('withCentreBrightness: on a board without colour, only a centre as brig
     expect(withCentreBrightness(chip('missing'), PADS_BRIGHTNESS_MAX + 0.5).verdict).toBe('differs');
   });
 
-  it('never calls a chip missing, and leaves other kinds and chips without a reading alone', () => {
+  it('calls a differing chip missing only when its centre, in the pads band, moved far from its reference', () => {
+    const mid = (PADS_BRIGHTNESS_MIN + PADS_BRIGHTNESS_MAX) / 2;
+    // a bright lid gone (pads far darker than the chip was), a dark package gone (far brighter)
+    expect(withCentreBrightness(chip('differs'), mid, mid / (PADS_AWAY.darker - 0.05)).verdict).toBe(
+      'missing',
+    );
+    expect(withCentreBrightness(chip('differs'), mid, mid / (PADS_AWAY.brighter + 0.1)).verdict).toBe(
+      'missing',
+    );
+    // about its own brightness (a shade, glare): still there
+    expect(withCentreBrightness(chip('differs'), mid, mid * 1.1).verdict).toBe('differs');
+    expect(withCentreBrightness(chip('differs'), mid, mid / 1.2).verdict).toBe('differs');
+    // far from the reference but out of the pads band (a burn, a bare lid)
+    expect(withCentreBrightness(chip('differs'), PADS_BRIGHTNESS_MIN - 0.3, 5).verdict).toBe('differs');
+    expect(withCentreBrightness(chip('differs'), PADS_BRIGHTNESS_MAX + 1, 1).verdict).toBe('differs');
+    // and a missing chip in the band stays missing whatever its reference read
+    expect(withCentreBrightness(chip('missing'), mid, mid).verdict).toBe('missing');
+  });
+
+  it('keeps a missing chip darker than pads missing when its centre is patterned as pads are', () => {
+    const dark = PADS_BRIGHTNESS_MIN - 0.2;
+    expect(withCentreBrightness(chip('missing'), dark, 5, PADS_SPREAD_MIN + 0.2).verdict).toBe('missing');
+    // even (a burn, a lifted package, a dark lid), or no reading of it: differs
+    expect(withCentreBrightness(chip('missing'), dark, 5, PADS_SPREAD_MIN - 0.5).verdict).toBe('differs');
+    expect(withCentreBrightness(chip('missing'), dark, 5).verdict).toBe('differs');
+    // brighter than pads (a bare lid, its highlight a pattern too): differs
+    expect(withCentreBrightness(chip('missing'), PADS_BRIGHTNESS_MAX + 1, 5, 6).verdict).toBe('differs');
+  });
+
+  it('leaves other kinds, and chips without a reading or without a reference reading, alone', () => {
     expect(withCentreBrightness(chip('differs'), 2).verdict).toBe('differs');
+    expect(withCentreBrightness(chip('differs', 'connector'), 2, 6).verdict).toBe('differs');
     expect(withCentreBrightness(chip('present'), 2).verdict).toBe('present');
     expect(withCentreBrightness(chip('missing', 'connector'), 10).verdict).toBe('missing');
     expect(withCentreBrightness(chip('missing'), undefined).verdict).toBe('missing');
