@@ -14,7 +14,7 @@ import type { GreyPicture } from './agreement-grey.ts';
 import { INSPECTION_FEATURES, INSPECTION_REFERENCE_FEATURES, type LocalFeatures } from './features.ts';
 import type { Quad } from './geometry.ts';
 import { HammingKnn } from './hamming-kernel.ts';
-import { detectFeatures, goodMatches, homography, loadOpenCv, type PairMatch } from './opencv.ts';
+import { detectFeatures, goodMatches, homographyBesides, loadOpenCv, type PairMatch } from './opencv.ts';
 import { type MutualRescue, matchShortlist, type SettleRule } from './shortlist.ts';
 import type { PairResult } from './types.ts';
 
@@ -152,7 +152,7 @@ port.on('message', (msg: ToVerifyWorker) => {
       const ref = inspectionReference(msg.reference);
       const query = detectFeatures(cv, image, INSPECTION_FEATURES);
       const good = goodMatches(knn.nearestTwo(ref.descriptors, query.descriptors), 0, ref, query);
-      const pair = homography(cv, good, ref);
+      const pair = homographyBesides(cv, good, ref);
       post({ type: 'aligned', id: msg.id, width: query.width, height: query.height, pair });
       return;
     }
