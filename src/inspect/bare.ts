@@ -71,9 +71,10 @@ const chroma = (c: Rgb): Rgb => {
   return [c[0] / s, c[1] / s, c[2] / s];
 };
 const distance = (a: Rgb, b: Rgb) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
-const median = (xs: number[]) => {
+/** The middle value of `xs` (NaN for none). */
+export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
+  return s.length === 0 ? Number.NaN : s[Math.floor(s.length / 2)]!;
 };
 
 /** The mask's colour on one picture, and how close a pixel's must be; null when it has too little colour. */

@@ -11,6 +11,7 @@ import {
   centreBrightness,
   centreSpread,
   inImage,
+  median,
   type Placed,
   wholeImage,
 } from './bare.ts';
@@ -63,11 +64,6 @@ const REFERENCES_KEPT = 8;
 const ALIGN_MIN_INLIERS = 12;
 /** Outline fractions to 4 decimals: a tenth of a pixel on a 1000-pixel slot. */
 const round4 = (v: number) => Math.round(v * 10_000) / 10_000;
-/** The middle value (NaN for none: then no footprint stands out from the board's chips). */
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? Number.NaN : s[Math.floor(s.length / 2)]!;
-};
 /** The most chips one detection proposes. */
 const MAX_CHIPS = 1000;
 
@@ -195,6 +191,7 @@ export class Inspector {
     const chipIds = map.regions.filter((r) => r.kind === 'chip').map((r) => r.id);
     const shares = bareEvidence(live, ref, map.regions, new Set([...doubtful, ...chipIds]));
     const bare = shares && new Map([...shares].filter(([id]) => doubtful.has(id)));
+    // (NaN without any chip's share: then no footprint stands out from the board's chips)
     const chipsMedian = median(chipIds.flatMap((id) => shares?.get(id)?.live ?? []));
     const ownScore = (id: number) => {
       const s = scores.get(id);
