@@ -101,8 +101,8 @@ function ringMean(cv: Cv, m: Cv, box: PixelBox): number {
  * How far around the map's regions the board is taken to reach (see boardArea), in their median longer
  * side: the ring a chip is judged beside (RING), no further. Wider, the bench around a map of one row
  * of chips at the board's edge counts: on the demo's S19j Pro (its map's reference on a green mat, the
- * board seen on a wooden bench; test/inspect/bench-around.test.ts) all but one chip of the row were
- * present with this margin, under half with two sides, none with no area at all (every one hidden).
+ * board seen on a wooden bench; test/inspect/bench-around.test.ts) every chip of the row was found
+ * with this margin (2 of 19 differ), under half with two sides, none with no area at all (all hidden).
  */
 const AREA_MARGIN = RING;
 
