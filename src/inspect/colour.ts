@@ -37,7 +37,6 @@ export function colourDifference(
   ref: RawImage,
   size: { w: number; h: number },
   boxes: readonly PixelBox[],
-  area?: Cv,
 ): Cv {
   let { w, h } = size;
   const mats: Cv[] = [];
@@ -65,18 +64,11 @@ export function colourDifference(
     const a = live.data as Uint8Array;
     const b = gold.data as Uint8Array;
     const n = w * h;
-    // the board only (boardArea): the light is brought alike over it, and only it is looked at
-    let board: Uint8Array | undefined;
-    if (area) {
-      const half = keep(new cv.Mat());
-      cv.resize(area, half, new cv.Size(w, h), 0, 0, cv.INTER_NEAREST);
-      board = half.data as Uint8Array;
-    }
     const lit = (d: Uint8Array, i: number) => d[3 * i]! + d[3 * i + 1]! + d[3 * i + 2]! >= OCCLUDER_MIN_SUM;
     const sa = [0, 0, 0];
     const sb = [0, 0, 0];
     for (let i = 0; i < n; i++) {
-      if (!lit(a, i) || !lit(b, i) || board?.[i] === 0) continue;
+      if (!lit(a, i) || !lit(b, i)) continue;
       for (let k = 0; k < 3; k++) {
         sa[k]! += a[3 * i + k]!;
         sb[k]! += b[3 * i + k]!;
@@ -86,7 +78,6 @@ export function colourDifference(
     const out = new cv.Mat(h, w, cv.CV_8U, new cv.Scalar(0));
     const o = out.data as Uint8Array;
     for (let i = 0; i < n; i++) {
-      if (board?.[i] === 0) continue;
       if (lit(b, i)) {
         // far darker than the board there, once the light is brought alike: a black glove, a dark handle
         const l1 = a[3 * i]! / gain[0]! + a[3 * i + 1]! / gain[1]! + a[3 * i + 2]! / gain[2]!;

@@ -52,39 +52,3 @@ export function stats(cv: Cv, m: Cv): { mean: number; std: number } {
     std.delete();
   }
 }
-
-/**
- * The board in the reference's frame as far as its map tells (255 inside; the caller deletes it): the
- * convex hull of every region's box, each widened by `margin` pixels on every side. A map's reference
- * is often a picture of the whole bench (a slot captured from the camera, a frame of the demo), and
- * the bench around the board is not what inspection judges: another mat, the board put down
- * elsewhere, a tool lying beside it.
- */
-export function boardArea(
-  cv: Cv,
-  boxes: readonly { x: number; y: number; width: number; height: number }[],
-  width: number,
-  height: number,
-  margin: number,
-): Cv {
-  const area = new cv.Mat(height, width, cv.CV_8U, new cv.Scalar(0));
-  if (boxes.length === 0) return area;
-  const corners = boxes.flatMap((b) => {
-    const [x0, y0] = [b.x - margin, b.y - margin];
-    const [x1, y1] = [b.x + b.width + margin, b.y + b.height + margin];
-    return [x0, y0, x1, y0, x1, y1, x0, y1];
-  });
-  const points = cv.matFromArray(corners.length / 2, 1, cv.CV_32SC2, corners);
-  const hull = new cv.Mat();
-  const hulls = new cv.MatVector();
-  try {
-    cv.convexHull(points, hull, false, true);
-    hulls.push_back(hull);
-    cv.fillPoly(area, hulls, new cv.Scalar(255));
-    return area;
-  } finally {
-    points.delete();
-    hull.delete();
-    hulls.delete();
-  }
-}

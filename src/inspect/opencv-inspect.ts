@@ -7,7 +7,7 @@ import type { RegionKind } from '../protocol.ts';
 import type { Quad } from '../verify/geometry.ts';
 import type { RawImage } from '../vision/image.ts';
 import { colourDifference } from './colour.ts';
-import { boardArea, type Cv, grayOf, mul3, resized, stats } from './cv-helpers.ts';
+import { type Cv, grayOf, mul3, resized, stats } from './cv-helpers.ts';
 import { flattened } from './flatten.ts';
 import { differing, occluders, RING_MAX, ringShare } from './occluders.ts';
 import { regionScore as combinedScore, HIDDEN_MIN, MISSING_BELOW, PRESENT_MIN } from './verdict.ts';
@@ -95,20 +95,6 @@ function ringMean(cv: Cv, m: Cv, box: PixelBox): number {
     outer.delete();
     inner.delete();
   }
-}
-
-/**
- * How far around the map's regions the board is taken to reach (see boardArea), in their median longer
- * side: the ring a chip is judged beside (RING), no further. Wider, the bench around a map of one row
- * of chips at the board's edge counts: on the demo's S19j Pro (its map's reference on a green mat, the
- * board seen on a wooden bench; test/inspect/bench-around.test.ts) every chip of the row was found
- * with this margin (2 of 19 differ), under half with two sides, none with no area at all (all hidden).
- */
-const AREA_MARGIN = RING;
-
-function areaMargin(boxes: readonly { box: PixelBox }[]): number {
-  const sides = boxes.map((b) => Math.max(b.box.width, b.box.height)).sort((x, y) => x - y);
-  return Math.round(AREA_MARGIN * (sides[Math.floor(sides.length / 2)] ?? 0));
 }
 
 /** Below this spread (grey levels) a region is flat: correlation means nothing, its mean is compared. */
@@ -225,6 +211,12 @@ export function compareAligned(
     const toRef = keep(cv.getPerspectiveTransform(src, dst));
     const warped = keep(new cv.Mat());
     cv.warpPerspective(slotGray, warped, toRef, new cv.Size(w, h), cv.INTER_AREA, cv.BORDER_REPLICATE);
+    // both smoothed alike before any region is compared (see COMPARE_SMOOTH_PX)
+    const smooth = new cv.Size(COMPARE_SMOOTH_PX, COMPARE_SMOOTH_PX);
+    cv.GaussianBlur(warped, warped, smooth, 0);
+    cv.GaussianBlur(refGray, refGray, smooth, 0);
+    const a = keep(flattened(cv, warped));
+    const b = keep(flattened(cv, refGray));
     const boxes = regions.map((r) => {
       const x = Math.min(w - 1, Math.round(r.box.x * scale));
       const y = Math.min(h - 1, Math.round(r.box.y * scale));
@@ -239,27 +231,6 @@ export function compareAligned(
         },
       };
     });
-    // a part taken off changes the light taken out around it as far as flattened's window
-    const glow = Math.round(Math.max(w, h) / 24);
-    // only the board is compared: the bench around it is the reference's own (see boardArea)
-    const area = keep(
-      boardArea(
-        cv,
-        boxes.map((b) => b.box),
-        w,
-        h,
-        areaMargin(boxes),
-      ),
-    );
-    const bench = keep(new cv.Mat());
-    cv.bitwise_not(area, bench);
-    refGray.copyTo(warped, bench);
-    // both smoothed alike before any region is compared (see COMPARE_SMOOTH_PX)
-    const smooth = new cv.Size(COMPARE_SMOOTH_PX, COMPARE_SMOOTH_PX);
-    cv.GaussianBlur(warped, warped, smooth, 0);
-    cv.GaussianBlur(refGray, refGray, smooth, 0);
-    const a = keep(flattened(cv, warped));
-    const b = keep(flattened(cv, refGray));
     const scored = boxes.map((r) => ({
       id: r.id,
       ...regionScore(cv, warped, refGray, { a, b }, r.box, r.kind),
@@ -286,10 +257,11 @@ export function compareAligned(
               ref,
               { w, h },
               boxes.map((b) => b.box),
-              area,
             ),
           )
         : undefined;
+    // a part taken off changes the light taken out around it as far as flattened's window
+    const glow = Math.round(Math.max(w, h) / 24);
     const pixelBoxes = boxes.map((b) => b.box);
     const cover = keep(occluders(cv, diff, pixelBoxes, glow, colour));
     // what lies over the board without the regions' own differences (a part taken off beside a tool)
